@@ -1,0 +1,17 @@
+using OpenLedger.Core.Crypto;
+using OpenLedger.Core.Ledger;
+
+namespace OpenLedger.Core.Genesis;
+
+/// <summary>Block 0: the initial allocations, in file order, and no transactions. Its hash names the chain.</summary>
+public static class GenesisBlock
+{
+    public static (LedgerState State, BlockHeader Header) Build(ChainRules rules)
+    {
+        var state = new LedgerState();
+        foreach (var (address, balance) in rules.InitialBalances) state.Set(address, new AccountState(balance, 0));
+        var header = new BlockHeader(0, Hash32.Zero, rules.GenesisTimestampMs, Hash32.Zero, Hash32.Zero,
+            state.StateRoot(), rules.Producer, 0, 0);
+        return (state, header);
+    }
+}

@@ -1,0 +1,100 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using OpenLedger.Core.Crypto;
+using OpenLedger.Core.Ledger;
+using OpenLedger.Core.Money;
+using OpenLedger.Core.Transactions;
+
+namespace OpenLedger.Core.Genesis;
+
+/// <summary>The genesis file: the chain's identity, its consensus rules and its initial allocations.
+/// Every node of a chain must load the same file; its block-0 hash identifies the chain.</summary>
+public sealed class GenesisConfig
+{
+    public ulong ChainId { get; set; }
+    public string Name { get; set; } = "openledger";
+    public long TimestampMs { get; set; }
+    public string Producer { get; set; } = "";
+    /// <summary>Gas charged per transaction kind (fee = gas x the transaction's gas price).</summary>
+    public Dictionary<string, ulong> GasSchedule { get; set; } = [];
+    public string GasPriceFloor { get; set; } = "0";
+    public int BlockIntervalMs { get; set; } = 1000;
+    public int MaxBlockTransactions { get; set; } = 20_000;
+    public ulong MaxBlockGas { get; set; } = 1_000_000_000;
+    public int MaxTransactionBytes { get; set; } = TransactionCodec.DefaultMaxTransactionBytes;
+    public List<Allocation> Allocations { get; set; } = [];
+    /// <summary>Optional: accounts funded from keys derived from a public seed (see <see cref="PrivateKey.Derive"/>). Dev and test chains only.</summary>
+    public DevAccounts? DevAccounts { get; set; }
+
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        ReadCommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    public static GenesisConfig Parse(string json) =>
+        JsonSerializer.Deserialize<GenesisConfig>(json, Json) ?? throw new FormatException("empty genesis file");
+
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    /// <summary>Validates the file and resolves it into typed rules and the ordered list of initial balances.</summary>
+    public ChainRules ToRules()
+    {
+        if (ChainId == 0) throw new FormatException("genesis: chainId must be set and non-zero");
+        if (!Address.TryParse(Producer, out var producer)) throw new FormatException($"genesis: producer '{Producer}' is not an address");
+        if (!Wei.TryParse(GasPriceFloor, out var floor)) throw new FormatException($"genesis: gasPriceFloor '{GasPriceFloor}' is not an amount of wei");
+        if (BlockIntervalMs < 10) throw new FormatException("genesis: blockIntervalMs must be at least 10");
+        if (MaxBlockTransactions < 1) throw new FormatException("genesis: maxBlockTransactions must be positive");
+        var schedule = new Dictionary<TxKind, ulong>();
+        foreach (var (name, gas) in GasSchedule)
+        {
+            if (!Enum.TryParse<TxKind>(name, ignoreCase: false, out var kind)) throw new FormatException($"genesis: gasSchedule names unknown kind '{name}'");
+            schedule[kind] = gas;
+        }
+        foreach (var kind in Enum.GetValues<TxKind>())
+            if (!schedule.ContainsKey(kind)) throw new FormatException($"genesis: gasSchedule lacks kind '{kind}'");
+
+        var balances = new List<(Address, Wei)>();
+        var seen = new HashSet<Address>();
+        foreach (var a in Allocations)
+        {
+            if (!Address.TryParse(a.Address, out var addr)) throw new FormatException($"genesis: allocation address '{a.Address}' is invalid");
+            if (!Wei.TryParse(a.Balance, out var bal)) throw new FormatException($"genesis: allocation balance '{a.Balance}' is not an amount of wei");
+            if (!seen.Add(addr)) throw new FormatException($"genesis: {addr} is allocated twice");
+            balances.Add((addr, bal));
+        }
+        if (DevAccounts is { } dev)
+        {
+            if (!Wei.TryParse(dev.Balance, out var bal)) throw new FormatException($"genesis: devAccounts.balance '{dev.Balance}' is not an amount of wei");
+            foreach (var key in dev.Keys())
+            {
+                if (!seen.Add(key.Address)) throw new FormatException($"genesis: {key.Address} is allocated twice");
+                balances.Add((key.Address, bal));
+            }
+        }
+        UInt128 supply = 0;
+        foreach (var (_, b) in balances) supply = checked(supply + b.Value);
+        return new ChainRules(ChainId, Name, TimestampMs, producer, schedule, floor, BlockIntervalMs,
+            MaxBlockTransactions, MaxBlockGas, MaxTransactionBytes, balances, new Wei(supply));
+    }
+}
+
+/// <summary>An initial balance.</summary>
+public sealed class Allocation
+{
+    public string Address { get; set; } = "";
+    public string Balance { get; set; } = "0";
+}
+
+/// <summary>Dev accounts: key i = keccak256(utf8(seed + "/" + i)), i = 0..count-1, each funded with <see cref="Balance"/>.</summary>
+public sealed class DevAccounts
+{
+    public string Seed { get; set; } = "";
+    public int Count { get; set; }
+    public string Balance { get; set; } = "0";
+
+    public IEnumerable<PrivateKey> Keys() => Enumerable.Range(0, Count).Select(i => PrivateKey.Derive(Seed, i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+}

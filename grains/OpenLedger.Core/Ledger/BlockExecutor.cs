@@ -1,0 +1,53 @@
+using OpenLedger.Core.Crypto;
+using OpenLedger.Core.Genesis;
+using OpenLedger.Core.Merkle;
+using OpenLedger.Core.Transactions;
+
+namespace OpenLedger.Core.Ledger;
+
+/// <summary>A block after execution: what was included, each receipt, what was left out and why, and the
+/// accounts it changed (with their state-tree index) for the store.</summary>
+public sealed record ExecutedBlock(
+    BlockHeader Header,
+    IReadOnlyList<VerifiedTransaction> Transactions,
+    IReadOnlyList<Receipt> Receipts,
+    IReadOnlyList<(Hash32 Hash, LedgerError Error)> Excluded,
+    IReadOnlyList<(int Index, Address Address, AccountState State)> ChangedAccounts);
+
+/// <summary>Builds the next block by applying candidate transactions, in order, to the state.
+/// It mutates <paramref name="state"/>; the caller reloads the state if it then fails to commit the block.</summary>
+public static class BlockExecutor
+{
+    public static ExecutedBlock Execute(LedgerState state, ChainRules rules, BlockHeader parent, long timestampMs,
+        IEnumerable<VerifiedTransaction> candidates)
+    {
+        var included = new List<VerifiedTransaction>();
+        var receipts = new List<Receipt>();
+        var excluded = new List<(Hash32, LedgerError)>();
+        var touched = new HashSet<Address>();
+        ulong gasUsed = 0;
+        foreach (var vtx in candidates)
+        {
+            if (included.Count >= rules.MaxBlockTransactions) break;
+            var gas = rules.GasOf(vtx.Tx.Kind);
+            if (gasUsed + gas > rules.MaxBlockGas) break;
+            var error = StateTransition.Apply(state, rules, vtx, included.Count, touched, out var receipt);
+            if (error.IsError) { excluded.Add((vtx.Hash, error)); continue; }
+            included.Add(vtx);
+            receipts.Add(receipt!);
+            gasUsed += receipt!.GasUsed;
+        }
+        var header = new BlockHeader(
+            Height: parent.Height + 1,
+            ParentHash: parent.Hash,
+            TimestampMs: Math.Max(timestampMs, parent.TimestampMs),
+            TxRoot: MerkleTree.Root(included.Select(t => t.Hash).ToList()),
+            ReceiptsRoot: MerkleTree.Root(receipts.Select(r => r.Commitment()).ToList()),
+            StateRoot: state.StateRoot(),
+            Producer: rules.Producer,
+            GasUsed: gasUsed,
+            TxCount: included.Count);
+        var changed = touched.Select(a => (state.IndexOf(a), a, state.Get(a))).OrderBy(c => c.Item1).ToList();
+        return new ExecutedBlock(header, included, receipts, excluded, changed);
+    }
+}

@@ -1,0 +1,38 @@
+namespace OpenLedger.Core.Ledger;
+
+/// <summary>Stable error codes: the text of each name is the code clients see (GraphQL extensions.code,
+/// CLI output). Never rename or reuse one; add new ones at the end.</summary>
+public enum ErrorCode
+{
+    None = 0,
+    // decoding
+    MalformedTransaction,
+    UnsupportedEnvelopeVersion,
+    UnknownKind,
+    TransactionTooLarge,
+    AmountOverflow,
+    // identity and replay protection
+    WrongChainId,
+    BadSignature,
+    HighSSignature,
+    SignerMismatch,
+    NonceTooLow,
+    NonceGapTooLarge,
+    DuplicateTransaction,
+    // fees and balances
+    GasPriceTooLow,
+    InsufficientBalance,
+    // mempool capacity
+    MempoolFull,
+    SenderQueueFull,
+    BatchTooLarge,
+}
+
+/// <summary>An error as a value: a stable code and a message for people.</summary>
+public readonly record struct LedgerError(ErrorCode Code, string Message)
+{
+    public static readonly LedgerError None = new(ErrorCode.None, "");
+    public bool IsError => Code != ErrorCode.None;
+    public string CodeText => Code.ToString();
+    public override string ToString() => $"{Code}: {Message}";
+}

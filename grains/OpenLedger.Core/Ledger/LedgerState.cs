@@ -1,0 +1,58 @@
+using OpenLedger.Core.Crypto;
+using OpenLedger.Core.Merkle;
+
+namespace OpenLedger.Core.Ledger;
+
+/// <summary>The whole ledger state in memory: every account, in the order it first appeared (its index in the
+/// state tree), and the incremental tree whose root is the block header's state root.</summary>
+public sealed class LedgerState
+{
+    private readonly Dictionary<Address, int> _index = [];
+    private readonly List<(Address Address, AccountState State)> _accounts = [];
+    private readonly IncrementalMerkleTree _tree = new();
+
+    public int AccountCount => _accounts.Count;
+
+    public AccountState Get(Address address) =>
+        _index.TryGetValue(address, out var i) ? _accounts[i].State : AccountState.Empty;
+
+    public bool Exists(Address address) => _index.ContainsKey(address);
+
+    public int IndexOf(Address address) => _index.TryGetValue(address, out var i) ? i : -1;
+
+    /// <summary>Sets an account, appending it to the tree if it is new; returns its index.</summary>
+    public int Set(Address address, AccountState state)
+    {
+        if (_index.TryGetValue(address, out var i))
+        {
+            _accounts[i] = (address, state);
+            _tree.Set(i, state.Commitment(address));
+            return i;
+        }
+        i = _accounts.Count;
+        _index[address] = i;
+        _accounts.Add((address, state));
+        _tree.Add(state.Commitment(address));
+        return i;
+    }
+
+    /// <summary>Loads an account at a known index (when rebuilding from storage); indexes must arrive in order.</summary>
+    public void Load(int index, Address address, AccountState state)
+    {
+        if (index != _accounts.Count) throw new InvalidOperationException($"account index {index} out of order (expected {_accounts.Count})");
+        Set(address, state);
+    }
+
+    public Hash32 StateRoot() => _tree.Root();
+
+    public IEnumerable<(int Index, Address Address, AccountState State)> Accounts() =>
+        _accounts.Select((a, i) => (i, a.Address, a.State));
+
+    /// <summary>The sum of all balances (the supply, which no transaction changes).</summary>
+    public UInt128 TotalSupply()
+    {
+        UInt128 total = 0;
+        foreach (var (_, s) in _accounts) total = checked(total + s.Balance.Value);
+        return total;
+    }
+}

@@ -1,0 +1,7 @@
+namespace OpenLedger.Grains.Ledger;
+
+/// <summary>One committed block (key: height). Immutable once committed, so it is loaded once and cached.</summary>
+public interface IBlockGrain : IGrainWithIntegerKey
+{
+    Task<BlockView?> GetAsync();
+}

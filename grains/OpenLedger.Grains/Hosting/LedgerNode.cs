@@ -1,0 +1,21 @@
+using OpenLedger.Core.Crypto;
+using OpenLedger.Core.Genesis;
+using OpenLedger.Storage.Ledger;
+
+namespace OpenLedger.Grains.Hosting;
+
+/// <summary>Limits of the mempool (node policy, not consensus: nodes may differ).</summary>
+public sealed record MempoolOptions(int Capacity = 200_000, int MaxPerSender = 1_024, int MaxNonceGap = 64);
+
+/// <summary>What every grain of a node shares: the chain rules, the store, the producer key and node policy.
+/// Registered as a singleton in the silo's services.</summary>
+public sealed class LedgerNode(ChainRules rules, ILedgerStore store, PrivateKey? producerKey, MempoolOptions mempool, bool produceEmptyBlocks = false)
+{
+    public ChainRules Rules { get; } = rules;
+    public Hash32 GenesisHash { get; } = GenesisBlock.Build(rules).Header.Hash;
+    public ILedgerStore Store { get; } = store;
+    /// <summary>Null on a node that does not produce blocks (it still serves reads and relays transactions).</summary>
+    public PrivateKey? ProducerKey { get; } = producerKey;
+    public MempoolOptions Mempool { get; } = mempool;
+    public bool ProduceEmptyBlocks { get; } = produceEmptyBlocks;
+}

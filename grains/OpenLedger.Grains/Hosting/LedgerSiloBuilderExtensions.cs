@@ -1,0 +1,21 @@
+using Microsoft.Extensions.DependencyInjection;
+using OpenLedger.Grains.Ledger;
+using OpenLedger.Storage;
+
+namespace OpenLedger.Grains.Hosting;
+
+/// <summary>Adds the ledger to a silo: the shared <see cref="LedgerNode"/>, the "ledger" grain storage and a
+/// start-up task that activates the block producer. The same call serves the node and the test cluster.</summary>
+public static class LedgerSiloBuilderExtensions
+{
+    public const string StorageName = "ledger";
+
+    public static ISiloBuilder AddOpenLedger(this ISiloBuilder silo, LedgerNode node, StorageBackend backend, string connectionString)
+    {
+        silo.Services.AddSingleton(node);
+        silo.AddOpenLedgerGrainStorage(StorageName, backend, connectionString);
+        silo.AddStartupTask(async (services, _) =>
+            await services.GetRequiredService<IGrainFactory>().GetGrain<ISequencerGrain>(0).StartAsync());
+        return silo;
+    }
+}

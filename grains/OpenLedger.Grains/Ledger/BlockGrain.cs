@@ -1,0 +1,26 @@
+using OpenLedger.Core.Transactions;
+using OpenLedger.Grains.Hosting;
+
+namespace OpenLedger.Grains.Ledger;
+
+/// <summary>One committed block, read once from the store and then served from memory (it never changes).</summary>
+public sealed class BlockGrain(LedgerNode node) : Grain, IBlockGrain
+{
+    private BlockView? _view;
+
+    public async Task<BlockView?> GetAsync()
+    {
+        if (_view is not null) return _view;
+        var block = await node.Store.GetBlockAsync(this.GetPrimaryKeyLong());
+        if (block is null) return null; // not committed yet: do not cache the absence
+        var h = block.Header;
+        var hashes = block.Transactions.Select(raw =>
+        {
+            TransactionCodec.TryDecode(raw, out var t, int.MaxValue);
+            return t!.Hash;
+        }).ToList();
+        _view = new BlockView(h.Height, h.Hash, h.ParentHash, h.TimestampMs, h.TxRoot, h.ReceiptsRoot, h.StateRoot,
+            h.Producer, h.GasUsed, hashes, block.ProducerSignature.ToArray());
+        return _view;
+    }
+}

@@ -1,0 +1,50 @@
+using Orleans.Concurrency;
+using OpenLedger.Core.Crypto;
+using OpenLedger.Grains.Hosting;
+
+namespace OpenLedger.Grains.Ledger;
+
+/// <summary>The chain's identity and head, and the long-poll through which clients learn of new blocks.
+/// Reentrant: many callers wait at once; state changes happen only in <see cref="PublishAsync"/>.</summary>
+[Reentrant]
+public sealed class ChainGrain(LedgerNode node) : Grain, IChainGrain
+{
+    private const int Recent = 256;
+    private readonly LinkedList<BlockCommitted> _recent = new();
+    private long _headHeight;
+    private Hash32 _headHash;
+    private TaskCompletionSource _next = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var head = await node.Store.GetHeadAsync(cancellationToken);
+        (_headHeight, _headHash) = head is null ? (0, node.GenesisHash) : (head.Height, head.Hash);
+    }
+
+    public Task<ChainInfo> GetInfoAsync() => Task.FromResult(new ChainInfo(
+        node.Rules.ChainId, node.Rules.Name, node.GenesisHash, node.Rules.Producer, node.Rules.GasPriceFloor,
+        node.Rules.BlockIntervalMs, node.Rules.GasSchedule.ToDictionary(kv => kv.Key.ToString(), kv => kv.Value),
+        _headHeight, _headHash));
+
+    public Task PublishAsync(BlockCommitted block)
+    {
+        if (block.Height <= _headHeight && _recent.Count > 0) return Task.CompletedTask; // a repeat
+        _recent.AddLast(block);
+        while (_recent.Count > Recent) _recent.RemoveFirst();
+        (_headHeight, _headHash) = (block.Height, block.BlockHash);
+        var previous = _next;
+        _next = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        previous.SetResult();
+        return Task.CompletedTask;
+    }
+
+    public async Task<IReadOnlyList<BlockCommitted>> WaitForBlocksAsync(long afterHeight, TimeSpan timeout)
+    {
+        if (_headHeight <= afterHeight)
+        {
+            var wait = _next.Task;
+            await Task.WhenAny(wait, Task.Delay(timeout));
+        }
+        return _recent.Where(b => b.Height > afterHeight).ToList();
+    }
+}

@@ -1,0 +1,93 @@
+using Microsoft.Extensions.Logging;
+using OpenLedger.Core.Ledger;
+using OpenLedger.Grains.Hosting;
+
+namespace OpenLedger.Grains.Ledger;
+
+/// <summary>What the producer keeps in Orleans grain storage: how often it has (re)started and from where.
+/// The ledger itself lives in the ledger tables, committed block by block.</summary>
+[GenerateSerializer, Alias("openledger.SequencerState")]
+public sealed class SequencerState
+{
+    [Id(0)] public int Activations { get; set; }
+    [Id(1)] public long LastResumedHeight { get; set; }
+    [Id(2)] public DateTimeOffset LastResumedAt { get; set; }
+}
+
+/// <summary>The block producer. Every interval (or at once when a full block waits) it takes executable
+/// transactions from the mempool, runs them through the core's state transition, signs the header and commits
+/// the block in one database transaction. Then it tells the mempool and the chain grain. On activation it
+/// reloads the committed state: nothing committed is lost and nothing is applied twice.</summary>
+public sealed class SequencerGrain(
+    LedgerNode node,
+    ILogger<SequencerGrain> logger,
+    [PersistentState("sequencer", "ledger")] IPersistentState<SequencerState> meta) : Grain, ISequencerGrain
+{
+    private LedgerState _state = new();
+    private BlockHeader _head = null!;
+    private bool _producing;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        (_state, _head) = await node.Store.LoadStateAsync(cancellationToken);
+        meta.State.Activations++;
+        meta.State.LastResumedHeight = _head.Height;
+        meta.State.LastResumedAt = DateTimeOffset.UtcNow;
+        await meta.WriteStateAsync(cancellationToken);
+        logger.LogInformation("Block producer activation #{N} resumes at height {Height} ({Hash}), {Accounts} accounts",
+            meta.State.Activations, _head.Height, _head.Hash, _state.AccountCount);
+        // Whatever a previous activation took but never committed goes back to the ready queue.
+        await GrainFactory.GetGrain<IMempoolGrain>(0).ReturnInFlightAsync();
+        if (node.ProducerKey is not null)
+        {
+            var interval = TimeSpan.FromMilliseconds(node.Rules.BlockIntervalMs);
+            this.RegisterGrainTimer(ProduceAsync, new GrainTimerCreationOptions(interval, interval) { KeepAlive = true, Interleave = false });
+        }
+    }
+
+    public Task<long> StartAsync() => Task.FromResult(_head.Height);
+
+    public Task NudgeAsync() => node.ProducerKey is null ? Task.CompletedTask : ProduceAsync(CancellationToken.None);
+
+    private async Task ProduceAsync(CancellationToken ct)
+    {
+        if (_producing) return;
+        _producing = true;
+        try
+        {
+            var mempool = GrainFactory.GetGrain<IMempoolGrain>(0);
+            while (true)
+            {
+                var batch = await mempool.TakeAsync(node.Rules.MaxBlockTransactions);
+                if (batch.Transactions.Count == 0 && !node.ProduceEmptyBlocks) return;
+                var executed = BlockExecutor.Execute(_state, node.Rules, _head, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), batch.Transactions);
+                var signature = node.ProducerKey!.Sign(executed.Header.Hash);
+                try
+                {
+                    await node.Store.CommitBlockAsync(executed, signature, ct);
+                }
+                catch (Exception e)
+                {
+                    // The in-memory state already holds the block's changes: throw it away and reload the committed one.
+                    logger.LogError(e, "Committing block {Height} failed; reloading committed state", executed.Header.Height);
+                    (_state, _head) = await node.Store.LoadStateAsync(CancellationToken.None);
+                    await mempool.ReturnInFlightAsync();
+                    return;
+                }
+                _head = executed.Header;
+                var committed = new BlockCommitted(
+                    _head.Height, _head.Hash, _head.TimestampMs,
+                    executed.Transactions.Select(t => t.Hash).ToList(),
+                    executed.Excluded.Select(e => e.Hash).ToList(),
+                    executed.ChangedAccounts.Select(a => new AccountSnapshot(a.Address, a.State.Balance, a.State.Nonce, _head.Height)).ToList());
+                await mempool.OnBlockCommittedAsync(committed);
+                await GrainFactory.GetGrain<IChainGrain>(0).PublishAsync(committed);
+                if (executed.Excluded.Count > 0)
+                    logger.LogDebug("Block {Height}: {Excluded} transactions excluded (first: {Error})", _head.Height, executed.Excluded.Count, executed.Excluded[0].Error);
+                // A full block means more may be waiting: seal the next one now rather than at the next tick.
+                if (batch.Transactions.Count < node.Rules.MaxBlockTransactions) return;
+            }
+        }
+        finally { _producing = false; }
+    }
+}

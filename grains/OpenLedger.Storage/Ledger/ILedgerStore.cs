@@ -1,0 +1,33 @@
+using OpenLedger.Core.Crypto;
+using OpenLedger.Core.Genesis;
+using OpenLedger.Core.Ledger;
+
+namespace OpenLedger.Storage.Ledger;
+
+/// <summary>The ledger's committed data: blocks, transactions with receipts, and account state.
+/// A block and everything it changes commit in one database transaction.</summary>
+public interface ILedgerStore
+{
+    /// <summary>Creates the tables if needed and writes the genesis block into an empty database. Refuses a
+    /// database that holds another chain (different genesis hash).</summary>
+    Task InitializeAsync(ChainRules rules, CancellationToken ct = default);
+
+    /// <summary>Commits a block, its transactions and receipts, and the accounts it changed: all or nothing.</summary>
+    Task CommitBlockAsync(ExecutedBlock block, Signature producerSignature, CancellationToken ct = default);
+
+    /// <summary>The committed state and the head header, as left by the last committed block.</summary>
+    Task<(LedgerState State, BlockHeader Head)> LoadStateAsync(CancellationToken ct = default);
+
+    Task<BlockHeader?> GetHeadAsync(CancellationToken ct = default);
+    Task<SealedBlock?> GetBlockAsync(long height, CancellationToken ct = default);
+    Task<long?> GetHeightOfBlockAsync(Hash32 hash, CancellationToken ct = default);
+    Task<TransactionRecord?> GetTransactionAsync(Hash32 hash, CancellationToken ct = default);
+    Task<IReadOnlyList<TransactionRecord>> GetBlockTransactionsAsync(long height, CancellationToken ct = default);
+    Task<IReadOnlyDictionary<Address, AccountState>> GetAccountsAsync(IReadOnlyCollection<Address> addresses, CancellationToken ct = default);
+
+    /// <summary>Transactions sent or received by an account, newest first, strictly below <paramref name="beforeHeight"/> if given.</summary>
+    Task<IReadOnlyList<TransactionRecord>> GetAccountTransactionsAsync(Address address, int limit, long? beforeHeight = null, CancellationToken ct = default);
+
+    /// <summary>Every committed block from <paramref name="fromHeight"/> in height order (for replay).</summary>
+    IAsyncEnumerable<SealedBlock> ReadBlocksAsync(long fromHeight = 0, CancellationToken ct = default);
+}

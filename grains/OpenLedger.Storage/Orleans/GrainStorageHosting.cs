@@ -1,0 +1,80 @@
+using System.Text.Json;
+using Orleans.Hosting;
+
+namespace OpenLedger.Storage;
+
+/// <summary>
+/// Hosting for Orleans' ADO.NET providers on this project's schema (see <c>Schema/</c>): grain storage on SQLite or
+/// PostgreSQL with JSON payloads, and membership and reminders on PostgreSQL. Run
+/// <see cref="Schema.OrleansSchemaInstaller.EnsureAsync"/> before the silo starts: the providers read their
+/// queries from the database when they initialise.
+/// </summary>
+public static class GrainStorageHosting
+{
+    /// <summary>
+    /// Adds a named grain storage (<c>[PersistentState("x", name)]</c>) backed by ADO.NET, storing state as
+    /// System.Text.Json (<see cref="JsonGrainStorageSerializer"/>) instead of Orleans' default Newtonsoft JSON with
+    /// <c>$type</c> names.
+    /// </summary>
+    /// <param name="builder">The silo builder.</param>
+    /// <param name="name">The storage provider name grains refer to.</param>
+    /// <param name="backend">SQLite file or PostgreSQL database.</param>
+    /// <param name="connectionString">Microsoft.Data.Sqlite or Npgsql connection string.</param>
+    /// <param name="jsonOptions">Serializer options (converters for domain types); defaults to
+    /// <see cref="JsonGrainStorageSerializer.CreateDefaultOptions"/>.</param>
+    public static ISiloBuilder AddOpenLedgerGrainStorage(
+        this ISiloBuilder builder,
+        string name,
+        StorageBackend backend,
+        string connectionString,
+        JsonSerializerOptions? jsonOptions = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        var invariant = backend.Invariant();
+        var serializer = new JsonGrainStorageSerializer(jsonOptions ?? JsonGrainStorageSerializer.CreateDefaultOptions());
+        return builder.AddAdoNetGrainStorage(name, options =>
+        {
+            options.Invariant = invariant;
+            options.ConnectionString = connectionString;
+            options.GrainStorageSerializer = serializer;
+        });
+    }
+
+    /// <summary>Cluster membership in the PostgreSQL database (ADO.NET clustering, invariant <c>Npgsql</c>).</summary>
+    public static ISiloBuilder UseOpenLedgerPostgresClustering(this ISiloBuilder builder, string connectionString)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        return builder.UseAdoNetClustering(options =>
+        {
+            options.Invariant = StorageBackendNames.PostgresInvariant;
+            options.ConnectionString = connectionString;
+        });
+    }
+
+    /// <summary>Lets an Orleans client (e.g. a separate GraphQL gateway) find the silos' gateways in PostgreSQL.</summary>
+    public static IClientBuilder UseOpenLedgerPostgresClustering(this IClientBuilder builder, string connectionString)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        return builder.UseAdoNetClustering(options =>
+        {
+            options.Invariant = StorageBackendNames.PostgresInvariant;
+            options.ConnectionString = connectionString;
+        });
+    }
+
+    /// <summary>Durable reminders in the PostgreSQL database (ADO.NET reminders, invariant <c>Npgsql</c>).</summary>
+    public static ISiloBuilder UseOpenLedgerPostgresReminders(this ISiloBuilder builder, string connectionString)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        return builder.UseAdoNetReminderService(options =>
+        {
+            options.Invariant = StorageBackendNames.PostgresInvariant;
+            options.ConnectionString = connectionString;
+        });
+    }
+}

@@ -1,0 +1,40 @@
+using Microsoft.Extensions.Hosting;
+using OpenLedger.Core.Money;
+using OpenLedger.Silo.Configuration;
+using OpenLedger.Silo.Hosting;
+using OpenLedger.Storage;
+
+namespace OpenLedger.Silo.Cli;
+
+/// <summary>`openledger run`: start a node and say where it listens, where its data lives and which dev accounts exist.</summary>
+public static class RunCommand
+{
+    public static async Task<int> ExecuteAsync(Args args)
+    {
+        var settings = NodeSettings.From(args);
+        var (host, node, genesis) = await NodeHost.BuildAsync(settings);
+        await host.StartAsync();
+        var head = await node.Store.GetHeadAsync();
+        Console.WriteLine($"OpenLedger node — chain '{node.Rules.Name}' (chain id {node.Rules.ChainId})");
+        Console.WriteLine($"  genesis        {node.GenesisHash}");
+        Console.WriteLine($"  head           block {head?.Height} {head?.Hash}");
+        Console.WriteLine(settings.Backend == StorageBackend.Sqlite
+            ? $"  data           {Path.Combine(settings.DataDirectory, "openledger.db")} (SQLite)"
+            : "  data           PostgreSQL (OPENLEDGER_POSTGRES / --postgres)");
+        Console.WriteLine($"  silo port      127.0.0.1:{settings.SiloPort}");
+        Console.WriteLine($"  gateway port   127.0.0.1:{settings.GatewayPort}  (CLI verbs and Orleans clients connect here)");
+        Console.WriteLine($"  producer       {node.Rules.Producer}{(node.ProducerKey is null ? " (this node does not produce blocks)" : " (this node)")}");
+        Console.WriteLine($"  block interval {node.Rules.BlockIntervalMs} ms, gas price floor {node.Rules.GasPriceFloor} wei");
+        if (genesis.DevAccounts is { } dev)
+        {
+            Console.WriteLine($"  dev accounts   (seed \"{dev.Seed}\"; key i = keccak256(\"{dev.Seed}/i\")), {Wei.Parse(dev.Balance).ToOpenString()} OPEN each at genesis:");
+            int i = 0;
+            foreach (var key in dev.Keys().Take(10))
+                Console.WriteLine($"    [{i++}] {key.Address}  {key.ToHex()}");
+            if (dev.Count > 10) Console.WriteLine($"    ... and {dev.Count - 10} more (openledger dev-keys)");
+        }
+        Console.WriteLine("openledger node ready");
+        await host.WaitForShutdownAsync();
+        return 0;
+    }
+}

@@ -1,0 +1,65 @@
+using OpenLedger.Core.Crypto;
+using OpenLedger.Core.Genesis;
+using OpenLedger.Storage;
+
+namespace OpenLedger.Silo.Configuration;
+
+/// <summary>Where a node keeps its data and how it joins a cluster. Defaults: the embedded store
+/// (SQLite file under ./data), localhost clustering, the dev genesis. Every option can also come from the
+/// environment (OPENLEDGER_POSTGRES, OPENLEDGER_DATA_DIR, ...), which is how a cluster is configured.</summary>
+public sealed record NodeSettings(
+    StorageBackend Backend,
+    string ConnectionString,
+    string DataDirectory,
+    string GenesisPath,
+    int SiloPort,
+    int GatewayPort,
+    string? ProducerKeyHex,
+    bool ProduceEmptyBlocks,
+    int MempoolCapacity)
+{
+    public const int DefaultSiloPort = 11111;
+    public const int DefaultGatewayPort = 30000;
+
+    public static string DefaultGenesisPath => Path.Combine(AppContext.BaseDirectory, "genesis", "dev.json");
+
+    public static NodeSettings From(Args args)
+    {
+        string? Opt(string name, string env) => args.Get(name) ?? Environment.GetEnvironmentVariable(env);
+        var postgres = Opt("postgres", "OPENLEDGER_POSTGRES");
+        var dataDir = Path.GetFullPath(Opt("data-dir", "OPENLEDGER_DATA_DIR") ?? "data");
+        var backend = postgres is null ? StorageBackend.Sqlite : StorageBackend.PostgreSql;
+        var conn = postgres ?? $"Data Source={Path.Combine(dataDir, "openledger.db")};Pooling=True;Default Timeout=30";
+        return new NodeSettings(
+            backend, conn, dataDir,
+            Path.GetFullPath(Opt("genesis", "OPENLEDGER_GENESIS") ?? DefaultGenesisPath),
+            args.GetInt("silo-port", int.TryParse(Environment.GetEnvironmentVariable("OPENLEDGER_SILO_PORT"), out var sp) ? sp : DefaultSiloPort),
+            args.GetInt("gateway-port", int.TryParse(Environment.GetEnvironmentVariable("OPENLEDGER_GATEWAY_PORT"), out var gp) ? gp : DefaultGatewayPort),
+            Opt("producer-key", "OPENLEDGER_PRODUCER_KEY"),
+            args.Has("empty-blocks"),
+            args.GetInt("mempool-capacity", 200_000));
+    }
+
+    public GenesisConfig LoadGenesis()
+    {
+        if (!File.Exists(GenesisPath)) throw new UsageException($"genesis file not found: {GenesisPath}");
+        return GenesisConfig.Parse(File.ReadAllText(GenesisPath));
+    }
+
+    /// <summary>The producer key: given explicitly, or on a dev chain the one derived from the dev seed.</summary>
+    public PrivateKey? ResolveProducerKey(GenesisConfig genesis, ChainRules rules)
+    {
+        if (ProducerKeyHex is not null)
+        {
+            var key = PrivateKey.Parse(ProducerKeyHex);
+            if (key.Address != rules.Producer) throw new UsageException($"--producer-key is for {key.Address}, but the genesis producer is {rules.Producer}");
+            return key;
+        }
+        if (genesis.DevAccounts is { } dev)
+        {
+            var devProducer = PrivateKey.Derive(dev.Seed, "producer");
+            if (devProducer.Address == rules.Producer) return devProducer;
+        }
+        return null;
+    }
+}

@@ -1,0 +1,50 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Orleans.Configuration;
+using OpenLedger.Core.Genesis;
+using OpenLedger.Grains.Hosting;
+using OpenLedger.Silo.Configuration;
+using OpenLedger.Storage;
+using OpenLedger.Storage.Ledger;
+using OpenLedger.Storage.Schema;
+
+namespace OpenLedger.Silo.Hosting;
+
+/// <summary>Builds a node: prepares the database (schemas, genesis), then a silo on the chosen clustering and storage.
+/// Embedded and clustered nodes run the same code; only <see cref="NodeSettings"/> differ.</summary>
+public static class NodeHost
+{
+    public const string ClusterId = "openledger";
+
+    public static async Task<(IHost Host, LedgerNode Node, GenesisConfig Genesis)> BuildAsync(NodeSettings settings, CancellationToken ct = default)
+    {
+        var genesis = settings.LoadGenesis();
+        var rules = genesis.ToRules();
+        if (settings.Backend == StorageBackend.Sqlite) Directory.CreateDirectory(settings.DataDirectory);
+        await OrleansSchemaInstaller.EnsureAsync(settings.Backend, settings.ConnectionString,
+            includeClusteringAndReminders: settings.Backend == StorageBackend.PostgreSql, ct);
+        var store = new SqlLedgerStore(settings.Backend, settings.ConnectionString);
+        await store.InitializeAsync(rules, ct);
+        var node = new LedgerNode(rules, store, settings.ResolveProducerKey(genesis, rules),
+            new MempoolOptions(Capacity: settings.MempoolCapacity), settings.ProduceEmptyBlocks);
+
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Logging.AddFilter("OpenLedger", LogLevel.Information);
+        builder.UseOrleans(silo =>
+        {
+            silo.Configure<ClusterOptions>(o => { o.ClusterId = ClusterId; o.ServiceId = ClusterId; });
+            if (settings.Backend == StorageBackend.Sqlite)
+                silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort);
+            else
+            {
+                silo.UseOpenLedgerPostgresClustering(settings.ConnectionString);
+                silo.ConfigureEndpoints(settings.SiloPort, settings.GatewayPort);
+            }
+            silo.AddOpenLedger(node, settings.Backend, settings.ConnectionString);
+        });
+        return (builder.Build(), node, genesis);
+    }
+}

@@ -1,0 +1,28 @@
+using OpenLedger.Silo.Cli;
+using OpenLedger.Silo.Configuration;
+
+// openledger [verb] [options]: runs a node by default; the other verbs are tools around it.
+try
+{
+    var args0 = new Args(args);
+    return args0.Verb switch
+    {
+        "run" => await RunCommand.ExecuteAsync(args0),
+        "keygen" => KeygenCommand.Execute(args0),
+        "dev-keys" => KeygenCommand.ExecuteDevKeys(args0),
+        "genesis" => GenesisCommand.Execute(args0),
+        "transfer" => await TransferCommand.ExecuteAsync(args0),
+        "account" => await QueryCommands.AccountAsync(args0),
+        "block" => await QueryCommands.BlockAsync(args0),
+        "tx" => await QueryCommands.TransactionAsync(args0),
+        "verify" => await VerifyCommand.ExecuteAsync(args0),
+        "help" or "--help" or "-h" => Usage.Print(),
+        _ => throw new UsageException($"unknown verb '{args0.Verb}'"),
+    };
+}
+catch (UsageException e)
+{
+    Console.Error.WriteLine($"error: {e.Message}");
+    Console.Error.WriteLine("run `openledger help` for usage");
+    return 2;
+}
