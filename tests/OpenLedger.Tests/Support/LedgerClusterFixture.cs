@@ -1,0 +1,58 @@
+using Orleans.TestingHost;
+using OpenLedger.Core.Crypto;
+using OpenLedger.Core.Money;
+using OpenLedger.Grains.Hosting;
+using OpenLedger.Grains.Ledger;
+using OpenLedger.Storage;
+using OpenLedger.Storage.Ledger;
+using OpenLedger.Storage.Schema;
+
+namespace OpenLedger.Tests.Support;
+
+/// <summary>A real Orleans cluster (InProcessTestCluster, one silo) running the ledger on a real SQLite file.
+/// Shared by the tests of a collection; each test uses its own accounts or reads deltas, so they do not interfere.</summary>
+public class LedgerClusterFixture : IAsyncLifetime
+{
+    public TestChain Chain { get; } = new(accounts: 40, blockIntervalMs: 100);
+    public string DataDirectory { get; } = TestChain.TempDirectory("openledger-cluster");
+    public InProcessTestCluster Cluster { get; private set; } = null!;
+    public LedgerNode Node { get; private set; } = null!;
+    public SqlLedgerStore Store { get; private set; } = null!;
+    public IClusterClient Client => Cluster.Client;
+
+    protected virtual StorageBackend Backend => StorageBackend.Sqlite;
+    protected virtual Task<string> ConnectionStringAsync() => Task.FromResult(TestChain.SqliteConnection(DataDirectory));
+
+    public async Task InitializeAsync()
+    {
+        var conn = await ConnectionStringAsync();
+        await OrleansSchemaInstaller.EnsureAsync(Backend, conn, includeClusteringAndReminders: false);
+        Store = new SqlLedgerStore(Backend, conn);
+        await Store.InitializeAsync(Chain.Rules);
+        Node = new LedgerNode(Chain.Rules, Store, Chain.ProducerKey, new MempoolOptions(Capacity: 50_000, MaxPerSender: 2_000, MaxNonceGap: 64));
+        var builder = new InProcessTestClusterBuilder(1);
+        builder.ConfigureSilo((_, silo) => silo.AddOpenLedger(Node, Backend, conn));
+        Cluster = builder.Build();
+        await Cluster.DeployAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Cluster.DisposeAsync();
+        try { Directory.Delete(DataDirectory, recursive: true); } catch (IOException) { }
+    }
+
+    public ITransactionGatewayGrain Gateway => Client.GetGrain<ITransactionGatewayGrain>(0);
+
+    public async Task<SubmitResult> SubmitAsync(byte[] raw) => (await Gateway.SubmitAsync([raw]))[0];
+
+    public Task<TransactionView> WaitAsync(Hash32 hash, int seconds = 20) =>
+        Client.GetGrain<ITransactionGrain>(hash.ToString()).WaitForCommitAsync(TimeSpan.FromSeconds(seconds));
+
+    public Task<AccountView> AccountAsync(Address a) => Client.GetGrain<IAccountGrain>(a.ToString().ToLowerInvariant()).GetAsync();
+
+    public async Task<Wei> BalanceAsync(Address a) => (await AccountAsync(a)).Balance;
+}
+
+[CollectionDefinition("ledger-cluster")]
+public sealed class LedgerClusterCollection : ICollectionFixture<LedgerClusterFixture>;

@@ -1,0 +1,38 @@
+using OpenLedger.Core.Crypto;
+using OpenLedger.Core.Genesis;
+using OpenLedger.Core.Money;
+using OpenLedger.Core.Transactions;
+using OpenLedger.Silo.Cli;
+
+namespace OpenLedger.Tests.Support;
+
+/// <summary>A test chain: a dev genesis with a fast block interval, its rules and its funded keys.</summary>
+public sealed class TestChain
+{
+    public GenesisConfig Genesis { get; }
+    public ChainRules Rules { get; }
+    public IReadOnlyList<PrivateKey> Keys { get; }
+    public PrivateKey ProducerKey { get; }
+
+    public TestChain(int accounts = 10, int blockIntervalMs = 100, ulong chainId = 1_717, int maxBlockTxs = 20_000, string seed = "openledger test seed")
+    {
+        Genesis = GenesisCommand.Dev(chainId, seed, accounts, 1_000_000, blockIntervalMs, maxBlockTxs);
+        Rules = Genesis.ToRules();
+        Keys = Genesis.DevAccounts!.Keys().ToList();
+        ProducerKey = PrivateKey.Derive(seed, "producer");
+    }
+
+    public Wei GasPrice => Rules.GasPriceFloor;
+
+    public SignedTransaction Transfer(PrivateKey from, Address to, Wei amount, ulong nonce, Wei? gasPrice = null, ulong? chainId = null) =>
+        new Transaction(chainId ?? Rules.ChainId, from.Address, nonce, gasPrice ?? GasPrice, new Transfer(to, amount)).Sign(from);
+
+    public static string TempDirectory(string prefix)
+    {
+        var dir = Path.Combine(Path.GetTempPath(), $"{prefix}-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(dir);
+        return dir;
+    }
+
+    public static string SqliteConnection(string dir) => $"Data Source={Path.Combine(dir, "openledger.db")};Pooling=True;Default Timeout=30";
+}
