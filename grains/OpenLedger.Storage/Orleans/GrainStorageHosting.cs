@@ -16,6 +16,11 @@ public static class GrainStorageHosting
     /// System.Text.Json (<see cref="JsonGrainStorageSerializer"/>) instead of Orleans' default Newtonsoft JSON with
     /// <c>$type</c> names.
     /// </summary>
+    /// <remarks>
+    /// A row is identified by (service id, state name, grain key): Orleans hands the provider the state name, not the
+    /// grain type, so two grain classes with the same state name and key would share a row. Name each state after its
+    /// grain (<c>"sequencer"</c>, <c>"account"</c>, ...).
+    /// </remarks>
     /// <param name="builder">The silo builder.</param>
     /// <param name="name">The storage provider name grains refer to.</param>
     /// <param name="backend">SQLite file or PostgreSQL database.</param>

@@ -10,6 +10,9 @@
 -- The payload is the UTF-8 JSON written by JsonGrainStorageSerializer; it is kept as TEXT so that sqlite3 and
 -- SQLite's json functions can read it, and converted to and from the provider's blob at the query boundary.
 -- The full grain key is the primary key, so the provider's 32-bit hashes are not needed and are not stored.
+-- GrainTypeString is what Orleans 10 passes as "grain type": the STATE NAME of [PersistentState(name, storage)],
+-- not the grain class, and a string grain key is stored without its grain type. Two grain classes that use the
+-- same state name, storage and key therefore share one row: give every grain class's state its own name.
 --
 -- Idempotent: applied at every start (OrleansSchemaInstaller runs it inside BEGIN IMMEDIATE).
 

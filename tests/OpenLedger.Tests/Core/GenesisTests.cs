@@ -1,0 +1,44 @@
+using OpenLedger.Core.Genesis;
+using OpenLedger.Silo.Cli;
+
+namespace OpenLedger.Tests.Core;
+
+public class GenesisTests
+{
+    [Fact]
+    public void The_shipped_dev_genesis_is_the_documented_one()
+    {
+        var path = Path.Combine(AppContext.BaseDirectory, "genesis", "dev.json");
+        var shipped = GenesisConfig.Parse(File.ReadAllText(path));
+        Assert.Equal(GenesisCommand.Dev().ToJson(), shipped.ToJson());
+        var rules = shipped.ToRules();
+        Assert.Equal(1717UL, rules.ChainId);
+        Assert.Equal(10, rules.InitialBalances.Count);
+        // The genesis hash is reproducible from the file alone.
+        Assert.Equal(GenesisBlock.Build(rules).Header.Hash, GenesisBlock.Build(GenesisConfig.Parse(shipped.ToJson()).ToRules()).Header.Hash);
+    }
+
+    [Theory]
+    [InlineData("chainId", "0", "chainId")]
+    [InlineData("producer", "\"0x123\"", "producer")]
+    [InlineData("gasPriceFloor", "\"-1\"", "gasPriceFloor")]
+    [InlineData("gasSchedule", "{\"Mint\": 1}", "unknown kind")]
+    [InlineData("gasSchedule", "{}", "lacks kind")]
+    [InlineData("blockIntervalMs", "1", "blockIntervalMs")]
+    public void Invalid_genesis_files_are_refused_with_the_reason(string field, string value, string expected)
+    {
+        var node = System.Text.Json.Nodes.JsonNode.Parse(GenesisCommand.Dev().ToJson())!;
+        node[field] = System.Text.Json.Nodes.JsonNode.Parse(value);
+        var e = Assert.Throws<FormatException>(() => GenesisConfig.Parse(node.ToJsonString()).ToRules());
+        Assert.Contains(expected, e.Message);
+    }
+
+    [Fact]
+    public void A_doubly_allocated_address_is_refused()
+    {
+        var g = GenesisCommand.Dev();
+        var first = g.DevAccounts!.Keys().First().Address.ToString();
+        g.Allocations.Add(new Allocation { Address = first, Balance = "1" });
+        Assert.Contains("allocated twice", Assert.Throws<FormatException>(() => g.ToRules()).Message);
+    }
+}
