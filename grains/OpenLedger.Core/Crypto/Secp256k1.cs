@@ -23,7 +23,8 @@ public static class Secp256k1
     public static RecoveryFailure TryRecover(Hash32 digest, Signature signature, out Address signer)
     {
         signer = default;
-        int recId = signature.V switch { 27 or 0 => 0, 28 or 1 => 1, _ => -1 };
+        // Only 27 and 28: one signed transaction has exactly one wire encoding.
+        int recId = signature.V switch { 27 => 0, 28 => 1, _ => -1 };
         if (recId < 0) return RecoveryFailure.BadRecoveryId;
         Span<byte> compact = stackalloc byte[64];
         signature.R.CopyTo(compact);

@@ -20,4 +20,15 @@ public sealed record ChainRules(
     Wei TotalSupply)
 {
     public ulong GasOf(TxKind kind) => GasSchedule[kind];
+
+    /// <summary>A commitment to the consensus rules (chain id, producer, gas schedule, floor, interval, limits).
+    /// It is block 0's parent hash, so two chains that differ in any rule have different genesis hashes.</summary>
+    public Hash32 Commitment()
+    {
+        var ci = System.Globalization.CultureInfo.InvariantCulture;
+        var gas = string.Join(",", GasSchedule.OrderBy(kv => (ushort)kv.Key).Select(kv => $"{kv.Key}={kv.Value.ToString(ci)}"));
+        return Keccak256.Hash(string.Join("|",
+            "openledger-genesis-v1", ChainId.ToString(ci), Name, Producer.ToString(), gas, GasPriceFloor.ToString(),
+            BlockIntervalMs.ToString(ci), MaxBlockTransactions.ToString(ci), MaxBlockGas.ToString(ci), MaxTransactionBytes.ToString(ci)));
+    }
 }
