@@ -12,4 +12,9 @@ public interface ISequencerGrain : IGrainWithIntegerKey
     /// <summary>A hint that a full block is waiting: seal now instead of at the next interval.</summary>
     [OneWay]
     Task NudgeAsync();
+
+    /// <summary>Does nothing but make sure the producer is active: the mempool calls it as transactions arrive, so a
+    /// producer whose activation was lost (silo death, deactivation) re-activates elsewhere and resumes.</summary>
+    [OneWay]
+    Task KeepAliveAsync();
 }

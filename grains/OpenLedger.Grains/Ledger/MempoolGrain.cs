@@ -28,6 +28,24 @@ public sealed class MempoolGrain(LedgerNode node) : Grain, IMempoolGrain
     private readonly Queue<VerifiedTransaction> _ready = new();
     private readonly HashSet<Hash32> _inFlight = [];
     private long _admitted, _rejected;
+    private long _lastTake = Environment.TickCount64;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        // The mempool lives in memory, so it must not be collected while idle; and it watches the producer:
+        // if ready transactions wait and nobody has taken any for two intervals, the producer's activation was
+        // lost (silo death, deactivation) and a call re-activates it, which resumes from the last committed block.
+        var period = TimeSpan.FromMilliseconds(Math.Max(node.Rules.BlockIntervalMs, 250));
+        this.RegisterGrainTimer(WatchProducerAsync, new GrainTimerCreationOptions(period, period) { KeepAlive = true, Interleave = false });
+        return Task.CompletedTask;
+    }
+
+    private async Task WatchProducerAsync(CancellationToken ct)
+    {
+        if (_ready.Count == 0 || Environment.TickCount64 - _lastTake < 2L * node.Rules.BlockIntervalMs) return;
+        _lastTake = Environment.TickCount64; // one wake-up per two intervals at most
+        await GrainFactory.GetGrain<ISequencerGrain>(0).KeepAliveAsync();
+    }
 
     public async Task<IReadOnlyList<SubmitResult>> AddAsync(TxBatch batch)
     {
@@ -89,6 +107,7 @@ public sealed class MempoolGrain(LedgerNode node) : Grain, IMempoolGrain
 
     public Task<TxBatch> TakeAsync(int max)
     {
+        _lastTake = Environment.TickCount64;
         var list = new List<VerifiedTransaction>(Math.Min(max, _ready.Count));
         while (list.Count < max && _ready.TryDequeue(out var tx))
         {

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using OpenLedger.Core.Ledger;
 using OpenLedger.Grains.Hosting;
@@ -26,6 +27,7 @@ public sealed class SequencerGrain(
     private LedgerState _state = new();
     private BlockHeader _head = null!;
     private bool _producing;
+    private IGrainTimer? _timer;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -41,13 +43,26 @@ public sealed class SequencerGrain(
         if (node.ProducerKey is not null)
         {
             var interval = TimeSpan.FromMilliseconds(node.Rules.BlockIntervalMs);
-            this.RegisterGrainTimer(ProduceAsync, new GrainTimerCreationOptions(interval, interval) { KeepAlive = true, Interleave = false });
+            _timer = this.RegisterGrainTimer(OnTickAsync, new GrainTimerCreationOptions(interval, interval) { KeepAlive = true, Interleave = false });
         }
     }
 
     public Task<long> StartAsync() => Task.FromResult(_head.Height);
 
+    public Task KeepAliveAsync() => Task.CompletedTask; // activation (OnActivateAsync) is the point
+
     public Task NudgeAsync() => node.ProducerKey is null ? Task.CompletedTask : ProduceAsync(CancellationToken.None);
+
+    /// <summary>A timer's period runs from the end of its callback, so producing a block would stretch every interval
+    /// by the time it took. Re-arming the next tick from this tick's start keeps blocks one interval apart.</summary>
+    private async Task OnTickAsync(CancellationToken ct)
+    {
+        var started = Stopwatch.GetTimestamp();
+        await ProduceAsync(ct);
+        var interval = TimeSpan.FromMilliseconds(node.Rules.BlockIntervalMs);
+        var left = interval - Stopwatch.GetElapsedTime(started);
+        _timer?.Change(left > TimeSpan.FromMilliseconds(1) ? left : TimeSpan.FromMilliseconds(1), interval);
+    }
 
     private async Task ProduceAsync(CancellationToken ct)
     {
@@ -80,8 +95,8 @@ public sealed class SequencerGrain(
                     executed.Transactions.Select(t => t.Hash).ToList(),
                     executed.Excluded.Select(e => e.Hash).ToList(),
                     executed.ChangedAccounts.Select(a => new AccountSnapshot(a.Address, a.State.Balance, a.State.Nonce, _head.Height)).ToList());
-                await mempool.OnBlockCommittedAsync(committed);
-                await GrainFactory.GetGrain<IChainGrain>(0).PublishAsync(committed);
+                // Watchers need not wait for the mempool's bookkeeping (it may be busy admitting a batch): tell both at once.
+                await Task.WhenAll(mempool.OnBlockCommittedAsync(committed), GrainFactory.GetGrain<IChainGrain>(0).PublishAsync(committed));
                 if (executed.Excluded.Count > 0)
                     logger.LogDebug("Block {Height}: {Excluded} transactions excluded (first: {Error})", _head.Height, executed.Excluded.Count, executed.Excluded[0].Error);
                 // A full block means more may be waiting: seal the next one now rather than at the next tick.

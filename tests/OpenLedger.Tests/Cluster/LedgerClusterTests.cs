@@ -183,6 +183,31 @@ public class LedgerClusterTests(LedgerClusterFixture fx)
     }
 
     [Fact]
+    public async Task The_producer_resumes_from_the_last_committed_block_after_its_activation_is_lost()
+    {
+        var k = Key(7);
+        var to = Fresh("failover");
+        var first = fx.Chain.Transfer(k, to, new Wei(1), await NextNonceAsync(k));
+        Assert.True((await fx.SubmitAsync(first.Encode())).Accepted);
+        var committed = await fx.WaitAsync(first.Hash);
+
+        // Deactivate the producer as a silo failure or a migration would; nothing re-activates it but new work.
+        await fx.Cluster.DeactivateAsync(fx.Client.GetGrain<ISequencerGrain>(0));
+
+        var second = fx.Chain.Transfer(k, to, new Wei(2), first.Tx.Nonce + 1);
+        Assert.True((await fx.SubmitAsync(second.Encode())).Accepted);
+        var view = await fx.WaitAsync(second.Hash);
+        Assert.Equal(TxStatus.Committed, view.Status);
+        Assert.True(view.BlockHeight > committed.BlockHeight);
+        var block = await fx.Client.GetGrain<IBlockGrain>(view.BlockHeight!.Value).GetAsync();
+        var parent = await fx.Client.GetGrain<IBlockGrain>(view.BlockHeight!.Value - 1).GetAsync();
+        Assert.Equal(parent!.Hash, block!.ParentHash);
+        Assert.Equal(new Wei(3), await fx.BalanceAsync(to));
+        var replay = await OpenLedger.Silo.Cli.VerifyCommand.VerifyAsync(fx.Chain.Rules, fx.Store);
+        Assert.True(replay.Ok, replay.FirstMismatch);
+    }
+
+    [Fact]
     public async Task Oversized_batches_are_rejected_whole()
     {
         var results = await fx.Gateway.SubmitAsync(Enumerable.Range(0, TransactionGatewayGrain.MaxBatch + 1).Select(_ => new byte[1]).ToList());
