@@ -5,8 +5,9 @@ public interface IChainGrain : IGrainWithIntegerKey
 {
     Task<ChainInfo> GetInfoAsync();
 
-    /// <summary>Committed blocks above <paramref name="afterHeight"/>, waiting up to <paramref name="timeout"/> for one.
-    /// Returns the recent ones it still holds (a caller far behind reads blocks from BlockGrain instead).</summary>
+    /// <summary>Committed blocks above <paramref name="afterHeight"/>, in height order, waiting up to
+    /// <paramref name="timeout"/> for one; empty only on timeout. A caller far behind gets the next page (at most 256
+    /// blocks, without account changes) and asks again from the last height it got.</summary>
     Task<IReadOnlyList<BlockCommitted>> WaitForBlocksAsync(long afterHeight, TimeSpan timeout);
 
     /// <summary>Called by the producer after each commit.</summary>

@@ -42,9 +42,25 @@ public sealed class ChainGrain(LedgerNode node) : Grain, IChainGrain
     {
         if (_headHeight <= afterHeight)
         {
-            var wait = _next.Task;
-            await Task.WhenAny(wait, Task.Delay(timeout));
+            // WaitAsync disposes its timer as soon as a block arrives: no timer outlives the call.
+            try { await _next.Task.WaitAsync(timeout); }
+            catch (TimeoutException) { return []; }
         }
-        return _recent.Where(b => b.Height > afterHeight).ToList();
+        var oldestHeld = _recent.First?.Value.Height ?? long.MaxValue;
+        if (afterHeight + 1 >= oldestHeld) return _recent.Where(b => b.Height > afterHeight).ToList();
+        // The caller is behind what memory holds (e.g. after a restart): read the gap from the store, a page at a time.
+        return await ReadFromStoreAsync(afterHeight + 1, Math.Min(_headHeight, afterHeight + Recent));
+    }
+
+    private async Task<IReadOnlyList<BlockCommitted>> ReadFromStoreAsync(long from, long to)
+    {
+        var list = new List<BlockCommitted>();
+        for (var h = from; h <= to; h++)
+        {
+            var block = await GrainFactory.GetGrain<IBlockGrain>(h).GetAsync();
+            if (block is null) break;
+            list.Add(new BlockCommitted(block.Height, block.Hash, block.TimestampMs, block.TransactionHashes, [], []));
+        }
+        return list;
     }
 }

@@ -208,6 +208,18 @@ public class LedgerClusterTests(LedgerClusterFixture fx)
     }
 
     [Fact]
+    public async Task A_watcher_behind_the_blocks_held_in_memory_gets_the_gap_from_the_store_in_order()
+    {
+        var chain = fx.Client.GetGrain<IChainGrain>(0);
+        var page = await chain.WaitForBlocksAsync(-1, TimeSpan.FromSeconds(1)); // genesis is never in memory
+        Assert.NotEmpty(page);
+        Assert.Equal(Enumerable.Range(0, page.Count).Select(i => (long)i), page.Select(b => b.Height));
+        Assert.Equal(fx.Node.GenesisHash, page[0].BlockHash);
+        var head = (await chain.GetInfoAsync()).HeadHeight;
+        Assert.Empty(await chain.WaitForBlocksAsync(head + 1000, TimeSpan.FromMilliseconds(50))); // nothing that far: timeout
+    }
+
+    [Fact]
     public async Task Oversized_batches_are_rejected_whole()
     {
         var results = await fx.Gateway.SubmitAsync(Enumerable.Range(0, TransactionGatewayGrain.MaxBatch + 1).Select(_ => new byte[1]).ToList());
