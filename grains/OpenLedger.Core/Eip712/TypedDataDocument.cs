@@ -42,4 +42,44 @@ public static class TypedDataDocument
     }
 
     public static string ToJson(Transaction tx) => For(tx).ToJsonString(new JsonSerializerOptions { WriteIndented = false });
+
+    /// <summary>Reads back a payload of this form (as a wallet signed it) into a transaction, so a client that holds
+    /// only the typed data and a signature can submit. Checks the domain and the type exactly; false with a reason otherwise.</summary>
+    public static bool TryParse(string json, out Transaction? tx, out string error)
+    {
+        tx = null;
+        error = "";
+        try
+        {
+            if (JsonNode.Parse(json) is not JsonObject doc) { error = "typed data must be a JSON object"; return false; }
+            var domain = doc["domain"] as JsonObject;
+            var message = doc["message"] as JsonObject;
+            var primary = doc["primaryType"]?.GetValue<string>();
+            if (domain is null || message is null || primary is null) { error = "typed data needs domain, primaryType and message"; return false; }
+            if ((string?)domain["name"] != Eip712Domain.DefaultName || (string?)domain["version"] != Eip712Domain.DefaultVersion)
+            { error = $"domain must be {{ name: \"{Eip712Domain.DefaultName}\", version: \"{Eip712Domain.DefaultVersion}\" }}"; return false; }
+            if (!Enum.TryParse<TxKind>(primary, ignoreCase: false, out var kind) || !Enum.IsDefined(kind)) { error = $"unknown primaryType '{primary}'"; return false; }
+            if (!ulong.TryParse(Text(domain["chainId"]), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var chainId)) { error = "domain.chainId must be an unsigned integer"; return false; }
+            if (!Crypto.Address.TryParse(Text(message["from"]), out var from)) { error = "message.from must be an address"; return false; }
+            if (!ulong.TryParse(Text(message["nonce"]), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var nonce)) { error = "message.nonce must be an unsigned 64-bit integer"; return false; }
+            if (!Money.Wei.TryParse(Text(message["gasPrice"]), out var gasPrice)) { error = "message.gasPrice must be an amount of wei"; return false; }
+            ITxBody? body = kind switch
+            {
+                TxKind.Transfer => Crypto.Address.TryParse(Text(message["to"]), out var to) && Money.Wei.TryParse(Text(message["amount"]), out var amount)
+                    ? new Transfer(to, amount) : null,
+                _ => null,
+            };
+            if (body is null) { error = $"message fields do not match {primary}"; return false; }
+            tx = new Transaction(chainId, from, nonce, gasPrice, body);
+            return true;
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
+        {
+            error = $"typed data is not valid JSON of the expected shape: {e.Message}";
+            return false;
+        }
+    }
+
+    // Integers may come as JSON strings (as we emit them) or numbers (as some wallets echo them).
+    private static string? Text(JsonNode? n) => n is JsonValue v ? (v.TryGetValue<string>(out var s) ? s : v.ToJsonString()) : null;
 }

@@ -4,4 +4,7 @@ namespace OpenLedger.Grains.Ledger;
 public interface IBlockGrain : IGrainWithIntegerKey
 {
     Task<BlockView?> GetAsync();
+
+    /// <summary>The block's transactions with their receipts, in block order (empty if the block is not committed).</summary>
+    Task<IReadOnlyList<TransactionView>> GetTransactionsAsync();
 }

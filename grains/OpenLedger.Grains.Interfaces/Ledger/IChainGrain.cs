@@ -5,6 +5,9 @@ public interface IChainGrain : IGrainWithIntegerKey
 {
     Task<ChainInfo> GetInfoAsync();
 
+    /// <summary>The height of the committed block with this hash, or null.</summary>
+    Task<long?> HeightOfAsync(OpenLedger.Core.Crypto.Hash32 blockHash);
+
     /// <summary>Committed blocks above <paramref name="afterHeight"/>, in height order, waiting up to
     /// <paramref name="timeout"/> for one; empty only on timeout. A caller far behind gets the next page (at most 256
     /// blocks, without account changes) and asks again from the last height it got.</summary>

@@ -23,4 +23,10 @@ public sealed class BlockGrain(LedgerNode node) : Grain, IBlockGrain
             h.Producer, h.GasUsed, hashes, block.ProducerSignature.ToArray());
         return _view;
     }
+
+    public async Task<IReadOnlyList<TransactionView>> GetTransactionsAsync()
+    {
+        if (await GetAsync() is null) return [];
+        return (await node.Store.GetBlockTransactionsAsync(this.GetPrimaryKeyLong())).Select(TransactionViews.Committed).ToList();
+    }
 }

@@ -26,6 +26,12 @@ public sealed class ChainGrain(LedgerNode node) : Grain, IChainGrain
         node.Rules.BlockIntervalMs, node.Rules.GasSchedule.ToDictionary(kv => kv.Key.ToString(), kv => kv.Value),
         _headHeight, _headHash));
 
+    public async Task<long?> HeightOfAsync(Hash32 blockHash)
+    {
+        foreach (var b in _recent) if (b.BlockHash == blockHash) return b.Height;
+        return await node.Store.GetHeightOfBlockAsync(blockHash);
+    }
+
     public Task PublishAsync(BlockCommitted block)
     {
         if (block.Height <= _headHeight && _recent.Count > 0) return Task.CompletedTask; // a repeat

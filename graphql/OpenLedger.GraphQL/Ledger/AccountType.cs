@@ -1,0 +1,39 @@
+using GraphQL;
+using GraphQL.Types;
+using GraphQL.Types.Relay.DataObjects;
+using OpenLedger.Grains.Ledger;
+using OpenLedger.GraphQL.Scalars;
+
+namespace OpenLedger.GraphQL.Ledger;
+
+/// <summary>An account: committed balance and nonce, the mempool's view, and its committed transactions.</summary>
+public sealed class AccountType : ObjectGraphType<AccountView>
+{
+    public const int MaxPageSize = 100;
+
+    public AccountType()
+    {
+        Name = "Account";
+        Field<NonNullGraphType<AddressGraphType>>("address").Resolve(c => c.Source.Address);
+        Field<NonNullGraphType<WeiAmountGraphType>>("balance").Description("Committed balance in wei.").Resolve(c => c.Source.Balance);
+        Field<NonNullGraphType<StringGraphType>>("balanceOpen").Description("The balance in OPEN, for people.").Resolve(c => c.Source.Balance.ToOpenString());
+        Field<NonNullGraphType<WeiAmountGraphType>>("nonce").Description("The nonce its next committed transaction must carry.").Resolve(c => c.Source.Nonce);
+        Field<NonNullGraphType<WeiAmountGraphType>>("nextNonce").Description("The nonce to sign next, counting pending transactions.").Resolve(c => c.Source.NextNonce);
+        Field<NonNullGraphType<IntGraphType>>("pendingCount").Resolve(c => c.Source.PendingCount);
+        Connection<TransactionType>("transactions")
+            .Description("Committed transactions sent or received, newest first.")
+            .PageSize(20)
+            .ResolveAsync(async c =>
+            {
+                var first = Math.Clamp(c.First ?? 20, 1, MaxPageSize);
+                var after = Cursors.Decode(c.After);
+                var grain = c.Grains().GetGrain<IAccountGrain>(c.Source.Address.ToString().ToLowerInvariant());
+                // The store pages by block; one block may hold several of the account's transactions, so over-fetch
+                // the boundary block and cut exactly after the cursor's (height, index).
+                var page = await grain.GetTransactionsAsync(first + 1 + 64, after?.Height + 1);
+                var rows = page.Where(t => after is null || (t.BlockHeight, t.Index) is var (h, i) && (h < after.Value.Height || h == after.Value.Height && i < after.Value.Index))
+                    .Take(first + 1).ToList();
+                return Cursors.Page(rows, first, t => new Cursors.Position(t.BlockHeight!.Value, t.Index!.Value));
+            });
+    }
+}

@@ -1,0 +1,52 @@
+using GraphQL.Types;
+using OpenLedger.Grains.Ledger;
+using OpenLedger.GraphQL.Scalars;
+
+namespace OpenLedger.GraphQL.Ledger;
+
+/// <summary>The chain's identity and rules, and its head block.</summary>
+public sealed class ChainType : ObjectGraphType<ChainInfo>
+{
+    public ChainType()
+    {
+        Name = "Chain";
+        Field<NonNullGraphType<LongGraphType>>("chainId").Resolve(c => (long)c.Source.ChainId);
+        Field<NonNullGraphType<StringGraphType>>("name").Resolve(c => c.Source.Name);
+        Field<NonNullGraphType<HashGraphType>>("genesisHash").Resolve(c => c.Source.GenesisHash);
+        Field<NonNullGraphType<AddressGraphType>>("producer").Resolve(c => c.Source.Producer);
+        Field<NonNullGraphType<WeiAmountGraphType>>("gasPriceFloor").Resolve(c => c.Source.GasPriceFloor);
+        Field<NonNullGraphType<IntGraphType>>("blockIntervalMs").Resolve(c => c.Source.BlockIntervalMs);
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<GasCostType>>>>("gasSchedule")
+            .Resolve(c => c.Source.GasSchedule.OrderBy(kv => kv.Key).Select(kv => new GasCost(kv.Key, kv.Value)).ToList());
+        Field<NonNullGraphType<LongGraphType>>("headHeight").Resolve(c => c.Source.HeadHeight);
+        Field<BlockType>("head").Resolve(c => c.LoadBlock(c.Source.HeadHeight));
+    }
+}
+
+/// <summary>Gas charged for one kind of transaction.</summary>
+public sealed record GasCost(string Kind, ulong Gas);
+
+public sealed class GasCostType : ObjectGraphType<GasCost>
+{
+    public GasCostType()
+    {
+        Name = "GasCost";
+        Field<NonNullGraphType<StringGraphType>>("kind").Resolve(c => c.Source.Kind);
+        Field<NonNullGraphType<LongGraphType>>("gas").Resolve(c => (long)c.Source.Gas);
+    }
+}
+
+/// <summary>Mempool counters.</summary>
+public sealed class MempoolStatsType : ObjectGraphType<MempoolStats>
+{
+    public MempoolStatsType()
+    {
+        Name = "MempoolStats";
+        Field<NonNullGraphType<IntGraphType>>("pending").Resolve(c => c.Source.Pending);
+        Field<NonNullGraphType<IntGraphType>>("ready").Description("Executable now (no nonce gap).").Resolve(c => c.Source.Ready);
+        Field<NonNullGraphType<IntGraphType>>("inFlight").Description("Taken by the producer for the block being built.").Resolve(c => c.Source.InFlight);
+        Field<NonNullGraphType<IntGraphType>>("capacity").Resolve(c => c.Source.Capacity);
+        Field<NonNullGraphType<LongGraphType>>("admitted").Resolve(c => c.Source.Admitted);
+        Field<NonNullGraphType<LongGraphType>>("rejected").Resolve(c => c.Source.Rejected);
+    }
+}

@@ -1,0 +1,42 @@
+using GraphQL.Types.Relay.DataObjects;
+
+namespace OpenLedger.GraphQL.Ledger;
+
+/// <summary>Opaque Relay cursors over chain positions: base64 of "height:index". History is newest first, so
+/// "after" a cursor means older than it.</summary>
+internal static class Cursors
+{
+    public readonly record struct Position(long Height, int Index);
+
+    public static string Encode(Position p) => Convert.ToBase64String(System.Text.Encoding.ASCII.GetBytes($"{p.Height}:{p.Index}"));
+
+    public static Position? Decode(string? cursor)
+    {
+        if (cursor is null) return null;
+        try
+        {
+            var parts = System.Text.Encoding.ASCII.GetString(Convert.FromBase64String(cursor)).Split(':');
+            if (parts.Length == 2 && long.TryParse(parts[0], out var h) && int.TryParse(parts[1], out var i) && h >= 0 && i >= 0) return new Position(h, i);
+        }
+        catch (FormatException) { }
+        throw new Scalars.InvalidInputError("BAD_CURSOR", $"'{cursor}' is not a cursor this API issued");
+    }
+
+    /// <summary>Builds a connection from up to first + 1 rows (the extra one only says a next page exists).</summary>
+    public static Connection<T> Page<T>(IReadOnlyList<T> rows, int first, Func<T, Position> position, int? totalCount = null, bool hasPrevious = false)
+    {
+        var edges = rows.Take(first).Select(r => new Edge<T> { Node = r, Cursor = Encode(position(r)) }).ToList();
+        return new Connection<T>
+        {
+            Edges = edges,
+            TotalCount = totalCount,
+            PageInfo = new PageInfo
+            {
+                HasNextPage = rows.Count > first,
+                HasPreviousPage = hasPrevious,
+                StartCursor = edges.FirstOrDefault()?.Cursor,
+                EndCursor = edges.LastOrDefault()?.Cursor,
+            },
+        };
+    }
+}

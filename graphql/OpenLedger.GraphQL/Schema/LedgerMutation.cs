@@ -1,0 +1,141 @@
+using ErrorCode = OpenLedger.Core.Ledger.ErrorCode;
+using GraphQL;
+using GraphQL.Types;
+using OpenLedger.Core.Crypto;
+using OpenLedger.Core.Eip712;
+using OpenLedger.Core.Ledger;
+using OpenLedger.Core.Money;
+using OpenLedger.Core.Transactions;
+using OpenLedger.Grains.Ledger;
+using OpenLedger.GraphQL.Ledger;
+using OpenLedger.GraphQL.Scalars;
+
+namespace OpenLedger.GraphQL.Schema;
+
+/// <summary>Writes: the typed data a wallet signs for an intent, and submission of signed transactions. A browser
+/// needs none of our C#: ask <c>typedData</c>, sign it with ethers or MetaMask, send it back with the signature.</summary>
+public sealed class LedgerMutation : ObjectGraphType
+{
+    public const int MaxBatch = 1_000;
+
+    public LedgerMutation()
+    {
+        Name = "Mutation";
+
+        Field<NonNullGraphType<TypedDataType>>("typedData")
+            .Description("The exact EIP-712 payload to sign for a transfer. nonce defaults to the account's next nonce, gasPrice to the floor.")
+            .Argument<NonNullGraphType<TransferIntentType>>("transfer")
+            .ResolveAsync(async c =>
+            {
+                var intent = c.GetArgument<Dictionary<string, object?>>("transfer");
+                var grains = c.Grains();
+                var chain = await grains.GetGrain<IChainGrain>(0).GetInfoAsync();
+                var from = (Address)intent["from"]!;
+                var nonce = intent.GetValueOrDefault("nonce") is Wei n ? (ulong)n.Value
+                    : (await grains.GetGrain<IAccountGrain>(from.ToString().ToLowerInvariant()).GetAsync()).NextNonce;
+                var gasPrice = intent.GetValueOrDefault("gasPrice") is Wei g ? g : chain.GasPriceFloor;
+                var tx = new Transaction(chain.ChainId, from, nonce, gasPrice, new Transfer((Address)intent["to"]!, (Wei)intent["amount"]!));
+                return new TypedDataView(TypedDataDocument.ToJson(tx), tx.SigningHash(), tx.PrimaryType);
+            });
+
+        Field<NonNullGraphType<SendResultType>>("sendTransaction")
+            .Description("Submits one signed transaction: its hash, or the ledger's error code.")
+            .Argument<NonNullGraphType<SignedTransactionInputType>>("signed")
+            .ResolveAsync(async c => (await SubmitAsync(c, [c.GetArgument<Dictionary<string, object?>>("signed")]))[0]);
+
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<SendResultType>>>>("sendTransactions")
+            .Description($"Submits up to {MaxBatch} signed transactions at once; one result per item, in order.")
+            .Argument<NonNullGraphType<ListGraphType<NonNullGraphType<SignedTransactionInputType>>>>("signed")
+            .ResolveAsync(async c =>
+            {
+                var items = c.GetArgument<List<Dictionary<string, object?>>>("signed");
+                if (items.Count > MaxBatch) throw new InvalidInputError(ErrorCode.BatchTooLarge.ToString(), $"at most {MaxBatch} transactions per call");
+                return await SubmitAsync(c, items);
+            });
+    }
+
+    private static async Task<IReadOnlyList<SubmitResult>> SubmitAsync(IResolveFieldContext c, IReadOnlyList<Dictionary<string, object?>> items)
+    {
+        var results = new SubmitResult?[items.Count];
+        var raws = new List<byte[]>();
+        var at = new List<int>();
+        for (int i = 0; i < items.Count; i++)
+        {
+            var (raw, error) = ToRaw(items[i]);
+            if (raw is null) results[i] = error;
+            else { raws.Add(raw); at.Add(i); }
+        }
+        if (raws.Count > 0)
+        {
+            var submitted = await c.Grains().GetGrain<ITransactionGatewayGrain>(0).SubmitAsync(raws);
+            for (int k = 0; k < submitted.Count; k++) results[at[k]] = submitted[k];
+        }
+        return results!;
+    }
+
+    /// <summary>Either the raw envelope, or typed data plus its 65-byte signature.</summary>
+    private static (byte[]? Raw, SubmitResult? Error) ToRaw(Dictionary<string, object?> input)
+    {
+        static SubmitResult Fail(ErrorCode code, string message) => SubmitResult.Fail(new LedgerError(code, message));
+        var raw = input.GetValueOrDefault("raw") as byte[];
+        var typed = input.GetValueOrDefault("typedData") as string;
+        var sig = input.GetValueOrDefault("signature") as byte[];
+        if (raw is not null && (typed is not null || sig is not null)) return (null, Fail(ErrorCode.MalformedTransaction, "give raw, or typedData with signature, not both"));
+        if (raw is not null) return (raw, null);
+        if (typed is null || sig is null) return (null, Fail(ErrorCode.MalformedTransaction, "give raw, or typedData with signature"));
+        if (sig.Length != Signature.Length) return (null, Fail(ErrorCode.BadSignature, $"a signature is {Signature.Length} bytes (r, s, v), got {sig.Length}"));
+        if (!TypedDataDocument.TryParse(typed, out var tx, out var why)) return (null, Fail(ErrorCode.MalformedTransaction, why));
+        return (new SignedTransaction(tx!, Signature.Read(sig)).Encode(), null);
+    }
+}
+
+/// <summary>What <c>typedData</c> returns.</summary>
+public sealed record TypedDataView(string Json, Hash32 Hash, string PrimaryType);
+
+public sealed class TypedDataType : ObjectGraphType<TypedDataView>
+{
+    public TypedDataType()
+    {
+        Name = "TypedData";
+        Field<NonNullGraphType<StringGraphType>>("json").Description("{ domain, types, primaryType, message } as JSON; integers as decimal strings. ethers: signTypedData(domain, types without EIP712Domain, message).").Resolve(c => c.Source.Json);
+        Field<NonNullGraphType<HashGraphType>>("hash").Description("The digest to be signed; also the transaction's hash.").Resolve(c => c.Source.Hash);
+        Field<NonNullGraphType<StringGraphType>>("primaryType").Resolve(c => c.Source.PrimaryType);
+    }
+}
+
+public sealed class TransferIntentType : InputObjectGraphType
+{
+    public TransferIntentType()
+    {
+        Name = "TransferIntent";
+        Field<NonNullGraphType<AddressGraphType>>("from");
+        Field<NonNullGraphType<AddressGraphType>>("to");
+        Field<NonNullGraphType<WeiAmountGraphType>>("amount").Description("Wei.");
+        Field<WeiAmountGraphType>("nonce");
+        Field<WeiAmountGraphType>("gasPrice").Description("Wei per gas; at least the chain's floor.");
+    }
+}
+
+public sealed class SignedTransactionInputType : InputObjectGraphType
+{
+    public SignedTransactionInputType()
+    {
+        Name = "SignedTransactionInput";
+        Description = "A signed transaction: the raw envelope, or the typed data as returned by typedData with the wallet's 65-byte signature.";
+        Field<BytesGraphType>("raw");
+        Field<StringGraphType>("typedData");
+        Field<BytesGraphType>("signature");
+    }
+}
+
+public sealed class SendResultType : ObjectGraphType<SubmitResult>
+{
+    public SendResultType()
+    {
+        Name = "SendResult";
+        Field<NonNullGraphType<BooleanGraphType>>("accepted").Resolve(c => c.Source.Accepted);
+        Field<HashGraphType>("hash").Resolve(c => c.Source.Hash);
+        Field<StringGraphType>("errorCode").Description("A stable ledger error code, e.g. NonceTooLow.").Resolve(c => c.Source.ErrorCode);
+        Field<StringGraphType>("errorMessage").Resolve(c => c.Source.Message);
+    }
+}
