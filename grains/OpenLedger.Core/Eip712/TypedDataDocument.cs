@@ -19,7 +19,7 @@ public static class TypedDataDocument
             ["nonce"] = tx.Nonce.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["gasPrice"] = tx.GasPrice.ToString(),
         };
-        foreach (var (k, v) in tx.Body.MessageValues()) message[k] = JsonValue.Create(v);
+        foreach (var (k, v) in tx.Body.MessageValues()) message[k] = v;
         return new JsonObject
         {
             ["domain"] = new JsonObject
@@ -41,7 +41,7 @@ public static class TypedDataDocument
         };
     }
 
-    public static string ToJson(Transaction tx) => For(tx).ToJsonString(new JsonSerializerOptions { WriteIndented = false });
+    public static string ToJson(Transaction tx) => For(tx).ToJsonString();
 
     /// <summary>Reads back a payload of this form (as a wallet signed it) into a transaction, so a client that holds
     /// only the typed data and a signature can submit. Checks the domain and the type exactly; false with a reason otherwise.</summary>

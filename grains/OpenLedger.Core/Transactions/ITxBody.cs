@@ -15,7 +15,7 @@ public interface ITxBody
     void HashFields(ref StructHasher hasher);
 
     /// <summary>The body's field values as JSON-ready text (addresses EIP-55, uint256 as decimal strings).</summary>
-    IEnumerable<KeyValuePair<string, object>> MessageValues();
+    IEnumerable<KeyValuePair<string, string>> MessageValues();
 
     int EncodedLength { get; }
     void Encode(Span<byte> destination);

@@ -22,7 +22,7 @@ public sealed record Transfer(Address To, Wei Amount) : ITxBody
         hasher.UInt(Amount);
     }
 
-    public IEnumerable<KeyValuePair<string, object>> MessageValues() =>
+    public IEnumerable<KeyValuePair<string, string>> MessageValues() =>
     [
         new("to", To.ToString()),
         new("amount", Amount.ToString()),

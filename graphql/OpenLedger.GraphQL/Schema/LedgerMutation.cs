@@ -27,7 +27,7 @@ public sealed class LedgerMutation : ObjectGraphType
             .Argument<NonNullGraphType<TransferIntentType>>("transfer")
             .ResolveAsync(async c =>
             {
-                var intent = c.GetArgument<Dictionary<string, object?>>("transfer");
+                var intent = InputOf(c.Arguments!["transfer"].Value);
                 var grains = c.Grains();
                 var chain = await grains.GetGrain<IChainGrain>(0).GetInfoAsync();
                 var from = (Address)intent["from"]!;
@@ -41,20 +41,25 @@ public sealed class LedgerMutation : ObjectGraphType
         Field<NonNullGraphType<SendResultType>>("sendTransaction")
             .Description("Submits one signed transaction: its hash, or the ledger's error code.")
             .Argument<NonNullGraphType<SignedTransactionInputType>>("signed")
-            .ResolveAsync(async c => (await SubmitAsync(c, [c.GetArgument<Dictionary<string, object?>>("signed")]))[0]);
+            .ResolveAsync(async c => (await SubmitAsync(c, [InputOf(c.Arguments!["signed"].Value)]))[0]);
 
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<SendResultType>>>>("sendTransactions")
             .Description($"Submits up to {MaxBatch} signed transactions at once; one result per item, in order.")
             .Argument<NonNullGraphType<ListGraphType<NonNullGraphType<SignedTransactionInputType>>>>("signed")
             .ResolveAsync(async c =>
             {
-                var items = c.GetArgument<List<Dictionary<string, object?>>>("signed");
+                var items = ((System.Collections.IEnumerable)c.Arguments!["signed"].Value!).Cast<object?>().Select(InputOf).ToList();
                 if (items.Count > MaxBatch) throw new InvalidInputError(ErrorCode.BatchTooLarge.ToString(), $"at most {MaxBatch} transactions per call");
                 return await SubmitAsync(c, items);
             });
     }
 
-    private static async Task<IReadOnlyList<SubmitResult>> SubmitAsync(IResolveFieldContext c, IReadOnlyList<Dictionary<string, object?>> items)
+    // Input objects without a CLR type arrive as dictionaries of already-parsed scalar values.
+    private static IReadOnlyDictionary<string, object?> InputOf(object? value) =>
+        value as IReadOnlyDictionary<string, object?> ?? (value as IDictionary<string, object?>)?.ToDictionary(kv => kv.Key, kv => kv.Value)
+        ?? throw new InvalidInputError("BAD_INPUT", "expected an input object");
+
+    private static async Task<IReadOnlyList<SubmitResult>> SubmitAsync(IResolveFieldContext c, IReadOnlyList<IReadOnlyDictionary<string, object?>> items)
     {
         var results = new SubmitResult?[items.Count];
         var raws = new List<byte[]>();
@@ -74,7 +79,7 @@ public sealed class LedgerMutation : ObjectGraphType
     }
 
     /// <summary>Either the raw envelope, or typed data plus its 65-byte signature.</summary>
-    private static (byte[]? Raw, SubmitResult? Error) ToRaw(Dictionary<string, object?> input)
+    private static (byte[]? Raw, SubmitResult? Error) ToRaw(IReadOnlyDictionary<string, object?> input)
     {
         static SubmitResult Fail(ErrorCode code, string message) => SubmitResult.Fail(new LedgerError(code, message));
         var raw = input.GetValueOrDefault("raw") as byte[];

@@ -16,6 +16,7 @@ public static class Usage
                 --genesis FILE      genesis file (default: the built-in dev genesis)
                 --silo-port N       silo-to-silo port (default 11111)
                 --gateway-port N    client gateway port (default 30000)
+                --http-port N       GraphQL and /healthz on 127.0.0.1 (default 8080)
                 --producer-key HEX  the block producer's key (dev chains derive it from the dev seed)
                 --empty-blocks      seal a block every interval even when no transaction waits
               keygen              generate a private key and print it with its address

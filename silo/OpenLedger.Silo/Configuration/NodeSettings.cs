@@ -16,8 +16,10 @@ public sealed record NodeSettings(
     int GatewayPort,
     string? ProducerKeyHex,
     bool ProduceEmptyBlocks,
-    int MempoolCapacity)
+    int MempoolCapacity,
+    int HttpPort = NodeSettings.DefaultHttpPort)
 {
+    public const int DefaultHttpPort = 8080;
     public const int DefaultSiloPort = 11111;
     public const int DefaultGatewayPort = 30000;
 
@@ -37,7 +39,8 @@ public sealed record NodeSettings(
             args.GetInt("gateway-port", int.TryParse(Environment.GetEnvironmentVariable("OPENLEDGER_GATEWAY_PORT"), out var gp) ? gp : DefaultGatewayPort),
             Opt("producer-key", "OPENLEDGER_PRODUCER_KEY"),
             args.Has("empty-blocks"),
-            args.GetInt("mempool-capacity", 200_000));
+            args.GetInt("mempool-capacity", 200_000),
+            args.GetInt("http-port", int.TryParse(Environment.GetEnvironmentVariable("OPENLEDGER_HTTP_PORT"), out var hp) ? hp : DefaultHttpPort));
     }
 
     public GenesisConfig LoadGenesis()

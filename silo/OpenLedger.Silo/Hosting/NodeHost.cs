@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
@@ -28,7 +30,8 @@ public static class NodeHost
         var node = new LedgerNode(rules, store, settings.ResolveProducerKey(genesis, rules),
             new MempoolOptions(Capacity: settings.MempoolCapacity), settings.ProduceEmptyBlocks);
 
-        var builder = Host.CreateApplicationBuilder();
+        var builder = WebApplication.CreateBuilder();
+        builder.WebHost.UseUrls($"http://127.0.0.1:{settings.HttpPort}");
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
@@ -47,6 +50,9 @@ public static class NodeHost
             }
             silo.AddOpenLedger(node, settings.Backend, settings.ConnectionString);
         });
-        return (builder.Build(), node, genesis);
+        builder.Services.AddGatewayServices();
+        var app = builder.Build();
+        app.MapGateway();
+        return (app, node, genesis);
     }
 }

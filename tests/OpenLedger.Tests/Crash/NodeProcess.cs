@@ -23,6 +23,7 @@ public sealed class NodeProcess : IDisposable
     public string GenesisPath { get; }
     public int SiloPort { get; }
     public int GatewayPort { get; }
+    public int HttpPort { get; }
     public int Starts => _generation;
     public bool IsRunning => _process is { HasExited: false };
 
@@ -32,12 +33,14 @@ public sealed class NodeProcess : IDisposable
         GenesisPath = genesisPath;
         (SiloPort, GatewayPort) = (FreePort(), FreePort());
         while (GatewayPort == SiloPort) GatewayPort = FreePort();
+        HttpPort = FreePort();
+        while (HttpPort == SiloPort || HttpPort == GatewayPort) HttpPort = FreePort();
     }
 
     /// <summary>The settings a client (or a reader of the store) uses to reach this node.</summary>
     public NodeSettings Settings => new(
         StorageBackend.Sqlite, $"Data Source={Path.Combine(DataDirectory, "openledger.db")};Pooling=True;Default Timeout=30",
-        DataDirectory, GenesisPath, SiloPort, GatewayPort, ProducerKeyHex: null, ProduceEmptyBlocks: false, MempoolCapacity: 200_000);
+        DataDirectory, GenesisPath, SiloPort, GatewayPort, ProducerKeyHex: null, ProduceEmptyBlocks: false, MempoolCapacity: 200_000, HttpPort: HttpPort);
 
     /// <summary>The node's executable as the test project's build output holds it (the test project references the silo project).</summary>
     public static string ExecutablePath
@@ -67,7 +70,8 @@ public sealed class NodeProcess : IDisposable
         };
         foreach (var a in new[] { ExecutablePath, "run", "--data-dir", DataDirectory, "--genesis", GenesisPath,
                      "--silo-port", SiloPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                     "--gateway-port", GatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+                     "--gateway-port", GatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                     "--http-port", HttpPort.ToString(System.Globalization.CultureInfo.InvariantCulture) })
             psi.ArgumentList.Add(a);
         // The node reads OPENLEDGER_* from its environment (e.g. OPENLEDGER_POSTGRES): only the command line may configure it here.
         foreach (var key in psi.Environment.Keys.Where(k => k.StartsWith("OPENLEDGER_", StringComparison.OrdinalIgnoreCase)).ToList())

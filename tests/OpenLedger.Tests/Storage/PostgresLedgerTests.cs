@@ -99,7 +99,7 @@ public class PostgresLedgerTests(PostgresServerFixture pg)
         var chain = new TestChain(accounts: 3, blockIntervalMs: 100);
         var genesisPath = Path.Combine(dir, "genesis.json");
         await File.WriteAllTextAsync(genesisPath, chain.Genesis.ToJson());
-        var settings = new NodeSettings(StorageBackend.PostgreSql, conn, dir, genesisPath, FreePorts.Next(), FreePorts.Next(), null, false, 10_000);
+        var settings = new NodeSettings(StorageBackend.PostgreSql, conn, dir, genesisPath, FreePorts.Next(), FreePorts.Next(), null, false, 10_000, FreePorts.Next());
 
         var (host, node, _) = await NodeHost.BuildAsync(settings);
         Assert.NotNull(node.ProducerKey); // derived from the dev seed
