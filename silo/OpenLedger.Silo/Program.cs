@@ -8,6 +8,7 @@ try
     return args0.Verb switch
     {
         "run" => await RunCommand.ExecuteAsync(args0),
+        "gateway" => await GatewayCommand.ExecuteAsync(args0),
         "keygen" => KeygenCommand.Execute(args0),
         "dev-keys" => KeygenCommand.ExecuteDevKeys(args0),
         "genesis" => GenesisCommand.Execute(args0),

@@ -19,6 +19,8 @@ public static class Usage
                 --http-port N       GraphQL and /healthz on 127.0.0.1 (default 8080)
                 --producer-key HEX  the block producer's key (dev chains derive it from the dev seed)
                 --empty-blocks      seal a block every interval even when no transaction waits
+              gateway             run only the GraphQL gateway, as an Orleans client of running silos
+                                  (--http-port, --gateway-port or --postgres to find them)
               keygen              generate a private key and print it with its address
               dev-keys            print the dev accounts of a genesis file (keys derived from its public seed)
               genesis             write a genesis file: --out FILE --chain-id N --dev-seed S --dev-count N

@@ -1,0 +1,40 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Orleans.Configuration;
+using OpenLedger.Silo.Configuration;
+using OpenLedger.Silo.Hosting;
+using OpenLedger.Storage;
+
+namespace OpenLedger.Silo.Cli;
+
+/// <summary>`openledger gateway`: the GraphQL gateway as its own process, an Orleans client in front of the silos
+/// (scale it out separately from them). Same endpoints and code as the node's built-in gateway.</summary>
+public static class GatewayCommand
+{
+    public static async Task<int> ExecuteAsync(Args args)
+    {
+        var settings = NodeSettings.From(args);
+        var builder = WebApplication.CreateBuilder();
+        builder.WebHost.UseUrls($"http://127.0.0.1:{settings.HttpPort}");
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.UseOrleansClient(client =>
+        {
+            client.Configure<ClusterOptions>(o => { o.ClusterId = NodeHost.ClusterId; o.ServiceId = NodeHost.ClusterId; });
+            if (settings.Backend == StorageBackend.Sqlite) client.UseLocalhostClustering(settings.GatewayPort);
+            else client.UseOpenLedgerPostgresClustering(settings.ConnectionString);
+        });
+        builder.Services.AddGatewayServices();
+        var app = builder.Build();
+        app.MapGateway();
+        await app.StartAsync();
+        Console.WriteLine($"OpenLedger GraphQL gateway at http://127.0.0.1:{settings.HttpPort}/graphql (health: /healthz), " +
+                          (settings.Backend == StorageBackend.Sqlite ? $"cluster via gateway port {settings.GatewayPort}" : "cluster via PostgreSQL membership"));
+        Console.WriteLine("openledger gateway ready");
+        await app.WaitForShutdownAsync();
+        return 0;
+    }
+}
