@@ -14,14 +14,21 @@ public static class NodeJs
 
     /// <summary>Runs <c>node <paramref name="script"/></c> in <c>tests/js</c>, writes <paramref name="input"/> to its stdin
     /// and returns its stdout parsed as JSON. Throws with the script's stderr if it exits non-zero.</summary>
-    public static async Task<JsonNode> RunAsync(string script, JsonNode input, TimeSpan? timeout = null)
+    public static Task<JsonNode> RunAsync(string script, JsonNode input, TimeSpan? timeout = null) =>
+        RunAsync(JsFolder, script, input, timeout);
+
+    /// <summary>The <c>tests/js-graphql</c> folder of this repository (graphql, graphql-ws, ws, ethers).</summary>
+    public static string JsGraphQLFolder => Path.Combine(Path.GetDirectoryName(JsFolder)!, "js-graphql");
+
+    /// <summary>Like <see cref="RunAsync(string, JsonNode, TimeSpan?)"/>, for a script in another npm folder
+    /// (e.g. <see cref="JsGraphQLFolder"/>), which must have its node_modules installed.</summary>
+    public static async Task<JsonNode> RunAsync(string folder, string script, JsonNode input, TimeSpan? timeout = null)
     {
-        var folder = JsFolder;
         var scriptPath = Path.Combine(folder, script);
         if (!File.Exists(scriptPath)) throw new FileNotFoundException($"no script {script} in {folder}", scriptPath);
         if (!Directory.Exists(Path.Combine(folder, "node_modules")))
             throw new InvalidOperationException(
-                $"{folder}/node_modules is missing: run `npm ci --prefix tests/js` from the repository root first.");
+                $"{folder}/node_modules is missing: run `npm ci --prefix tests/{Path.GetFileName(folder)}` from the repository root first.");
 
         var psi = new ProcessStartInfo("node")
         {
