@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Orleans.Dashboard;
 using OpenLedger.GraphQL.Hosting;
 using OpenLedger.GraphQL.Transport;
 using OpenLedger.Grains.Ledger;
@@ -21,6 +22,8 @@ public static class GatewayEndpoints
     {
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
         app.MapOpenLedgerGraphQL("/graphql");
+        // Orleans' own view of the cluster: silos, grain activations, call rates.
+        app.MapOrleansDashboard("/dashboard");
         // Liveness and readiness in one: the process answers, and the cluster answers through it.
         app.MapGet("/healthz", async (IGrainFactory grains, CancellationToken ct) =>
         {

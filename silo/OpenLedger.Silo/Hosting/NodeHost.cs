@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 using OpenLedger.Core.Genesis;
 using OpenLedger.Grains.Hosting;
 using OpenLedger.Silo.Configuration;
@@ -49,6 +50,7 @@ public static class NodeHost
                 silo.ConfigureEndpoints(settings.SiloPort, settings.GatewayPort);
             }
             silo.AddOpenLedger(node, settings.Backend, settings.ConnectionString);
+            silo.AddDashboard();
         });
         builder.Services.AddGatewayServices();
         var app = builder.Build();
