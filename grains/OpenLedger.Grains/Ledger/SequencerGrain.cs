@@ -75,6 +75,7 @@ public sealed class SequencerGrain(
             {
                 var batch = await mempool.TakeAsync(node.Rules.MaxBlockTransactions);
                 if (batch.Transactions.Count == 0 && !node.ProduceEmptyBlocks) return;
+                var started = System.Diagnostics.Stopwatch.GetTimestamp();
                 var executed = BlockExecutor.Execute(_state, node.Rules, _head, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), batch.Transactions);
                 var signature = node.ProducerKey!.Sign(executed.Header.Hash);
                 try
@@ -90,6 +91,9 @@ public sealed class SequencerGrain(
                     return;
                 }
                 _head = executed.Header;
+                LedgerMetrics.BlocksCommitted.Add(1);
+                LedgerMetrics.TransactionsCommitted.Add(executed.Transactions.Count);
+                LedgerMetrics.CommitDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
                 var committed = new BlockCommitted(
                     _head.Height, _head.Hash, _head.TimestampMs,
                     executed.Transactions.Select(t => t.Hash).ToList(),

@@ -36,6 +36,8 @@ public sealed class TransactionGatewayGrain : Grain, ITransactionGatewayGrain
             var admitted = await GrainFactory.GetGrain<IMempoolGrain>(0).AddAsync(new TxBatch(verified));
             for (int i = 0; i < admitted.Count; i++) results[verifiedAt[i]] = admitted[i];
         }
+        foreach (var r in results)
+            if (!r.Accepted) Hosting.LedgerMetrics.TransactionsRejected.Add(1, new KeyValuePair<string, object?>("code", r.ErrorCode));
         return results;
     }
 }

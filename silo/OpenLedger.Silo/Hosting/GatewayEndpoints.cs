@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Dashboard;
+using OpenTelemetry.Metrics;
 using OpenLedger.GraphQL.Hosting;
 using OpenLedger.GraphQL.Transport;
 using OpenLedger.Grains.Ledger;
@@ -16,6 +17,10 @@ public static class GatewayEndpoints
     {
         services.AddOpenLedgerSchema();
         services.AddOpenLedgerGraphQLTransport();
+        // Metrics: Orleans' meter and the ledger's, scraped at /metrics in the Prometheus text format.
+        services.AddOpenTelemetry().WithMetrics(m => m
+            .AddMeter("Microsoft.Orleans", OpenLedger.Grains.Hosting.LedgerMetrics.MeterName)
+            .AddPrometheusExporter());
     }
 
     public static void MapGateway(this WebApplication app)
@@ -24,6 +29,7 @@ public static class GatewayEndpoints
         app.MapOpenLedgerGraphQL("/graphql");
         // Orleans' own view of the cluster: silos, grain activations, call rates.
         app.MapOrleansDashboard("/dashboard");
+        app.MapPrometheusScrapingEndpoint("/metrics");
         // Liveness and readiness in one: the process answers, and the cluster answers through it.
         app.MapGet("/healthz", async (IGrainFactory grains, CancellationToken ct) =>
         {

@@ -1,0 +1,15 @@
+using System.Diagnostics.Metrics;
+
+namespace OpenLedger.Grains.Hosting;
+
+/// <summary>The ledger's own metrics (meter "OpenLedger"), exported with Orleans' ("Microsoft.Orleans") by OpenTelemetry.</summary>
+public static class LedgerMetrics
+{
+    public const string MeterName = "OpenLedger";
+    private static readonly Meter Meter = new(MeterName);
+
+    public static readonly Counter<long> BlocksCommitted = Meter.CreateCounter<long>("openledger.blocks.committed", description: "Blocks committed by this node's producer.");
+    public static readonly Counter<long> TransactionsCommitted = Meter.CreateCounter<long>("openledger.transactions.committed", description: "Transactions included in committed blocks.");
+    public static readonly Counter<long> TransactionsRejected = Meter.CreateCounter<long>("openledger.transactions.rejected", description: "Submissions rejected at admission, by error code.");
+    public static readonly Histogram<double> CommitDuration = Meter.CreateHistogram<double>("openledger.block.commit.duration", unit: "ms", description: "Time to execute, sign and commit one block.");
+}

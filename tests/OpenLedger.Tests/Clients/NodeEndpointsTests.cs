@@ -1,0 +1,30 @@
+namespace OpenLedger.Tests.Clients;
+
+/// <summary>The endpoints beside GraphQL: health, the Orleans dashboard and OpenTelemetry metrics.</summary>
+public class NodeEndpointsTests(GraphQLNodeFixture fx) : IClassFixture<GraphQLNodeFixture>
+{
+    [Fact]
+    public async Task Health_dashboard_and_metrics_are_served()
+    {
+        var health = await fx.Http.GetAsync(fx.HealthUrl);
+        Assert.Equal(System.Net.HttpStatusCode.OK, health.StatusCode);
+        Assert.Contains("\"status\":\"ok\"", await health.Content.ReadAsStringAsync());
+
+        var dashboard = await fx.Http.GetAsync(new Uri($"http://127.0.0.1:{fx.HttpPort}/dashboard/"));
+        Assert.Equal(System.Net.HttpStatusCode.OK, dashboard.StatusCode);
+        Assert.Contains("<html", (await dashboard.Content.ReadAsStringAsync()).ToLowerInvariant());
+
+        // Submitting something (even rejected) makes the ledger's meter report.
+        await fx.Http.PostAsync(fx.GraphQLUrl, new StringContent("""{"query":"mutation { sendTransaction(signed: {raw: \"0x01\"}) { accepted } }"}""",
+            System.Text.Encoding.UTF8, "application/json"));
+        string metrics = "";
+        for (int i = 0; i < 20 && !metrics.Contains("openledger_transactions_rejected"); i++)
+        {
+            metrics = await fx.Http.GetStringAsync(new Uri($"http://127.0.0.1:{fx.HttpPort}/metrics"));
+            if (!metrics.Contains("openledger_transactions_rejected")) await Task.Delay(250);
+        }
+        Assert.Contains("openledger_transactions_rejected", metrics);
+        Assert.Contains("code=\"MalformedTransaction\"", metrics);
+        Assert.Contains("orleans_", metrics);
+    }
+}
