@@ -1,5 +1,6 @@
 using GraphQL;
 using GraphQL.Types;
+using GraphQL.Types.Relay;
 using GraphQL.Types.Relay.DataObjects;
 using OpenLedger.Grains.Ledger;
 using OpenLedger.GraphQL.Scalars;
@@ -20,7 +21,7 @@ public sealed class AccountType : ObjectGraphType<AccountView>
         Field<NonNullGraphType<WeiAmountGraphType>>("nonce").Description("The nonce its next committed transaction must carry.").Resolve(c => c.Source.Nonce);
         Field<NonNullGraphType<WeiAmountGraphType>>("nextNonce").Description("The nonce to sign next, counting pending transactions.").Resolve(c => c.Source.NextNonce);
         Field<NonNullGraphType<IntGraphType>>("pendingCount").Resolve(c => c.Source.PendingCount);
-        Connection<TransactionType>("transactions")
+        Connection<TransactionType, EdgeType<TransactionType>, NodesConnectionType<TransactionType, TransactionView>>("transactions")
             .Description("Committed transactions sent or received, newest first.")
             .PageSize(20)
             .ResolveAsync(async c =>

@@ -1,5 +1,6 @@
 using GraphQL;
 using GraphQL.Types;
+using GraphQL.Types.Relay;
 using OpenLedger.Core.Crypto;
 using OpenLedger.Grains.Ledger;
 using OpenLedger.GraphQL.Ledger;
@@ -37,7 +38,7 @@ public sealed class LedgerQuery : ObjectGraphType
                 return height < 0 ? null : await c.LoadBlock(height.Value).GetResultAsync();
             });
 
-        Connection<BlockType>("blocks")
+        Connection<BlockType, EdgeType<BlockType>, NodesConnectionType<BlockType, BlockView>>("blocks")
             .Description("Blocks, newest first.")
             .PageSize(20)
             .ResolveAsync(async c =>
