@@ -38,7 +38,7 @@ static int PrintUsage()
             --warmup N               transfers among separate accounts pushed through the node first, so the
                                      measured run sees warm (tiered-up) code (default 6000; quick 3000; 0 = none)
             --batch N                transactions per SubmitAsync call (default 500)
-            --concurrency N          SubmitAsync calls in flight (default 4)
+            --concurrency N          SubmitAsync calls in flight (default 2)
             --window N               cap on submitted-but-uncommitted transactions (default 90% of the mempool)
             --mempool-capacity N     the node's mempool capacity (default 200000)
             --external-client        submit through an Orleans client over the gateway port (TCP) instead of

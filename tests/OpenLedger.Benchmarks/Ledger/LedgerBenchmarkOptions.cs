@@ -14,8 +14,7 @@ public sealed record LedgerBenchmarkOptions(
     int? FixedWindow,
     int MempoolCapacity,
     bool ExternalClient,
-    bool KeepData,
-    bool Quick)
+    bool KeepData)
 {
     public static LedgerBenchmarkOptions From(Args a)
     {
@@ -27,12 +26,11 @@ public sealed record LedgerBenchmarkOptions(
             BlockIntervalMs: a.GetInt("block-interval-ms", 1000),
             MaxBlockTransactions: a.GetInt("max-block-txs", 20_000),
             BatchSize: a.GetInt("batch", 500),
-            Concurrency: a.GetInt("concurrency", 4),
+            Concurrency: a.GetInt("concurrency", 2),
             FixedWindow: a.Get("window") is null ? null : a.GetInt("window", 0),
             MempoolCapacity: a.GetInt("mempool-capacity", 200_000),
             ExternalClient: a.Has("external-client"),
-            KeepData: a.Has("keep"),
-            Quick: quick);
+            KeepData: a.Has("keep"));
         if (o.Accounts < 2) throw new UsageException("--accounts must be at least 2");
         if (o.Transactions < 1) throw new UsageException("--txs must be positive");
         if (o.BatchSize is < 1 or > 10_000) throw new UsageException("--batch must be 1..10000 (the gateway's limit)");

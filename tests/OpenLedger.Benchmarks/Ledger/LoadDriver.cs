@@ -9,7 +9,8 @@ namespace OpenLedger.Benchmarks.Ledger;
 public sealed record ObservedBlock(long Height, int Included, int Excluded, long TimestampMs, long ObservedTicks);
 
 /// <summary>A mempool sample: how much work waited for the producer at that moment.</summary>
-public sealed record MempoolSample(long Ticks, int Pending, int Ready, int InFlight, long WindowOutstanding, long WindowLimit);
+public sealed record MempoolSample(long Ticks, int Pending, int Ready, int InFlight, long Outstanding,
+    MachineCpu Machine, TimeSpan ProcessCpu);
 
 /// <summary>What a run produced: per transaction the submit and the commit-observed times (Stopwatch ticks; 0 = never).</summary>
 public sealed class RunResult
@@ -27,7 +28,6 @@ public sealed class RunResult
     public required long EndTicks { get; init; }
     public required int HeightGaps { get; init; }
     public required bool Stalled { get; init; }
-    public required long FinalWindowLimit { get; init; }
 }
 
 /// <summary>Drives the node in an open loop: <c>concurrency</c> submitters each keep one batch in the gateway and send
@@ -127,6 +127,7 @@ public sealed class LoadDriver(IGrainFactory grains, byte[][] raw, Hash32[] hash
         }
 
         var samples = new List<MempoolSample>();
+        var process = Process.GetCurrentProcess();
         async Task SamplerAsync()
         {
             try
@@ -134,7 +135,9 @@ public sealed class LoadDriver(IGrainFactory grains, byte[][] raw, Hash32[] hash
                 while (!stop.IsCancellationRequested)
                 {
                     var s = await mempool.GetStatsAsync();
-                    samples.Add(new MempoolSample(Stopwatch.GetTimestamp(), s.Pending, s.Ready, s.InFlight, window.Outstanding, window.Limit));
+                    process.Refresh();
+                    samples.Add(new MempoolSample(Stopwatch.GetTimestamp(), s.Pending, s.Ready, s.InFlight, window.Outstanding,
+                        MachineCpu.Read(), process.TotalProcessorTime));
                     await Task.Delay(100, stop.Token);
                 }
             }
@@ -155,7 +158,6 @@ public sealed class LoadDriver(IGrainFactory grains, byte[][] raw, Hash32[] hash
         {
             SubmitTicks = submitTicks, CommitTicks = commitTicks, Rejections = rejections, Blocks = blocks, Samples = samples,
             Accepted = accepted, Committed = committed, StartTicks = start, StartUnixMs = startUnixMs, EndTicks = end, HeightGaps = gaps, Stalled = stalled,
-            FinalWindowLimit = window.Limit,
         };
     }
 }

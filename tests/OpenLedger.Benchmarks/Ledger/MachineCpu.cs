@@ -22,5 +22,15 @@ public readonly record struct MachineCpu(double BusySeconds, double IdleSeconds)
         }
     }
 
+    /// <summary>The share of the machine other processes left to us over an interval in which this process used
+    /// <paramref name="ours"/>: 1 - (busy time not ours) / (all cores' time). Idle time counts as available: a node
+    /// that leaves cores idle is not excused by this.</summary>
+    public double AvailableShare(TimeSpan ours)
+    {
+        var total = BusySeconds + IdleSeconds;
+        if (double.IsNaN(total) || total <= 0) return 1;
+        return Math.Clamp(1 - Math.Max(0, BusySeconds - ours.TotalSeconds) / total, 0.05, 1);
+    }
+
     public static MachineCpu operator -(MachineCpu a, MachineCpu b) => new(a.BusySeconds - b.BusySeconds, a.IdleSeconds - b.IdleSeconds);
 }

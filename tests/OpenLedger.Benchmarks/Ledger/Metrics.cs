@@ -13,7 +13,7 @@ public sealed record Metrics(
     int Blocks, double AvgTxPerBlock, int MaxTxPerBlock, double MeanBlockGapMs, double MeanSealToSeenMs, double MaxSealToSeenMs,
     int Accepted, int Committed, IReadOnlyDictionary<string, int> Rejections, int Excluded, int HeightGaps, bool Stalled,
     double WallSeconds, double CpuUtilisation, (int G0, int G1, int G2, TimeSpan Pause) Gc,
-    double MeanMempoolPending, double StarvedFraction, long FinalWindow,
+    double MeanMempoolPending, double StarvedFraction, long MaxOutstanding,
     double CeilingCpuMicros, double NodeCpuMicros)
 {
     /// <summary>Contention-proof view of the ratio: CPU per verification alone over process CPU per committed
@@ -22,6 +22,15 @@ public sealed record Metrics(
     public double CeilingAfter { get; init; } = double.NaN;
     public string LoadAfter { get; init; } = "n/a";
     public double CeilingMedian { get; init; }
+    /// <summary>Contention-adjusted figures: each rate divided by the share of the machine other processes left
+    /// (median over the ceiling's rounds before and after the run; the run as a whole).</summary>
+    public double CeilingAdjusted { get; init; } = double.NaN;
+    public double RunAvailable { get; init; } = 1;
+    /// <summary>The available share over the sustained window itself (10% to 90% of commits).</summary>
+    public double SustainedAvailable { get; init; } = double.NaN;
+    public (double Ours, double Idle) SustainedShares { get; init; } = (double.NaN, double.NaN);
+    public double SustainedAdjusted => SustainedPerSecond / (double.IsNaN(SustainedAvailable) ? RunAvailable : SustainedAvailable);
+    public double AdjustedRatio => SustainedAdjusted / CeilingAdjusted;
     public int CeilingRounds { get; init; }
     /// <summary>The machine's busy and idle CPU time over the run (all cores).</summary>
     public MachineCpu Machine { get; init; }
@@ -54,7 +63,8 @@ public sealed record Metrics(
         var e2e = commits.Count == 0 ? 0 : commits.Count / (Ms(lastCommit - firstSubmit) / 1000.0);
         // Sustained: the commit rate between the blocks that carried the 10th and the 90th percentile transaction,
         // which leaves out the first block's wait and the drain at the end.
-        double sustained = e2e;
+        double sustained = e2e, sustainedAvailable = double.NaN;
+        (double Ours, double Idle) sustainedShares = (double.NaN, double.NaN);
         if (commits.Count >= 10)
         {
             var t10 = commits[(int)(0.1 * commits.Count)];
@@ -62,6 +72,16 @@ public sealed record Metrics(
             var upTo10 = UpperBound(commits, t10);
             var upTo90 = UpperBound(commits, t90);
             if (t90 > t10) sustained = (upTo90 - upTo10) / (Ms(t90 - t10) / 1000.0);
+            // The share of the machine left to this process over the same window (samples every ~100 ms).
+            var a = run.Samples.LastOrDefault(x => x.Ticks <= t10);
+            var b = run.Samples.LastOrDefault(x => x.Ticks <= t90);
+            if (a is not null && b is not null && b.Ticks > a.Ticks)
+            {
+                var m = b.Machine - a.Machine;
+                var all = m.BusySeconds + m.IdleSeconds;
+                sustainedAvailable = m.AvailableShare(b.ProcessCpu - a.ProcessCpu);
+                sustainedShares = ((b.ProcessCpu - a.ProcessCpu).TotalSeconds / all, m.IdleSeconds / all);
+            }
         }
 
         var txBlocks = run.Blocks.Where(b => b.Included > 0).ToList();
@@ -83,8 +103,12 @@ public sealed record Metrics(
             Ms(run.EndTicks - run.StartTicks) / 1000.0, cpu.TotalSeconds / (Ms(run.EndTicks - run.StartTicks) / 1000.0 * Environment.ProcessorCount), gc,
             steady.Count == 0 ? double.NaN : steady.Average(s => s.Pending),
             steady.Count == 0 ? double.NaN : steady.Count(s => s.Ready == 0) / (double)steady.Count,
-            run.Samples.Count == 0 ? 0 : run.Samples.Max(s => s.WindowOutstanding),
-            ceiling.CpuMicrosPerTx, run.Committed == 0 ? double.NaN : cpu.TotalMilliseconds * 1000 / run.Committed);
+            run.Samples.Count == 0 ? 0 : run.Samples.Max(s => s.Outstanding),
+            ceiling.CpuMicrosPerTx, run.Committed == 0 ? double.NaN : cpu.TotalMilliseconds * 1000 / run.Committed)
+        {
+            SustainedAvailable = sustainedAvailable,
+            SustainedShares = sustainedShares,
+        };
     }
 
     private static int UpperBound(List<long> sorted, long value)
