@@ -12,7 +12,14 @@ public sealed record Eip712Domain(string Name, string Version, ulong ChainId)
 
     private static readonly Hash32 TypeHash = Keccak256.Hash(TypeString);
 
-    public static Eip712Domain ForChain(ulong chainId) => new(DefaultName, DefaultVersion, chainId);
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<ulong, Eip712Domain> ByChain = new();
+
+    /// <summary>The domain of a chain, built once per chain id (its separator costs three hashes). The cache is
+    /// bounded: ids beyond the first few (only ever a node's own chain and test chains) are built each time.</summary>
+    public static Eip712Domain ForChain(ulong chainId) =>
+        ByChain.TryGetValue(chainId, out var d) ? d
+        : ByChain.Count < 16 ? ByChain.GetOrAdd(chainId, id => new(DefaultName, DefaultVersion, id))
+        : new(DefaultName, DefaultVersion, chainId);
 
     /// <summary>hashStruct(domain), computed once per domain.</summary>
     public Hash32 Separator { get; } = ComputeSeparator(Name, Version, ChainId);
