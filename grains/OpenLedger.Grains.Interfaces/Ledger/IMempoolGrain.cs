@@ -19,5 +19,6 @@ public interface IMempoolGrain : IGrainWithIntegerKey
 
     Task<MempoolStats> GetStatsAsync();
     Task<bool> ContainsAsync(Hash32 hash);
-    Task<(int Count, ulong NextNonce)> GetPendingAsync(Address address);
+    /// <summary>The sender's pending count, the nonce to sign next, and up to 256 of its pending transaction hashes.</summary>
+    Task<(int Count, ulong NextNonce, IReadOnlyList<Hash32> Hashes)> GetPendingAsync(Address address);
 }

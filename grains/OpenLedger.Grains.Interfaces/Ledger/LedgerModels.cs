@@ -79,7 +79,8 @@ public sealed record AccountView(
     [property: Id(1)] Wei Balance,
     [property: Id(2)] ulong Nonce,
     [property: Id(3)] int PendingCount,
-    [property: Id(4)] ulong NextNonce);
+    [property: Id(4)] ulong NextNonce,
+    [property: Id(5)] IReadOnlyList<Hash32> PendingTransactions);
 
 /// <summary>Mempool counters.</summary>
 [GenerateSerializer, Immutable, Alias("openledger.MempoolStats")]

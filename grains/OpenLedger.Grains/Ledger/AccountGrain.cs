@@ -14,8 +14,8 @@ public sealed class AccountGrain(LedgerNode node) : Grain, IAccountGrain
         var address = Address;
         var states = await node.Store.GetAccountsAsync([address]);
         var state = states.TryGetValue(address, out var s) ? s : AccountState.Empty;
-        var (pending, next) = await GrainFactory.GetGrain<IMempoolGrain>(0).GetPendingAsync(address);
-        return new AccountView(address, state.Balance, state.Nonce, pending, Math.Max(next, state.Nonce));
+        var (pending, next, hashes) = await GrainFactory.GetGrain<IMempoolGrain>(0).GetPendingAsync(address);
+        return new AccountView(address, state.Balance, state.Nonce, pending, Math.Max(next, state.Nonce), hashes);
     }
 
     public async Task<IReadOnlyList<TransactionView>> GetTransactionsAsync(int limit, long? beforeHeight)

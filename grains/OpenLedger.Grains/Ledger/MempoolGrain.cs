@@ -19,7 +19,8 @@ public sealed class MempoolGrain(LedgerNode node) : Grain, IMempoolGrain
         public Wei CommittedBalance;
         public ulong NextNonce;            // committed nonce + the contiguous run already admitted
         public Wei PendingCost;            // summed max cost of admitted, not yet committed transactions
-        public int Count;
+        public readonly HashSet<Hash32> Hashes = []; // admitted, not yet committed
+        public int Count => Hashes.Count;
         public readonly SortedDictionary<ulong, VerifiedTransaction> Future = [];
     }
 
@@ -94,7 +95,7 @@ public sealed class MempoolGrain(LedgerNode node) : Grain, IMempoolGrain
 
         _pending[vtx.Hash] = (vtx, cost);
         s.PendingCost = total;
-        s.Count++;
+        s.Hashes.Add(vtx.Hash);
         if (tx.Nonce == s.NextNonce)
         {
             _ready.Enqueue(vtx);
@@ -144,17 +145,17 @@ public sealed class MempoolGrain(LedgerNode node) : Grain, IMempoolGrain
         _inFlight.Remove(hash);
         if (!_pending.Remove(hash, out var e)) return;
         var s = _senders[e.Tx.Sender];
-        s.Count--;
+        s.Hashes.Remove(hash);
         s.PendingCost -= e.Cost;
     }
 
     private void EvictSender(Address address)
     {
         var s = _senders[address];
-        foreach (var h in _pending.Where(kv => kv.Value.Tx.Sender == address && !_inFlight.Contains(kv.Key)).Select(kv => kv.Key).ToList())
+        foreach (var h in s.Hashes.Where(h => !_inFlight.Contains(h)).ToList())
             Remove(h);
         s.Future.Clear();
-        s.NextNonce = s.CommittedNonce + (ulong)_pending.Values.Count(p => p.Tx.Sender == address);
+        s.NextNonce = s.CommittedNonce + (ulong)s.Count;
     }
 
     public Task ReturnInFlightAsync()
@@ -175,6 +176,8 @@ public sealed class MempoolGrain(LedgerNode node) : Grain, IMempoolGrain
 
     public Task<bool> ContainsAsync(Hash32 hash) => Task.FromResult(_pending.ContainsKey(hash));
 
-    public Task<(int Count, ulong NextNonce)> GetPendingAsync(Address address) =>
-        Task.FromResult(_senders.TryGetValue(address, out var s) ? (s.Count, Math.Max(s.NextNonce, s.CommittedNonce)) : (0, 0UL));
+    public Task<(int Count, ulong NextNonce, IReadOnlyList<Hash32> Hashes)> GetPendingAsync(Address address) =>
+        Task.FromResult(_senders.TryGetValue(address, out var s)
+            ? (s.Count, Math.Max(s.NextNonce, s.CommittedNonce), (IReadOnlyList<Hash32>)s.Hashes.Take(256).ToList())
+            : (0, 0UL, (IReadOnlyList<Hash32>)[]));
 }

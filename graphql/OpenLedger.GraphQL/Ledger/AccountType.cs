@@ -21,6 +21,8 @@ public sealed class AccountType : ObjectGraphType<AccountView>
         Field<NonNullGraphType<WeiAmountGraphType>>("nonce").Description("The nonce its next committed transaction must carry.").Resolve(c => c.Source.Nonce);
         Field<NonNullGraphType<WeiAmountGraphType>>("nextNonce").Description("The nonce to sign next, counting pending transactions.").Resolve(c => c.Source.NextNonce);
         Field<NonNullGraphType<IntGraphType>>("pendingCount").Resolve(c => c.Source.PendingCount);
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<HashGraphType>>>>("pendingTransactions")
+            .Description("Hashes of its transactions waiting in the mempool (at most 256).").Resolve(c => c.Source.PendingTransactions);
         Connection<TransactionType, EdgeType<TransactionType>, NodesConnectionType<TransactionType, TransactionView>>("transactions")
             .Description("Committed transactions sent or received, newest first.")
             .PageSize(20)

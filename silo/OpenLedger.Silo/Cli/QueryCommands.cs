@@ -19,6 +19,7 @@ public static class QueryCommands
         Console.WriteLine($"account    {a.Address}");
         Console.WriteLine($"balance    {a.Balance.ToOpenString()} OPEN ({a.Balance} wei)");
         Console.WriteLine($"nonce      {a.Nonce} (next {a.NextNonce}, {a.PendingCount} pending)");
+        foreach (var h in a.PendingTransactions) Console.WriteLine($"  pending  {h}");
         var txs = await grain.GetTransactionsAsync(args.GetInt("limit", 10), null);
         if (txs.Count > 0) Console.WriteLine("recent transactions:");
         foreach (var t in txs)

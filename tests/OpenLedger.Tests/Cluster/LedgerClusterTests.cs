@@ -113,6 +113,9 @@ public class LedgerClusterTests(LedgerClusterFixture fx)
         Assert.All(await fx.Gateway.SubmitAsync([third.Encode(), second.Encode()]), r => Assert.True(r.Accepted, r.Message));
         await Task.Delay(300); // several block intervals: nothing may commit while nonce n is missing
         Assert.Equal(TxStatus.Pending, (await fx.Client.GetGrain<ITransactionGrain>(third.Hash.ToString()).GetAsync()).Status);
+        var waiting = await fx.AccountAsync(k.Address);
+        Assert.Equal(2, waiting.PendingCount);
+        Assert.Equal(new[] { second.Hash, third.Hash }.OrderBy(h => h), waiting.PendingTransactions.OrderBy(h => h));
         Assert.True((await fx.SubmitAsync(first.Encode())).Accepted);
         var views = await Task.WhenAll(new[] { first, second, third }.Select(t => fx.WaitAsync(t.Hash)));
         Assert.All(views, v => Assert.Equal(TxStatus.Committed, v.Status));
