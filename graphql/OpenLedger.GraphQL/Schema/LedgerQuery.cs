@@ -46,10 +46,13 @@ public sealed class LedgerQuery : ObjectGraphType
                 var first = Math.Clamp(c.First ?? 20, 1, MaxPageSize);
                 var head = (await c.Grains().GetGrain<IChainGrain>(0).GetInfoAsync()).HeadHeight;
                 var start = Cursors.Decode(c.After) is { } after ? after.Height - 1 : head;
-                var heights = Enumerable.Range(0, first + 1).Select(i => start - i).Where(h => h >= 0).ToList();
+                // Heights are contiguous, so whether a next page exists is known without reading one more block.
+                var heights = Enumerable.Range(0, first).Select(i => start - i).Where(h => h >= 0).ToList();
                 var views = await Task.WhenAll(heights.Select(h => c.LoadBlock(h).GetResultAsync()));
                 var rows = views.Where(v => v is not null).Select(v => v!).ToList();
-                return Cursors.Page(rows, first, b => new Cursors.Position(b.Height, 0), totalCount: (int)Math.Min(head + 1, int.MaxValue), hasPrevious: start < head);
+                var page = Cursors.Page(rows, first, b => new Cursors.Position(b.Height, 0), totalCount: (int)Math.Min(head + 1, int.MaxValue), hasPrevious: start < head);
+                page.PageInfo!.HasNextPage = rows.Count > 0 && rows[^1].Height > 0;
+                return page;
             });
 
         Field<TransactionType>("transaction")

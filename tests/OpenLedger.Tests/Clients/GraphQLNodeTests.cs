@@ -163,6 +163,29 @@ public sealed class GraphQLNodeTests(GraphQLNodeFixture node, ITestOutputHelper 
         Assert.Equal((long)node.Chain.Rules.ChainId, chain["data"]!["chain"]!["chainId"]!.GetValue<long>());
     }
 
+    [Fact]
+    public async Task Blocks_page_newest_first_and_cursors_walk_back_to_genesis()
+    {
+        var heights = new List<long>();
+        string? after = null;
+        for (int page = 0; page < 1000; page++)
+        {
+            var (status, body) = await PostAsync(
+                "query P($after: String) { blocks(first: 2, after: $after) { totalCount nodes { height } edges { cursor node { height } } pageInfo { hasNextPage endCursor } } }",
+                new JsonObject { ["after"] = after });
+            Assert.Equal(HttpStatusCode.OK, status);
+            var blocks = body["data"]!["blocks"]!;
+            var nodes = blocks["nodes"]!.AsArray().Select(n => n!["height"]!.GetValue<long>()).ToList();
+            Assert.Equal(nodes, blocks["edges"]!.AsArray().Select(e => e!["node"]!["height"]!.GetValue<long>()).ToList());
+            heights.AddRange(nodes);
+            if (!blocks["pageInfo"]!["hasNextPage"]!.GetValue<bool>()) break;
+            after = blocks["pageInfo"]!["endCursor"]!.GetValue<string>();
+        }
+        // Newest first, contiguous, ending at genesis.
+        Assert.Equal(0, heights[^1]);
+        Assert.Equal(Enumerable.Range(0, heights.Count).Select(i => heights[0] - i), heights);
+    }
+
     private async Task<(HttpStatusCode Status, JsonNode Body)> PostAsync(string query, JsonNode? variables = null)
     {
         var payload = new JsonObject { ["query"] = query };
