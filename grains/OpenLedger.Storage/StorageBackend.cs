@@ -21,9 +21,6 @@ public static class StorageBackendNames
     /// </summary>
     public const string SqliteInvariant = "System.Data.SQLite";
 
-    /// <summary>The ADO.NET client package Orleans loads for <see cref="SqliteInvariant"/>.</summary>
-    public const string SqliteClientPackage = "Microsoft.Data.Sqlite";
-
     /// <summary>Orleans' invariant for PostgreSQL (Npgsql).</summary>
     public const string PostgresInvariant = "Npgsql";
 

@@ -20,14 +20,6 @@ public static class Keccak256
         return sponge.Finish();
     }
 
-    public static Hash32 Hash(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b)
-    {
-        var sponge = new Sponge();
-        sponge.Absorb(a);
-        sponge.Absorb(b);
-        return sponge.Finish();
-    }
-
     public static Hash32 Hash(string utf8) => Hash(System.Text.Encoding.UTF8.GetBytes(utf8));
 
     [InlineArray(25)]

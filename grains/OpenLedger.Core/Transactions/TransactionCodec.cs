@@ -24,8 +24,6 @@ public static class TransactionCodec
         [TxKind.Transfer] = Transfer.TryDecode,
     };
 
-    public static bool IsKnownKind(ushort kind) => Decoders.ContainsKey((TxKind)kind);
-
     public static LedgerError TryDecode(ReadOnlySpan<byte> raw, out SignedTransaction? tx, int maxBytes = DefaultMaxTransactionBytes)
     {
         tx = null;

@@ -21,10 +21,19 @@ public sealed class ChainGrain(LedgerNode node) : Grain, IChainGrain
         (_headHeight, _headHash) = head is null ? (0, node.GenesisHash) : (head.Height, head.Hash);
     }
 
-    public Task<ChainInfo> GetInfoAsync() => Task.FromResult(new ChainInfo(
-        node.Rules.ChainId, node.Rules.Name, node.GenesisHash, node.Rules.Producer, node.Rules.GasPriceFloor,
-        node.Rules.BlockIntervalMs, node.Rules.GasSchedule.ToDictionary(kv => kv.Key.ToString(), kv => kv.Value),
-        _headHeight, _headHash));
+    // The rules never change: the view is rebuilt only when the head moves (every explorer query asks for it).
+    private ChainInfo? _info;
+
+    public Task<ChainInfo> GetInfoAsync()
+    {
+        if (_info is null || _info.HeadHeight != _headHeight)
+            _info = _info is null
+                ? new ChainInfo(node.Rules.ChainId, node.Rules.Name, node.GenesisHash, node.Rules.Producer, node.Rules.GasPriceFloor,
+                    node.Rules.BlockIntervalMs, node.Rules.GasSchedule.ToDictionary(kv => kv.Key.ToString(), kv => kv.Value),
+                    _headHeight, _headHash)
+                : _info with { HeadHeight = _headHeight, HeadHash = _headHash };
+        return Task.FromResult(_info);
+    }
 
     public async Task<long?> HeightOfAsync(Hash32 blockHash)
     {

@@ -22,13 +22,7 @@ internal static class BoundedBodyReader
         {
             while (true)
             {
-                if (length == buffer.Length)
-                {
-                    var grown = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)buffer.Length * 2, (long)maxBytes + 1));
-                    buffer.AsSpan(0, length).CopyTo(grown);
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    buffer = grown;
-                }
+                PooledBuffers.GrowIfFull(ref buffer, length, maxBytes);
                 var read = await request.Body.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false);
                 if (read == 0) break;
                 length += read;

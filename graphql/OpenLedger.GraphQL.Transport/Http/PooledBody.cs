@@ -18,3 +18,18 @@ internal sealed class PooledBody(byte[] buffer, int length) : IDisposable
             ArrayPool<byte>.Shared.Return(array);
     }
 }
+
+/// <summary>Growing a rented buffer while reading a bounded body or message (shared by both transports).</summary>
+internal static class PooledBuffers
+{
+    /// <summary>When <paramref name="length"/> fills the buffer, swaps it for one twice as large (capped at
+    /// <paramref name="maxBytes"/> + 1, so one byte past the limit can still be seen), keeping the bytes read.</summary>
+    public static void GrowIfFull(ref byte[] buffer, int length, int maxBytes)
+    {
+        if (length != buffer.Length) return;
+        var grown = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)buffer.Length * 2, (long)maxBytes + 1));
+        buffer.AsSpan(0, length).CopyTo(grown);
+        ArrayPool<byte>.Shared.Return(buffer);
+        buffer = grown;
+    }
+}

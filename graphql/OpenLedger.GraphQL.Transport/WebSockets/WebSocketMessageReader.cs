@@ -28,13 +28,7 @@ internal static class WebSocketMessageReader
         {
             while (true)
             {
-                if (length == buffer.Length)
-                {
-                    var grown = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)buffer.Length * 2, (long)maxBytes + 1));
-                    buffer.AsSpan(0, length).CopyTo(grown);
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    buffer = grown;
-                }
+                PooledBuffers.GrowIfFull(ref buffer, length, maxBytes);
 
                 var result = await socket.ReceiveAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false);
                 if (result.MessageType == WebSocketMessageType.Close)

@@ -7,8 +7,6 @@ public sealed class Broadcast<T> : IObservable<T>
     private volatile IObserver<T>[] _observers = [];
     private readonly object _gate = new();
 
-    public int SubscriberCount => _observers.Length;
-
     public IDisposable Subscribe(IObserver<T> observer)
     {
         lock (_gate) _observers = [.. _observers, observer];
