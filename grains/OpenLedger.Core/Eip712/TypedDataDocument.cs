@@ -12,14 +12,14 @@ public static class TypedDataDocument
     public static JsonObject For(Transaction tx)
     {
         var domain = Eip712Domain.ForChain(tx.ChainId);
-        var fields = new JsonArray(tx.TypedFields.Select(f => (JsonNode)new JsonObject { ["name"] = f.Name, ["type"] = f.Type }).ToArray());
+        var fields = new JsonArray(tx.TypedFields.Select(f => (JsonNode)new JsonObject { ["name"] = f.Name, ["type"] = f.TypeName }).ToArray());
         var message = new JsonObject
         {
             ["from"] = tx.From.ToString(),
             ["nonce"] = tx.Nonce.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["gasPrice"] = tx.GasPrice.ToString(),
         };
-        foreach (var (k, v) in tx.Body.MessageValues()) message[k] = v;
+        Transactions.Fields.BodyFormat.WriteJson(tx.Body, message);
         return new JsonObject
         {
             ["domain"] = new JsonObject
@@ -63,14 +63,8 @@ public static class TypedDataDocument
             if (!Crypto.Address.TryParse(Text(message["from"]), out var from)) { error = "message.from must be an address"; return false; }
             if (!ulong.TryParse(Text(message["nonce"]), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var nonce)) { error = "message.nonce must be an unsigned 64-bit integer"; return false; }
             if (!Money.Wei.TryParse(Text(message["gasPrice"]), out var gasPrice)) { error = "message.gasPrice must be an amount of wei"; return false; }
-            ITxBody? body = kind switch
-            {
-                TxKind.Transfer => Crypto.Address.TryParse(Text(message["to"]), out var to) && Money.Wei.TryParse(Text(message["amount"]), out var amount)
-                    ? new Transfer(to, amount) : null,
-                _ => null,
-            };
-            if (body is null) { error = $"message fields do not match {primary}"; return false; }
-            tx = new Transaction(chainId, from, nonce, gasPrice, body);
+            if (!TxBodies.TryFromJson(kind, message, out var body, out var fieldError)) { error = $"message does not match {primary}: {fieldError}"; return false; }
+            tx = new Transaction(chainId, from, nonce, gasPrice, body!);
             return true;
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)

@@ -1,4 +1,5 @@
 using OpenLedger.Core.Crypto;
+using OpenLedger.Core.Market;
 using OpenLedger.Core.Money;
 using OpenLedger.Core.Transactions;
 
@@ -17,11 +18,12 @@ public sealed record ChainRules(
     ulong MaxBlockGas,
     int MaxTransactionBytes,
     IReadOnlyList<(Address Address, Wei Balance)> InitialBalances,
-    Wei TotalSupply)
+    Wei TotalSupply,
+    MarketRules Market)
 {
     public ulong GasOf(TxKind kind) => GasSchedule[kind];
 
-    /// <summary>A commitment to the consensus rules (chain id, producer, gas schedule, floor, interval, limits).
+    /// <summary>A commitment to the consensus rules (chain id, producer, gas schedule, floor, interval, limits, marketplace rules).
     /// It is block 0's parent hash, so two chains that differ in any rule have different genesis hashes.</summary>
     public Hash32 Commitment()
     {
@@ -29,6 +31,7 @@ public sealed record ChainRules(
         var gas = string.Join(",", GasSchedule.OrderBy(kv => (ushort)kv.Key).Select(kv => $"{kv.Key}={kv.Value.ToString(ci)}"));
         return Keccak256.Hash(string.Join("|",
             "openledger-genesis-v1", ChainId.ToString(ci), Name, Producer.ToString(), gas, GasPriceFloor.ToString(),
-            BlockIntervalMs.ToString(ci), MaxBlockTransactions.ToString(ci), MaxBlockGas.ToString(ci), MaxTransactionBytes.ToString(ci)));
+            BlockIntervalMs.ToString(ci), MaxBlockTransactions.ToString(ci), MaxBlockGas.ToString(ci), MaxTransactionBytes.ToString(ci),
+            Market.CommitmentText()));
     }
 }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using OpenLedger.Core.Crypto;
 using OpenLedger.Core.Ledger;
+using OpenLedger.Core.Market;
 using OpenLedger.Core.Money;
 using OpenLedger.Core.Transactions;
 
@@ -25,6 +26,8 @@ public sealed class GenesisConfig
     public List<Allocation> Allocations { get; set; } = [];
     /// <summary>Optional: accounts funded from keys derived from a public seed (see <see cref="PrivateKey.Derive"/>). Dev and test chains only.</summary>
     public DevAccounts? DevAccounts { get; set; }
+    /// <summary>The marketplace's rules: operators, treasury, fee-split bounds, inference timeout, size limits.</summary>
+    public MarketplaceConfig Marketplace { get; set; } = new();
 
     private static readonly JsonSerializerOptions Json = new()
     {
@@ -78,8 +81,54 @@ public sealed class GenesisConfig
         UInt128 supply = 0;
         foreach (var (_, b) in balances) supply = checked(supply + b.Value);
         return new ChainRules(ChainId, Name, TimestampMs, producer, schedule, floor, BlockIntervalMs,
-            MaxBlockTransactions, MaxBlockGas, MaxTransactionBytes, balances, new Wei(supply));
+            MaxBlockTransactions, MaxBlockGas, MaxTransactionBytes, balances, new Wei(supply), Marketplace.ToRules());
     }
+}
+
+/// <summary>The "marketplace" section of the genesis file.</summary>
+public sealed class MarketplaceConfig
+{
+    /// <summary>Receives the protocol's share of inference fees and the stakes of datanets whose rule says treasury.</summary>
+    public string Treasury { get; set; } = "";
+    /// <summary>Accounts allowed to post inference results (OpenLoRA serving nodes).</summary>
+    public List<string> ServingOperators { get; set; } = [];
+    /// <summary>Accounts allowed to settle attribution (Proof of Attribution nodes).</summary>
+    public List<string> AttributionOperators { get; set; } = [];
+    public ushort MinContributorsBps { get; set; } = 1_000;
+    public ushort MinProtocolBps { get; set; }
+    public ushort MaxProtocolBps { get; set; } = 2_000;
+    /// <summary>Blocks after its request by which an inference must be settled; then it expires.</summary>
+    public long InferenceTimeoutBlocks { get; set; } = 600;
+    /// <summary>"refund" (the caller gets the escrow back) or "owner" (the model's owner gets it) for an inference that
+    /// was served but not settled in time. One never served is always refunded.</summary>
+    public string TimeoutResolution { get; set; } = "refund";
+    public ulong MaxContributionBytes { get; set; } = 1_048_576;
+    public int MaxAttributions { get; set; } = 256;
+
+    public MarketRules ToRules()
+    {
+        Address treasury = Address.Zero;
+        if (Treasury.Length > 0 && !Address.TryParse(Treasury, out treasury)) throw new FormatException($"genesis: marketplace.treasury '{Treasury}' is not an address");
+        var serving = ParseAll("servingOperators", ServingOperators);
+        var attribution = ParseAll("attributionOperators", AttributionOperators);
+        if (MinProtocolBps > MaxProtocolBps || MaxProtocolBps > 10_000 || MinContributorsBps > 10_000 || MinContributorsBps + MinProtocolBps > 10_000)
+            throw new FormatException("genesis: marketplace fee-split bounds are inconsistent (need minProtocolBps <= maxProtocolBps <= 10000 and minContributorsBps + minProtocolBps <= 10000)");
+        if (InferenceTimeoutBlocks < 1) throw new FormatException("genesis: marketplace.inferenceTimeoutBlocks must be at least 1");
+        var resolution = TimeoutResolution switch
+        {
+            "refund" => Market.TimeoutResolution.Refund,
+            "owner" => Market.TimeoutResolution.Owner,
+            _ => throw new FormatException($"genesis: marketplace.timeoutResolution '{TimeoutResolution}' is not \"refund\" or \"owner\""),
+        };
+        if (MaxContributionBytes < 1) throw new FormatException("genesis: marketplace.maxContributionBytes must be positive");
+        if (MaxAttributions < 1 || MaxAttributions > Transactions.Fields.FieldLimits.Attributions)
+            throw new FormatException($"genesis: marketplace.maxAttributions must be 1..{Transactions.Fields.FieldLimits.Attributions}");
+        return new MarketRules(treasury, serving, attribution, MinContributorsBps, MinProtocolBps, MaxProtocolBps,
+            InferenceTimeoutBlocks, resolution, MaxContributionBytes, MaxAttributions);
+    }
+
+    private static List<Address> ParseAll(string field, List<string> values) => values.Select(v =>
+        Address.TryParse(v, out var a) ? a : throw new FormatException($"genesis: marketplace.{field} entry '{v}' is not an address")).ToList();
 }
 
 /// <summary>An initial balance.</summary>

@@ -1,44 +1,53 @@
 using OpenLedger.Core.Crypto;
 using OpenLedger.Core.Genesis;
+using OpenLedger.Core.Inference;
+using OpenLedger.Core.Market;
 using OpenLedger.Core.Merkle;
 using OpenLedger.Core.Transactions;
 
 namespace OpenLedger.Core.Ledger;
 
-/// <summary>A block after execution: what was included, each receipt, what was left out and why, and the
-/// accounts it changed (with their state-tree index) for the store.</summary>
+/// <summary>A block after execution: what was included, each receipt, what was left out and why, the accounts and
+/// marketplace objects it changed (with their state-tree index) for the store, and its marketplace events in order.</summary>
 public sealed record ExecutedBlock(
     BlockHeader Header,
     IReadOnlyList<VerifiedTransaction> Transactions,
     IReadOnlyList<Receipt> Receipts,
     IReadOnlyList<(Hash32 Hash, LedgerError Error)> Excluded,
-    IReadOnlyList<(int Index, Address Address, AccountState State)> ChangedAccounts);
+    IReadOnlyList<(int Index, Address Address, AccountState State)> ChangedAccounts)
+{
+    public IReadOnlyList<(int Index, IMarketObject Object)> ChangedObjects { get; init; } = [];
+    public IReadOnlyList<MarketEvent> Events { get; init; } = [];
+}
 
-/// <summary>Builds the next block by applying candidate transactions, in order, to the state.
-/// It mutates <paramref name="state"/>; the caller reloads the state if it then fails to commit the block.</summary>
+/// <summary>Builds the next block: first resolves the inferences whose deadline has come, then applies candidate
+/// transactions in order. It mutates <paramref name="state"/>; the caller reloads the state if it then fails to
+/// commit the block.</summary>
 public static class BlockExecutor
 {
     public static ExecutedBlock Execute(LedgerState state, ChainRules rules, BlockHeader parent, long timestampMs,
         IEnumerable<VerifiedTransaction> candidates)
     {
+        var height = parent.Height + 1;
         var included = new List<VerifiedTransaction>();
         var receipts = new List<Receipt>();
         var excluded = new List<(Hash32, LedgerError)>();
-        var touched = new HashSet<Address>();
+        var changes = new BlockChanges();
+        InferenceRules.ExpireDue(state, rules, height, changes);
         ulong gasUsed = 0;
         foreach (var vtx in candidates)
         {
             if (included.Count >= rules.MaxBlockTransactions) break;
             var gas = rules.GasOf(vtx.Tx.Kind);
             if (gasUsed + gas > rules.MaxBlockGas) break;
-            var error = StateTransition.Apply(state, rules, vtx, included.Count, touched, out var receipt);
+            var error = StateTransition.Apply(state, rules, height, vtx, included.Count, changes, out var receipt);
             if (error.IsError) { excluded.Add((vtx.Hash, error)); continue; }
             included.Add(vtx);
             receipts.Add(receipt!);
             gasUsed += receipt!.GasUsed;
         }
         var header = new BlockHeader(
-            Height: parent.Height + 1,
+            Height: height,
             ParentHash: parent.Hash,
             TimestampMs: Math.Max(timestampMs, parent.TimestampMs),
             TxRoot: MerkleTree.Root(included.Select(t => t.Hash).ToList()),
@@ -47,7 +56,8 @@ public static class BlockExecutor
             Producer: rules.Producer,
             GasUsed: gasUsed,
             TxCount: included.Count);
-        var changed = touched.Select(a => (state.IndexOf(a), a, state.Get(a))).OrderBy(c => c.Item1).ToList();
-        return new ExecutedBlock(header, included, receipts, excluded, changed);
+        var changed = changes.Accounts.Select(a => (state.IndexOf(a), a, state.Get(a))).OrderBy(c => c.Item1).ToList();
+        var objects = changes.Objects.Select(o => (state.Market.IndexOf(o.Id), o)).OrderBy(c => c.Item1).ToList();
+        return new ExecutedBlock(header, included, receipts, excluded, changed) { ChangedObjects = objects, Events = changes.Events };
     }
 }

@@ -26,6 +26,41 @@ public enum ErrorCode
     MempoolFull,
     SenderQueueFull,
     BatchTooLarge,
+    // field values
+    InvalidField,
+    // marketplace: unknown objects
+    UnknownDatanet,
+    UnknownContribution,
+    UnknownDatanetVersion,
+    UnknownModel,
+    UnknownInference,
+    // marketplace: who may do what
+    NotDatanetOwner,
+    NotCurator,
+    NotModelOwner,
+    NotServingOperator,
+    NotAttributionOperator,
+    // datanets
+    DuplicateContribution,
+    ContributionTooLarge,
+    AlreadyCurated,
+    NothingToPublish,
+    ContentNotFound,
+    ContentMismatch,
+    // models
+    FeeSplitOutOfBounds,
+    ModelNotActive,
+    // inference and settlement
+    PriceAboveMaximum,
+    ResultAlreadyPosted,
+    ResultNotPosted,
+    AlreadySettled,
+    InferenceExpired,
+    AttributionEmpty,
+    TooManyAttributions,
+    DuplicateAttribution,
+    AttributionNotInTrainingSet,
+    ZeroTotalWeight,
 }
 
 /// <summary>An error as a value: a stable code and a message for people.</summary>

@@ -1,10 +1,12 @@
 using OpenLedger.Core.Crypto;
+using OpenLedger.Core.Market;
 using OpenLedger.Core.Merkle;
 
 namespace OpenLedger.Core.Ledger;
 
 /// <summary>The whole ledger state in memory: every account, in the order it first appeared (its index in the
-/// state tree), and the incremental tree whose root is the block header's state root.</summary>
+/// accounts tree), the marketplace objects (<see cref="Market"/>), and the roots that make the block header's state
+/// root.</summary>
 public sealed class LedgerState
 {
     private readonly Dictionary<Address, int> _index = [];
@@ -12,6 +14,8 @@ public sealed class LedgerState
     private readonly IncrementalMerkleTree _tree = new();
 
     public int AccountCount => _accounts.Count;
+
+    public MarketState Market { get; } = new();
 
     public AccountState Get(Address address) =>
         _index.TryGetValue(address, out var i) ? _accounts[i].State : AccountState.Empty;
@@ -43,15 +47,27 @@ public sealed class LedgerState
         Set(address, state);
     }
 
-    public Hash32 StateRoot() => _tree.Root();
+    /// <summary>keccak256(0x02 || accounts root || marketplace root): one hash commits to every balance, nonce and
+    /// marketplace object.</summary>
+    public Hash32 StateRoot()
+    {
+        Span<byte> b = stackalloc byte[65];
+        b[0] = 0x02;
+        _tree.Root().CopyTo(b[1..]);
+        Market.Root().CopyTo(b[33..]);
+        return Keccak256.Hash(b);
+    }
+
+    public Hash32 AccountsRoot() => _tree.Root();
 
     public IEnumerable<(int Index, Address Address, AccountState State)> Accounts() =>
         _accounts.Select((a, i) => (i, a.Address, a.State));
 
-    /// <summary>The sum of all balances (the supply, which no transaction changes).</summary>
+    /// <summary>The sum of all balances and of what the marketplace holds (stakes, escrows): the supply, which no
+    /// transaction changes.</summary>
     public UInt128 TotalSupply()
     {
-        UInt128 total = 0;
+        UInt128 total = Market.Held.Value;
         foreach (var (_, s) in _accounts) total = checked(total + s.Balance.Value);
         return total;
     }

@@ -1,6 +1,10 @@
 using OpenLedger.Core.Crypto;
 using OpenLedger.Core.Genesis;
 using OpenLedger.Core.Money;
+using OpenLedger.Core.Datanets;
+using OpenLedger.Core.Inference;
+using OpenLedger.Core.Market;
+using OpenLedger.Core.Models;
 using OpenLedger.Core.Transactions;
 
 namespace OpenLedger.Core.Ledger;
@@ -11,8 +15,8 @@ namespace OpenLedger.Core.Ledger;
 /// the fee and the nonce are spent, and nothing else changes.</summary>
 public static class StateTransition
 {
-    public static LedgerError Apply(LedgerState state, ChainRules rules, VerifiedTransaction vtx, int index,
-        ISet<Address> touched, out Receipt? receipt)
+    public static LedgerError Apply(LedgerState state, ChainRules rules, long height, VerifiedTransaction vtx, int index,
+        BlockChanges changes, out Receipt? receipt)
     {
         receipt = null;
         var tx = vtx.Tx;
@@ -32,25 +36,36 @@ public static class StateTransition
         // The fee is paid and the nonce used whatever the body does.
         state.Set(tx.From, new AccountState(afterFee, sender.Nonce + 1));
         Credit(state, rules.Producer, fee);
-        touched.Add(tx.From);
-        touched.Add(rules.Producer);
+        changes.Accounts.Add(tx.From);
+        changes.Accounts.Add(rules.Producer);
 
+        changes.TxIndex = index;
+        changes.TxHash = vtx.Hash;
+        var cx = new TxContext(state, rules, height, vtx.Hash, tx.From, changes);
         var outcome = tx.Body switch
         {
-            Transfer t => ApplyTransfer(state, tx.From, t, touched),
+            Transfer t => ApplyTransfer(cx, t),
+            CreateDatanet b => DatanetRules.Create(cx, b),
+            UpdateDatanet b => DatanetRules.Update(cx, b),
+            Contribute b => DatanetRules.Contribute(cx, b),
+            Curate b => DatanetRules.Curate(cx, b),
+            PublishVersion b => DatanetRules.Publish(cx, b),
+            RegisterModel b => ModelRules.Register(cx, b),
+            UpdateModel b => ModelRules.Update(cx, b),
+            RequestInference b => InferenceRules.Request(cx, b),
+            PostResult b => InferenceRules.Post(cx, b),
+            SettleAttribution b => InferenceRules.Settle(cx, b),
             _ => throw new InvalidOperationException($"no rule for kind {tx.Kind}"), // unreachable: the codec knows only kinds with rules
         };
         receipt = new Receipt(vtx.Hash, index, outcome == ErrorCode.None ? ReceiptStatus.Success : ReceiptStatus.Failed, outcome, gas, fee);
         return LedgerError.None;
     }
 
-    private static ErrorCode ApplyTransfer(LedgerState state, Address from, Transfer t, ISet<Address> touched)
+    private static ErrorCode ApplyTransfer(in TxContext cx, Transfer t)
     {
-        var sender = state.Get(from);
-        if (!Wei.TrySubtract(sender.Balance, t.Amount, out var remaining)) return ErrorCode.InsufficientBalance;
-        state.Set(from, sender with { Balance = remaining });
-        Credit(state, t.To, t.Amount);
-        touched.Add(t.To);
+        if (cx.BalanceOf(cx.Sender) < t.Amount) return ErrorCode.InsufficientBalance;
+        cx.Debit(cx.Sender, t.Amount);
+        cx.Credit(t.To, t.Amount);
         return ErrorCode.None;
     }
 

@@ -1,11 +1,14 @@
 using OpenLedger.Core.Genesis;
+using OpenLedger.Core.Inference;
 using OpenLedger.Core.Money;
 using OpenLedger.Core.Transactions;
 
 namespace OpenLedger.Core.Ledger;
 
-/// <summary>The most a transaction can take from its sender: its fee plus the value it moves. The mempool
-/// admits a sender's transactions only while their summed maximum cost fits the committed balance.</summary>
+/// <summary>The most a transaction can take from its sender, as far as the transaction alone says: its fee plus the
+/// value it moves (a transfer's amount, an inference's maximum fee). The mempool admits a sender's transactions only
+/// while their summed maximum cost fits the committed balance. A contribution's fee and stake depend on the datanet,
+/// so they are checked when the block executes (a contribution that cannot pay fails with its gas spent).</summary>
 public static class TransactionCost
 {
     public static LedgerError TryMaxCost(ChainRules rules, Transaction tx, out Wei cost)
@@ -16,6 +19,7 @@ public static class TransactionCost
         var value = tx.Body switch
         {
             Transfer t => t.Amount,
+            RequestInference r => r.MaxFee,
             _ => Wei.Zero,
         };
         if (!Wei.TryAdd(fee, value, out cost))

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using OpenLedger.Core.Crypto;
+using OpenLedger.Core.Transactions.Fields;
 
 namespace OpenLedger.Core.Transactions;
 
@@ -13,7 +14,7 @@ public sealed record SignedTransaction(Transaction Tx, Signature Signature)
 
     public byte[] Encode()
     {
-        var bodyLength = Tx.Body.EncodedLength;
+        var bodyLength = BodyFormat.EncodedLength(Tx.Body);
         var buf = new byte[TransactionCodec.HeaderLength + bodyLength + Crypto.Signature.Length];
         var s = buf.AsSpan();
         s[0] = TransactionCodec.EnvelopeVersion;
@@ -23,7 +24,7 @@ public sealed record SignedTransaction(Transaction Tx, Signature Signature)
         BinaryPrimitives.WriteUInt64BigEndian(s[31..], Tx.Nonce);
         Tx.GasPrice.WriteUInt256(s[39..]);
         BinaryPrimitives.WriteUInt32BigEndian(s[71..], (uint)bodyLength);
-        Tx.Body.Encode(s.Slice(TransactionCodec.HeaderLength, bodyLength));
+        BodyFormat.Encode(Tx.Body, s.Slice(TransactionCodec.HeaderLength, bodyLength));
         Signature.CopyTo(s[(TransactionCodec.HeaderLength + bodyLength)..]);
         return buf;
     }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using OpenLedger.Core.Crypto;
 using OpenLedger.Core.Eip712;
 using OpenLedger.Core.Money;
+using OpenLedger.Core.Transactions.Fields;
 
 namespace OpenLedger.Core.Transactions;
 
@@ -13,7 +14,7 @@ public sealed record Transaction(ulong ChainId, Address From, ulong Nonce, Wei G
     public TxKind Kind => Body.Kind;
 
     private static readonly TypedField[] CommonFields =
-        [new("from", "address"), new("nonce", "uint64"), new("gasPrice", "uint256")];
+        [new("from", FieldType.Address), new("nonce", FieldType.UInt64), new("gasPrice", FieldType.UInt256)];
 
     private static readonly ConcurrentDictionary<TxKind, (string TypeString, Hash32 TypeHash)> TypeCache = new();
 
@@ -27,7 +28,7 @@ public sealed record Transaction(ulong ChainId, Address From, ulong Nonce, Wei G
     private static (string TypeString, Hash32 TypeHash) TypeOf(Transaction tx) =>
         TypeCache.GetOrAdd(tx.Kind, _ =>
         {
-            var s = $"{tx.PrimaryType}({string.Join(",", tx.TypedFields.Select(f => $"{f.Type} {f.Name}"))})";
+            var s = $"{tx.PrimaryType}({string.Join(",", tx.TypedFields.Select(f => $"{f.TypeName} {f.Name}"))})";
             return (s, Keccak256.Hash(s));
         });
 
@@ -38,7 +39,7 @@ public sealed record Transaction(ulong ChainId, Address From, ulong Nonce, Wei G
         h.Address(From);
         h.UInt(Nonce);
         h.UInt(GasPrice);
-        Body.HashFields(ref h);
+        BodyFormat.Hash(Body, ref h);
         return h.Finish();
     }
 

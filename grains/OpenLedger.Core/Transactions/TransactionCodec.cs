@@ -14,15 +14,7 @@ public static class TransactionCodec
 {
     public const byte EnvelopeVersion = 1;
     public const int HeaderLength = 1 + 2 + 8 + 20 + 8 + 32 + 4;
-    public const int DefaultMaxTransactionBytes = 4096;
-
-    private delegate LedgerError BodyDecoder(ReadOnlySpan<byte> body, out ITxBody? decoded);
-
-    // New kinds register here; existing kinds keep their number and decoder.
-    private static readonly Dictionary<TxKind, BodyDecoder> Decoders = new()
-    {
-        [TxKind.Transfer] = Transfer.TryDecode,
-    };
+    public const int DefaultMaxTransactionBytes = 16_384;
 
     public static LedgerError TryDecode(ReadOnlySpan<byte> raw, out SignedTransaction? tx, int maxBytes = DefaultMaxTransactionBytes)
     {
@@ -34,14 +26,14 @@ public static class TransactionCodec
         if (raw[0] != EnvelopeVersion)
             return new(ErrorCode.UnsupportedEnvelopeVersion, $"envelope version {raw[0]} is not supported (expected {EnvelopeVersion})");
         var kind = BinaryPrimitives.ReadUInt16BigEndian(raw[1..]);
-        if (!Decoders.TryGetValue((TxKind)kind, out var decodeBody))
+        if (!TxBodies.IsKnown((TxKind)kind))
             return new(ErrorCode.UnknownKind, $"unknown transaction kind {kind}");
         var bodyLength = BinaryPrimitives.ReadUInt32BigEndian(raw[71..]);
         if (bodyLength != (ulong)(raw.Length - HeaderLength - Signature.Length))
             return new(ErrorCode.MalformedTransaction, $"declared body length {bodyLength} does not match the {raw.Length - HeaderLength - Signature.Length} bytes present");
         if (!Wei.TryReadUInt256(raw[39..71], out var gasPrice))
             return new(ErrorCode.AmountOverflow, "the gas price exceeds 2^128 - 1 wei");
-        var bodyError = decodeBody(raw.Slice(HeaderLength, (int)bodyLength), out var body);
+        var bodyError = TxBodies.TryDecode((TxKind)kind, raw.Slice(HeaderLength, (int)bodyLength), out var body);
         if (bodyError.IsError) return bodyError;
         var transaction = new Transaction(
             ChainId: BinaryPrimitives.ReadUInt64BigEndian(raw[3..]),

@@ -1,47 +1,22 @@
 using OpenLedger.Core.Crypto;
-using OpenLedger.Core.Eip712;
 using OpenLedger.Core.Ledger;
 using OpenLedger.Core.Money;
+using OpenLedger.Core.Transactions.Fields;
 
 namespace OpenLedger.Core.Transactions;
 
 /// <summary>Moves <see cref="Amount"/> wei from the sender to <see cref="To"/>.</summary>
 public sealed record Transfer(Address To, Wei Amount) : ITxBody
 {
-    public const int Length = Address.Length + 32;
-
-    private static readonly TypedField[] TypedFields = [new("to", "address"), new("amount", "uint256")];
+    public static readonly TypedField[] Schema = [new("to", FieldType.Address), new("amount", FieldType.UInt256)];
 
     public TxKind Kind => TxKind.Transfer;
-    public IReadOnlyList<TypedField> Fields => TypedFields;
-    public int EncodedLength => Length;
+    public IReadOnlyList<TypedField> Fields => Schema;
+    public object[] Values() => [To, Amount];
 
-    public void HashFields(ref StructHasher hasher)
+    public static LedgerError TryCreate(object[] v, out ITxBody? body)
     {
-        hasher.Address(To);
-        hasher.UInt(Amount);
-    }
-
-    public IEnumerable<KeyValuePair<string, string>> MessageValues() =>
-    [
-        new("to", To.ToString()),
-        new("amount", Amount.ToString()),
-    ];
-
-    public void Encode(Span<byte> destination)
-    {
-        To.CopyTo(destination);
-        Amount.WriteUInt256(destination[Address.Length..]);
-    }
-
-    public static LedgerError TryDecode(ReadOnlySpan<byte> body, out ITxBody? decoded)
-    {
-        decoded = null;
-        if (body.Length != Length)
-            return new(ErrorCode.MalformedTransaction, $"a Transfer body is {Length} bytes, got {body.Length}");
-        if (!Wei.TryReadUInt256(body[Address.Length..], out var amount))
-            return new(ErrorCode.AmountOverflow, "the amount exceeds 2^128 - 1 wei");
-        decoded = new Transfer(new Address(body[..Address.Length]), amount);
+        body = new Transfer((Address)v[0], (Wei)v[1]);
         return LedgerError.None;
     }
 }

@@ -1,5 +1,6 @@
 using OpenLedger.Core.Crypto;
 using OpenLedger.Core.Genesis;
+using OpenLedger.Storage.Content;
 using OpenLedger.Storage.Ledger;
 
 namespace OpenLedger.Grains.Hosting;
@@ -7,10 +8,15 @@ namespace OpenLedger.Grains.Hosting;
 /// <summary>Limits of the mempool (node policy, not consensus: nodes may differ).</summary>
 public sealed record MempoolOptions(int Capacity = 200_000, int MaxPerSender = 1_024, int MaxNonceGap = 64);
 
-/// <summary>What every grain of a node shares: the chain rules, the store, the producer key and node policy.
-/// Registered as a singleton in the silo's services.</summary>
-public sealed class LedgerNode(ChainRules rules, ILedgerStore store, PrivateKey? producerKey, MempoolOptions mempool, bool produceEmptyBlocks = false)
+/// <summary>What every grain of a node shares: the chain rules, the ledger store, the content store, the producer key
+/// and node policy. Registered as a singleton in the silo's services.</summary>
+public sealed class LedgerNode(ChainRules rules, ILedgerStore store, PrivateKey? producerKey, MempoolOptions mempool, bool produceEmptyBlocks = false,
+    IContentStore? content = null)
 {
+    /// <summary>The off-chain content of contributions. Without one the node admits no Contribute transaction
+    /// (it could not check that the content exists).</summary>
+    public IContentStore? Content { get; } = content;
+
     public ChainRules Rules { get; } = rules;
     public Hash32 GenesisHash { get; } = GenesisBlock.Build(rules).Header.Hash;
     public ILedgerStore Store { get; } = store;

@@ -4,8 +4,9 @@ using OpenLedger.Storage;
 
 namespace OpenLedger.Grains.Hosting;
 
-/// <summary>Adds the ledger to a silo: the shared <see cref="LedgerNode"/>, the "ledger" grain storage and a
-/// start-up task that activates the block producer. The same call serves the node and the test cluster.</summary>
+/// <summary>Adds the ledger to a silo: the shared <see cref="LedgerNode"/>, the "ledger" grain storage, the "market"
+/// event streams (<see cref="MarketStreams"/>) and a start-up task that activates the block producer. The same call
+/// serves the node and the test cluster.</summary>
 public static class LedgerSiloBuilderExtensions
 {
     public const string StorageName = "ledger";
@@ -14,6 +15,7 @@ public static class LedgerSiloBuilderExtensions
     {
         silo.Services.AddSingleton(node);
         silo.AddOpenLedgerGrainStorage(StorageName, backend, connectionString);
+        silo.AddOpenLedgerStreams();
         silo.AddStartupTask(async (services, _) =>
             await services.GetRequiredService<IGrainFactory>().GetGrain<ISequencerGrain>(0).StartAsync());
         return silo;

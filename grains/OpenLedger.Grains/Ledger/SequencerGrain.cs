@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using OpenLedger.Core.Ledger;
 using OpenLedger.Grains.Hosting;
+using OpenLedger.Grains.Market;
 
 namespace OpenLedger.Grains.Ledger;
 
@@ -74,7 +75,8 @@ public sealed class SequencerGrain(
             while (true)
             {
                 var batch = await mempool.TakeAsync(node.Rules.MaxBlockTransactions);
-                if (batch.Transactions.Count == 0 && !node.ProduceEmptyBlocks) return;
+                // An empty block is still sealed when an inference's deadline has come: escrow is not held past it.
+                if (batch.Transactions.Count == 0 && !node.ProduceEmptyBlocks && !_state.Market.HasExpiryDue(_head.Height + 1)) return;
                 var started = System.Diagnostics.Stopwatch.GetTimestamp();
                 var executed = BlockExecutor.Execute(_state, node.Rules, _head, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), batch.Transactions);
                 var signature = node.ProducerKey!.Sign(executed.Header.Hash);
@@ -101,6 +103,12 @@ public sealed class SequencerGrain(
                     executed.ChangedAccounts.Select(a => new AccountSnapshot(a.Address, a.State.Balance, a.State.Nonce, _head.Height)).ToList());
                 // Watchers need not wait for the mempool's bookkeeping (it may be busy admitting a batch): tell both at once.
                 await Task.WhenAll(mempool.OnBlockCommittedAsync(committed), GrainFactory.GetGrain<IChainGrain>(0).PublishAsync(committed));
+                if (executed.Events.Count > 0)
+                {
+                    // One-way: streams never slow the producer. Subscribers dedupe by (height, sequence).
+                    var messages = executed.Events.Select((e, seq) => MarketEventMessages.From(_head.Height, seq, _head.TimestampMs, e)).ToList();
+                    _ = GrainFactory.GetGrain<IMarketRelayGrain>(0).PublishAsync(messages);
+                }
                 if (executed.Excluded.Count > 0)
                     logger.LogDebug("Block {Height}: {Excluded} transactions excluded (first: {Error})", _head.Height, executed.Excluded.Count, executed.Excluded[0].Error);
                 // A full block means more may be waiting: seal the next one now rather than at the next tick.

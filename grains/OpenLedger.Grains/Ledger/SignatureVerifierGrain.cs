@@ -9,7 +9,7 @@ namespace OpenLedger.Grains.Ledger;
 [StatelessWorker]
 public sealed class SignatureVerifierGrain(LedgerNode node) : Grain, ISignatureVerifierGrain
 {
-    public Task<VerificationResult> VerifyAsync(IReadOnlyList<byte[]> rawTransactions)
+    public async Task<VerificationResult> VerifyAsync(IReadOnlyList<byte[]> rawTransactions)
     {
         var verified = new List<VerifiedTransaction>(rawTransactions.Count);
         var positions = new List<int>(rawTransactions.Count);
@@ -21,6 +21,20 @@ public sealed class SignatureVerifierGrain(LedgerNode node) : Grain, ISignatureV
             if (error.IsError) errors.Add((i, SubmitResult.Fail(error)));
             else { verified.Add(vtx!); positions.Add(i); }
         }
-        return Task.FromResult(new VerificationResult(new TxBatch(verified), positions, errors));
+        // Contributions must name content the node holds (checked here, in parallel workers, not in the mempool's turn).
+        var contentErrors = await Market.ContentAdmission.CheckAsync(node.Content, verified);
+        if (contentErrors.Count > 0)
+        {
+            var failed = contentErrors.ToDictionary(e => e.Position, e => e.Error);
+            var keptTx = new List<VerifiedTransaction>(verified.Count);
+            var keptAt = new List<int>(verified.Count);
+            for (int k = 0; k < verified.Count; k++)
+            {
+                if (failed.TryGetValue(k, out var err)) errors.Add((positions[k], SubmitResult.Fail(err)));
+                else { keptTx.Add(verified[k]); keptAt.Add(positions[k]); }
+            }
+            (verified, positions) = (keptTx, keptAt);
+        }
+        return new VerificationResult(new TxBatch(verified), positions, errors);
     }
 }

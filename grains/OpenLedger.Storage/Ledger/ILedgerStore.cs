@@ -28,6 +28,15 @@ public interface ILedgerStore
     /// <summary>Transactions sent or received by an account, newest first, strictly below <paramref name="beforeHeight"/> if given.</summary>
     Task<IReadOnlyList<TransactionRecord>> GetAccountTransactionsAsync(Address address, int limit, long? beforeHeight = null, CancellationToken ct = default);
 
+    /// <summary>A committed marketplace object by id, or null.</summary>
+    Task<StoredObject?> GetObjectAsync(Hash32 id, CancellationToken ct = default);
+
+    /// <summary>A page of committed marketplace objects.</summary>
+    Task<IReadOnlyList<StoredObject>> QueryObjectsAsync(ObjectQuery query, CancellationToken ct = default);
+
+    /// <summary>A page of committed marketplace events, newest first.</summary>
+    Task<IReadOnlyList<StoredEvent>> QueryEventsAsync(EventQuery query, CancellationToken ct = default);
+
     /// <summary>Every committed block from <paramref name="fromHeight"/> in height order (for replay).</summary>
     IAsyncEnumerable<SealedBlock> ReadBlocksAsync(long fromHeight = 0, CancellationToken ct = default);
 }

@@ -8,6 +8,7 @@ using SQLitePCL;
 using OpenLedger.Core.Crypto;
 using OpenLedger.Core.Genesis;
 using OpenLedger.Core.Ledger;
+using OpenLedger.Core.Market;
 using OpenLedger.Core.Money;
 using OpenLedger.Core.Transactions;
 
@@ -237,8 +238,62 @@ public sealed class SqlLedgerStore(StorageBackend backend, string connectionStri
                 Step(db, stmt);
             }
         }
+        if (block.ChangedObjects.Count > 0)
+        {
+            using var stmt = Prepare(db, UpsertObject);
+            Check(db, raw.sqlite3_bind_int64(stmt, 8, height));
+            foreach (var (index, o) in block.ChangedObjects)
+            {
+                Check(db, raw.sqlite3_bind_blob(stmt, 1, o.Id.AsSpan()));
+                Check(db, raw.sqlite3_bind_int(stmt, 2, index));
+                Check(db, raw.sqlite3_bind_int(stmt, 3, (int)o.ObjectKind));
+                BindOptional(db, stmt, 4, o.Parent);
+                Check(db, raw.sqlite3_bind_blob(stmt, 5, o.Party.ToArray()));
+                Check(db, raw.sqlite3_bind_int(stmt, 6, o.StatusCode));
+                Check(db, raw.sqlite3_bind_int64(stmt, 7, o.CreatedHeight));
+                Check(db, raw.sqlite3_bind_blob(stmt, 9, o.Encode()));
+                Step(db, stmt);
+            }
+        }
+        if (block.Events.Count > 0)
+        {
+            using var stmt = Prepare(db, InsertEvent);
+            Check(db, raw.sqlite3_bind_int64(stmt, 1, height));
+            for (int seq = 0; seq < block.Events.Count; seq++)
+            {
+                var e = block.Events[seq];
+                Check(db, raw.sqlite3_bind_int(stmt, 2, seq));
+                Check(db, raw.sqlite3_bind_int(stmt, 3, e.TxIndex));
+                Check(db, raw.sqlite3_bind_blob(stmt, 4, e.TxHash.AsSpan()));
+                Check(db, raw.sqlite3_bind_int(stmt, 5, (int)e.Kind));
+                Check(db, raw.sqlite3_bind_blob(stmt, 6, e.Subject.AsSpan()));
+                if (e.Party is { } party) Check(db, raw.sqlite3_bind_blob(stmt, 7, party.ToArray())); else Check(db, raw.sqlite3_bind_null(stmt, 7));
+                if (e.Amount is { } amount) Check(db, raw.sqlite3_bind_text(stmt, 8, amount.ToString())); else Check(db, raw.sqlite3_bind_null(stmt, 8));
+                BindOptional(db, stmt, 9, e.Datanet);
+                BindOptional(db, stmt, 10, e.Model);
+                BindOptional(db, stmt, 11, e.Contribution);
+                BindOptional(db, stmt, 12, e.Inference);
+                if (e.Detail is { } detail) Check(db, raw.sqlite3_bind_text(stmt, 13, detail)); else Check(db, raw.sqlite3_bind_null(stmt, 13));
+                Step(db, stmt);
+            }
+        }
         return Task.CompletedTask;
     }
+
+    private static void BindOptional(sqlite3 db, sqlite3_stmt stmt, int index, Hash32? h)
+    {
+        if (h is { } v) Check(db, raw.sqlite3_bind_blob(stmt, index, v.AsSpan()));
+        else Check(db, raw.sqlite3_bind_null(stmt, index));
+    }
+
+    private const string UpsertObject =
+        "INSERT INTO ledger_objects (id, idx, kind, parent, party, status, created_height, updated_height, data) " +
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) " +
+        "ON CONFLICT (id) DO UPDATE SET status = excluded.status, updated_height = excluded.updated_height, data = excluded.data";
+
+    private const string InsertEvent =
+        "INSERT INTO ledger_events (height, seq, tx_index, tx_hash, kind, subject, party, amount, datanet, model, contribution, inference, detail) " +
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)";
 
     private static sqlite3_stmt Prepare(sqlite3 db, string sql)
     {
@@ -311,6 +366,64 @@ public sealed class SqlLedgerStore(StorageBackend backend, string connectionStri
             cmd.Parameters.AddWithValue("nonces", nonces);
             await cmd.ExecuteNonQueryAsync(ct);
         }
+        var o = block.ChangedObjects.Count;
+        if (o > 0)
+        {
+            var ids = new byte[o][]; var idxs = new int[o]; var kinds = new short[o]; var parents = new byte[]?[o];
+            var parties = new byte[o][]; var statuses = new short[o]; var created = new long[o]; var datas = new byte[o][];
+            for (int i = 0; i < o; i++)
+            {
+                var (index, obj) = block.ChangedObjects[i];
+                ids[i] = obj.Id.ToArray(); idxs[i] = index; kinds[i] = (short)obj.ObjectKind; parents[i] = obj.Parent?.ToArray();
+                parties[i] = obj.Party.ToArray(); statuses[i] = (short)obj.StatusCode; created[i] = obj.CreatedHeight; datas[i] = obj.Encode();
+            }
+            await using var cmd = new NpgsqlCommand(
+                "INSERT INTO ledger_objects (id, idx, kind, parent, party, status, created_height, updated_height, data) " +
+                "SELECT i, x, k, p, a, s, c, @height, d FROM unnest(@ids, @idxs, @kinds, @parents, @parties, @statuses, @created, @datas) AS u(i, x, k, p, a, s, c, d) " +
+                "ON CONFLICT (id) DO UPDATE SET status = excluded.status, updated_height = excluded.updated_height, data = excluded.data", c, tx);
+            cmd.Parameters.AddWithValue("height", height);
+            cmd.Parameters.Add(new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { Value = ids });
+            cmd.Parameters.AddWithValue("idxs", idxs);
+            cmd.Parameters.AddWithValue("kinds", kinds);
+            cmd.Parameters.Add(new NpgsqlParameter("parents", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { Value = parents });
+            cmd.Parameters.Add(new NpgsqlParameter("parties", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { Value = parties });
+            cmd.Parameters.AddWithValue("statuses", statuses);
+            cmd.Parameters.AddWithValue("created", created);
+            cmd.Parameters.Add(new NpgsqlParameter("datas", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { Value = datas });
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
+        var ev = block.Events.Count;
+        if (ev > 0)
+        {
+            var seqs = new int[ev]; var txi = new int[ev]; var txh = new byte[ev][]; var kinds = new short[ev]; var subjects = new byte[ev][];
+            var parties = new byte[]?[ev]; var amounts = new string?[ev]; var datanets = new byte[]?[ev]; var models = new byte[]?[ev];
+            var contributions = new byte[]?[ev]; var inferences = new byte[]?[ev]; var details = new string?[ev];
+            for (int i = 0; i < ev; i++)
+            {
+                var e = block.Events[i];
+                seqs[i] = i; txi[i] = e.TxIndex; txh[i] = e.TxHash.ToArray(); kinds[i] = (short)e.Kind; subjects[i] = e.Subject.ToArray();
+                parties[i] = e.Party?.ToArray(); amounts[i] = e.Amount?.ToString(); datanets[i] = e.Datanet?.ToArray(); models[i] = e.Model?.ToArray();
+                contributions[i] = e.Contribution?.ToArray(); inferences[i] = e.Inference?.ToArray(); details[i] = e.Detail;
+            }
+            await using var cmd = new NpgsqlCommand(
+                "INSERT INTO ledger_events (height, seq, tx_index, tx_hash, kind, subject, party, amount, datanet, model, contribution, inference, detail) " +
+                "SELECT @height, q, ti, th, k, s, p, a, d, m, c, i, t FROM unnest(@seqs, @txi, @txh, @kinds, @subjects, @parties, @amounts, @datanets, @models, @contributions, @inferences, @details) " +
+                "AS u(q, ti, th, k, s, p, a, d, m, c, i, t)", c, tx);
+            cmd.Parameters.AddWithValue("height", height);
+            cmd.Parameters.AddWithValue("seqs", seqs);
+            cmd.Parameters.AddWithValue("txi", txi);
+            cmd.Parameters.Add(new NpgsqlParameter("txh", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { Value = txh });
+            cmd.Parameters.AddWithValue("kinds", kinds);
+            cmd.Parameters.Add(new NpgsqlParameter("subjects", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { Value = subjects });
+            cmd.Parameters.Add(new NpgsqlParameter("parties", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { Value = parties });
+            cmd.Parameters.Add(new NpgsqlParameter("amounts", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = amounts });
+            cmd.Parameters.Add(new NpgsqlParameter("datanets", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { Value = datanets });
+            cmd.Parameters.Add(new NpgsqlParameter("models", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { Value = models });
+            cmd.Parameters.Add(new NpgsqlParameter("contributions", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { Value = contributions });
+            cmd.Parameters.Add(new NpgsqlParameter("inferences", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { Value = inferences });
+            cmd.Parameters.Add(new NpgsqlParameter("details", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = details });
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
     }
 
     /// <summary>The account a transaction credits, for the per-account history index.</summary>
@@ -330,6 +443,10 @@ public sealed class SqlLedgerStore(StorageBackend backend, string connectionStri
         await using (var r = await cmd.ExecuteReaderAsync(ct))
             while (await r.ReadAsync(ct))
                 state.Load(r.GetInt32(1), new Address((byte[])r[0]), new AccountState(Wei.Parse(r.GetString(2)), (ulong)r.GetInt64(3)));
+        await using (var cmd = Command(c, tx, "SELECT idx, kind, data FROM ledger_objects ORDER BY idx"))
+        await using (var r = await cmd.ExecuteReaderAsync(ct))
+            while (await r.ReadAsync(ct))
+                state.Market.Load(r.GetInt32(0), MarketObjects.Decode((MarketObjectKind)Convert.ToByte(r[1], System.Globalization.CultureInfo.InvariantCulture), (byte[])r[2]));
         BlockHeader? head;
         await using (var cmd = Command(c, tx, "SELECT header FROM ledger_blocks ORDER BY height DESC LIMIT 1"))
             head = await cmd.ExecuteScalarAsync(ct) is byte[] b ? BlockHeader.Decode(b) : null;
@@ -429,5 +546,72 @@ public sealed class SqlLedgerStore(StorageBackend backend, string connectionStri
             if (await r.ReadAsync(ct)) result[a] = new AccountState(Wei.Parse(r.GetString(0)), (ulong)r.GetInt64(1));
         }
         return result;
+    }
+
+    // ---- marketplace reads ----
+
+    private const string SelectObject = "SELECT idx, updated_height, kind, data FROM ledger_objects";
+
+    private static StoredObject ReadObject(DbDataReader r) =>
+        new(r.GetInt32(0), r.GetInt64(1), MarketObjects.Decode((MarketObjectKind)Convert.ToByte(r[2], System.Globalization.CultureInfo.InvariantCulture), (byte[])r[3]));
+
+    public async Task<StoredObject?> GetObjectAsync(Hash32 id, CancellationToken ct = default)
+    {
+        await using var c = await OpenAsync(ct);
+        await using var cmd = Command(c, null, SelectObject + " WHERE id = @id", ("@id", id.ToArray()));
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        return await r.ReadAsync(ct) ? ReadObject(r) : null;
+    }
+
+    public async Task<IReadOnlyList<StoredObject>> QueryObjectsAsync(ObjectQuery q, CancellationToken ct = default)
+    {
+        var where = new List<string> { "kind = @kind" };
+        var ps = new List<(string, object?)> { ("@kind", (int)q.Kind) };
+        if (q.Parent is { } parent) { where.Add("parent = @parent"); ps.Add(("@parent", parent.ToArray())); }
+        if (q.Party is { } party) { where.Add("party = @party"); ps.Add(("@party", party.ToArray())); }
+        if (q.Status is { } status) { where.Add("status = @status"); ps.Add(("@status", status)); }
+        if (q.AfterIndex is { } after) { where.Add(q.Descending ? "idx < @after" : "idx > @after"); ps.Add(("@after", after)); }
+        ps.Add(("@limit", Math.Clamp(q.Limit, 1, 1000)));
+        var sql = $"{SelectObject} WHERE {string.Join(" AND ", where)} ORDER BY idx {(q.Descending ? "DESC" : "ASC")} LIMIT @limit";
+        await using var c = await OpenAsync(ct);
+        await using var cmd = Command(c, null, sql, [.. ps]);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        var list = new List<StoredObject>();
+        while (await r.ReadAsync(ct)) list.Add(ReadObject(r));
+        return list;
+    }
+
+    public async Task<IReadOnlyList<StoredEvent>> QueryEventsAsync(EventQuery q, CancellationToken ct = default)
+    {
+        var where = new List<string>();
+        var ps = new List<(string, object?)>();
+        if (q.Party is { } party) { where.Add("e.party = @party"); ps.Add(("@party", party.ToArray())); }
+        if (q.Datanet is { } datanet) { where.Add("e.datanet = @datanet"); ps.Add(("@datanet", datanet.ToArray())); }
+        if (q.Model is { } model) { where.Add("e.model = @model"); ps.Add(("@model", model.ToArray())); }
+        if (q.Subject is { } subject) { where.Add("e.subject = @subject"); ps.Add(("@subject", subject.ToArray())); }
+        if (q.Kinds is { Count: > 0 } kinds) where.Add($"e.kind IN ({string.Join(",", kinds.Select(k => ((int)k).ToString(System.Globalization.CultureInfo.InvariantCulture)))})");
+        if (q.BeforeHeight is { } bh)
+        {
+            where.Add("(e.height < @bh OR (e.height = @bh AND e.seq < @bs))");
+            ps.Add(("@bh", bh)); ps.Add(("@bs", q.BeforeSeq));
+        }
+        ps.Add(("@limit", Math.Clamp(q.Limit, 1, 1000)));
+        var sql = "SELECT e.height, e.seq, b.timestamp_ms, e.kind, e.tx_index, e.tx_hash, e.subject, e.party, e.amount, e.datanet, e.model, e.contribution, e.inference, e.detail " +
+            "FROM ledger_events e JOIN ledger_blocks b ON b.height = e.height" +
+            (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "") + " ORDER BY e.height DESC, e.seq DESC LIMIT @limit";
+        await using var c = await OpenAsync(ct);
+        await using var cmd = Command(c, null, sql, [.. ps]);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        var list = new List<StoredEvent>();
+        while (await r.ReadAsync(ct))
+        {
+            Hash32? H(int i) => r.IsDBNull(i) ? null : new Hash32((byte[])r[i]);
+            var e = new MarketEvent(
+                (MarketEventKind)Convert.ToByte(r[3], System.Globalization.CultureInfo.InvariantCulture), r.GetInt32(4), new Hash32((byte[])r[5]), new Hash32((byte[])r[6]),
+                r.IsDBNull(7) ? null : new Address((byte[])r[7]), r.IsDBNull(8) ? null : Wei.Parse(r.GetString(8)),
+                H(9), H(10), H(11), H(12), r.IsDBNull(13) ? null : r.GetString(13));
+            list.Add(new StoredEvent(r.GetInt64(0), r.GetInt32(1), r.GetInt64(2), e));
+        }
+        return list;
     }
 }

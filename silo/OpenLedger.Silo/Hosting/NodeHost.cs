@@ -8,6 +8,7 @@ using OpenLedger.Core.Genesis;
 using OpenLedger.Grains.Hosting;
 using OpenLedger.Silo.Configuration;
 using OpenLedger.Storage;
+using OpenLedger.Storage.Content;
 using OpenLedger.Storage.Ledger;
 using OpenLedger.Storage.Schema;
 
@@ -28,8 +29,11 @@ public static class NodeHost
             includeClusteringAndReminders: settings.Backend == StorageBackend.PostgreSql, ct);
         var store = new SqlLedgerStore(settings.Backend, settings.ConnectionString);
         await store.InitializeAsync(rules, ct);
+        // Contribution content lives in the same database, so every silo of a cluster reads the same content.
+        var content = new SqlContentStore(settings.Backend, settings.ConnectionString);
+        await content.EnsureSchemaAsync(ct);
         var node = new LedgerNode(rules, store, settings.ResolveProducerKey(genesis, rules),
-            new MempoolOptions(Capacity: settings.MempoolCapacity), settings.ProduceEmptyBlocks);
+            new MempoolOptions(Capacity: settings.MempoolCapacity), settings.ProduceEmptyBlocks, content);
 
         var builder = WebApplication.CreateBuilder();
         builder.WebHost.UseUrls($"http://127.0.0.1:{settings.HttpPort}");

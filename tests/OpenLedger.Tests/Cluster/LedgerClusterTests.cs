@@ -60,7 +60,7 @@ public class LedgerClusterTests(LedgerClusterFixture fx)
             ("MalformedTransaction", valid[..40]),
             ("UnsupportedEnvelopeVersion", Mutate(valid, 0, 7)),
             ("UnknownKind", Mutate(valid, 2, 200)),
-            ("TransactionTooLarge", new byte[10_000]),
+            ("TransactionTooLarge", new byte[20_000]),
             ("AmountOverflow", Mutate(valid, TransactionCodec.HeaderLength + 21, 1)),
             ("WrongChainId", fx.Chain.Transfer(k, to, new Wei(1), nonce, chainId: 4242).Encode()),
             ("BadSignature", Mutate(valid, valid.Length - 1, 99)),

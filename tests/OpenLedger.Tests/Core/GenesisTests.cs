@@ -13,7 +13,7 @@ public class GenesisTests
         Assert.Equal(GenesisCommand.Dev().ToJson(), shipped.ToJson());
         var rules = shipped.ToRules();
         Assert.Equal(1717UL, rules.ChainId);
-        Assert.Equal(10, rules.InitialBalances.Count);
+        Assert.Equal(12, rules.InitialBalances.Count); // 10 dev accounts and the two marketplace operators
         // The genesis hash is reproducible from the file alone.
         Assert.Equal(GenesisBlock.Build(rules).Header.Hash, GenesisBlock.Build(GenesisConfig.Parse(shipped.ToJson()).ToRules()).Header.Hash);
     }

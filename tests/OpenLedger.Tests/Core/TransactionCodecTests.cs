@@ -23,7 +23,7 @@ public class TransactionCodecTests
     {
         var signed = Chain.Transfer(Chain.Keys[0], Bob, Wei.FromOpen(3), 7);
         var raw = signed.Encode();
-        Assert.Equal(TransactionCodec.HeaderLength + Transfer.Length + Signature.Length, raw.Length);
+        Assert.Equal(TransactionCodec.HeaderLength + 20 + 32 + Signature.Length, raw.Length);
         Assert.Equal(ErrorCode.None, TransactionVerifier.Verify(raw, Chain.Rules.ChainId, 4096, out var v).Code);
         Assert.Equal(signed.Hash, v!.Hash);
         Assert.Equal(Chain.Keys[0].Address, v.Sender);
@@ -47,7 +47,7 @@ public class TransactionCodecTests
         var raw = Valid();
         Assert.Equal(ErrorCode.MalformedTransaction, Verify(raw[..^1]));
         Assert.Equal(ErrorCode.MalformedTransaction, Verify([]));
-        Assert.Equal(ErrorCode.TransactionTooLarge, Verify(new byte[5000]));
+        Assert.Equal(ErrorCode.TransactionTooLarge, Verify(new byte[20_000]));
 
         var badVersion = (byte[])raw.Clone(); badVersion[0] = 9;
         Assert.Equal(ErrorCode.UnsupportedEnvelopeVersion, Verify(badVersion));

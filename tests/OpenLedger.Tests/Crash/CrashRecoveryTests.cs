@@ -4,9 +4,13 @@ using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using OpenLedger.Core.Crypto;
+using OpenLedger.Core.Datanets;
+using OpenLedger.Core.Inference;
+using OpenLedger.Core.Models;
 using OpenLedger.Core.Money;
 using OpenLedger.Core.Transactions;
 using OpenLedger.Grains.Ledger;
+using OpenLedger.Grains.Market;
 using OpenLedger.Silo.Cli;
 using OpenLedger.Silo.Hosting;
 using OpenLedger.Storage;
@@ -17,7 +21,8 @@ using Xunit.Abstractions;
 namespace OpenLedger.Tests.Crash;
 
 /// <summary>The real node, as a separate process on a SQLite file, SIGKILLed again and again under a stream of
-/// signed transfers from concurrent senders. Whatever the node told a client was committed must survive every crash,
+/// signed transfers from concurrent senders and rounds of marketplace traffic (datanet, upload, contribution,
+/// curation, version, model, paid inference, result, settlement). Whatever the node told a client was committed must survive every crash,
 /// exactly once; the chain must replay from genesis; the supply must not change; and the node must keep serving.</summary>
 public sealed class CrashRecoveryTests(ITestOutputHelper output) : IDisposable
 {
@@ -43,6 +48,8 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output) : IDisposable
     private readonly ConnectionHub _hub = new();
     private readonly ConcurrentBag<Task> _disposals = [];
     private int _replaysRejected;
+    private int _marketRounds;
+    private int _marketSteps;
 
     private sealed record Report(long Height, Hash32? BlockHash, int Node, string Source);
     private sealed record Submitted(int Sender, ulong Nonce, int Node);
@@ -69,6 +76,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output) : IDisposable
         var workers = Enumerable.Range(0, Senders)
             .Select(i => Task.Run(() => SendAsync(i, new Random(seed + 1 + i), _stop.Token)))
             .Append(Task.Run(() => WatchChainAsync(_stop.Token)))
+            .Append(Task.Run(() => MarketplaceAsync(_stop.Token)))
             .ToList();
 
         var epochs = new List<string>();
@@ -95,8 +103,15 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output) : IDisposable
             _hub.Publish(await ConnectAsync(node, node.Starts));
         }
 
-        // The last node: let the senders run on it a little, then stop them and check it still takes a new transfer.
+        // The last node: let the senders run on it a little (and the marketplace finish a whole round on it, so every
+        // kind is exercised even if the kills interrupted every earlier round), then stop them and check it still
+        // takes a new transfer.
         await Task.Delay(1_000);
+        var roundsBefore = Volatile.Read(ref _marketRounds);
+        var finish = Stopwatch.StartNew();
+        while (Volatile.Read(ref _marketRounds) < roundsBefore + 2 && finish.Elapsed < TimeSpan.FromSeconds(45) && _violations.IsEmpty) await Task.Delay(100);
+        AssertNoViolations();
+        Assert.True(Volatile.Read(ref _marketRounds) >= roundsBefore + 2, $"no whole marketplace round completed on the last node in 45 s\n{Diagnostics()}");
         _stop.Cancel();
         var all = Task.WhenAll(workers);
         Assert.True(await Task.WhenAny(all, Task.Delay(TimeSpan.FromSeconds(30))) == all, $"the senders did not stop within 30 s\n{Diagnostics()}");
@@ -176,6 +191,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output) : IDisposable
                         $"({_reports.Count(r => r.Report.Source == "tx wait")} by WaitForCommit, {_reports.Count(r => r.Report.Source == "chain")} by the chain long-poll); " +
                         $"{occurrences.Keys.Count(h => !_reported.ContainsKey(h))} committed without a report (the crash took the answer), " +
                         $"{_submitted.Keys.Count(h => !occurrences.ContainsKey(h))} never committed (the crash took the mempool)")
+            .AppendLine($"marketplace: {_marketRounds} whole rounds, {_marketSteps} marketplace transactions committed")
             .AppendLine($"{_replaysRejected} rebroadcasts of committed transactions after a restart, all rejected; " +
                         $"rejections: {(_rejections.IsEmpty ? "none" : string.Join(", ", _rejections.Select(kv => $"{kv.Key} x{kv.Value}")))}")
             .AppendLine(replay.ToString());
@@ -258,6 +274,71 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output) : IDisposable
             catch (Exception e)
             {
                 _violations.Enqueue($"node #{conn.Node}: sender {index} failed while the node was up: {e.GetType().Name}: {e.Message}");
+                await Task.Delay(200, CancellationToken.None);
+            }
+        }
+    }
+
+    /// <summary>Marketplace traffic: rounds of create datanet → upload and contribute → approve → publish version →
+    /// register model → request inference → post result → settle, each step signed, submitted and waited for. A crash
+    /// abandons the round (its objects stay on chain; an abandoned escrow stays held, and counted in the supply, until
+    /// it expires) and the next round starts from scratch on the new node. Every step must succeed.</summary>
+    private async Task MarketplaceAsync(CancellationToken stop)
+    {
+        var owner = _chain.Keys[5];
+        var contributor = _chain.Keys[6];
+        var caller = _chain.Keys[7];
+        var serving = _chain.ServingOperator;
+        var attribution = _chain.AttributionOperator;
+        var round = 0;
+        while (!stop.IsCancellationRequested)
+        {
+            Connection conn;
+            try { conn = await _hub.CurrentAsync(stop); }
+            catch (OperationCanceledException) { return; }
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(stop, conn.Lost);
+            var ct = linked.Token;
+            round++;
+            try
+            {
+                async Task<SignedTransaction> Step(PrivateKey key, ITxBody body)
+                {
+                    var nonce = (await conn.Account(key.Address).GetAsync().WaitAsync(ct)).NextNonce;
+                    var tx = new Transaction(_chain.Rules.ChainId, key.Address, nonce, _chain.GasPrice, body).Sign(key);
+                    _submitted.TryAdd(tx.Hash, new Submitted(100 + round, nonce, conn.Node));
+                    var result = (await conn.Gateway.SubmitAsync([tx.Encode()]).WaitAsync(ct))[0];
+                    if (!result.Accepted) throw new InvalidOperationException($"{body.Kind} rejected: {result.ErrorCode}: {result.Message}");
+                    var view = await conn.Transaction(tx.Hash).WaitForCommitAsync(CommitTimeout).WaitAsync(ct);
+                    if (view.Status != TxStatus.Committed) throw new InvalidOperationException($"{body.Kind} {tx.Hash} is {view.Status} after {CommitTimeout.TotalSeconds:0} s");
+                    Reported(tx.Hash, new Report(view.BlockHeight ?? -1, null, conn.Node, "tx wait"));
+                    if (view.Succeeded != true) throw new InvalidOperationException($"{body.Kind} {tx.Hash} committed but failed: {view.ErrorCode}");
+                    Interlocked.Increment(ref _marketSteps);
+                    return tx;
+                }
+
+                var datanet = (await Step(owner, new CreateDatanet($"crash datanet {round}", "", ["crash"], "CC0", TaskKind.Text,
+                    new Wei(1_000), new Wei(5_000), ForfeitRule.Owner, []))).Hash;
+                var text = System.Text.Encoding.UTF8.GetBytes($"node #{conn.Node} round {round}: the quick brown fox jumps over the lazy dog {Guid.NewGuid()}");
+                var upload = await conn.Content.PutAsync(text).WaitAsync(ct);
+                if (!upload.Ok) throw new InvalidOperationException($"upload failed: {upload.ErrorCode}: {upload.Message}");
+                var c = upload.Content!;
+                var contribution = (await Step(contributor, new Contribute(datanet, c.Hash, c.NormalizedHash, (ulong)c.Size))).Hash;
+                await Step(owner, new Curate(contribution, true, "fine"));
+                await Step(owner, new PublishVersion(datanet));
+                var model = (await Step(owner, new RegisterModel($"crash model {round}", "openledger-base", Keccak256.Hash($"adapter {round}"),
+                    [DatanetVersion.IdOf(datanet, 1)], Keccak256.Hash($"record {round}"), new Wei(1_000_000), 7_000, 2_000, 1_000))).Hash;
+                var inference = (await Step(caller, new RequestInference(model, Keccak256.Hash($"input {round}"), new Wei(1_000_000)))).Hash;
+                await Step(serving, new PostResult(inference, Keccak256.Hash($"output {round}")));
+                await Step(attribution, new SettleAttribution(inference, Keccak256.Hash($"attribution {round}"), [contribution], [1]));
+                Interlocked.Increment(ref _marketRounds);
+            }
+            catch (Exception) when (stop.IsCancellationRequested || conn.Lost.IsCancellationRequested)
+            {
+                // The node died under this round: abandon it.
+            }
+            catch (Exception e)
+            {
+                _violations.Enqueue($"node #{conn.Node}: marketplace round {round} failed while the node was up: {e.GetType().Name}: {e.Message}");
                 await Task.Delay(200, CancellationToken.None);
             }
         }
@@ -360,6 +441,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output) : IDisposable
         public IChainGrain Chain => _client.GetGrain<IChainGrain>(0);
         public IAccountGrain Account(Address a) => _client.GetGrain<IAccountGrain>(a.ToString().ToLowerInvariant());
         public ITransactionGrain Transaction(Hash32 h) => _client.GetGrain<ITransactionGrain>(h.ToString());
+        public IContentGrain Content => _client.GetGrain<IContentGrain>(0);
 
         public void MarkLost() => _lost.Cancel();
 

@@ -78,7 +78,7 @@ public class PostgresLedgerTests(PostgresServerFixture pg)
         await using var r = await cmd.ExecuteReaderAsync();
         Assert.True(await r.ReadAsync());
         Assert.Equal(4L, r.GetInt64(0));
-        Assert.Equal(6L, r.GetInt64(1)); // 4 dev accounts + producer + recipient
+        Assert.Equal(8L, r.GetInt64(1)); // 4 dev accounts + 2 marketplace operators + producer + recipient
     }
 
     [Fact]

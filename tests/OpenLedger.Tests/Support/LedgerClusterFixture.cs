@@ -4,13 +4,15 @@ using OpenLedger.Core.Money;
 using OpenLedger.Grains.Hosting;
 using OpenLedger.Grains.Ledger;
 using OpenLedger.Storage;
+using OpenLedger.Storage.Content;
 using OpenLedger.Storage.Ledger;
 using OpenLedger.Storage.Schema;
 
 namespace OpenLedger.Tests.Support;
 
 /// <summary>A real Orleans cluster (InProcessTestCluster, one silo) running the ledger on a real SQLite file.
-/// Shared by the tests of a collection; each test uses its own accounts or reads deltas, so they do not interfere.</summary>
+/// Shared by the tests of a collection; each test uses its own accounts or reads deltas, so they do not interfere
+/// (keys 0-9: ledger tests, 10-19: marketplace tests, 30-39: ethers tests).</summary>
 public class LedgerClusterFixture : IAsyncLifetime
 {
     public TestChain Chain { get; } = new(accounts: 40, blockIntervalMs: 100);
@@ -18,6 +20,7 @@ public class LedgerClusterFixture : IAsyncLifetime
     public InProcessTestCluster Cluster { get; private set; } = null!;
     public LedgerNode Node { get; private set; } = null!;
     public SqlLedgerStore Store { get; private set; } = null!;
+    public SqlContentStore Content { get; private set; } = null!;
     public IClusterClient Client => Cluster.Client;
 
     protected virtual StorageBackend Backend => StorageBackend.Sqlite;
@@ -29,9 +32,13 @@ public class LedgerClusterFixture : IAsyncLifetime
         await OrleansSchemaInstaller.EnsureAsync(Backend, conn, includeClusteringAndReminders: false);
         Store = new SqlLedgerStore(Backend, conn);
         await Store.InitializeAsync(Chain.Rules);
-        Node = new LedgerNode(Chain.Rules, Store, Chain.ProducerKey, new MempoolOptions(Capacity: 50_000, MaxPerSender: 2_000, MaxNonceGap: 64));
+        Content = new SqlContentStore(Backend, conn);
+        await Content.EnsureSchemaAsync();
+        Node = new LedgerNode(Chain.Rules, Store, Chain.ProducerKey, new MempoolOptions(Capacity: 50_000, MaxPerSender: 2_000, MaxNonceGap: 64),
+            content: Content);
         var builder = new InProcessTestClusterBuilder(1);
         builder.ConfigureSilo((_, silo) => silo.AddOpenLedger(Node, Backend, conn));
+        builder.ConfigureClient(client => client.AddOpenLedgerStreams());
         Cluster = builder.Build();
         await Cluster.DeployAsync();
     }

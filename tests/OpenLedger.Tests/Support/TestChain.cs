@@ -13,6 +13,11 @@ public sealed class TestChain
     public ChainRules Rules { get; }
     public IReadOnlyList<PrivateKey> Keys { get; }
     public PrivateKey ProducerKey { get; }
+    public string Seed { get; }
+    /// <summary>The marketplace's operators and treasury of the dev genesis (keys derived from the seed).</summary>
+    public PrivateKey ServingOperator => PrivateKey.Derive(Seed, GenesisCommand.ServingOperatorLabel);
+    public PrivateKey AttributionOperator => PrivateKey.Derive(Seed, GenesisCommand.AttributionOperatorLabel);
+    public Address Treasury => PrivateKey.Derive(Seed, GenesisCommand.TreasuryLabel).Address;
 
     public TestChain(int accounts = 10, int blockIntervalMs = 100, ulong chainId = 1_717, int maxBlockTxs = 20_000, string seed = "openledger test seed")
     {
@@ -20,6 +25,7 @@ public sealed class TestChain
         Rules = Genesis.ToRules();
         Keys = Genesis.DevAccounts!.Keys().ToList();
         ProducerKey = PrivateKey.Derive(seed, "producer");
+        Seed = seed;
     }
 
     public Wei GasPrice => Rules.GasPriceFloor;

@@ -34,3 +34,40 @@ CREATE TABLE IF NOT EXISTS ledger_accounts (
     nonce          BIGINT NOT NULL,
     updated_height BIGINT NOT NULL
 );
+-- Marketplace objects (datanets, contributions, versions, models, inferences): the canonical bytes the state tree
+-- commits to, at their tree index, plus the columns queries filter by.
+CREATE TABLE IF NOT EXISTS ledger_objects (
+    id             BYTEA PRIMARY KEY,
+    idx            INTEGER NOT NULL UNIQUE,
+    kind           SMALLINT NOT NULL,
+    parent         BYTEA,
+    party          BYTEA NOT NULL,
+    status         SMALLINT NOT NULL,
+    created_height BIGINT NOT NULL,
+    updated_height BIGINT NOT NULL,
+    data           BYTEA NOT NULL
+);
+CREATE INDEX IF NOT EXISTS ix_ledger_objects_kind ON ledger_objects (kind, idx);
+CREATE INDEX IF NOT EXISTS ix_ledger_objects_parent ON ledger_objects (parent, kind, idx);
+CREATE INDEX IF NOT EXISTS ix_ledger_objects_party ON ledger_objects (party, kind, idx);
+-- Marketplace events in block order: activity feeds and reward histories.
+CREATE TABLE IF NOT EXISTS ledger_events (
+    height       BIGINT NOT NULL,
+    seq          INTEGER NOT NULL,
+    tx_index     INTEGER NOT NULL,
+    tx_hash      BYTEA NOT NULL,
+    kind         SMALLINT NOT NULL,
+    subject      BYTEA NOT NULL,
+    party        BYTEA,
+    amount       TEXT,
+    datanet      BYTEA,
+    model        BYTEA,
+    contribution BYTEA,
+    inference    BYTEA,
+    detail       TEXT,
+    PRIMARY KEY (height, seq)
+);
+CREATE INDEX IF NOT EXISTS ix_ledger_events_party ON ledger_events (party, height, seq);
+CREATE INDEX IF NOT EXISTS ix_ledger_events_datanet ON ledger_events (datanet, height, seq);
+CREATE INDEX IF NOT EXISTS ix_ledger_events_model ON ledger_events (model, height, seq);
+CREATE INDEX IF NOT EXISTS ix_ledger_events_subject ON ledger_events (subject, height, seq);

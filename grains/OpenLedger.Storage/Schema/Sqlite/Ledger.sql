@@ -34,3 +34,40 @@ CREATE TABLE IF NOT EXISTS ledger_accounts (
     nonce          INTEGER NOT NULL,
     updated_height INTEGER NOT NULL
 ) WITHOUT ROWID;
+-- Marketplace objects (datanets, contributions, versions, models, inferences): the canonical bytes the state tree
+-- commits to, at their tree index, plus the columns queries filter by.
+CREATE TABLE IF NOT EXISTS ledger_objects (
+    id             BLOB PRIMARY KEY,
+    idx            INTEGER NOT NULL UNIQUE,
+    kind           INTEGER NOT NULL,
+    parent         BLOB,
+    party          BLOB NOT NULL,
+    status         INTEGER NOT NULL,
+    created_height INTEGER NOT NULL,
+    updated_height INTEGER NOT NULL,
+    data           BLOB NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS ix_ledger_objects_kind ON ledger_objects (kind, idx);
+CREATE INDEX IF NOT EXISTS ix_ledger_objects_parent ON ledger_objects (parent, kind, idx);
+CREATE INDEX IF NOT EXISTS ix_ledger_objects_party ON ledger_objects (party, kind, idx);
+-- Marketplace events in block order: activity feeds and reward histories.
+CREATE TABLE IF NOT EXISTS ledger_events (
+    height       INTEGER NOT NULL,
+    seq          INTEGER NOT NULL,
+    tx_index     INTEGER NOT NULL,
+    tx_hash      BLOB NOT NULL,
+    kind         INTEGER NOT NULL,
+    subject      BLOB NOT NULL,
+    party        BLOB,
+    amount       TEXT,
+    datanet      BLOB,
+    model        BLOB,
+    contribution BLOB,
+    inference    BLOB,
+    detail       TEXT,
+    PRIMARY KEY (height, seq)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS ix_ledger_events_party ON ledger_events (party, height, seq);
+CREATE INDEX IF NOT EXISTS ix_ledger_events_datanet ON ledger_events (datanet, height, seq);
+CREATE INDEX IF NOT EXISTS ix_ledger_events_model ON ledger_events (model, height, seq);
+CREATE INDEX IF NOT EXISTS ix_ledger_events_subject ON ledger_events (subject, height, seq);

@@ -1,0 +1,89 @@
+using OpenLedger.Core.Crypto;
+using OpenLedger.Core.Ledger;
+using OpenLedger.Core.Market;
+using OpenLedger.Core.Merkle;
+using OpenLedger.Core.Money;
+
+namespace OpenLedger.Core.Datanets;
+
+/// <summary>The rules of the datanet kinds: create and edit, contribute (fee to the owner, stake held), curate
+/// (stake back on approval, forfeited on rejection), publish a version.</summary>
+public static class DatanetRules
+{
+    public static ErrorCode Create(in TxContext cx, CreateDatanet b)
+    {
+        var d = new Datanet(cx.TxHash, cx.Sender, b.Name, b.Description, b.Tags, b.License, b.Task, b.FeePerKb, b.Stake, b.ForfeitTo,
+            b.Curators, cx.Height, 0, 0, 0, 0);
+        cx.Put(d);
+        cx.Changes.Emit(MarketEventKind.DatanetCreated, d.Id, party: cx.Sender, datanet: d.Id, detail: d.Name);
+        return ErrorCode.None;
+    }
+
+    public static ErrorCode Update(in TxContext cx, UpdateDatanet b)
+    {
+        if (cx.Market.Datanet(b.Datanet) is not { } d) return ErrorCode.UnknownDatanet;
+        if (d.Owner != cx.Sender) return ErrorCode.NotDatanetOwner;
+        cx.Put(d with { Description = b.Description, Tags = b.Tags, Curators = b.Curators });
+        cx.Changes.Emit(MarketEventKind.DatanetUpdated, d.Id, party: cx.Sender, datanet: d.Id);
+        return ErrorCode.None;
+    }
+
+    public static ErrorCode Contribute(in TxContext cx, Contribute b)
+    {
+        if (cx.Market.Datanet(b.Datanet) is not { } d) return ErrorCode.UnknownDatanet;
+        if (b.Size > cx.Rules.Market.MaxContributionBytes) return ErrorCode.ContributionTooLarge;
+        if (cx.Market.IsDuplicate(d.Id, b.NormalizedContent)) return ErrorCode.DuplicateContribution;
+        if (!d.TryFee(b.Size, out var fee) || !Wei.TryAdd(fee, d.Stake, out var cost)) return ErrorCode.AmountOverflow;
+        if (cx.BalanceOf(cx.Sender) < cost) return ErrorCode.InsufficientBalance;
+
+        cx.Debit(cx.Sender, cost);
+        cx.Credit(d.Owner, fee); // the stake stays with the marketplace until curation
+        var c = new Contribution(cx.TxHash, d.Id, cx.Sender, b.Content, b.NormalizedContent, b.Size, fee, d.Stake,
+            ContributionStatus.Pending, -1, Address.Zero, "", cx.Height, 0);
+        cx.Put(c);
+        cx.Put(d with { Contributions = d.Contributions + 1 });
+        cx.Changes.Emit(MarketEventKind.ContributionAdded, c.Id, party: cx.Sender, amount: fee, datanet: d.Id, contribution: c.Id);
+        return ErrorCode.None;
+    }
+
+    public static ErrorCode Curate(in TxContext cx, Curate b)
+    {
+        if (cx.Market.Contribution(b.Contribution) is not { } c) return ErrorCode.UnknownContribution;
+        var d = cx.Market.Datanet(c.Datanet)!;
+        if (!d.MayCurate(cx.Sender)) return ErrorCode.NotCurator;
+        if (c.Status != ContributionStatus.Pending) return ErrorCode.AlreadyCurated;
+
+        if (b.Approve)
+        {
+            cx.Put(c with { Status = ContributionStatus.Approved, ApprovalIndex = d.Approved, Curator = cx.Sender, Reason = b.Reason, CuratedHeight = cx.Height });
+            cx.Put(d with { Approved = d.Approved + 1 });
+            cx.Credit(c.Contributor, c.Stake);
+            cx.Changes.Emit(MarketEventKind.ContributionApproved, c.Id, party: c.Contributor, amount: c.Stake, datanet: d.Id, contribution: c.Id, detail: b.Reason);
+        }
+        else
+        {
+            cx.Put(c with { Status = ContributionStatus.Rejected, Curator = cx.Sender, Reason = b.Reason, CuratedHeight = cx.Height });
+            cx.Put(d with { Rejected = d.Rejected + 1 });
+            cx.Credit(d.ForfeitTo == ForfeitRule.Owner ? d.Owner : cx.Rules.Market.Treasury, c.Stake);
+            cx.Changes.Emit(MarketEventKind.ContributionRejected, c.Id, party: c.Contributor, amount: c.Stake, datanet: d.Id, contribution: c.Id, detail: b.Reason);
+        }
+        return ErrorCode.None;
+    }
+
+    public static ErrorCode Publish(in TxContext cx, PublishVersion b)
+    {
+        if (cx.Market.Datanet(b.Datanet) is not { } d) return ErrorCode.UnknownDatanet;
+        if (!d.MayCurate(cx.Sender)) return ErrorCode.NotCurator;
+        var lastCount = d.Versions == 0 ? 0 : cx.Market.Version(DatanetVersion.IdOf(d.Id, d.Versions))!.Count;
+        if (d.Approved == lastCount) return ErrorCode.NothingToPublish;
+
+        var number = d.Versions + 1;
+        var content = cx.Market.ApprovedContent(d.Id);
+        var v = new DatanetVersion(DatanetVersion.IdOf(d.Id, number), d.Id, number, MerkleTree.Root(content), d.Approved, cx.Sender, cx.Height);
+        cx.Put(v);
+        cx.Put(d with { Versions = number });
+        cx.Changes.Emit(MarketEventKind.VersionPublished, v.Id, party: cx.Sender, datanet: d.Id,
+            detail: number.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        return ErrorCode.None;
+    }
+}

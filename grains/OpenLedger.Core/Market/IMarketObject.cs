@@ -1,0 +1,57 @@
+using OpenLedger.Core.Crypto;
+
+namespace OpenLedger.Core.Market;
+
+/// <summary>The kinds of marketplace object in the state. The number prefixes an object's commitment and is stored.</summary>
+public enum MarketObjectKind : byte
+{
+    Datanet = 1,
+    Contribution = 2,
+    DatanetVersion = 3,
+    Model = 4,
+    Inference = 5,
+}
+
+/// <summary>A marketplace object in the ledger state. Immutable: a change replaces the object (a record "with").
+/// Besides its canonical bytes it names the columns the store indexes it by, for queries.</summary>
+public interface IMarketObject
+{
+    Hash32 Id { get; }
+    MarketObjectKind ObjectKind { get; }
+
+    /// <summary>The object it belongs to: the datanet of a contribution or version, the model of an inference; else null.</summary>
+    Hash32? Parent { get; }
+
+    /// <summary>The account it belongs to: owner, contributor, publisher or caller.</summary>
+    Address Party { get; }
+
+    /// <summary>The kind's status as a number (contribution, model or inference status; 0 where there is none).</summary>
+    int StatusCode { get; }
+
+    long CreatedHeight { get; }
+
+    byte[] Encode();
+}
+
+public static class MarketObjects
+{
+    /// <summary>The object's item in the marketplace state tree: keccak256(kind || canonical bytes).</summary>
+    public static Hash32 Commitment(this IMarketObject o)
+    {
+        var body = o.Encode();
+        var b = new byte[1 + body.Length];
+        b[0] = (byte)o.ObjectKind;
+        body.CopyTo(b, 1);
+        return Keccak256.Hash(b);
+    }
+
+    public static IMarketObject Decode(MarketObjectKind kind, ReadOnlySpan<byte> data) => kind switch
+    {
+        MarketObjectKind.Datanet => Datanets.Datanet.Decode(data),
+        MarketObjectKind.Contribution => Datanets.Contribution.Decode(data),
+        MarketObjectKind.DatanetVersion => Datanets.DatanetVersion.Decode(data),
+        MarketObjectKind.Model => Models.Model.Decode(data),
+        MarketObjectKind.Inference => Inference.InferenceRequest.Decode(data),
+        _ => throw new FormatException($"unknown marketplace object kind {(byte)kind}"),
+    };
+}

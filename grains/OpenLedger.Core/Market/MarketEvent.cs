@@ -1,0 +1,33 @@
+using OpenLedger.Core.Crypto;
+using OpenLedger.Core.Money;
+
+namespace OpenLedger.Core.Market;
+
+public enum MarketEventKind : byte
+{
+    DatanetCreated = 1,
+    DatanetUpdated,
+    ContributionAdded,
+    ContributionApproved,
+    ContributionRejected,
+    VersionPublished,
+    ModelRegistered,
+    ModelUpdated,
+    InferenceRequested,
+    ResultPosted,
+    InferenceSettled,
+    /// <summary>A share of a settled fee credited to an account; <see cref="MarketEvent.Detail"/> names the role
+    /// ("contributor", "owner" or "protocol").</summary>
+    RewardCredited,
+    /// <summary>An inference not settled in time; its escrow went where the genesis says (detail "refund" or "owner").</summary>
+    InferenceExpired,
+}
+
+/// <summary>Something a committed block did to the marketplace, for indexes, histories and subscribers. Derived
+/// deterministically by the state transition; (block height, position in the block) identifies it, so a subscriber
+/// that sees one twice can drop the repeat. <see cref="TxIndex"/> is -1 for block-level events (expiries).</summary>
+public sealed record MarketEvent(
+    MarketEventKind Kind, int TxIndex, Hash32 TxHash, Hash32 Subject,
+    Address? Party = null, Wei? Amount = null,
+    Hash32? Datanet = null, Hash32? Model = null, Hash32? Contribution = null, Hash32? Inference = null,
+    string? Detail = null);

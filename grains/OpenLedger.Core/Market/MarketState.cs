@@ -1,0 +1,118 @@
+using OpenLedger.Core.Crypto;
+using OpenLedger.Core.Datanets;
+using OpenLedger.Core.Inference;
+using OpenLedger.Core.Merkle;
+using OpenLedger.Core.Models;
+using OpenLedger.Core.Money;
+
+namespace OpenLedger.Core.Market;
+
+/// <summary>The marketplace part of the ledger state: datanets, contributions, versions, models and inferences,
+/// each committed as one item of an incremental Merkle tree (in the order the objects first appeared), plus the
+/// indexes the rules need, which are derived from the objects and rebuilt on load:
+/// normalized-content sets per datanet (exact duplicates), approved content per datanet in approval order (version
+/// roots), the open inferences by deadline (expiry), and the wei the marketplace holds (stakes and escrows).</summary>
+public sealed class MarketState
+{
+    private readonly Dictionary<Hash32, IMarketObject> _objects = [];
+    private readonly Dictionary<Hash32, int> _slot = [];
+    private readonly IncrementalMerkleTree _tree = new();
+
+    private readonly Dictionary<Hash32, HashSet<Hash32>> _normalizedByDatanet = [];
+    private readonly Dictionary<Hash32, List<Hash32>> _approvedContent = [];
+    // Deadlines grow with request height (the timeout is one constant), so a FIFO queue is in deadline order.
+    private readonly Queue<(long Deadline, Hash32 Inference)> _expiries = new();
+
+    public Wei Held { get; private set; } = Wei.Zero;
+    public int ObjectCount => _objects.Count;
+
+    public T? Get<T>(Hash32 id) where T : class, IMarketObject => _objects.TryGetValue(id, out var o) ? o as T : null;
+    public Datanet? Datanet(Hash32 id) => Get<Datanet>(id);
+    public Contribution? Contribution(Hash32 id) => Get<Contribution>(id);
+    public DatanetVersion? Version(Hash32 id) => Get<DatanetVersion>(id);
+    public Model? Model(Hash32 id) => Get<Model>(id);
+    public InferenceRequest? Inference(Hash32 id) => Get<InferenceRequest>(id);
+    public bool Exists(Hash32 id) => _objects.ContainsKey(id);
+
+    public bool IsDuplicate(Hash32 datanet, Hash32 normalized) =>
+        _normalizedByDatanet.TryGetValue(datanet, out var set) && set.Contains(normalized);
+
+    public IReadOnlyList<Hash32> ApprovedContent(Hash32 datanet) =>
+        _approvedContent.TryGetValue(datanet, out var l) ? l : [];
+
+    public Hash32 Root() => _tree.Root();
+
+    /// <summary>True if an open inference's deadline has come at <paramref name="height"/>: the producer seals a block
+    /// for it even when no transaction waits, so escrow is not held past its deadline.</summary>
+    public bool HasExpiryDue(long height)
+    {
+        while (_expiries.Count > 0 && Inference(_expiries.Peek().Inference) is not { IsOpen: true }) _expiries.Dequeue();
+        return _expiries.Count > 0 && _expiries.Peek().Deadline <= height;
+    }
+
+    /// <summary>Removes and returns the open inferences whose deadline is at or below <paramref name="height"/>.</summary>
+    public List<InferenceRequest> TakeDue(long height)
+    {
+        var due = new List<InferenceRequest>();
+        while (_expiries.Count > 0 && _expiries.Peek().Deadline <= height)
+        {
+            var (_, id) = _expiries.Dequeue();
+            if (Inference(id) is { IsOpen: true } i) due.Add(i);
+        }
+        return due;
+    }
+
+    /// <summary>Puts an object (new or replacing) and keeps the derived indexes and the held amount in step.</summary>
+    public void Put(IMarketObject o, BlockChanges? changes = null)
+    {
+        _objects.TryGetValue(o.Id, out var old);
+        Held = Held - HeldBy(old) + HeldBy(o);
+        Index(old, o);
+        _objects[o.Id] = o;
+        if (_slot.TryGetValue(o.Id, out var slot)) _tree.Set(slot, o.Commitment());
+        else _slot[o.Id] = _tree.Add(o.Commitment());
+        changes?.Changed(o);
+    }
+
+    /// <summary>Loads a stored object at its tree index (rebuilding from storage); indexes must arrive in order.</summary>
+    public void Load(int index, IMarketObject o)
+    {
+        if (index != _tree.Count) throw new InvalidOperationException($"marketplace object index {index} out of order (expected {_tree.Count})");
+        Put(o);
+    }
+
+    public int IndexOf(Hash32 id) => _slot.TryGetValue(id, out var i) ? i : -1;
+
+    public IEnumerable<IMarketObject> Objects() => _objects.Values.OrderBy(o => _slot[o.Id]);
+
+    private static Wei HeldBy(IMarketObject? o) => o switch
+    {
+        Contribution { Status: ContributionStatus.Pending } c => c.Stake,
+        InferenceRequest { IsOpen: true } i => i.Escrow,
+        _ => Wei.Zero,
+    };
+
+    private void Index(IMarketObject? old, IMarketObject o)
+    {
+        switch (o)
+        {
+            case Contribution c:
+                if (old is null)
+                {
+                    if (!_normalizedByDatanet.TryGetValue(c.Datanet, out var set)) _normalizedByDatanet[c.Datanet] = set = [];
+                    set.Add(c.NormalizedContent);
+                }
+                if (c.Status == ContributionStatus.Approved && old is Contribution { Status: not ContributionStatus.Approved } or null)
+                {
+                    if (!_approvedContent.TryGetValue(c.Datanet, out var list)) _approvedContent[c.Datanet] = list = [];
+                    // In a block approvals arrive in order; loading from storage goes by creation order, so fill by index.
+                    while (list.Count <= c.ApprovalIndex) list.Add(Hash32.Zero);
+                    list[c.ApprovalIndex] = c.Content;
+                }
+                break;
+            case InferenceRequest i when old is null && i.IsOpen:
+                _expiries.Enqueue((i.DeadlineHeight, i.Id));
+                break;
+        }
+    }
+}

@@ -1,0 +1,59 @@
+using OpenLedger.Core.Crypto;
+
+namespace OpenLedger.Grains.Market;
+
+/// <summary>Reads of the committed marketplace (stateless workers over the store): objects by id, pages of objects,
+/// pages of events. What GraphQL's lists and batch loaders call.</summary>
+public interface IMarketQueryGrain : IGrainWithIntegerKey
+{
+    Task<MarketObjectView?> GetObjectAsync(Hash32 id);
+    Task<IReadOnlyList<MarketObjectView?>> GetObjectsAsync(IReadOnlyList<Hash32> ids);
+    Task<IReadOnlyList<MarketObjectView>> QueryObjectsAsync(MarketObjectQuery query);
+    Task<IReadOnlyList<MarketEventMessage>> QueryEventsAsync(MarketEventQuery query);
+}
+
+/// <summary>A datanet (key: its id, lower-case hex): the datanet itself, proofs that contributions are in its
+/// versions, and near-duplicate flags for curators (a MinHash LSH index over its contributions' content).</summary>
+public interface IDatanetGrain : IGrainWithStringKey
+{
+    Task<MarketObjectView?> GetAsync();
+
+    /// <summary>The Merkle proof that a contribution is in version <paramref name="number"/> (0: the latest), or null
+    /// if it is not in it.</summary>
+    Task<VersionProof?> GetProofAsync(Hash32 contribution, uint number);
+
+    /// <summary>Other contributions of this datanet whose content is similar to the given one's (estimated Jaccard
+    /// similarity at least 0.8), most similar first.</summary>
+    Task<IReadOnlyList<NearDuplicate>> GetNearDuplicatesAsync(Hash32 contribution);
+}
+
+/// <summary>A model (key: its id, lower-case hex).</summary>
+public interface IModelGrain : IGrainWithStringKey
+{
+    Task<MarketObjectView?> GetAsync();
+}
+
+/// <summary>A paid inference (key: its id, lower-case hex): its state, and a long-poll for its next change (served,
+/// settled, expired) that serving and attribution operators and subscriptions use.</summary>
+public interface IInferenceGrain : IGrainWithStringKey
+{
+    Task<MarketObjectView?> GetAsync();
+
+    /// <summary>Returns when the inference's committed state is newer than <paramref name="afterHeight"/> (or at once if
+    /// it already is), or after the timeout with whatever is committed.</summary>
+    Task<MarketObjectView?> WaitForChangeAsync(long afterHeight, TimeSpan timeout);
+}
+
+/// <summary>An account's rewards (key: lower-case address): totals kept up to date from the committed reward events.</summary>
+public interface IRewardAccountGrain : IGrainWithStringKey
+{
+    Task<RewardSummary> GetSummaryAsync();
+}
+
+/// <summary>Publishes each committed block's marketplace events to the "market" streams, in block order, off the
+/// block producer's turn (one activation).</summary>
+public interface IMarketRelayGrain : IGrainWithIntegerKey
+{
+    [Orleans.Concurrency.OneWay]
+    Task PublishAsync(IReadOnlyList<MarketEventMessage> events);
+}

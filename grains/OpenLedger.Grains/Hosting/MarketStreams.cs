@@ -1,0 +1,61 @@
+using Orleans.Providers;
+
+namespace OpenLedger.Grains.Hosting;
+
+/// <summary>The "market" stream provider that carries committed marketplace events (<see cref="Market.MarketEventMessage"/>)
+/// to GraphQL subscriptions and grains, and the stream ids of each topic. Silos and Orleans clients both call
+/// <c>AddOpenLedgerStreams()</c>; the provider name must match on both sides.</summary>
+/// <remarks>
+/// Memory streams: messages live in queue grains inside the cluster and are lost if the silo holding them dies.
+/// That is acceptable because nothing that moves money depends on a stream message: settlement is driven from chain
+/// state, and a subscriber that missed events re-reads them from the ledger. Each stream is delivered in order to each
+/// subscriber (one queue per stream); a failed delivery is retried, so a subscriber may see a message twice and drops
+/// repeats by the message's (Height, Sequence).
+/// </remarks>
+public static class MarketStreams
+{
+    public const string ProviderName = "market";
+
+    /// <summary>Stream key: datanet id. Contributions added, approved, versions published.</summary>
+    public const string DatanetNamespace = "datanet";
+    /// <summary>Stream key: account address. Rewards credited to it and every event whose Party it is.</summary>
+    public const string RewardsNamespace = "rewards";
+    /// <summary>Stream key: model id. Registration, inferences served and settled.</summary>
+    public const string ModelNamespace = "model";
+    /// <summary>Stream key: inference id. The life of one paid inference.</summary>
+    public const string InferenceNamespace = "inference";
+
+    /// <summary>The grain storage the memory provider's pub/sub keeps subscriptions in (the name is fixed by Orleans).</summary>
+    public const string PubSubStorageName = "PubSubStore";
+
+    public static ISiloBuilder AddOpenLedgerStreams(this ISiloBuilder silo)
+    {
+        silo.AddMemoryStreams<DefaultMemoryMessageBodySerializer>(ProviderName);
+        // Explicit subscriptions are kept in "PubSubStore". In memory is enough: the subscribers of these streams are
+        // GraphQL gateways and grains that re-make their subscriptions when they (re)connect or activate, implicit
+        // subscriptions are not stored at all, and an event missed while a subscription was lost is recoverable from
+        // chain state. A durable store would only keep subscriptions of gateways that are gone.
+        silo.AddMemoryGrainStorage(PubSubStorageName);
+        return silo;
+    }
+
+    public static IClientBuilder AddOpenLedgerStreams(this IClientBuilder client) =>
+        client.AddMemoryStreams<DefaultMemoryMessageBodySerializer>(ProviderName);
+
+    public static StreamId DatanetStream(string datanetIdHex) => StreamId.Create(DatanetNamespace, Key(datanetIdHex));
+    public static StreamId RewardsStream(string addressHex) => StreamId.Create(RewardsNamespace, Key(addressHex));
+    public static StreamId ModelStream(string modelIdHex) => StreamId.Create(ModelNamespace, Key(modelIdHex));
+    public static StreamId InferenceStream(string inferenceIdHex) => StreamId.Create(InferenceNamespace, Key(inferenceIdHex));
+
+    /// <summary>Stream keys are lower-case 0x hex, so an EIP-55 address and its lower-case form name the same stream.</summary>
+    public static string Key(string hex)
+    {
+        ArgumentNullException.ThrowIfNull(hex);
+        if (hex.Length < 3 || hex[0] != '0' || (hex[1] != 'x' && hex[1] != 'X') || hex.AsSpan(2).ContainsAnyExcept(HexDigits))
+            throw new ArgumentException($"a stream key must be 0x-prefixed hex, got '{hex}'", nameof(hex));
+        return hex.ToLowerInvariant();
+    }
+
+    private static readonly System.Buffers.SearchValues<char> HexDigits =
+        System.Buffers.SearchValues.Create("0123456789abcdefABCDEF");
+}

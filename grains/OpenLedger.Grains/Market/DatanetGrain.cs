@@ -1,0 +1,97 @@
+using OpenLedger.Core.Content;
+using OpenLedger.Core.Crypto;
+using OpenLedger.Core.Datanets;
+using OpenLedger.Core.Market;
+using OpenLedger.Core.Merkle;
+using OpenLedger.Grains.Hosting;
+using OpenLedger.Storage.Ledger;
+
+namespace OpenLedger.Grains.Market;
+
+/// <summary>A datanet's view grain. It keeps two things that are costly to rebuild per request, both derived from
+/// committed state and caught up from the store on demand (so a missed stream message can never make them wrong):
+/// the content hashes of the approved contributions in approval order (version proofs), and a MinHash LSH index over
+/// every contribution's content (near-duplicate flags for curators).</summary>
+public sealed class DatanetGrain(LedgerNode node) : Grain, IDatanetGrain
+{
+    private const int Page = 1_000;
+    private Hash32 _id;
+    private readonly List<(Hash32 Contribution, Hash32 Content)> _approved = [];
+    private readonly NearDuplicateIndex _similar = new();
+    private readonly Dictionary<Hash32, uint[]> _signatures = [];
+    private int _indexedUpTo = -1;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _id = Hash32.Parse(this.GetPrimaryKeyString());
+        return Task.CompletedTask;
+    }
+
+    public async Task<MarketObjectView?> GetAsync() => MarketQueryGrain.View(await node.Store.GetObjectAsync(_id));
+
+    public async Task<VersionProof?> GetProofAsync(Hash32 contribution, uint number)
+    {
+        if ((await node.Store.GetObjectAsync(_id))?.Object is not Datanet d) return null;
+        if (number == 0) number = d.Versions;
+        if (number == 0 || number > d.Versions) return null;
+        if ((await node.Store.GetObjectAsync(DatanetVersion.IdOf(_id, number)))?.Object is not DatanetVersion v) return null;
+        if ((await node.Store.GetObjectAsync(contribution))?.Object is not Contribution c
+            || c.Datanet != _id || c.Status != ContributionStatus.Approved || c.ApprovalIndex >= v.Count) return null;
+        await CatchUpApprovedAsync(v.Count);
+        var items = _approved.Take(v.Count).Select(a => a.Content).ToList();
+        var proof = MerkleTree.Prove(items, c.ApprovalIndex);
+        return new VersionProof(v.Id, v.Number, v.Root, c.Id, c.Content, proof.Index, proof.Count,
+            proof.Steps.Select(s => s.Sibling).ToArray(), proof.Steps.Select(s => s.SiblingOnLeft).ToArray());
+    }
+
+    // Approvals are final and numbered 0, 1, 2...: the list only grows, so it is read once and then extended.
+    private async Task CatchUpApprovedAsync(int count)
+    {
+        if (_approved.Count >= count) return;
+        var found = new SortedDictionary<int, (Hash32, Hash32)>();
+        int? after = null;
+        while (true)
+        {
+            var page = await node.Store.QueryObjectsAsync(new ObjectQuery(MarketObjectKind.Contribution, _id, Status: (int)ContributionStatus.Approved, AfterIndex: after, Limit: Page));
+            foreach (var o in page)
+            {
+                var c = (Contribution)o.Object;
+                if (c.ApprovalIndex >= _approved.Count) found[c.ApprovalIndex] = (c.Id, c.Content);
+            }
+            if (page.Count < Page) break;
+            after = page[^1].Index;
+        }
+        foreach (var (index, item) in found)
+        {
+            if (index != _approved.Count) break; // a gap means an approval committed mid-read; the next call completes it
+            _approved.Add(item);
+        }
+    }
+
+    public async Task<IReadOnlyList<NearDuplicate>> GetNearDuplicatesAsync(Hash32 contribution)
+    {
+        await CatchUpSimilarityIndexAsync();
+        if (!_signatures.TryGetValue(contribution, out var signature)) return [];
+        return _similar.FindSimilar(signature, 0.8, exclude: contribution).Select(s => new NearDuplicate(s.Id, s.Similarity)).ToList();
+    }
+
+    private async Task CatchUpSimilarityIndexAsync()
+    {
+        if (node.Content is null) return;
+        while (true)
+        {
+            var page = await node.Store.QueryObjectsAsync(new ObjectQuery(MarketObjectKind.Contribution, _id, AfterIndex: _indexedUpTo < 0 ? null : _indexedUpTo, Limit: Page));
+            if (page.Count == 0) return;
+            var contributions = page.Select(o => (Contribution)o.Object).ToList();
+            var infos = await node.Content.GetInfosAsync(contributions.Select(c => c.Content).Distinct().ToList());
+            foreach (var c in contributions)
+                if (infos.TryGetValue(c.Content, out var info) && info.MinHash is { } sig)
+                {
+                    _signatures[c.Id] = sig;
+                    _similar.Add(c.Id, sig);
+                }
+            _indexedUpTo = page[^1].Index;
+            if (page.Count < Page) return;
+        }
+    }
+}

@@ -1,0 +1,100 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Orleans.Streams;
+using OpenLedger.Grains.Hosting;
+
+namespace OpenLedger.Grains.Market;
+
+/// <summary>Publishes committed marketplace events to every "market" stream each belongs to (see <see cref="Routes"/>).
+/// Never throws for a stream failure: it logs and goes on, because the ledger, not the stream, is the source of truth.</summary>
+/// <remarks>Inside a grain, build it on <c>this.GetStreamProvider(MarketStreams.ProviderName)</c>; elsewhere use
+/// <see cref="Create"/>. With the memory provider a publish only enqueues into a queue grain: subscribers are called
+/// later by the pulling agent, so a slow or failing subscriber never reaches the publisher.</remarks>
+public sealed partial class MarketEventPublisher(IStreamProvider streams, ILogger<MarketEventPublisher>? logger = null)
+{
+    private readonly ILogger _logger = logger ?? NullLogger<MarketEventPublisher>.Instance;
+    private volatile bool _batchUnsupported;
+
+    public static MarketEventPublisher Create(IClusterClient client, ILogger<MarketEventPublisher>? logger = null) =>
+        new(client.GetStreamProvider(MarketStreams.ProviderName), logger);
+
+    /// <summary>The streams an event goes to: its datanet's, its model's and its inference's streams when those ids are
+    /// set, and the rewards stream of its Party. The rewards stream is the account's own feed: every RewardCredited
+    /// event for it, and every other event that names it as Party (its contribution approved, its inference settled);
+    /// a subscriber that wants credits only filters on Kind.</summary>
+    public static IReadOnlyList<StreamId> Routes(MarketEventMessage e)
+    {
+        var routes = new List<StreamId>(4);
+        if (!string.IsNullOrEmpty(e.Datanet)) routes.Add(MarketStreams.DatanetStream(e.Datanet));
+        if (!string.IsNullOrEmpty(e.Party)) routes.Add(MarketStreams.RewardsStream(e.Party));
+        if (!string.IsNullOrEmpty(e.Model)) routes.Add(MarketStreams.ModelStream(e.Model));
+        if (!string.IsNullOrEmpty(e.Inference)) routes.Add(MarketStreams.InferenceStream(e.Inference));
+        return routes;
+    }
+
+    /// <summary>Publishes the events, in order within each stream: one batch per stream (one queue message for the
+    /// memory provider). Streams are published concurrently. Returns how many streams could not be published to
+    /// (each failure is logged); 0 when all went out. Events with a malformed id are logged and skipped.</summary>
+    public async Task<int> PublishAsync(IReadOnlyList<MarketEventMessage> events)
+    {
+        if (events.Count == 0) return 0;
+        var byStream = new Dictionary<StreamId, List<MarketEventMessage>>();
+        var order = new List<StreamId>();
+        foreach (var e in events)
+        {
+            IReadOnlyList<StreamId> routes;
+            try { routes = Routes(e); }
+            catch (ArgumentException ex)
+            {
+                LogBadEvent(ex, e.Kind, e.Height, e.Sequence);
+                continue;
+            }
+            foreach (var id in routes)
+            {
+                if (!byStream.TryGetValue(id, out var list))
+                {
+                    byStream[id] = list = [];
+                    order.Add(id);
+                }
+                list.Add(e);
+            }
+        }
+
+        var results = await Task.WhenAll(order.Select(id => PublishStreamAsync(id, byStream[id])));
+        return results.Count(ok => !ok);
+    }
+
+    private async Task<bool> PublishStreamAsync(StreamId id, List<MarketEventMessage> batch)
+    {
+        try
+        {
+            var stream = streams.GetStream<MarketEventMessage>(id);
+            if (batch.Count > 1 && !_batchUnsupported)
+            {
+                try
+                {
+                    await stream.OnNextBatchAsync(batch);
+                    return true;
+                }
+                catch (Exception e) when (e is NotImplementedException or NotSupportedException)
+                {
+                    // Some providers do not take batches: remember it and send one by one, still in order.
+                    _batchUnsupported = true;
+                }
+            }
+            foreach (var e in batch) await stream.OnNextAsync(e);
+            return true;
+        }
+        catch (Exception e)
+        {
+            LogPublishFailed(e, id, batch.Count, batch[0].Height);
+            return false;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Market stream {Stream}: could not publish {Count} event(s) of block {Height}; subscribers recover from chain state")]
+    private partial void LogPublishFailed(Exception e, StreamId stream, int count, long height);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Market event {Kind} at ({Height}, {Sequence}) has a malformed id and was not published")]
+    private partial void LogBadEvent(Exception e, string kind, long height, int sequence);
+}

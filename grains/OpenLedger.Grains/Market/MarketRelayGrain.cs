@@ -1,0 +1,18 @@
+using Microsoft.Extensions.Logging;
+using OpenLedger.Grains.Hosting;
+
+namespace OpenLedger.Grains.Market;
+
+/// <summary>Takes each committed block's marketplace events from the producer (a one-way call: the producer never
+/// waits for streams) and publishes them to the "market" streams. One activation, not reentrant, so blocks go out
+/// in order.</summary>
+public sealed class MarketRelayGrain(ILogger<MarketEventPublisher> logger) : Grain, IMarketRelayGrain
+{
+    private MarketEventPublisher? _publisher;
+
+    public async Task PublishAsync(IReadOnlyList<MarketEventMessage> events)
+    {
+        _publisher ??= new MarketEventPublisher(this.GetStreamProvider(MarketStreams.ProviderName), logger);
+        await _publisher.PublishAsync(events);
+    }
+}
