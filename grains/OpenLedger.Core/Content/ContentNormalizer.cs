@@ -34,9 +34,9 @@ public static class ContentNormalizer
         return CollapseWhiteSpace(UnicodeNfc.Normalize(text));
     }
 
-    /// <summary>Replaces every run of white space by one space and trims both ends. Runs after NFC: no canonical
-    /// decomposition contains white space, so collapsing cannot undo NFC, and the result stays in NFC (white space is
-    /// a starter that composes with nothing).</summary>
+    /// <summary>Replaces every run of white space by one space and trims both ends. Runs after NFC, and the result
+    /// stays in NFC: white space characters are starters that compose with nothing and appear in no canonical
+    /// decomposition but their own (U+2000 and U+2001 become U+2002 and U+2003, white space too).</summary>
     private static string CollapseWhiteSpace(string text)
     {
         if (IsCollapsed(text)) return text;
