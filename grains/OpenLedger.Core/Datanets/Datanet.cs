@@ -18,7 +18,7 @@ public sealed record Datanet(
     public bool MayCurate(Address a) => a == Owner || Array.IndexOf(Curators, a) >= 0;
 
     /// <summary>The fee for content of <paramref name="size"/> bytes: per started KiB.</summary>
-    public bool TryFee(ulong size, out Wei fee) => Wei.TryMultiply(FeePerKb, (size + 1023) / 1024, out fee);
+    public bool TryFee(ulong size, out Wei fee) => Wei.TryMultiply(FeePerKb, size / 1024 + (size % 1024 != 0 ? 1UL : 0UL), out fee); // no wrap near 2^64
 
     public byte[] Encode() => new ObjectWriter()
         .Hash(Id).Address(Owner).String(Name).String(Description).Array(Tags, (w, t) => w.String(t)).String(License)

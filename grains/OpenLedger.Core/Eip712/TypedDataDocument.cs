@@ -59,6 +59,8 @@ public static class TypedDataDocument
             if ((string?)domain["name"] != Eip712Domain.DefaultName || (string?)domain["version"] != Eip712Domain.DefaultVersion)
             { error = $"domain must be {{ name: \"{Eip712Domain.DefaultName}\", version: \"{Eip712Domain.DefaultVersion}\" }}"; return false; }
             if (!Enum.TryParse<TxKind>(primary, ignoreCase: false, out var kind) || !Enum.IsDefined(kind)) { error = $"unknown primaryType '{primary}'"; return false; }
+            // The declared type is what the wallet hashed: it must be exactly the kind's, or the signature is over another digest.
+            if (!TypeMatches(doc["types"]?[primary] as JsonArray, kind, out var expected)) { error = $"types.{primary} must be exactly {expected}"; return false; }
             if (!ulong.TryParse(Text(domain["chainId"]), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var chainId)) { error = "domain.chainId must be an unsigned integer"; return false; }
             if (!Crypto.Address.TryParse(Text(message["from"]), out var from)) { error = "message.from must be an address"; return false; }
             if (!ulong.TryParse(Text(message["nonce"]), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var nonce)) { error = "message.nonce must be an unsigned 64-bit integer"; return false; }
@@ -72,6 +74,17 @@ public static class TypedDataDocument
             error = $"typed data is not valid JSON of the expected shape: {e.Message}";
             return false;
         }
+    }
+
+    private static bool TypeMatches(JsonArray? declared, TxKind kind, out string expected)
+    {
+        IReadOnlyList<(string Name, string Type)> fields =
+            [("from", "address"), ("nonce", "uint64"), ("gasPrice", "uint256"), .. TxBodies.SchemaOf(kind).Select(f => (f.Name, f.TypeName))];
+        expected = "[" + string.Join(", ", fields.Select(f => $"{f.Type} {f.Name}")) + "]";
+        if (declared is null || declared.Count != fields.Count) return false;
+        for (int i = 0; i < fields.Count; i++)
+            if (declared[i] is not JsonObject f || Text(f["name"]) != fields[i].Name || Text(f["type"]) != fields[i].Type) return false;
+        return true;
     }
 
     // Integers may come as JSON strings (as we emit them) or numbers (as some wallets echo them).

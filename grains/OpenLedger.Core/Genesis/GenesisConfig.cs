@@ -81,14 +81,15 @@ public sealed class GenesisConfig
         UInt128 supply = 0;
         foreach (var (_, b) in balances) supply = checked(supply + b.Value);
         return new ChainRules(ChainId, Name, TimestampMs, producer, schedule, floor, BlockIntervalMs,
-            MaxBlockTransactions, MaxBlockGas, MaxTransactionBytes, balances, new Wei(supply), Marketplace.ToRules());
+            MaxBlockTransactions, MaxBlockGas, MaxTransactionBytes, balances, new Wei(supply), Marketplace.ToRules(producer, MaxTransactionBytes));
     }
 }
 
 /// <summary>The "marketplace" section of the genesis file.</summary>
 public sealed class MarketplaceConfig
 {
-    /// <summary>Receives the protocol's share of inference fees and the stakes of datanets whose rule says treasury.</summary>
+    /// <summary>Receives the protocol's share of inference fees and the stakes of datanets whose rule says treasury.
+    /// Empty: the producer (never the zero address, which nobody controls).</summary>
     public string Treasury { get; set; } = "";
     /// <summary>Accounts allowed to post inference results (OpenLoRA serving nodes).</summary>
     public List<string> ServingOperators { get; set; } = [];
@@ -105,10 +106,11 @@ public sealed class MarketplaceConfig
     public ulong MaxContributionBytes { get; set; } = 1_048_576;
     public int MaxAttributions { get; set; } = 256;
 
-    public MarketRules ToRules()
+    public MarketRules ToRules(Address producer, int maxTransactionBytes)
     {
-        Address treasury = Address.Zero;
+        Address treasury = producer;
         if (Treasury.Length > 0 && !Address.TryParse(Treasury, out treasury)) throw new FormatException($"genesis: marketplace.treasury '{Treasury}' is not an address");
+        if (treasury == Address.Zero) throw new FormatException("genesis: marketplace.treasury must not be the zero address (nobody could spend it)");
         var serving = ParseAll("servingOperators", ServingOperators);
         var attribution = ParseAll("attributionOperators", AttributionOperators);
         if (MinProtocolBps > MaxProtocolBps || MaxProtocolBps > 10_000 || MinContributorsBps > 10_000 || MinContributorsBps + MinProtocolBps > 10_000)
@@ -123,6 +125,11 @@ public sealed class MarketplaceConfig
         if (MaxContributionBytes < 1) throw new FormatException("genesis: marketplace.maxContributionBytes must be positive");
         if (MaxAttributions < 1 || MaxAttributions > Transactions.Fields.FieldLimits.Attributions)
             throw new FormatException($"genesis: marketplace.maxAttributions must be 1..{Transactions.Fields.FieldLimits.Attributions}");
+        // A settlement of maxAttributions entries must fit in one transaction: 40 bytes per entry (id + weight) plus the
+        // envelope, the signature and the fixed fields.
+        var largestSettlement = Transactions.TransactionCodec.HeaderLength + 65 + 32 + 32 + 2 + 2 + 40 * MaxAttributions;
+        if (largestSettlement > maxTransactionBytes)
+            throw new FormatException($"genesis: a settlement of marketplace.maxAttributions = {MaxAttributions} entries is {largestSettlement} bytes, over maxTransactionBytes = {maxTransactionBytes}");
         return new MarketRules(treasury, serving, attribution, MinContributorsBps, MinProtocolBps, MaxProtocolBps,
             InferenceTimeoutBlocks, resolution, MaxContributionBytes, MaxAttributions);
     }

@@ -98,8 +98,9 @@ public static class InferenceRules
             contribution: contribution, inference: i.Id, detail: role);
     }
 
-    /// <summary>Resolves the open inferences whose deadline has come: never served → refunded; served but not settled
-    /// → refunded or paid to the model's owner, as the genesis says. Runs at the start of each block.</summary>
+    /// <summary>Resolves the open inferences whose deadline has passed (deadline = request height + timeout; the block at
+    /// the deadline height can still serve and settle): never served → refunded; served but not settled → refunded or
+    /// paid to the model's owner, as the genesis says. Runs at the start of each block.</summary>
     public static void ExpireDue(LedgerState state, Genesis.ChainRules rules, long height, BlockChanges changes)
     {
         changes.TxIndex = -1;

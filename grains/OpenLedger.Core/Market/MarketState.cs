@@ -42,19 +42,20 @@ public sealed class MarketState
 
     public Hash32 Root() => _tree.Root();
 
-    /// <summary>True if an open inference's deadline has come at <paramref name="height"/>: the producer seals a block
-    /// for it even when no transaction waits, so escrow is not held past its deadline.</summary>
+    /// <summary>True if an open inference's deadline has passed at <paramref name="height"/> (the block at its deadline
+    /// height was the last that could serve and settle it): the producer seals a block for it even when no transaction
+    /// waits, so escrow is not held past its deadline.</summary>
     public bool HasExpiryDue(long height)
     {
         while (_expiries.Count > 0 && Inference(_expiries.Peek().Inference) is not { IsOpen: true }) _expiries.Dequeue();
-        return _expiries.Count > 0 && _expiries.Peek().Deadline <= height;
+        return _expiries.Count > 0 && _expiries.Peek().Deadline < height;
     }
 
-    /// <summary>Removes and returns the open inferences whose deadline is at or below <paramref name="height"/>.</summary>
+    /// <summary>Removes and returns the open inferences whose deadline is below <paramref name="height"/>.</summary>
     public List<InferenceRequest> TakeDue(long height)
     {
         var due = new List<InferenceRequest>();
-        while (_expiries.Count > 0 && _expiries.Peek().Deadline <= height)
+        while (_expiries.Count > 0 && _expiries.Peek().Deadline < height)
         {
             var (_, id) = _expiries.Dequeue();
             if (Inference(id) is { IsOpen: true } i) due.Add(i);

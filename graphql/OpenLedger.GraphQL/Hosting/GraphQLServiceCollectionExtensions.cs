@@ -1,18 +1,24 @@
 using GraphQL;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using OpenLedger.Grains.Market;
 using OpenLedger.GraphQL.Feeds;
 using OpenLedger.GraphQL.Schema;
 
 namespace OpenLedger.GraphQL.Hosting;
 
-/// <summary>Registers the schema, its graph types, the System.Text.Json serializer and the block feed.
-/// The host must also provide an <c>IGrainFactory</c> (a silo's, or an Orleans client's).</summary>
+/// <summary>Registers the schema, its graph types, the System.Text.Json serializer, the block feed and the shared
+/// "market" stream subscriptions. The host must also provide an <c>IGrainFactory</c> and <c>IClusterClient</c> (a
+/// silo's, or an Orleans client's) with the "market" stream provider (<c>AddOpenLedgerStreams()</c> on the silo or
+/// client builder).</summary>
 public static class GraphQLServiceCollectionExtensions
 {
     public static IServiceCollection AddOpenLedgerSchema(this IServiceCollection services)
     {
         services.AddSingleton<BlockFeed>();
         services.AddHostedService(sp => sp.GetRequiredService<BlockFeed>());
+        // One Orleans subscription per "market" stream in this process, shared by every GraphQL subscription to it.
+        services.TryAddSingleton<MarketEventSubscriptions>();
         services.AddGraphQL(b => b
             .AddSchema<LedgerSchema>()
             .AddGraphTypes(typeof(LedgerSchema).Assembly)

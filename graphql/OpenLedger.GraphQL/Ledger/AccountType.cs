@@ -2,7 +2,10 @@ using GraphQL;
 using GraphQL.Types;
 using GraphQL.Types.Relay;
 using GraphQL.Types.Relay.DataObjects;
+using OpenLedger.Core.Market;
 using OpenLedger.Grains.Ledger;
+using OpenLedger.Grains.Market;
+using OpenLedger.GraphQL.Market;
 using OpenLedger.GraphQL.Scalars;
 
 namespace OpenLedger.GraphQL.Ledger;
@@ -38,5 +41,15 @@ public sealed class AccountType : ObjectGraphType<AccountView>
                     .Take(first + 1).ToList();
                 return Cursors.Page(rows, first, t => new Cursors.Position(t.BlockHeight!.Value, t.Index!.Value));
             });
+
+        Field<NonNullGraphType<RewardSummaryType>>("rewards")
+            .Description("Everything settlements credited to it: in total, by role, by datanet and by model.")
+            .ResolveAsync(async c => await c.Grains().GetGrain<IRewardAccountGrain>(MarketLoading.Key(c.Source.Address)).GetSummaryAsync());
+
+        Connection<MarketEventType, EdgeType<MarketEventType>, NodesConnectionType<MarketEventType, MarketEventMessage>>("rewardHistory")
+            .Description("Its RewardCredited events, newest first.")
+            .PageSize(MarketPages.DefaultPageSize)
+            .ResolveAsync(async c => await MarketPages.EventsAsync(c,
+                new MarketEventQuery(Party: c.Source.Address, Kinds: [MarketEventKind.RewardCredited])));
     }
 }

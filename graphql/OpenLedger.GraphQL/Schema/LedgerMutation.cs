@@ -7,13 +7,16 @@ using OpenLedger.Core.Ledger;
 using OpenLedger.Core.Money;
 using OpenLedger.Core.Transactions;
 using OpenLedger.Grains.Ledger;
+using OpenLedger.Grains.Market;
 using OpenLedger.GraphQL.Ledger;
+using OpenLedger.GraphQL.Market;
 using OpenLedger.GraphQL.Scalars;
 
 namespace OpenLedger.GraphQL.Schema;
 
-/// <summary>Writes: the typed data a wallet signs for an intent, and submission of signed transactions. A browser
-/// needs none of our C#: ask <c>typedData</c>, sign it with ethers or MetaMask, send it back with the signature.</summary>
+/// <summary>Writes: the typed data a wallet signs for an intent (any transaction kind), submission of signed transactions,
+/// and uploads to the content store. A browser needs none of our C#: ask <c>typedData</c>, sign it with ethers or
+/// MetaMask, send it back with the signature.</summary>
 public sealed class LedgerMutation : ObjectGraphType
 {
     public const int MaxBatch = 1_000;
@@ -22,20 +25,51 @@ public sealed class LedgerMutation : ObjectGraphType
     {
         Name = "Mutation";
 
-        Field<NonNullGraphType<TypedDataType>>("typedData")
-            .Description("The exact EIP-712 payload to sign for a transfer. nonce defaults to the account's next nonce, gasPrice to the floor.")
-            .Argument<NonNullGraphType<TransferIntentType>>("transfer")
+        var typedData = Field<NonNullGraphType<TypedDataType>>("typedData")
+            .Description("The exact EIP-712 payload to sign for one intent: give exactly one argument (transfer, createDatanet, contribute, ...). " +
+                         "nonce defaults to the account's next nonce, gasPrice to the floor.")
+            .Argument<TransferIntentType>("transfer");
+        foreach (var (name, kind) in IntentArguments) typedData.Argument(new IntentInputType(kind), name);
+        typedData.ResolveAsync(async c =>
+        {
+            var given = c.Arguments!.Where(a => a.Value.Value is not null).Select(a => a.Key).ToList();
+            if (given.Count != 1)
+                throw new InvalidInputError(MarketErrors.BadInput,
+                    $"give exactly one intent of: transfer, {string.Join(", ", IntentArguments.Keys)} (got {(given.Count == 0 ? "none" : string.Join(", ", given))})");
+            var kind = given[0] == "transfer" ? TxKind.Transfer : IntentArguments[given[0]];
+            var intent = InputOf(c.Arguments![given[0]].Value);
+            var body = IntentBodies.Build(kind, intent);
+            var grains = c.Grains();
+            var chain = await grains.GetGrain<IChainGrain>(0).GetInfoAsync();
+            var from = (Address)intent["from"]!;
+            if (intent.GetValueOrDefault("nonce") is Wei big && big.Value > ulong.MaxValue)
+                throw new InvalidInputError(nameof(ErrorCode.InvalidField), "nonce is an unsigned 64-bit integer");
+            var nonce = intent.GetValueOrDefault("nonce") is Wei n ? (ulong)n.Value
+                : (await grains.GetGrain<IAccountGrain>(from.ToString().ToLowerInvariant()).GetAsync()).NextNonce;
+            var gasPrice = intent.GetValueOrDefault("gasPrice") is Wei g ? g : chain.GasPriceFloor;
+            var tx = new Transaction(chain.ChainId, from, nonce, gasPrice, body);
+            return new TypedDataView(TypedDataDocument.ToJson(tx), tx.SigningHash(), tx.PrimaryType);
+        });
+
+        Field<NonNullGraphType<UploadedContentType>>("uploadContent")
+            .Description("Stores content in the node's content store (give text, or base64 for bytes): the hash, normalized hash and size " +
+                         "to name in a Contribute intent. Errors: ContributionTooLarge (over the chain's limit), InvalidField (empty), BAD_INPUT.")
+            .Argument<StringGraphType>("text", "UTF-8 text.")
+            .Argument<StringGraphType>("base64", "Bytes, base64-encoded.")
             .ResolveAsync(async c =>
             {
-                var intent = InputOf(c.Arguments!["transfer"].Value);
-                var grains = c.Grains();
-                var chain = await grains.GetGrain<IChainGrain>(0).GetInfoAsync();
-                var from = (Address)intent["from"]!;
-                var nonce = intent.GetValueOrDefault("nonce") is Wei n ? (ulong)n.Value
-                    : (await grains.GetGrain<IAccountGrain>(from.ToString().ToLowerInvariant()).GetAsync()).NextNonce;
-                var gasPrice = intent.GetValueOrDefault("gasPrice") is Wei g ? g : chain.GasPriceFloor;
-                var tx = new Transaction(chain.ChainId, from, nonce, gasPrice, new Transfer((Address)intent["to"]!, (Wei)intent["amount"]!));
-                return new TypedDataView(TypedDataDocument.ToJson(tx), tx.SigningHash(), tx.PrimaryType);
+                var text = c.GetArgument<string?>("text");
+                var base64 = c.GetArgument<string?>("base64");
+                if ((text is null) == (base64 is null)) throw new InvalidInputError(MarketErrors.BadInput, "give text or base64 (exactly one)");
+                byte[] bytes;
+                if (text is not null) bytes = System.Text.Encoding.UTF8.GetBytes(text);
+                else
+                {
+                    try { bytes = Convert.FromBase64String(base64!); }
+                    catch (FormatException) { throw new InvalidInputError(MarketErrors.BadInput, "base64 is not valid base64"); }
+                }
+                var put = await c.Grains().GetGrain<IContentGrain>(0).PutAsync(bytes);
+                return put.Content ?? throw new InvalidInputError(put.ErrorCode ?? nameof(ErrorCode.InvalidField), put.Message ?? "the content was refused");
             });
 
         Field<NonNullGraphType<SendResultType>>("sendTransaction")
@@ -53,6 +87,11 @@ public sealed class LedgerMutation : ObjectGraphType
                 return await SubmitAsync(c, items);
             });
     }
+
+    /// <summary>typedData's argument for each kind besides transfer: the kind's name in camelCase.</summary>
+    private static readonly IReadOnlyDictionary<string, TxKind> IntentArguments = Enum.GetValues<TxKind>()
+        .Where(k => k != TxKind.Transfer && TxBodies.IsKnown(k))
+        .ToDictionary(k => char.ToLowerInvariant(k.ToString()[0]) + k.ToString()[1..]);
 
     // Input objects without a CLR type arrive as dictionaries of already-parsed scalar values.
     private static IReadOnlyDictionary<string, object?> InputOf(object? value) =>

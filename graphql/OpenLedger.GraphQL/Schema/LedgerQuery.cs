@@ -2,13 +2,21 @@ using GraphQL;
 using GraphQL.Types;
 using GraphQL.Types.Relay;
 using OpenLedger.Core.Crypto;
+using OpenLedger.Core.Datanets;
+using OpenLedger.Core.Inference;
+using OpenLedger.Core.Market;
+using OpenLedger.Core.Models;
 using OpenLedger.Grains.Ledger;
+using OpenLedger.Grains.Market;
 using OpenLedger.GraphQL.Ledger;
+using OpenLedger.GraphQL.Market;
 using OpenLedger.GraphQL.Scalars;
 
 namespace OpenLedger.GraphQL.Schema;
 
-/// <summary>Reads, named the way explorers think (after EIP-1767): chain, block, blocks, transaction, account, mempool.</summary>
+/// <summary>Reads, named the way explorers think (after EIP-1767): chain, block, blocks, transaction, account, mempool;
+/// and the marketplace: datanets, contributions, versions, models, inferences, rewards, events and content.
+/// Objects by id are null when unknown (or of another kind); lists are newest first.</summary>
 public sealed class LedgerQuery : ObjectGraphType
 {
     public const int MaxPageSize = 100;
@@ -68,5 +76,86 @@ public sealed class LedgerQuery : ObjectGraphType
             .ResolveAsync(async c => await c.Grains().GetGrain<IAccountGrain>(c.GetArgument<Address>("address").ToString().ToLowerInvariant()).GetAsync());
 
         Field<NonNullGraphType<MempoolStatsType>>("mempool").ResolveAsync(async c => await c.Grains().GetGrain<IMempoolGrain>(0).GetStatsAsync());
+
+        AddMarketplace();
+    }
+
+    private void AddMarketplace()
+    {
+        Field<DatanetType>("datanet").Argument<NonNullGraphType<HashGraphType>>("id")
+            .Resolve(c => c.Load<Datanet>(c.GetArgument<Hash32>("id")));
+
+        Connection<DatanetType, EdgeType<DatanetType>, NodesConnectionType<DatanetType, Datanet>>("datanets")
+            .Description("Datanets, newest first; optionally of one owner.")
+            .Argument<AddressGraphType>("owner", "Only this account's datanets.")
+            .PageSize(MarketPages.DefaultPageSize)
+            .ResolveAsync(async c => await MarketPages.ObjectsAsync<Datanet>(c,
+                new MarketObjectQuery(MarketObjectKind.Datanet, Party: c.GetArgument<Address?>("owner"))));
+
+        Field<ContributionType>("contribution").Argument<NonNullGraphType<HashGraphType>>("id")
+            .Resolve(c => c.Load<Contribution>(c.GetArgument<Hash32>("id")));
+
+        Connection<ContributionType, EdgeType<ContributionType>, NodesConnectionType<ContributionType, Contribution>>("contributions")
+            .Description("Contributions to a datanet and/or by a contributor (give at least one), newest first.")
+            .Argument<HashGraphType>("datanet", "Only contributions to this datanet.")
+            .Argument<AddressGraphType>("contributor", "Only this account's contributions.")
+            .Argument<ContributionStatusType>("status", "Only contributions in this status.")
+            .PageSize(MarketPages.DefaultPageSize)
+            .ResolveAsync(async c =>
+            {
+                var datanet = c.GetArgument<Hash32?>("datanet");
+                var contributor = c.GetArgument<Address?>("contributor");
+                if (datanet is null && contributor is null)
+                    throw new InvalidInputError(MarketErrors.MissingFilter, "contributions needs a datanet or a contributor (or both)");
+                return await MarketPages.ObjectsAsync<Contribution>(c, new MarketObjectQuery(MarketObjectKind.Contribution,
+                    Parent: datanet, Party: contributor, Status: (int?)c.GetArgument<ContributionStatus?>("status")));
+            });
+
+        Field<DatanetVersionType>("datanetVersion").Description("A datanet version by id: keccak256(datanet || number as uint64).")
+            .Argument<NonNullGraphType<HashGraphType>>("id")
+            .Resolve(c => c.Load<DatanetVersion>(c.GetArgument<Hash32>("id")));
+
+        Field<ModelType>("model").Argument<NonNullGraphType<HashGraphType>>("id")
+            .Resolve(c => c.Load<Model>(c.GetArgument<Hash32>("id")));
+
+        Connection<ModelType, EdgeType<ModelType>, NodesConnectionType<ModelType, Model>>("models")
+            .Description("Models, newest first; optionally of one owner or status.")
+            .Argument<AddressGraphType>("owner", "Only this account's models.")
+            .Argument<ModelStatusType>("status", "Only models in this status.")
+            .PageSize(MarketPages.DefaultPageSize)
+            .ResolveAsync(async c => await MarketPages.ObjectsAsync<Model>(c, new MarketObjectQuery(MarketObjectKind.Model,
+                Party: c.GetArgument<Address?>("owner"), Status: (int?)c.GetArgument<ModelStatus?>("status"))));
+
+        Field<InferenceType>("inference").Argument<NonNullGraphType<HashGraphType>>("id")
+            .Resolve(c => c.Load<InferenceRequest>(c.GetArgument<Hash32>("id")));
+
+        Connection<InferenceType, EdgeType<InferenceType>, NodesConnectionType<InferenceType, InferenceRequest>>("inferences")
+            .Description("Paid inferences, newest first; optionally of one model, caller or status.")
+            .Argument<HashGraphType>("model", "Only inferences of this model.")
+            .Argument<AddressGraphType>("caller", "Only this account's requests.")
+            .Argument<InferenceStatusType>("status", "Only inferences in this status.")
+            .PageSize(MarketPages.DefaultPageSize)
+            .ResolveAsync(async c => await MarketPages.ObjectsAsync<InferenceRequest>(c, new MarketObjectQuery(MarketObjectKind.Inference,
+                Parent: c.GetArgument<Hash32?>("model"), Party: c.GetArgument<Address?>("caller"), Status: (int?)c.GetArgument<InferenceStatus?>("status"))));
+
+        Field<NonNullGraphType<RewardSummaryType>>("rewards")
+            .Description("An account's reward totals (the same as account(address) { rewards }).")
+            .Argument<NonNullGraphType<AddressGraphType>>("address")
+            .ResolveAsync(async c => await c.Grains().GetGrain<IRewardAccountGrain>(MarketLoading.Key(c.GetArgument<Address>("address"))).GetSummaryAsync());
+
+        Connection<MarketEventType, EdgeType<MarketEventType>, NodesConnectionType<MarketEventType, MarketEventMessage>>("marketEvents")
+            .Description("Committed marketplace events, newest first; the filters given must all match.")
+            .Argument<AddressGraphType>("party", "Only events concerning this account.")
+            .Argument<HashGraphType>("datanet", "Only events of this datanet.")
+            .Argument<HashGraphType>("model", "Only events of this model.")
+            .Argument<ListGraphType<NonNullGraphType<MarketEventKindType>>>("kinds", "Only events of these kinds.")
+            .PageSize(MarketPages.DefaultPageSize)
+            .ResolveAsync(async c => await MarketPages.EventsAsync(c, new MarketEventQuery(
+                Party: c.GetArgument<Address?>("party"), Datanet: c.GetArgument<Hash32?>("datanet"), Model: c.GetArgument<Hash32?>("model"),
+                Kinds: c.GetArgument<List<MarketEventKind>?>("kinds")?.ToArray())));
+
+        Field<ContentType>("content").Description("Content in this node's store by its hash; null if it has none.")
+            .Argument<NonNullGraphType<HashGraphType>>("hash")
+            .ResolveAsync(async c => await ContentType.LoadAsync(c, c.GetArgument<Hash32>("hash")));
     }
 }

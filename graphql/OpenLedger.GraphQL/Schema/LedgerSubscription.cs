@@ -2,15 +2,19 @@ using GraphQL;
 using GraphQL.Types;
 using Microsoft.Extensions.DependencyInjection;
 using OpenLedger.Core.Crypto;
+using OpenLedger.Grains.Hosting;
 using OpenLedger.Grains.Ledger;
+using OpenLedger.Grains.Market;
 using OpenLedger.GraphQL.Feeds;
 using OpenLedger.GraphQL.Ledger;
+using OpenLedger.GraphQL.Market;
 using OpenLedger.GraphQL.Scalars;
 
 namespace OpenLedger.GraphQL.Schema;
 
 /// <summary>Live views over the gateway's block feed: every committed block, one transaction until it commits,
-/// and an account's committed activity.</summary>
+/// and an account's committed activity; and over the "market" Orleans streams (one subscription per stream per
+/// process, shared by every GraphQL subscriber): a datanet's activity and an account's rewards.</summary>
 public sealed class LedgerSubscription : ObjectGraphType
 {
     public LedgerSubscription()
@@ -40,7 +44,33 @@ public sealed class LedgerSubscription : ObjectGraphType
                 return Feed(c).Blocks.SelectMany<CommittedBlock, TransactionView>(b =>
                     (b.Transactions.Where(t => t.From == address || t.To == address).ToList(), false));
             });
+
+        AddMarketplace();
     }
+
+    private void AddMarketplace()
+    {
+        Field<NonNullGraphType<MarketEventType>, MarketEventMessage>("datanetActivity")
+            .Description("Each committed event of a datanet as it commits: contributions added, approved, rejected, versions published, updates.")
+            .Argument<NonNullGraphType<HashGraphType>>("id")
+            .ResolveStreamAsync(async c => await MarketEventFeed.OpenAsync(Subscriptions(c),
+                MarketStreams.DatanetStream(MarketLoading.Key(c.GetArgument<Hash32>("id"))), _ => true, c.CancellationToken));
+
+        Field<NonNullGraphType<MarketEventType>, MarketEventMessage>("rewards")
+            .Description("Each reward credited to the account as its settlement commits (RewardCredited); with all: true, every committed " +
+                         "marketplace event concerning the account.")
+            .Argument<NonNullGraphType<AddressGraphType>>("address")
+            .Argument<BooleanGraphType>("all", a => a.DefaultValue = false)
+            .ResolveStreamAsync(async c =>
+            {
+                var all = c.GetArgument<bool>("all");
+                return await MarketEventFeed.OpenAsync(Subscriptions(c), MarketStreams.RewardsStream(MarketLoading.Key(c.GetArgument<Address>("address"))),
+                    e => all || e.Kind == MarketEventKinds.RewardCredited, c.CancellationToken);
+            });
+    }
+
+    private static MarketEventSubscriptions Subscriptions(IResolveFieldContext c) =>
+        (c.RequestServices ?? throw new InvalidOperationException("no request services")).GetRequiredService<MarketEventSubscriptions>();
 
     private static BlockFeed Feed(IResolveFieldContext c) =>
         (c.RequestServices ?? throw new InvalidOperationException("no request services")).GetRequiredService<BlockFeed>();

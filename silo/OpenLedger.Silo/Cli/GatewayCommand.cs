@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
 using Orleans.Dashboard;
+using OpenLedger.Grains.Hosting;
 using OpenLedger.Silo.Configuration;
 using OpenLedger.Silo.Hosting;
 using OpenLedger.Storage;
@@ -27,6 +28,7 @@ public static class GatewayCommand
             client.Configure<ClusterOptions>(o => { o.ClusterId = NodeHost.ClusterId; o.ServiceId = NodeHost.ClusterId; });
             if (settings.Backend == StorageBackend.Sqlite) client.UseLocalhostClustering(settings.GatewayPort);
             else client.UseOpenLedgerPostgresClustering(settings.ConnectionString);
+            client.AddOpenLedgerStreams(); // the "market" streams behind GraphQL's marketplace subscriptions
             client.AddDashboard();
         });
         builder.Services.AddGatewayServices();

@@ -3,6 +3,7 @@ using OpenLedger.Core.Crypto;
 using OpenLedger.Core.Money;
 using OpenLedger.Core.Transactions;
 using OpenLedger.Grains.Ledger;
+using OpenLedger.Silo.Cli.Marketplace;
 using OpenLedger.Silo.Configuration;
 using OpenLedger.Silo.Hosting;
 
@@ -14,7 +15,7 @@ public static class TransferCommand
     public static async Task<int> ExecuteAsync(Args args)
     {
         var settings = NodeSettings.From(args);
-        var key = ResolveKey(args, settings);
+        var key = SignerKeys.Resolve(args, settings);
         if (!Address.TryParse(args.Get("to"), out var to)) throw new UsageException("--to must be an address (0x + 40 hex)");
         Wei amount;
         if (args.Get("wei") is { } w) { if (!Wei.TryParse(w, out amount)) throw new UsageException($"--wei '{w}' is not an amount of wei"); }
@@ -43,21 +44,5 @@ public static class TransferCommand
         }
         Console.WriteLine($"committed in block {view.BlockHeight} at index {view.Index}: {(view.Succeeded == true ? "success" : "failed " + view.ErrorCode)}, fee {view.Fee?.ToOpenString()} OPEN");
         return view.Succeeded == true ? 0 : 1;
-    }
-
-    private static PrivateKey ResolveKey(Args args, NodeSettings settings)
-    {
-        if (args.Get("key") is { } hex)
-        {
-            try { return PrivateKey.Parse(hex); }
-            catch (Exception) { throw new UsageException("--key must be a 32-byte private key in 0x-hex"); }
-        }
-        if (args.Get("dev") is { } idx)
-        {
-            var dev = settings.LoadGenesis().DevAccounts ?? throw new UsageException("--dev needs a genesis with dev accounts");
-            if (!int.TryParse(idx, out var i) || i < 0 || i >= dev.Count) throw new UsageException($"--dev must be 0..{dev.Count - 1}");
-            return PrivateKey.Derive(dev.Seed, i.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        }
-        throw new UsageException("give the sender's key: --key HEX or --dev N");
     }
 }

@@ -35,6 +35,31 @@ public static class Usage
               verify              replay the chain from genesis and check every header, root and signature
                                   (reads the store directly: --data-dir or --postgres, and --genesis)
 
+            marketplace (signing verbs take --key HEX | --dev N | --operator serving|attribution, and
+            [--gas-price WEI] [--nonce N] [--no-wait]; ids are 0x + 64 hex; amounts are OPEN such as 12.5):
+              datanet create      --name N [--description D] [--tags a,b] [--license L]
+                                  [--task text|prompt-completion|text-label] [--fee-per-kb OPEN] [--stake OPEN]
+                                  [--forfeit owner|treasury] [--curators 0x..,0x..]     prints the datanet id
+              datanet update      --id ID [--description D] [--tags a,b] [--curators 0x..]  (others keep their values)
+              datanet show        --id ID [--contributions] [--limit N]   the datanet, its counts and versions
+              datanet list        [--owner ADDRESS] [--limit N]
+              contribute          --datanet ID FILE|DIR...   upload each file (a directory: its files, sorted), one
+                                  Contribute each in one submission; per file: id, size, fee, outcome; near-duplicates
+              curate              --contribution ID (--approve|--reject) [--reason R]
+              publish-version     --datanet ID               prints the version's number, id, root and count
+              model register      --name N --base-model B --adapter HASH --training-record HASH --versions VID[,VID]
+                                  --price OPEN [--owner-bps 7000 --contributors-bps 2000 --protocol-bps 1000]
+              model update        --id ID [--price OPEN] [--status active|retired]
+                                  [--adapter HASH --training-record HASH --versions VID[,VID]]  (a new version)
+              model show          --id ID
+              infer               --model ID (--input-file F | --input-hash H) [--max-fee OPEN]  request an inference
+              post-result         --inference ID --output-hash H                       (serving operators)
+              settle              --inference ID --record HASH --attributions CID:WEIGHT,...  (attribution operators)
+              rewards             --address ADDRESS          rewards credited, by role, datanet and model
+              proof               --contribution ID [--version N]   Merkle proof of inclusion, checked locally
+
+            Exit codes: 0 success; 1 refused or failed on the node (the stable error code is printed); 2 usage error.
+
             Client verbs reach the node at --gateway-port (default 30000) on localhost,
             or through the cluster table with --postgres.
             """);

@@ -342,7 +342,7 @@ public static class BodyFormat
             case FieldType.UInt16: if (ushort.TryParse(Text(n), NumberStyles.None, CultureInfo.InvariantCulture, out var u16)) v = u16; break;
             case FieldType.UInt64: if (ulong.TryParse(Text(n), NumberStyles.None, CultureInfo.InvariantCulture, out var u64)) v = u64; break;
             case FieldType.UInt256: if (Wei.TryParse(Text(n), out var w)) v = w; break;
-            case FieldType.String: if (n is JsonValue sv && sv.TryGetValue<string>(out var str)) v = str; break;
+            case FieldType.String: if (n is JsonValue sv && TryGetString(sv, out var str)) v = str; break;
             default:
             {
                 if (n is not JsonArray arr) return false;
@@ -369,6 +369,24 @@ public static class BodyFormat
         return v is not null;
     }
 
+    // A JSON string with a lone surrogate ("\ud800") has no UTF-8 form: signing it would hash U+FFFD instead, so it
+    // is refused here rather than silently replaced.
+    private static bool TryGetString(JsonValue v, out string? s)
+    {
+        s = null;
+        try
+        {
+            if (!v.TryGetValue(out s)) return false;
+            StrictUtf8.GetByteCount(s);
+            return true;
+        }
+        catch (Exception e) when (e is InvalidOperationException or EncoderFallbackException or ArgumentException)
+        {
+            s = null;
+            return false;
+        }
+    }
+
     // Integers may come as JSON strings (as we emit them) or numbers (as some wallets echo them).
-    private static string? Text(JsonNode? n) => n is JsonValue v ? (v.TryGetValue<string>(out var s) ? s : v.ToJsonString()) : null;
+    private static string? Text(JsonNode? n) => n is JsonValue v ? (TryGetString(v, out var s) ? s : v.ToJsonString()) : null;
 }

@@ -1,0 +1,41 @@
+using System.Text;
+using GraphQL;
+using GraphQL.Types;
+using OpenLedger.Core.Crypto;
+using OpenLedger.Grains.Market;
+using OpenLedger.GraphQL.Ledger;
+using OpenLedger.GraphQL.Scalars;
+
+namespace OpenLedger.GraphQL.Market;
+
+/// <summary>Content in the node's content store, by hash.</summary>
+public sealed class ContentType : ObjectGraphType<ContentView>
+{
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    public ContentType()
+    {
+        Name = "Content";
+        Description = "Content in the node's content store.";
+        Field<NonNullGraphType<HashGraphType>>("hash").Description("keccak256 of the bytes: what a Contribute transaction names as content.").Resolve(c => c.Source.Info.Hash);
+        Field<NonNullGraphType<HashGraphType>>("normalizedHash").Description("keccak256 of the normalized text: a Contribute transaction's normalizedContent.").Resolve(c => c.Source.Info.NormalizedHash);
+        Field<NonNullGraphType<LongGraphType>>("size").Description("Bytes: a Contribute transaction's size.").Resolve(c => c.Source.Info.Size);
+        Field<StringGraphType>("text").Description("The content as text if it is valid UTF-8; else null (use base64).")
+            .ResolveAsync(async c => await c.Source.BytesAsync() is { } b ? TryUtf8(b) : null);
+        Field<StringGraphType>("base64").Description("The content's bytes, base64.")
+            .ResolveAsync(async c => await c.Source.BytesAsync() is { } b ? Convert.ToBase64String(b) : null);
+    }
+
+    public static async Task<ContentView?> LoadAsync(IResolveFieldContext ctx, Hash32 hash)
+    {
+        var grain = ctx.Grains().GetGrain<IContentGrain>(0);
+        var info = await grain.GetInfoAsync(hash);
+        return info is null ? null : new ContentView(info, () => grain.GetAsync(hash));
+    }
+
+    private static string? TryUtf8(byte[] bytes)
+    {
+        try { return StrictUtf8.GetString(bytes); }
+        catch (DecoderFallbackException) { return null; }
+    }
+}

@@ -1,0 +1,51 @@
+using GraphQL;
+using GraphQL.Types;
+using OpenLedger.Core.Crypto;
+using OpenLedger.Core.Datanets;
+using OpenLedger.Grains.Market;
+using OpenLedger.GraphQL.Ledger;
+using OpenLedger.GraphQL.Scalars;
+
+namespace OpenLedger.GraphQL.Market;
+
+/// <summary>A contribution to a datanet: its content by hash, what it paid and staked, and its curation.</summary>
+public sealed class ContributionType : ObjectGraphType<Contribution>
+{
+    public ContributionType()
+    {
+        Name = "Contribution";
+        Description = "Content added to a datanet. Its id is the hash of the Contribute transaction.";
+        Field<NonNullGraphType<HashGraphType>>("id").Resolve(c => c.Source.Id);
+        Field<DatanetType>("datanet").Resolve(c => c.Load<Datanet>(c.Source.Datanet));
+        Field<NonNullGraphType<HashGraphType>>("datanetId").Resolve(c => c.Source.Datanet);
+        Field<NonNullGraphType<AddressGraphType>>("contributor").Resolve(c => c.Source.Contributor);
+        Field<NonNullGraphType<HashGraphType>>("content").Description("keccak256 of the content's bytes (read it with Query.content).").Resolve(c => c.Source.Content);
+        Field<NonNullGraphType<HashGraphType>>("normalizedContent").Description("keccak256 of the normalized text: equal values in one datanet are duplicates.").Resolve(c => c.Source.NormalizedContent);
+        Field<ContentType>("contentData").Description("The stored content, if this node has it.")
+            .ResolveAsync(async c => await ContentType.LoadAsync(c, c.Source.Content));
+        Field<NonNullGraphType<LongGraphType>>("size").Description("Bytes.").Resolve(c => (long)c.Source.Size);
+        Field<NonNullGraphType<WeiAmountGraphType>>("fee").Description("Wei paid to the datanet's owner.").Resolve(c => c.Source.Fee);
+        Field<NonNullGraphType<WeiAmountGraphType>>("stake").Description("Wei locked until curation: returned on approval, forfeited on rejection.").Resolve(c => c.Source.Stake);
+        Field<NonNullGraphType<ContributionStatusType>>("status").Resolve(c => c.Source.Status);
+        Field<IntGraphType>("approvalIndex").Description("Its position in the datanet's approved list (what versions freeze); null unless approved.")
+            .Resolve(c => c.Source.ApprovalIndex >= 0 ? c.Source.ApprovalIndex : null);
+        Field<AddressGraphType>("curator").Resolve(c => c.Source.Status == ContributionStatus.Pending ? null : c.Source.Curator);
+        Field<StringGraphType>("reason").Resolve(c => c.Source.Status == ContributionStatus.Pending ? null : c.Source.Reason);
+        Field<NonNullGraphType<LongGraphType>>("createdHeight").Resolve(c => c.Source.CreatedHeight);
+        Field<LongGraphType>("curatedHeight").Resolve(c => c.Source.Status == ContributionStatus.Pending ? null : c.Source.CuratedHeight);
+
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<NearDuplicateType>>>>("nearDuplicates")
+            .Description("Other contributions of its datanet with similar content (estimated Jaccard similarity >= 0.8), most similar first.")
+            .ResolveAsync(async c => await c.Grains().GetGrain<IDatanetGrain>(MarketLoading.Key(c.Source.Datanet)).GetNearDuplicatesAsync(c.Source.Id));
+
+        Field<VersionProofType>("proof")
+            .Description("The Merkle proof that its content is in version n of its datanet (default: the latest); null if it is not in it.")
+            .Argument<IntGraphType>("version")
+            .ResolveAsync(async c =>
+            {
+                var number = c.GetArgument<int?>("version") ?? 0;
+                if (number < 0) throw new InvalidInputError("BAD_ARGUMENTS", "version is a version number from 1 (or omit it for the latest)");
+                return await c.Grains().GetGrain<IDatanetGrain>(MarketLoading.Key(c.Source.Datanet)).GetProofAsync(c.Source.Id, (uint)number);
+            });
+    }
+}

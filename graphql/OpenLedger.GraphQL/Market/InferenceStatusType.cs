@@ -1,0 +1,10 @@
+using GraphQL.Types;
+using OpenLedger.Core.Inference;
+
+namespace OpenLedger.GraphQL.Market;
+
+/// <summary>Where a paid inference is in its life.</summary>
+public sealed class InferenceStatusType : EnumerationGraphType<InferenceStatus>
+{
+    public InferenceStatusType() { Name = "InferenceStatus"; Description = "Where a paid inference is in its life."; }
+}

@@ -1,0 +1,113 @@
+using OpenLedger.Core.Crypto;
+using OpenLedger.Core.Datanets;
+using OpenLedger.Core.Market;
+using OpenLedger.Core.Money;
+using OpenLedger.Grains.Market;
+using OpenLedger.Silo.Configuration;
+
+namespace OpenLedger.Silo.Cli.Marketplace;
+
+/// <summary>`openledger datanet create|update|show|list`: a publisher's datanets.</summary>
+public static class DatanetCommand
+{
+    public static Task<int> ExecuteAsync(Args args, TextWriter output) => Options.SubVerb(args, "datanet", "create", "update", "show", "list") switch
+    {
+        "create" => CreateAsync(args, output),
+        "update" => UpdateAsync(args, output),
+        "show" => ShowAsync(args, output),
+        _ => ListAsync(args, output),
+    };
+
+    private static async Task<int> CreateAsync(Args args, TextWriter output)
+    {
+        var body = Options.Body<CreateDatanet>(CreateDatanet.TryCreate,
+            Options.Text(args, "name"),
+            args.Get("description") ?? "",
+            Options.List(args.Get("tags") ?? ""),
+            args.Get("license") ?? "",
+            (byte)Options.Choice(args, "task", TaskKind.Text, ("text", TaskKind.Text), ("prompt-completion", TaskKind.PromptCompletion), ("text-label", TaskKind.TextLabel)),
+            Options.OptionalOpen(args, "fee-per-kb") ?? Wei.Zero,
+            Options.OptionalOpen(args, "stake") ?? Wei.Zero,
+            (byte)Options.Choice(args, "forfeit", ForfeitRule.Owner, ("owner", ForfeitRule.Owner), ("treasury", ForfeitRule.Treasury)),
+            Options.Addresses(args.Get("curators") ?? "", "curators"));
+        var settings = NodeSettings.From(args);
+        var signer = Signer.From(args, settings);
+
+        await using var s = await MarketSession.ConnectAsync(settings, output);
+        var o = await s.SendAsync(signer, body);
+        if (o.ExitCode == 0) s.Field("datanet", o.Hash);
+        return o.ExitCode;
+    }
+
+    private static async Task<int> UpdateAsync(Args args, TextWriter output)
+    {
+        var id = Options.Id(args, "id", "datanet");
+        var description = args.Get("description");
+        var tags = args.Has("tags") ? Options.List(args.Get("tags") ?? "") : null;
+        var curators = args.Has("curators") ? Options.Addresses(args.Get("curators") ?? "", "curators") : null;
+        if (description is null && tags is null && curators is null) throw new UsageException("datanet update changes --description, --tags or --curators: give at least one");
+        var settings = NodeSettings.From(args);
+        var signer = Signer.From(args, settings);
+
+        await using var s = await MarketSession.ConnectAsync(settings, output);
+        // The transaction replaces all three fields: what was not given keeps its committed value.
+        var d = await s.GetAsync<Datanet>(id, "datanet");
+        var body = Options.Body<UpdateDatanet>(UpdateDatanet.TryCreate, id, description ?? d.Description, tags ?? d.Tags, curators ?? d.Curators);
+        var o = await s.SendAsync(signer, body);
+        if (o.ExitCode == 0) s.Field("datanet", id);
+        return o.ExitCode;
+    }
+
+    private static async Task<int> ShowAsync(Args args, TextWriter output)
+    {
+        var id = Options.Id(args, "id", "datanet");
+        var limit = args.GetInt("limit", 50);
+        await using var s = await MarketSession.ConnectAsync(NodeSettings.From(args), output);
+        var d = await s.GetAsync<Datanet>(id, "datanet");
+        Print(s, d);
+        s.Field("contributions", $"{d.Contributions} ({d.Approved} approved, {d.Rejected} rejected, {d.Contributions - d.Approved - d.Rejected} pending)");
+        s.Field("versions", d.Versions);
+        if (d.Versions > 0)
+        {
+            var ids = Enumerable.Range(1, (int)d.Versions).Select(n => DatanetVersion.IdOf(d.Id, (uint)n)).ToList();
+            foreach (var v in (await s.Query.GetObjectsAsync(ids)).Select(v => v?.Object).OfType<DatanetVersion>())
+                output.WriteLine($"  v{v.Number,-4} {v.Id}  root {v.Root}  {v.Count} contributions  block {v.CreatedHeight}  by {v.PublishedBy}");
+        }
+        if (args.Has("contributions"))
+        {
+            var page = await s.Query.QueryObjectsAsync(new MarketObjectQuery(MarketObjectKind.Contribution, Parent: d.Id, Limit: limit));
+            output.WriteLine($"contribution list ({page.Count}{(page.Count < d.Contributions ? $" of {d.Contributions}; raise --limit for more" : "")}):");
+            foreach (var c in page.Select(v => v.As<Contribution>()))
+                output.WriteLine($"  {c.Id}  {c.Status,-8} {c.Size,8} bytes  by {c.Contributor}  block {c.CreatedHeight}{(c.Reason.Length > 0 ? "  reason: " + c.Reason : "")}");
+        }
+        return 0;
+    }
+
+    private static async Task<int> ListAsync(Args args, TextWriter output)
+    {
+        var owner = Options.OptionalAddress(args, "owner");
+        var limit = args.GetInt("limit", 50);
+        await using var s = await MarketSession.ConnectAsync(NodeSettings.From(args), output);
+        var page = await s.Query.QueryObjectsAsync(new MarketObjectQuery(MarketObjectKind.Datanet, Party: owner, Limit: limit));
+        foreach (var d in page.Select(v => v.As<Datanet>()))
+            output.WriteLine($"{d.Id}  {d.Name}  owner {d.Owner}  {d.Contributions} contributions ({d.Approved} approved)  {d.Versions} version{(d.Versions == 1 ? "" : "s")}");
+        output.WriteLine($"{page.Count} datanet{(page.Count == 1 ? "" : "s")}{(owner is { } o ? " owned by " + o : "")}");
+        return 0;
+    }
+
+    private static void Print(MarketSession s, Datanet d)
+    {
+        s.Field("datanet", d.Id);
+        s.Field("name", d.Name);
+        s.Field("owner", d.Owner);
+        s.Field("description", d.Description);
+        s.Field("tags", MarketSession.List(d.Tags));
+        s.Field("license", d.License);
+        s.Field("task", d.Task);
+        s.Field("fee per KiB", MarketSession.Open(d.FeePerKb));
+        s.Field("stake", MarketSession.Open(d.Stake));
+        s.Field("forfeit to", d.ForfeitTo);
+        s.Field("curators", MarketSession.List(d.Curators.Select(a => a.ToString())));
+        s.Field("created", $"block {d.CreatedHeight}");
+    }
+}

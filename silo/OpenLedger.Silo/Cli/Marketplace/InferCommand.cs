@@ -1,0 +1,50 @@
+using OpenLedger.Core.Content;
+using OpenLedger.Core.Crypto;
+using OpenLedger.Core.Inference;
+using OpenLedger.Core.Models;
+using OpenLedger.Grains.Market;
+using OpenLedger.Silo.Configuration;
+
+namespace OpenLedger.Silo.Cli.Marketplace;
+
+/// <summary>`openledger infer --model ID (--input-file F | --input-hash H) [--max-fee OPEN]`: requests a paid inference,
+/// escrowing the model's price (at most --max-fee; by default the price read now). A file is uploaded to the node's
+/// content store first, so the serving operator can read the input by its hash.</summary>
+public static class InferCommand
+{
+    public static async Task<int> ExecuteAsync(Args args, TextWriter output)
+    {
+        var model = Options.Id(args, "model", "model");
+        var file = args.Get("input-file");
+        var hash = Options.OptionalId(args, "input-hash", "input content");
+        if ((file is null) == (hash is null)) throw new UsageException("give the input as exactly one of --input-file FILE and --input-hash HASH");
+        if (file is not null && !File.Exists(file)) throw new UsageException($"no such file: {file}");
+        var maxFee = Options.OptionalOpen(args, "max-fee");
+        var settings = NodeSettings.From(args);
+        var signer = Signer.From(args, settings);
+        var input = file is null ? null : File.ReadAllBytes(file);
+
+        await using var s = await MarketSession.ConnectAsync(settings, output);
+        var m = await s.GetAsync<Model>(model, "model");
+        if (input is not null)
+        {
+            var put = await s.Grains.GetGrain<IContentGrain>(0).PutAsync(input);
+            if (!put.Ok) throw new CommandFailedException($"uploading {file} failed: {put.ErrorCode}: {put.Message}");
+            if (put.Content!.Hash != ContentHashes.Compute(input).ContentHash) throw new CommandFailedException($"the node stored {file} under {put.Content.Hash}, not its hash");
+            hash = put.Content.Hash;
+            output.WriteLine($"uploaded {Path.GetFileName(file)}: {put.Content.Size} bytes, content {hash}");
+        }
+        var body = Options.Body<RequestInference>(RequestInference.TryCreate, model, hash!.Value, maxFee ?? m.Price);
+        var o = await s.SendAsync(signer, body);
+        if (o.ExitCode != 0) return o.ExitCode;
+        s.Field("inference", o.Hash);
+        s.Field("input", hash);
+        if (o.Succeeded && await s.FindAsync<InferenceRequest>(o.Hash) is { } i)
+        {
+            s.Field("escrow", MarketSession.Open(i.Escrow));
+            s.Field("model version", i.ModelVersion);
+            s.Field("deadline", $"block {i.DeadlineHeight}");
+        }
+        return 0;
+    }
+}

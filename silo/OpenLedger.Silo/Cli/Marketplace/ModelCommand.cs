@@ -1,0 +1,92 @@
+using OpenLedger.Core.Crypto;
+using OpenLedger.Core.Models;
+using OpenLedger.Silo.Configuration;
+
+namespace OpenLedger.Silo.Cli.Marketplace;
+
+/// <summary>`openledger model register|update|show`: a publisher's fine-tuned models, their price and fee split.</summary>
+public static class ModelCommand
+{
+    public static Task<int> ExecuteAsync(Args args, TextWriter output) => Options.SubVerb(args, "model", "register", "update", "show") switch
+    {
+        "register" => RegisterAsync(args, output),
+        "update" => UpdateAsync(args, output),
+        _ => ShowAsync(args, output),
+    };
+
+    private static async Task<int> RegisterAsync(Args args, TextWriter output)
+    {
+        var body = Options.Body<RegisterModel>(RegisterModel.TryCreate,
+            Options.Text(args, "name"),
+            Options.Text(args, "base-model"),
+            Options.Id(args, "adapter", "adapter artifact"),
+            Versions(args) ?? throw new UsageException("--versions is required: the datanet version ids the model was trained on (VID[,VID])"),
+            Options.Id(args, "training-record", "training record"),
+            Options.Open(args, "price"),
+            Options.Bps(args, "owner-bps", 7_000),
+            Options.Bps(args, "contributors-bps", 2_000),
+            Options.Bps(args, "protocol-bps", 1_000));
+        if (body.OwnerBps + body.ContributorsBps + body.ProtocolBps != 10_000)
+            throw new UsageException($"--owner-bps, --contributors-bps and --protocol-bps must sum to 10000 (they sum to {body.OwnerBps + body.ContributorsBps + body.ProtocolBps})");
+        var settings = NodeSettings.From(args);
+        var signer = Signer.From(args, settings);
+
+        await using var s = await MarketSession.ConnectAsync(settings, output);
+        var o = await s.SendAsync(signer, body);
+        if (o.ExitCode == 0) s.Field("model", o.Hash);
+        return o.ExitCode;
+    }
+
+    private static async Task<int> UpdateAsync(Args args, TextWriter output)
+    {
+        var id = Options.Id(args, "id", "model");
+        var price = Options.OptionalOpen(args, "price");
+        ModelStatus? status = args.Has("status") ? Options.Choice(args, "status", ModelStatus.Active, ("active", ModelStatus.Active), ("retired", ModelStatus.Retired)) : null;
+        var adapter = Options.OptionalId(args, "adapter", "adapter artifact");
+        var record = Options.OptionalId(args, "training-record", "training record");
+        var versions = Versions(args);
+        if ((adapter is null) != (record is null) || (adapter is null) != (versions is null))
+            throw new UsageException("a new model version needs all of --adapter, --training-record and --versions");
+        if (price is null && status is null && adapter is null) throw new UsageException("model update changes --price, --status or the version (--adapter ...): give at least one");
+        var settings = NodeSettings.From(args);
+        var signer = Signer.From(args, settings);
+
+        await using var s = await MarketSession.ConnectAsync(settings, output);
+        // The transaction sets price and status together: what was not given keeps its committed value.
+        var m = await s.GetAsync<Model>(id, "model");
+        var body = Options.Body<UpdateModel>(UpdateModel.TryCreate, id, price ?? m.Price, (byte)(status ?? m.Status),
+            adapter ?? Hash32.Zero, record ?? Hash32.Zero, versions ?? []);
+        var o = await s.SendAsync(signer, body);
+        if (o.Succeeded && await s.FindAsync<Model>(id) is { } updated) Print(s, updated);
+        return o.ExitCode;
+    }
+
+    private static async Task<int> ShowAsync(Args args, TextWriter output)
+    {
+        var id = Options.Id(args, "id", "model");
+        await using var s = await MarketSession.ConnectAsync(NodeSettings.From(args), output);
+        Print(s, await s.GetAsync<Model>(id, "model"));
+        return 0;
+    }
+
+    private static Hash32[]? Versions(Args args) =>
+        args.Get("versions") is { } v ? Options.Hashes(v, "versions", "datanet version") : args.Has("versions") ? [] : null;
+
+    private static void Print(MarketSession s, Model m)
+    {
+        s.Field("model", m.Id);
+        s.Field("name", m.Name);
+        s.Field("owner", m.Owner);
+        s.Field("base model", m.BaseModel);
+        s.Field("status", m.Status);
+        s.Field("price", MarketSession.Open(m.Price));
+        s.Field("fee split", $"owner {m.OwnerBps} bps, contributors {m.ContributorsBps} bps, protocol {m.ProtocolBps} bps");
+        s.Field("inferences", m.Inferences);
+        s.Field("created", $"block {m.CreatedHeight}");
+        foreach (var v in m.Versions)
+        {
+            s.Out.WriteLine($"  v{v.Number,-4} adapter {v.Adapter}  training record {v.TrainingRecord}  block {v.Height}");
+            s.Out.WriteLine($"        trained on {MarketSession.List(v.DatanetVersions)}");
+        }
+    }
+}

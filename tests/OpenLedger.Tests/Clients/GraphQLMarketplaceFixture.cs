@@ -1,0 +1,72 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using OpenLedger.Core.Crypto;
+using OpenLedger.Grains.Market;
+using OpenLedger.Silo.Cli;
+using OpenLedger.Silo.Configuration;
+using OpenLedger.Silo.Hosting;
+using OpenLedger.Storage;
+using OpenLedger.Tests.Support;
+
+namespace OpenLedger.Tests.Clients;
+
+/// <summary>One real node (<see cref="NodeHost"/>: Orleans silo with the "market" streams + Kestrel GraphQL gateway) on
+/// SQLite in a temp directory, on free ports, with a 200 ms block interval, for the marketplace's GraphQL tests. Its dev
+/// genesis names the serving and attribution operators (keys derived from the test seed) and lowers the contribution
+/// size limit to <see cref="MaxContributionBytes"/>, so an oversized upload fits in one GraphQL request.</summary>
+public sealed class GraphQLMarketplaceFixture : IAsyncLifetime
+{
+    public const string Seed = "openledger test seed";
+    public const int MaxContributionBytes = 8 * 1024;
+
+    public TestChain Chain { get; } = new(accounts: 8, blockIntervalMs: 200, seed: Seed);
+    public PrivateKey ServingOperator { get; } = PrivateKey.Derive(Seed, GenesisCommand.ServingOperatorLabel);
+    public PrivateKey AttributionOperator { get; } = PrivateKey.Derive(Seed, GenesisCommand.AttributionOperatorLabel);
+    public string DataDirectory { get; } = TestChain.TempDirectory("openledger-graphql-market");
+    public int HttpPort { get; } = FreePorts.Next();
+    public Uri GraphQLUrl => new($"http://127.0.0.1:{HttpPort}/graphql");
+    public Uri WebSocketUrl => new($"ws://127.0.0.1:{HttpPort}/graphql");
+    public Uri HealthUrl => new($"http://127.0.0.1:{HttpPort}/healthz");
+    public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(20) };
+
+    /// <summary>The gateway's shared stream subscriptions (to check that GraphQL subscriptions let go of them).</summary>
+    public MarketEventSubscriptions Subscriptions => (host ?? throw new InvalidOperationException("not started")).Services.GetRequiredService<MarketEventSubscriptions>();
+
+    private IHost? host;
+
+    public async Task InitializeAsync()
+    {
+        Chain.Genesis.Marketplace.MaxContributionBytes = MaxContributionBytes;
+        var genesisPath = Path.Combine(DataDirectory, "genesis.json");
+        await File.WriteAllTextAsync(genesisPath, Chain.Genesis.ToJson());
+        var settings = new NodeSettings(StorageBackend.Sqlite, TestChain.SqliteConnection(DataDirectory), DataDirectory, genesisPath,
+            FreePorts.Next(), FreePorts.Next(), null, false, 10_000, HttpPort);
+        var (h, _, _) = await NodeHost.BuildAsync(settings);
+        host = h;
+        await host.StartAsync();
+
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (true)
+        {
+            try
+            {
+                using var r = await Http.GetAsync(HealthUrl);
+                if (r.IsSuccessStatusCode) break;
+            }
+            catch (HttpRequestException) when (DateTime.UtcNow < deadline) { }
+            if (DateTime.UtcNow >= deadline) throw new TimeoutException($"node on {HealthUrl} not healthy within 20 s");
+            await Task.Delay(100);
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        Http.Dispose();
+        if (host is not null)
+        {
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+            try { await host.StopAsync(cts.Token); } finally { host.Dispose(); }
+        }
+        try { Directory.Delete(DataDirectory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+}

@@ -1,0 +1,325 @@
+// The whole marketplace, through GraphQL only, with npm clients only (fetch, graphql-js, graphql-ws over ws, ethers 6):
+// upload three texts, create and update a datanet, contribute the texts, curate them (approve two, reject one),
+// publish a version, register and update a model, request an inference, post its result (serving operator) and
+// settle its attribution (attribution operator). Every transaction is built by the node's `typedData`, signed by an
+// ethers Wallet (`signTypedData`, types without EIP712Domain) and sent back with `sendTransaction`. Along the way:
+// `datanetActivity(id)` watches the datanet, `rewards(address)` watches a contributor (subscribed before settlement),
+// and the contribution's Merkle proof is checked here with ethers' keccak256.
+//
+// stdin:  { url, wsUrl, keys: { owner, contributors: [k1, k2, k3], publisher, caller, serving, attribution } }
+// stdout: one JSON object with every id, event and query result the C# test asserts on (see the end of this file).
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
+import { Wallet, TypedDataEncoder, keccak256, concat, toUtf8Bytes } from 'ethers';
+import { buildClientSchema, getIntrospectionQuery, parse, validate } from 'graphql';
+
+async function readStdinJson() {
+  const chunks = [];
+  for await (const chunk of process.stdin) chunks.push(chunk);
+  return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+}
+
+const { url, wsUrl, keys } = await readStdinJson();
+const timer = setTimeout(() => {
+  process.stderr.write(`marketplace-flow timed out at step: ${step}\n`);
+  process.exit(1);
+}, 110000);
+
+let step = 'start';
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const documents = [];
+
+async function gql(query, variables) {
+  if (!documents.includes(query)) documents.push(query);
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json;q=0.9' },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = await response.json();
+  if (body.errors?.length) throw new Error(`GraphQL errors at ${step} (${response.status}): ${JSON.stringify(body.errors)}`);
+  return body.data;
+}
+
+const owner = new Wallet(keys.owner);
+const contributors = keys.contributors.map((k) => new Wallet(k));
+const publisher = new Wallet(keys.publisher);
+const caller = new Wallet(keys.caller);
+const serving = new Wallet(keys.serving);
+const attribution = new Wallet(keys.attribution);
+
+const SEND = 'mutation Send($s: SignedTransactionInput!) { sendTransaction(signed: $s) { accepted hash errorCode errorMessage } }';
+const TX = 'query Tx($h: Hash!) { transaction(hash: $h) { status kind blockHeight receipt { succeeded errorCode fee } } }';
+const signed = []; // { kind, primaryType, hash, ethersHashMatches, signer }
+
+// typedData(<argument>: intent) -> ethers signTypedData -> sendTransaction(typedData, signature). Returns the hash.
+async function signAndSend(wallet, argument, intent) {
+  const type = argument[0].toUpperCase() + argument.slice(1) + 'Intent';
+  const td = (await gql(
+    `mutation TypedData_${argument}($i: ${type}!) { typedData(${argument}: $i) { json hash primaryType } }`,
+    { i: { from: wallet.address, ...intent } })).typedData;
+  const typed = JSON.parse(td.json);
+  const { EIP712Domain: _domain, ...types } = typed.types; // ethers derives the domain type itself
+  const signature = await wallet.signTypedData(typed.domain, types, typed.message);
+  const ethersHash = TypedDataEncoder.hash(typed.domain, types, typed.message);
+  const send = (await gql(SEND, { s: { typedData: td.json, signature } })).sendTransaction;
+  if (!send.accepted) throw new Error(`${argument} not accepted: ${JSON.stringify(send)}`);
+  signed.push({ kind: argument, primaryType: td.primaryType, hash: send.hash, typedDataHash: td.hash, ethersHashMatches: ethersHash === td.hash, signer: wallet.address });
+  return send.hash;
+}
+
+async function committed(hash) {
+  for (let i = 0; i < 300; i++) {
+    const tx = (await gql(TX, { h: hash })).transaction;
+    if (tx?.status === 'COMMITTED') {
+      if (!tx.receipt.succeeded) throw new Error(`${tx.kind} ${hash} failed at ${step}: ${tx.receipt.errorCode}`);
+      return tx;
+    }
+    await sleep(100);
+  }
+  throw new Error(`${hash} not committed in 30 s at ${step}`);
+}
+
+const allCommitted = (hashes) => Promise.all(hashes.map(committed));
+
+// Subscribes with graphql-ws and collects every payload; resolves `waitFor` when a predicate holds.
+function watch(client, query, variables) {
+  const events = [];
+  const errors = [];
+  const waiters = [];
+  let completed = false;
+  const dispose = client.subscribe({ query, variables }, {
+    next: (r) => {
+      if (r.errors) errors.push(r.errors);
+      if (r.data) events.push(Object.values(r.data)[0]);
+      for (const w of [...waiters]) if (w.check()) { waiters.splice(waiters.indexOf(w), 1); w.resolve(); }
+    },
+    error: (e) => errors.push(String(e?.message ?? JSON.stringify(e))),
+    complete: () => { completed = true; },
+  });
+  if (!documents.includes(query)) documents.push(query);
+  return {
+    events, errors, dispose, get completed() { return completed; },
+    waitFor(predicate, ms = 15000, what = 'an event') {
+      return new Promise((resolve, reject) => {
+        const check = () => predicate(events);
+        if (check()) return resolve();
+        const t = setTimeout(() => reject(new Error(`no ${what} within ${ms} ms (got ${JSON.stringify(events)}; errors ${JSON.stringify(errors)})`)), ms);
+        waiters.push({ check, resolve: () => { clearTimeout(t); resolve(); } });
+      });
+    },
+  };
+}
+
+const EVENT_FIELDS = 'height sequence txIndex kind subject party amount datanet model contribution inference detail txHash timestamp';
+const DATANET_SUB = `subscription DatanetActivity($id: Hash!) { datanetActivity(id: $id) { ${EVENT_FIELDS} } }`;
+const REWARDS_SUB = `subscription Rewards($a: Address!) { rewards(address: $a) { ${EVENT_FIELDS} } }`;
+const REWARDS_ALL_SUB = `subscription RewardsAll($a: Address!) { rewards(address: $a, all: true) { ${EVENT_FIELDS} } }`;
+const BALANCE = 'query Balance($a: Address!) { account(address: $a) { balance } }';
+
+const client = createClient({ url: wsUrl, webSocketImpl: WebSocket, retryAttempts: 0 });
+const h = (text) => keccak256(toUtf8Bytes(text));
+
+try {
+  // 1. Three texts into the content store. The third is the first with its last words changed: a near-duplicate.
+  step = 'upload';
+  const base = 'The common starling is a medium sized passerine bird in the starling family. It is about twenty centimetres long '
+    + 'and has glossy black plumage with a metallic sheen which is speckled with white at some times of year. The legs are pink '
+    + 'and the bill is black in winter and yellow in summer. Young birds are browner than the adults. It is a noisy bird, '
+    + 'especially in communal roosts and other gregarious situations, with an unmusical but varied song';
+  const texts = [
+    base + '.',
+    'A datanet is a community dataset: contributors add examples, curators approve or reject them, and each published '
+      + 'version freezes the approved examples under a Merkle root that models are trained on.',
+    base + ' and a talent for mimicry.',
+  ];
+  const UPLOAD = 'mutation Upload($t: String!) { uploadContent(text: $t) { hash normalizedHash size } }';
+  const uploads = [];
+  for (const t of texts) uploads.push((await gql(UPLOAD, { t })).uploadContent);
+
+  // 2. The owner creates a datanet; its id is the transaction's hash.
+  step = 'createDatanet';
+  const datanetId = await signAndSend(owner, 'createDatanet', {
+    name: 'Birds of Europe', description: 'Short encyclopaedic texts about birds.', tags: ['birds', 'wordnet'], license: 'CC-BY-4.0',
+    taskKind: 1, feePerKb: '1000000000000000', stake: '2000000000000000000', forfeitTo: 1, curators: [],
+  });
+  await committed(datanetId);
+
+  // 3. Watch the datanet from now on; then the owner names the publisher as a curator.
+  step = 'datanetActivity';
+  const activity = watch(client, DATANET_SUB, { id: datanetId });
+  await sleep(500);
+  step = 'updateDatanet';
+  await committed(await signAndSend(owner, 'updateDatanet', {
+    datanet: datanetId, description: 'Short encyclopaedic texts about European birds.', tags: ['birds', 'wordnet', 'europe'], curators: [publisher.address],
+  }));
+
+  // 4. Three contributors, one text each.
+  step = 'contribute';
+  const contributionIds = await Promise.all(contributors.map((w, i) => signAndSend(w, 'contribute', {
+    datanet: datanetId, content: uploads[i].hash, normalizedContent: uploads[i].normalizedHash, size: String(uploads[i].size),
+  })));
+  await allCommitted(contributionIds);
+
+  // 5. The owner approves the first two (in order) and rejects the near-duplicate; nonces come from typedData.
+  step = 'curate';
+  const nearDuplicatesOfThird = (await gql(
+    'query Near($id: Hash!) { contribution(id: $id) { nearDuplicates { contributionId similarity contribution { contributor } } } }',
+    { id: contributionIds[2] })).contribution.nearDuplicates;
+  const curations = [];
+  curations.push(await signAndSend(owner, 'curate', { contribution: contributionIds[0], approve: true, reason: 'accurate' }));
+  curations.push(await signAndSend(owner, 'curate', { contribution: contributionIds[1], approve: true, reason: 'on topic' }));
+  curations.push(await signAndSend(owner, 'curate', { contribution: contributionIds[2], approve: false, reason: 'near-duplicate' }));
+  await allCommitted(curations);
+
+  // 6. The publisher, now a curator, publishes version 1.
+  step = 'publishVersion';
+  await committed(await signAndSend(publisher, 'publishVersion', { datanet: datanetId }));
+  await activity.waitFor((es) => es.some((e) => e.kind === 'VERSION_PUBLISHED'), 15000, 'VERSION_PUBLISHED on datanetActivity');
+  activity.dispose(); // completes the GraphQL subscription: the gateway lets go of its stream listener
+
+  const DATANET = `query Datanet($id: Hash!) { datanet(id: $id) {
+    id owner name description tags license taskKind feePerKb stake forfeitTo curators createdHeight
+    contributionCount approvedCount rejectedCount pendingCount versionCount
+    contributions(first: 10) { nodes { id contributor status approvalIndex curator reason fee stake size content normalizedContent datanet { id } } pageInfo { hasNextPage endCursor } }
+    approved: contributions(status: APPROVED) { nodes { id } }
+    versions { nodes { id number root count publishedBy } }
+    version { id number root count contributions { totalCount nodes { id content approvalIndex } } }
+    activity(first: 50) { nodes { kind contribution height sequence } } } }`;
+  const datanet = (await gql(DATANET, { id: datanetId })).datanet;
+  const version = datanet.version;
+
+  // 7. The version's Merkle root, recomputed here from its contributions' content in approval order.
+  const leaf = (item) => keccak256(concat(['0x00', item]));
+  const node = (l, r) => keccak256(concat(['0x01', l, r]));
+  let level = version.contributions.nodes.map((c) => leaf(c.content));
+  while (level.length > 1) {
+    const next = [];
+    for (let i = 0; i < level.length; i += 2) next.push(i + 1 < level.length ? node(level[i], level[i + 1]) : level[i]);
+    level = next;
+  }
+  const recomputedRoot = level[0];
+
+  // 8. The first contribution's proof, verified with ethers' keccak256.
+  step = 'proof';
+  const proof = (await gql(
+    'query Proof($id: Hash!) { contribution(id: $id) { proof { version number root contribution content index count valid siblings { hash left } } } }',
+    { id: contributionIds[0] })).contribution.proof;
+  let acc = leaf(proof.content);
+  for (const s of proof.siblings) acc = s.left ? node(s.hash, acc) : node(acc, s.hash);
+  const proofVerifies = acc === proof.root && proof.root === version.root;
+  const rejectedProof = (await gql(
+    'query Proof($id: Hash!) { contribution(id: $id) { proof { version number root contribution content index count valid siblings { hash left } } } }',
+    { id: contributionIds[2] })).contribution.proof;
+
+  // 9. The publisher registers a model on version 1, then publishes its version 2 on the same data.
+  step = 'registerModel';
+  const price = '1000000000000000000';
+  const modelId = await signAndSend(publisher, 'registerModel', {
+    name: 'starling-lora', baseModel: 'openledger-base-1', adapter: h('adapter v1'), datanetVersions: [version.id],
+    trainingRecord: h('training record v1'), price, ownerBps: 2000, contributorsBps: 7000, protocolBps: 1000,
+  });
+  await committed(modelId);
+  step = 'updateModel';
+  await committed(await signAndSend(publisher, 'updateModel', {
+    model: modelId, price, status: 1, adapter: h('adapter v2'), trainingRecord: h('training record v2'), datanetVersions: [version.id],
+  }));
+
+  // 10. A caller pays for an inference; the serving operator posts its result.
+  step = 'requestInference';
+  const inferenceId = await signAndSend(caller, 'requestInference', { model: modelId, input: h('what does a starling sound like?'), maxFee: price });
+  await committed(inferenceId);
+  step = 'postResult';
+  await committed(await signAndSend(serving, 'postResult', { inference: inferenceId, output: h('a varied, unmusical song') }));
+
+  // 11. Subscribe to the first contributor's rewards (and all of the caller's events) BEFORE settlement.
+  step = 'subscribe rewards';
+  const rewardsSub = watch(client, REWARDS_SUB, { a: contributors[0].address });
+  const callerAll = watch(client, REWARDS_ALL_SUB, { a: caller.address });
+  const callerRewardsOnly = watch(client, REWARDS_SUB, { a: caller.address });
+  await sleep(700);
+  const before = (await gql(BALANCE, { a: contributors[0].address })).account.balance;
+
+  // 12. The attribution operator settles: weights 3:1 between the two approved contributions.
+  step = 'settleAttribution';
+  const settlement = await signAndSend(attribution, 'settleAttribution', {
+    inference: inferenceId, record: h('attribution record'), contributions: [contributionIds[0], contributionIds[1]], weights: ['3', '1'],
+  });
+  await committed(settlement);
+  await rewardsSub.waitFor((es) => es.some((e) => e.kind === 'REWARD_CREDITED'), 15000, 'REWARD_CREDITED on rewards(address)');
+  await callerAll.waitFor((es) => es.some((e) => e.kind === 'INFERENCE_SETTLED'), 15000, 'INFERENCE_SETTLED on rewards(address, all: true)');
+  const after = (await gql(BALANCE, { a: contributors[0].address })).account.balance;
+
+  // 13. The reward totals follow the committed events (the reward grain may lag a moment behind the block).
+  step = 'rewards query';
+  const REWARDS = `query RewardsOf($a: Address!) {
+    rewards(address: $a) { account total totalOpen count asOfHeight byRole { scope amount count } byDatanet { scope amount count } byModel { scope amount count } }
+    account(address: $a) { rewards { total } rewardHistory(first: 10) { nodes { kind amount inference contribution datanet model detail } } } }`;
+  const expected = rewardsSub.events.find((e) => e.kind === 'REWARD_CREDITED')?.amount;
+  let rewards = null;
+  for (let i = 0; i < 100; i++) {
+    rewards = await gql(REWARDS, { a: contributors[0].address });
+    if (rewards.rewards.total === expected) break;
+    await sleep(100);
+  }
+
+  step = 'final queries';
+  const MODEL = `query Model($id: Hash!) { model(id: $id) { id owner name baseModel price ownerBps contributorsBps protocolBps status version createdHeight inferenceCount
+    versions { number adapter trainingRecord height datanetVersionIds datanetVersions { id number root datanet { id name } } }
+    inferences { nodes { id status } } } }`;
+  const model = (await gql(MODEL, { id: modelId })).model;
+  const INFERENCE = `query Inference($id: Hash!) { inference(id: $id) { id modelId modelVersion caller input escrow ownerBps contributorsBps protocolBps status
+    output server record settler createdHeight deadlineHeight resolvedHeight model { name }
+    rewards { kind party amount detail contribution datanet inference } } }`;
+  const inference = (await gql(INFERENCE, { id: inferenceId })).inference;
+  const LISTS = `query Lists($d: Hash!, $c: Address!, $o: Address!, $m: Hash!, $v: Hash!, $h: Hash!) {
+    byContributor: contributions(contributor: $c) { nodes { id status reason } }
+    rejected: contributions(datanet: $d, status: REJECTED) { nodes { id } }
+    datanets(owner: $o) { nodes { id name } }
+    models(owner: $o) { nodes { id } }
+    inferences(model: $m) { nodes { id status } }
+    datanetVersion(id: $v) { id number count datanet { id } }
+    content(hash: $h) { hash normalizedHash size text base64 }
+    marketEvents(datanet: $d, first: 100) { nodes { kind } pageInfo { hasNextPage } } }`;
+  const lists = await gql(LISTS, {
+    d: datanetId, c: contributors[2].address, o: owner.address, m: modelId, v: version.id, h: uploads[1].hash,
+  });
+  const publisherModels = (await gql('query Models($o: Address!) { models(owner: $o, status: ACTIVE) { nodes { id } } }', { o: publisher.address })).models;
+
+  // 14. graphql-js validates every document this script sent against the introspected schema.
+  step = 'validate documents';
+  const intro = await fetch(url, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: getIntrospectionQuery() }),
+  }).then((r) => r.json());
+  const schema = buildClientSchema(intro.data);
+  const documentErrors = documents.map((d) => validate(schema, parse(d)).map((e) => e.message)).filter((e) => e.length > 0);
+
+  rewardsSub.dispose();
+  callerAll.dispose();
+  callerRewardsOnly.dispose();
+  await sleep(200);
+
+  process.stdout.write(JSON.stringify({
+    addresses: {
+      owner: owner.address, contributors: contributors.map((w) => w.address), publisher: publisher.address,
+      caller: caller.address, serving: serving.address, attribution: attribution.address,
+    },
+    uploads, datanetId, contributionIds, modelId, inferenceId, settlement, signed,
+    nearDuplicatesOfThird,
+    datanet, recomputedRoot, proof, proofVerifies, rejectedProof,
+    model, inference, lists, publisherModels,
+    activity: { events: activity.events, errors: activity.errors },
+    rewardsEvents: rewardsSub.events, rewardsErrors: rewardsSub.errors,
+    callerAllEvents: callerAll.events, callerRewardsOnlyEvents: callerRewardsOnly.events,
+    balanceBefore: before, balanceAfter: after,
+    rewards,
+    documentCount: documents.length, documentErrors,
+  }) + '\n');
+  await client.dispose();
+  clearTimeout(timer);
+} catch (e) {
+  process.stderr.write(`${e?.stack ?? e}\n`);
+  process.exitCode = 1;
+  await client.dispose();
+  clearTimeout(timer);
+}
