@@ -166,6 +166,10 @@ try {
   const nearDuplicatesOfThird = (await gql(
     'query Near($id: Hash!) { contribution(id: $id) { nearDuplicates { contributionId similarity contribution { contributor } } } }',
     { id: contributionIds[2] })).contribution.nearDuplicates;
+  // Uploading with the datanet named runs the same check before anything is signed.
+  const nearDuplicatesOnUpload = (await gql(
+    'mutation Again($t: String!, $d: Hash!) { uploadContent(text: $t, datanet: $d) { hash nearDuplicates { contributionId similarity } } }',
+    { t: texts[2], d: datanetId })).uploadContent.nearDuplicates;
   const curations = [];
   curations.push(await signAndSend(owner, 'curate', { contribution: contributionIds[0], approve: true, reason: 'accurate' }));
   curations.push(await signAndSend(owner, 'curate', { contribution: contributionIds[1], approve: true, reason: 'on topic' }));
@@ -305,7 +309,7 @@ try {
       caller: caller.address, serving: serving.address, attribution: attribution.address,
     },
     uploads, datanetId, contributionIds, modelId, inferenceId, settlement, signed,
-    nearDuplicatesOfThird,
+    nearDuplicatesOfThird, nearDuplicatesOnUpload,
     datanet, recomputedRoot, proof, proofVerifies, rejectedProof,
     model, inference, lists, publisherModels,
     activity: { events: activity.events, errors: activity.errors },

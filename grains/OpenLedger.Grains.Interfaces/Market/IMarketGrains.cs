@@ -25,6 +25,9 @@ public interface IDatanetGrain : IGrainWithStringKey
     /// <summary>Other contributions of this datanet whose content is similar to the given one's (estimated Jaccard
     /// similarity at least 0.8), most similar first.</summary>
     Task<IReadOnlyList<NearDuplicate>> GetNearDuplicatesAsync(Hash32 contribution);
+
+    /// <summary>The contributions of this datanet similar to stored content not yet contributed (a check before signing).</summary>
+    Task<IReadOnlyList<NearDuplicate>> GetNearDuplicatesOfContentAsync(Hash32 content);
 }
 
 /// <summary>A model (key: its id, lower-case hex).</summary>

@@ -75,6 +75,13 @@ public sealed class DatanetGrain(LedgerNode node) : Grain, IDatanetGrain
         return _similar.FindSimilar(signature, 0.8, exclude: contribution).Select(s => new NearDuplicate(s.Id, s.Similarity)).ToList();
     }
 
+    public async Task<IReadOnlyList<NearDuplicate>> GetNearDuplicatesOfContentAsync(Hash32 content)
+    {
+        if (node.Content is null || await node.Content.GetInfoAsync(content) is not { MinHash: { } signature }) return [];
+        await CatchUpSimilarityIndexAsync();
+        return _similar.FindSimilar(signature, 0.8).Select(s => new NearDuplicate(s.Id, s.Similarity)).ToList();
+    }
+
     private async Task CatchUpSimilarityIndexAsync()
     {
         if (node.Content is null) return;

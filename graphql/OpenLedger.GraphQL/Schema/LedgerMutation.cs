@@ -56,6 +56,7 @@ public sealed class LedgerMutation : ObjectGraphType
                          "to name in a Contribute intent. Errors: ContributionTooLarge (over the chain's limit), InvalidField (empty), BAD_INPUT.")
             .Argument<StringGraphType>("text", "UTF-8 text.")
             .Argument<StringGraphType>("base64", "Bytes, base64-encoded.")
+            .Argument<HashGraphType>("datanet", "The datanet it is meant for: nearDuplicates then lists its similar contributions.")
             .ResolveAsync(async c =>
             {
                 var text = c.GetArgument<string?>("text");
@@ -69,7 +70,8 @@ public sealed class LedgerMutation : ObjectGraphType
                     catch (FormatException) { throw new InvalidInputError(MarketErrors.BadInput, "base64 is not valid base64"); }
                 }
                 var put = await c.Grains().GetGrain<IContentGrain>(0).PutAsync(bytes);
-                return put.Content ?? throw new InvalidInputError(put.ErrorCode ?? nameof(ErrorCode.InvalidField), put.Message ?? "the content was refused");
+                var content = put.Content ?? throw new InvalidInputError(put.ErrorCode ?? nameof(ErrorCode.InvalidField), put.Message ?? "the content was refused");
+                return new UploadedContentView(content, c.GetArgument<Hash32?>("datanet"));
             });
 
         Field<NonNullGraphType<SendResultType>>("sendTransaction")

@@ -74,6 +74,9 @@ public sealed class GraphQLMarketplaceTests(GraphQLMarketplaceFixture node, ITes
 
         // The third text is a near-duplicate of the first, and the index says so.
         Assert.Contains(r["nearDuplicatesOfThird"]!.AsArray(), n => S(n!["contributionId"]) == contributions[0] && n["similarity"]!.GetValue<double>() >= 0.8);
+        // Before signing: the upload names the datanet and lists the same near-duplicate (and the identical third one).
+        Assert.Contains(r["nearDuplicatesOnUpload"]!.AsArray(), n => S(n!["contributionId"]) == contributions[0] && n["similarity"]!.GetValue<double>() >= 0.8);
+        Assert.Contains(r["nearDuplicatesOnUpload"]!.AsArray(), n => S(n!["contributionId"]) == contributions[2] && n["similarity"]!.GetValue<double>() == 1.0);
 
         // Version 1: the two approved contributions in approval order, under the root ethers recomputes; the first
         // contribution's proof verifies in JavaScript and on the node; the rejected one has no proof.
