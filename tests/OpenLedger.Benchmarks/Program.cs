@@ -1,14 +1,17 @@
 using OpenLedger.Benchmarks.Ledger;
+using OpenLedger.Benchmarks.Marketplace;
 using OpenLedger.Silo.Configuration;
 
 // Benchmark programs: each prints a table with its reference (the machine's own ceiling) measured in the same run.
 //   dotnet run -c Release --project tests/OpenLedger.Benchmarks -- ledger [--txs 100000] [--accounts 10000] [--block-interval-ms 1000]
+//   dotnet run -c Release --project tests/OpenLedger.Benchmarks -- marketplace [--quick]
 try
 {
     var a = new Args(args);
     return a.Verb switch
     {
         "ledger" => await LedgerBenchmark.RunAsync(LedgerBenchmarkOptions.From(a)),
+        "marketplace" => await MarketplaceBenchmark.RunAsync(MarketplaceOptions.From(a)),
         "help" or "--help" or "-h" => PrintUsage(),
         _ => throw new UsageException($"unknown benchmark '{a.Verb}'"),
     };
@@ -43,6 +46,24 @@ static int PrintUsage()
             --mempool-capacity N     the node's mempool capacity (default 200000)
             --external-client        submit through an Orleans client over the gateway port (TCP) instead of
                                      the silo's in-process client
+            --keep                   keep the temporary data directory
+
+          marketplace              contributions (content upload through IContentGrain, sign, submit, commit) and
+                                   attribution settlements (each paying 100 contributors) through the same node, as
+                                   rates and as ratios to the recovery ceiling measured in the same run
+            --contributions N        measured contributions, 1-2 KiB of text each (default 40000; quick 3000)
+            --contributors N         contributor accounts, each a run of consecutive nonces (default 4000; quick 300)
+            --uploads N              texts uploaded alone first, for the upload part's own rate (default 20000; quick 1000)
+            --upload-concurrency N   PutAsync calls in flight (default 32)
+            --lanes N                contributor groups submitting concurrently (default 4)
+            --settlements N          measured SettleAttribution transactions (default 15000; quick 1500)
+            --attributions N         contributions each settlement pays (default 100)
+            --attribution-operators N  operator accounts settling in parallel (default 1, the dev genesis' one)
+            --warmup-contributions N, --warmup-settlements N   pushed through first on other accounts/inferences
+            --ceiling-txs N          pre-signed transfers for the recovery ceiling (default 30000; quick 10000)
+            --batch N                transactions per SubmitAsync call (default 250)
+            --block-interval-ms N    block interval (default 1000)
+            --quick                  the small sizes above (a smoke test: under a minute)
             --keep                   keep the temporary data directory
         """);
     return 0;

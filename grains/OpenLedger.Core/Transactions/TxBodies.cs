@@ -40,13 +40,19 @@ public static class TxBodies
         return e.IsError ? e : k.Create(values, out decoded);
     }
 
-    /// <summary>Builds a body from a JSON object with one member per field (a typed-data message or a GraphQL intent).</summary>
-    public static bool TryFromJson(TxKind kind, JsonObject message, out ITxBody? body, out string error)
+    /// <summary>Builds a body from a JSON object with one member per field (a typed-data message or a GraphQL intent).
+    /// A value of the wrong shape is <see cref="ErrorCode.InvalidField"/>; a value the kind refuses carries the kind's code.</summary>
+    public static LedgerError TryFromJson(TxKind kind, JsonObject message, out ITxBody? body)
     {
         body = null;
-        if (!Kinds.TryGetValue(kind, out var k)) { error = $"unknown transaction kind {kind}"; return false; }
-        if (!BodyFormat.TryReadJson(k.Fields, message, out var values, out error)) return false;
-        var e = k.Create(values, out body);
+        if (!Kinds.TryGetValue(kind, out var k)) return new(ErrorCode.UnknownKind, $"unknown transaction kind {kind}");
+        if (!BodyFormat.TryReadJson(k.Fields, message, out var values, out var error)) return new(ErrorCode.InvalidField, error);
+        return k.Create(values, out body);
+    }
+
+    public static bool TryFromJson(TxKind kind, JsonObject message, out ITxBody? body, out string error)
+    {
+        var e = TryFromJson(kind, message, out body);
         error = e.IsError ? e.ToString() : "";
         return !e.IsError;
     }

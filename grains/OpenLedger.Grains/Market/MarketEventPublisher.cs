@@ -18,13 +18,20 @@ public sealed partial class MarketEventPublisher(IStreamProvider streams, ILogge
     public static MarketEventPublisher Create(IClusterClient client, ILogger<MarketEventPublisher>? logger = null) =>
         new(client.GetStreamProvider(MarketStreams.ProviderName), logger);
 
-    /// <summary>The streams an event goes to: its datanet's, its model's and its inference's streams when those ids are
-    /// set, and the rewards stream of its Party. The rewards stream is the account's own feed: every RewardCredited
-    /// event for it, and every other event that names it as Party (its contribution approved, its inference settled);
-    /// a subscriber that wants credits only filters on Kind.</summary>
+    /// <summary>The streams an event goes to. A reward credit goes only to its payee's rewards stream: a settlement
+    /// credits a hundred contributors, and copying each credit onto the datanet's, the model's and the inference's
+    /// streams would multiply the stream traffic several times over for feeds that want the settlement, not each share
+    /// (the InferenceSettled event carries the whole escrow). Every other event goes to its datanet's, model's and
+    /// inference's streams when those ids are set, and to its Party's rewards stream, which is the account's own feed
+    /// (its contribution approved, its inference settled); a subscriber that wants credits only filters on Kind.</summary>
     public static IReadOnlyList<StreamId> Routes(MarketEventMessage e)
     {
         var routes = new List<StreamId>(4);
+        if (e.Kind == MarketEventKinds.RewardCredited)
+        {
+            if (!string.IsNullOrEmpty(e.Party)) routes.Add(MarketStreams.RewardsStream(e.Party));
+            return routes;
+        }
         if (!string.IsNullOrEmpty(e.Datanet)) routes.Add(MarketStreams.DatanetStream(e.Datanet));
         if (!string.IsNullOrEmpty(e.Party)) routes.Add(MarketStreams.RewardsStream(e.Party));
         if (!string.IsNullOrEmpty(e.Model)) routes.Add(MarketStreams.ModelStream(e.Model));
@@ -64,6 +71,10 @@ public sealed partial class MarketEventPublisher(IStreamProvider streams, ILogge
         return results.Count(ok => !ok);
     }
 
+    /// <summary>A batch is one queue message of the memory provider, whose cache blocks are 1 MB: a block's worth of
+    /// events for one busy stream (thousands of contributions to one datanet) must go in several.</summary>
+    public const int MaxBatch = 256;
+
     private async Task<bool> PublishStreamAsync(StreamId id, List<MarketEventMessage> batch)
     {
         try
@@ -73,7 +84,8 @@ public sealed partial class MarketEventPublisher(IStreamProvider streams, ILogge
             {
                 try
                 {
-                    await stream.OnNextBatchAsync(batch);
+                    for (int start = 0; start < batch.Count; start += MaxBatch)
+                        await stream.OnNextBatchAsync(batch.GetRange(start, Math.Min(MaxBatch, batch.Count - start)));
                     return true;
                 }
                 catch (Exception e) when (e is NotImplementedException or NotSupportedException)

@@ -22,23 +22,8 @@ public static class IntentBodies
         var message = new JsonObject();
         foreach (var (name, value) in intent)
             if (!Envelope.Contains(name)) message[name] = ToJson(value);
-        if (TxBodies.TryFromJson(kind, message, out var body, out var error)) return body!;
-        throw new InvalidInputError(CodeOf(error), $"{kind}: {MessageOf(error)}");
-    }
-
-    // The core reports "Code: message" when a rule refused a value, and a bare message when a value has the wrong shape.
-    private static string CodeOf(string error)
-    {
-        var colon = error.IndexOf(':', StringComparison.Ordinal);
-        return colon > 0 && Enum.TryParse<ErrorCode>(error.AsSpan(0, colon), ignoreCase: false, out var code) && Enum.IsDefined(code) && code != ErrorCode.None
-            ? code.ToString()
-            : nameof(ErrorCode.InvalidField);
-    }
-
-    private static string MessageOf(string error)
-    {
-        var colon = error.IndexOf(':', StringComparison.Ordinal);
-        return colon > 0 && Enum.TryParse<ErrorCode>(error.AsSpan(0, colon), ignoreCase: false, out _) ? error[(colon + 1)..].TrimStart() : error;
+        var error = TxBodies.TryFromJson(kind, message, out var body);
+        return error.IsError ? throw new InvalidInputError(error.CodeText, $"{kind}: {error.Message}") : body!;
     }
 
     /// <summary>A parsed GraphQL value as the typed-data JSON the core reads (integers as decimal strings).</summary>
