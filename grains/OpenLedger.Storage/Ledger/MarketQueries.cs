@@ -13,7 +13,9 @@ public sealed record ObjectQuery(MarketObjectKind Kind, Hash32? Parent = null, A
 public sealed record StoredObject(int Index, long UpdatedHeight, IMarketObject Object);
 
 /// <summary>A page of marketplace events concerning a party, datanet, model or subject (any that are set), of the
-/// given kinds (all if empty), newest first strictly before (<see cref="BeforeHeight"/>, <see cref="BeforeSeq"/>).</summary>
+/// given kinds (all if empty), newest first strictly before (<see cref="BeforeHeight"/>, <see cref="BeforeSeq"/>).
+/// A datanet's or model's events do not include the reward credits of its settlements (query those by party or by
+/// inference subject): a settlement credits a hundred payees.</summary>
 public sealed record EventQuery(Address? Party = null, Hash32? Datanet = null, Hash32? Model = null, Hash32? Subject = null,
     IReadOnlyList<MarketEventKind>? Kinds = null, long? BeforeHeight = null, int BeforeSeq = int.MaxValue, int Limit = 50);
 

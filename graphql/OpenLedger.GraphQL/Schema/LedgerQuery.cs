@@ -146,8 +146,8 @@ public sealed class LedgerQuery : ObjectGraphType
         Connection<MarketEventType, EdgeType<MarketEventType>, NodesConnectionType<MarketEventType, MarketEventMessage>>("marketEvents")
             .Description("Committed marketplace events, newest first; the filters given must all match.")
             .Argument<AddressGraphType>("party", "Only events concerning this account.")
-            .Argument<HashGraphType>("datanet", "Only events of this datanet.")
-            .Argument<HashGraphType>("model", "Only events of this model.")
+            .Argument<HashGraphType>("datanet", "Only events of this datanet (its reward credits are found by party or on the inference).")
+            .Argument<HashGraphType>("model", "Only events of this model (its reward credits are found by party or on the inference).")
             .Argument<ListGraphType<NonNullGraphType<MarketEventKindType>>>("kinds", "Only events of these kinds.")
             .PageSize(MarketPages.DefaultPageSize)
             .ResolveAsync(async c => await MarketPages.EventsAsync(c, new MarketEventQuery(

@@ -50,7 +50,9 @@ CREATE TABLE IF NOT EXISTS ledger_objects (
 CREATE INDEX IF NOT EXISTS ix_ledger_objects_kind ON ledger_objects (kind, idx);
 CREATE INDEX IF NOT EXISTS ix_ledger_objects_parent ON ledger_objects (parent, kind, idx);
 CREATE INDEX IF NOT EXISTS ix_ledger_objects_party ON ledger_objects (party, kind, idx);
--- Marketplace events in block order: activity feeds and reward histories.
+-- Marketplace events in block order: activity feeds and reward histories. A settlement writes one RewardCredited row per
+-- payee (a hundred or more), so the datanet and model indexes leave those rows out (kind 12): credits are found by
+-- payee (party) or by inference (subject), and datanet/model feeds are about the datanet or model itself.
 CREATE TABLE IF NOT EXISTS ledger_events (
     height       BIGINT NOT NULL,
     seq          INTEGER NOT NULL,
@@ -68,6 +70,6 @@ CREATE TABLE IF NOT EXISTS ledger_events (
     PRIMARY KEY (height, seq)
 );
 CREATE INDEX IF NOT EXISTS ix_ledger_events_party ON ledger_events (party, height, seq);
-CREATE INDEX IF NOT EXISTS ix_ledger_events_datanet ON ledger_events (datanet, height, seq);
-CREATE INDEX IF NOT EXISTS ix_ledger_events_model ON ledger_events (model, height, seq);
+CREATE INDEX IF NOT EXISTS ix_ledger_events_datanet ON ledger_events (datanet, height, seq) WHERE kind <> 12;
+CREATE INDEX IF NOT EXISTS ix_ledger_events_model ON ledger_events (model, height, seq) WHERE kind <> 12;
 CREATE INDEX IF NOT EXISTS ix_ledger_events_subject ON ledger_events (subject, height, seq);
