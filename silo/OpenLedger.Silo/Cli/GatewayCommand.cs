@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Hosting;
@@ -29,6 +30,7 @@ public static class GatewayCommand
             if (settings.Backend == StorageBackend.Sqlite) client.UseLocalhostClustering(settings.GatewayPort);
             else client.UseOpenLedgerPostgresClustering(settings.ConnectionString);
             client.AddOpenLedgerStreams(); // the "market" streams behind GraphQL's marketplace subscriptions
+            client.Services.AddSingleton<IClusterConnectionStatusObserver, StreamResubscriber>();
             client.AddDashboard();
         });
         builder.Services.AddGatewayServices();

@@ -229,6 +229,27 @@ public class MarketStreamTests(MarketStreamClusterFixture fx) : IClassFixture<Ma
     }
 
     [Fact]
+    public async Task A_gateway_process_that_regains_the_cluster_subscribes_its_streams_again()
+    {
+        await using var subs = new MarketEventSubscriptions(fx.Client);
+        var datanet = NewId();
+        var stream = MarketStreams.DatanetStream(datanet);
+        var inbox = new Inbox();
+        await using var l = await subs.SubscribeAsync(stream, inbox.Add);
+        // A restarted cluster forgets subscriptions (in-memory pub/sub store): drop them behind the listener's back.
+        foreach (var h in await Raw(fx.Client, stream).GetAllSubscriptionHandles()) await h.UnsubscribeAsync();
+        Assert.Empty(await Raw(fx.Client, stream).GetAllSubscriptionHandles());
+
+        var services = new ServiceCollection().AddSingleton(subs).BuildServiceProvider();
+        new OpenLedger.Silo.Hosting.StreamResubscriber(services).NotifyGatewayCountChanged(1, 0, connectionRecovered: true);
+        var deadline = DateTime.UtcNow + Timeout;
+        while ((await Raw(fx.Client, stream).GetAllSubscriptionHandles()).Count == 0 && DateTime.UtcNow < deadline) await Task.Delay(50);
+        var published = Event(80, 0, MarketEventKinds.VersionPublished, datanet, datanet: datanet);
+        Assert.Equal(0, await Publisher.PublishAsync([published]));
+        Assert.Equal([published], await inbox.WaitForAsync(1, Timeout));
+    }
+
+    [Fact]
     public async Task A_gateway_inside_the_silo_process_subscribes_through_the_silo_client()
     {
         await using var subs = new MarketEventSubscriptions(fx.SiloClient);
