@@ -1,5 +1,6 @@
 using OpenLedger.Silo.Cli;
 using OpenLedger.Silo.Cli.Marketplace;
+using OpenLedger.Silo.Cli.Ml;
 using OpenLedger.Silo.Configuration;
 
 // openledger [verb] [options]: runs a node by default; the other verbs are tools around it.
@@ -18,6 +19,7 @@ try
         "block" => await QueryCommands.BlockAsync(args0),
         "tx" => await QueryCommands.TransactionAsync(args0),
         "verify" => await VerifyCommand.ExecuteAsync(args0),
+        "ml" => MlVerbs.Execute(args0),
         var verb when MarketplaceVerbs.Handles(verb) => await MarketplaceVerbs.ExecuteAsync(args0, Console.Out),
         "help" or "--help" or "-h" => Usage.Print(),
         _ => throw new UsageException($"unknown verb '{args0.Verb}'"),

@@ -58,6 +58,12 @@ public static class Usage
               rewards             --address ADDRESS          rewards credited, by role, datanet and model
               proof               --contribution ID [--version N]   Merkle proof of inclusion, checked locally
 
+            ML engine:
+              ml train-base       train the built-in base model (WordNet 3.0 -> BPE tokenizer -> small GPT-2) into a
+                                  directory: tokenizer.json, model.safetensors, base-model.json; prints the hashes
+                [--out DIR] [--steps N] [--threads N] [--every N (progress lines)] [--wordnet DIR]
+                [--checkpoint DIR (save every 100 steps and on Ctrl+C; the same command continues from it)]
+
             Exit codes: 0 success; 1 refused or failed on the node (the stable error code is printed); 2 usage error.
 
             Client verbs reach the node at --gateway-port (default 30000) on localhost,

@@ -1,0 +1,211 @@
+using System.Diagnostics;
+using OpenLedger.Core.Crypto;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace OpenLedger.ML.Serving;
+
+/// <summary>OpenLoRA's request loop: generation requests for many adapters wait in one queue; a single worker takes
+/// the oldest ones as a batch (<see cref="ServingOptions.Mode"/>), makes their adapters resident through the
+/// <see cref="AdapterCache"/> and decodes greedily through the shared <see cref="MultiAdapterModel"/>, completing each
+/// request's task with its tokens.</summary>
+/// <remarks>
+/// Padding: sequences of a batch are right-padded and each row's next token is read at its own last position. The
+/// attention is causal, so a position never sees the padding after it: no attention mask and no position ids are
+/// needed and every row computes exactly what it would alone. Each step recomputes the whole sequences (no KV cache);
+/// a row leaves the batch when it has its tokens. A batch runs to completion before the next is formed (no
+/// continuous batching yet).
+/// </remarks>
+public sealed class LoraServingEngine : IAsyncDisposable
+{
+    private readonly MultiAdapterModel _model;
+    private readonly AdapterCache _cache;
+    private readonly ServingOptions _options;
+    private readonly List<Pending> _queue = [];
+    private readonly Lock _gate = new();
+    private readonly SemaphoreSlim _signal = new(0);
+    private readonly CancellationTokenSource _stop = new();
+    private Task? _worker;
+
+    /// <param name="start">False to queue requests before <see cref="Start"/> (so they can form one batch).</param>
+    public LoraServingEngine(MultiAdapterModel model, AdapterCache cache, ServingOptions? options = null, bool start = true)
+    {
+        _model = model;
+        _cache = cache;
+        _options = options ?? new ServingOptions();
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(_options.MaxBatchSize);
+        if (start) Start();
+    }
+
+    public ServingOptions Options => _options;
+
+    /// <summary>Starts the worker (once).</summary>
+    public void Start()
+    {
+        lock (_gate) _worker ??= Task.Run(WorkAsync);
+    }
+
+    /// <summary>Queues a request. Throws <see cref="ArgumentException"/> for an empty prompt, an id outside the
+    /// vocabulary, or more tokens in all than the model's context.</summary>
+    public Task<GenerationResult> GenerateAsync(GenerationRequest request, CancellationToken cancellationToken = default)
+    {
+        var config = _model.Model.Config;
+        if (request.Prompt.Count == 0) throw new ArgumentException("the prompt is empty");
+        if (request.MaxNewTokens < 0) throw new ArgumentException($"max new tokens is negative: {request.MaxNewTokens}");
+        if (request.Prompt.Count + request.MaxNewTokens > config.ContextLength)
+            throw new ArgumentException($"{request.Prompt.Count} prompt tokens + {request.MaxNewTokens} new exceed the context length {config.ContextLength}");
+        if (request.Prompt.Any(t => t < 0 || t >= config.VocabSize))
+            throw new ArgumentException($"a prompt token is outside the vocabulary [0, {config.VocabSize})");
+
+        var pending = new Pending(request, Stopwatch.GetTimestamp());
+        if (cancellationToken.CanBeCanceled)
+        {
+            // A request cancelled while queued is dropped when the next batch is formed; once running, it completes.
+            var registration = cancellationToken.Register(() => pending.Completion.TrySetCanceled(cancellationToken));
+            _ = pending.Completion.Task.ContinueWith(_ => registration.Dispose(), CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+        lock (_gate)
+        {
+            if (_stop.IsCancellationRequested) throw new ObjectDisposedException(nameof(LoraServingEngine));
+            _queue.Add(pending);
+        }
+        _signal.Release();
+        return pending.Completion.Task;
+    }
+
+    /// <summary>Stops the worker after its current batch and fails the requests still queued.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        Task? worker;
+        lock (_gate)
+        {
+            if (_stop.IsCancellationRequested) return;
+            _stop.Cancel();
+            worker = _worker;
+        }
+        if (worker is not null) await worker.ConfigureAwait(false);
+        List<Pending> left;
+        lock (_gate)
+        {
+            left = [.. _queue];
+            _queue.Clear();
+        }
+        foreach (var pending in left) pending.Completion.TrySetException(new ObjectDisposedException(nameof(LoraServingEngine)));
+        _stop.Dispose();
+        _signal.Dispose();
+    }
+
+    private async Task WorkAsync()
+    {
+        while (true)
+        {
+            try
+            {
+                await _signal.WaitAsync(_stop.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            var batch = TakeBatch();
+            if (batch.Count > 0) await RunBatchAsync(batch).ConfigureAwait(false);
+        }
+    }
+
+    private List<Pending> TakeBatch()
+    {
+        lock (_gate)
+        {
+            _queue.RemoveAll(p => p.Completion.Task.IsCompleted); // cancelled while waiting
+            if (_queue.Count == 0) return [];
+            var first = _queue[0].Request.Adapter;
+            var limit = _options.Mode == ServingMode.MergePerRequest ? 1 : _options.MaxBatchSize;
+            var batch = _queue.Where(p => _options.Mode == ServingMode.Heterogeneous || p.Request.Adapter == first).Take(limit).ToList();
+            foreach (var pending in batch) _queue.Remove(pending);
+            return batch;
+        }
+    }
+
+    private async Task RunBatchAsync(List<Pending> batch)
+    {
+        var leases = new Dictionary<Hash32, AdapterLease>();
+        try
+        {
+            foreach (var id in batch.Select(p => p.Request.Adapter).OfType<Hash32>().Distinct())
+            {
+                try
+                {
+                    leases[id] = await _cache.AcquireAsync(id, _stop.Token).ConfigureAwait(false);
+                }
+                catch (Exception error)
+                {
+                    foreach (var pending in batch.Where(p => p.Request.Adapter == id)) pending.Completion.TrySetException(error);
+                }
+            }
+            var rows = batch.Where(p => !p.Completion.Task.IsCompleted).ToList();
+            if (rows.Count == 0) return;
+            var adapters = rows.Select(p => p.Request.Adapter is { } id ? leases[id].Adapter : null).ToList();
+            var started = Stopwatch.GetTimestamp();
+            List<long>[] generated;
+            try
+            {
+                generated = _options.Mode == ServingMode.MergePerRequest && adapters[0] is { } merged
+                    ? _model.RunMerged(merged, () => Generate(rows, new ServedAdapter?[rows.Count]))
+                    : Generate(rows, adapters);
+            }
+            catch (Exception error)
+            {
+                foreach (var pending in rows) pending.Completion.TrySetException(error);
+                return;
+            }
+            finally
+            {
+                _model.EndBatch();
+            }
+            var ran = Stopwatch.GetElapsedTime(started);
+            var distinct = adapters.OfType<ServedAdapter>().Distinct().Count();
+            for (var i = 0; i < rows.Count; i++)
+                rows[i].Completion.TrySetResult(new GenerationResult(generated[i], Stopwatch.GetElapsedTime(rows[i].Submitted, started), ran, rows.Count, distinct));
+        }
+        finally
+        {
+            foreach (var lease in leases.Values) lease.Dispose();
+        }
+    }
+
+    /// <summary>Greedy decoding of every row at once; see the class remarks for the padding.</summary>
+    private List<long>[] Generate(IReadOnlyList<Pending> rows, IReadOnlyList<ServedAdapter?> adapters)
+    {
+        var sequences = rows.Select(p => new List<long>(p.Request.Prompt)).ToArray();
+        var generated = rows.Select(_ => new List<long>()).ToArray();
+        var active = Enumerable.Range(0, rows.Count).Where(i => rows[i].Request.MaxNewTokens > 0).ToList();
+        while (active.Count > 0)
+        {
+            using var scope = torch.NewDisposeScope();
+            var time = active.Max(i => sequences[i].Count);
+            var ids = new long[active.Count * time];
+            Array.Fill(ids, _options.PadToken);
+            for (var j = 0; j < active.Count; j++) sequences[active[j]].CopyTo(ids, j * time);
+            var tokens = torch.tensor(ids, [active.Count, time], dtype: ScalarType.Int64);
+            var rowAdapters = active.Select(i => adapters[i]).ToList();
+            var logits = _model.Forward(tokens, rowAdapters);
+            var last = torch.tensor(active.Select(i => (long)sequences[i].Count - 1).ToArray());
+            var next = logits[torch.arange(active.Count), last].argmax(-1).data<long>().ToArray();
+            for (var j = 0; j < active.Count; j++)
+            {
+                sequences[active[j]].Add(next[j]);
+                generated[active[j]].Add(next[j]);
+            }
+            active.RemoveAll(i => generated[i].Count >= rows[i].Request.MaxNewTokens);
+        }
+        return generated;
+    }
+
+    private sealed class Pending(GenerationRequest request, long submitted)
+    {
+        public GenerationRequest Request { get; } = request;
+        public long Submitted { get; } = submitted;
+        public TaskCompletionSource<GenerationResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}

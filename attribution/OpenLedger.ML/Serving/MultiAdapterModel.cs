@@ -1,0 +1,158 @@
+using OpenLedger.ML.Lora;
+using OpenLedger.ML.Model;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace OpenLedger.ML.Serving;
+
+/// <summary>One frozen base <see cref="Gpt2Model"/> serving many LoRA adapters at once: every projection of the model
+/// is replaced (in place, through <see cref="ProjectionSlot"/>) by a <see cref="MultiAdapterProjection"/> over the
+/// model's own weights, and <see cref="Forward"/> takes, beside the tokens, the adapter of each sequence. Weights are
+/// never merged for the batched path and the base exists once, whatever the number of adapters.</summary>
+/// <remarks>Forwards are serialised by a lock (the per-row adapters are state shared by the projections during one
+/// forward). Dispose puts the model's own <c>Linear</c> projections back.</remarks>
+public sealed class MultiAdapterModel : IDisposable
+{
+    private readonly AdapterRows _rows = new();
+    private readonly Dictionary<string, (ProjectionSlot Slot, MultiAdapterProjection Projection)> _projections;
+    private readonly Lock _gate = new();
+    private bool _disposed;
+
+    /// <summary>The default of <c>gatherFrom</c>: with a few adapters in a batch the segmented matmuls are as fast.</summary>
+    public const int DefaultGatherFrom = 4;
+
+    /// <param name="model">A base model without adapters installed; it is frozen and put in eval mode.</param>
+    /// <param name="gatherFrom">From this many distinct adapters on one projection in a batch, their updates are
+    /// computed by gathered batched matmuls over stacked weights (Punica's BGMV); below, one pair of matmuls per
+    /// adapter (<see cref="MultiLora.Forward"/>). <see cref="int.MaxValue"/> never gathers.</param>
+    public MultiAdapterModel(Gpt2Model model, int gatherFrom = DefaultGatherFrom)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(gatherFrom);
+        var slots = model.Projections().ToList();
+        var adapted = slots.FirstOrDefault(s => s.Module is not Linear);
+        if (adapted is not null)
+            throw new InvalidOperationException($"{adapted.Name} holds a {adapted.Module.GetType().Name}: serve a plain base model");
+        Model = model;
+        model.eval();
+        foreach (var parameter in model.parameters()) parameter.requires_grad = false;
+        _projections = new(StringComparer.Ordinal);
+        foreach (var slot in slots)
+        {
+            var projection = new MultiAdapterProjection(slot.Name, (Linear)slot.Module, _rows, gatherFrom);
+            slot.Replace(projection);
+            _projections[slot.Name] = (slot, projection);
+        }
+    }
+
+    public Gpt2Model Model { get; }
+
+    /// <summary>The projection names an adapter may target.</summary>
+    public IReadOnlyCollection<string> ProjectionNames => _projections.Keys;
+
+    /// <summary>Logits [batch, time, vocab] of <paramref name="tokens"/> [batch, time] where row r runs through the base
+    /// plus <paramref name="adapterOfRow"/>[r] (null: the base alone).</summary>
+    public Tensor Forward(Tensor tokens, IReadOnlyList<ServedAdapter?> adapterOfRow)
+    {
+        if (tokens.dim() != 2 || tokens.shape[0] != adapterOfRow.Count)
+            throw new ArgumentException($"{adapterOfRow.Count} adapters for tokens [{string.Join(", ", tokens.shape)}]");
+        var distinct = new List<ServedAdapter>();
+        var index = new Dictionary<ServedAdapter, int>(ReferenceEqualityComparer.Instance);
+        var rows = new int[adapterOfRow.Count];
+        for (var r = 0; r < rows.Length; r++)
+        {
+            var adapter = adapterOfRow[r];
+            if (adapter is null) { rows[r] = -1; continue; }
+            if (!index.TryGetValue(adapter, out var i))
+            {
+                Check(adapter);
+                i = index[adapter] = distinct.Count;
+                distinct.Add(adapter);
+            }
+            rows[r] = i;
+        }
+
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            using var noGrad = torch.no_grad();
+            _rows.Current = new BatchAdapters(distinct, rows);
+            try
+            {
+                return Model.call(tokens);
+            }
+            finally
+            {
+                _rows.Current = null;
+            }
+        }
+    }
+
+    /// <summary>Frees the per-batch copies (stacked adapter weights) kept between the decoding steps of a batch.</summary>
+    public void EndBatch()
+    {
+        lock (_gate)
+            foreach (var (_, projection) in _projections.Values) projection.ReleaseStacked();
+    }
+
+    /// <summary>Runs <paramref name="run"/> with <paramref name="adapter"/> merged into the base weights (W + scaling·B·A),
+    /// then restores the base weights bit for bit from a copy (subtracting would leave rounding behind): the
+    /// "merge per request" reference mode. No other forward runs meanwhile.</summary>
+    public T RunMerged<T>(ServedAdapter adapter, Func<T> run)
+    {
+        Check(adapter);
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            using var noGrad = torch.no_grad();
+            var saved = new List<(Parameter Weight, Tensor Copy)>();
+            try
+            {
+                foreach (var (name, weights) in adapter.Layers)
+                {
+                    var weight = _projections[name].Projection.Weight;
+                    saved.Add((weight, weight.detach().clone()));
+                    using var delta = weights.Delta();
+                    weight.add_(delta);
+                }
+                return run();
+            }
+            finally
+            {
+                foreach (var (weight, copy) in saved)
+                {
+                    weight.copy_(copy);
+                    copy.Dispose();
+                }
+            }
+        }
+    }
+
+    /// <summary>Puts the model's own projections back.</summary>
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            if (_disposed) return;
+            _disposed = true;
+            foreach (var (slot, projection) in _projections.Values)
+            {
+                projection.ReleaseStacked();
+                slot.Replace(projection.Base);
+            }
+        }
+    }
+
+    private void Check(ServedAdapter adapter)
+    {
+        ObjectDisposedException.ThrowIf(adapter.IsDisposed, adapter);
+        foreach (var (name, weights) in adapter.Layers)
+        {
+            if (!_projections.TryGetValue(name, out var entry))
+                throw new ArgumentException($"adapter {adapter.Id} targets '{name}', which this model does not have");
+            var weight = entry.Projection.Weight;
+            if (weights.A.shape[1] != weight.shape[1] || weights.B.shape[0] != weight.shape[0])
+                throw new ArgumentException($"adapter {adapter.Id}: {name} has A [{string.Join(", ", weights.A.shape)}], B [{string.Join(", ", weights.B.shape)}] for a weight [{string.Join(", ", weight.shape)}]");
+        }
+    }
+}

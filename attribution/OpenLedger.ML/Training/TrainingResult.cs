@@ -1,0 +1,13 @@
+namespace OpenLedger.ML.Training;
+
+/// <summary>What a finished run reports.</summary>
+/// <param name="InitialEvalLoss">held-out loss before the first step of this run (null without held-out data)</param>
+/// <param name="FinalEvalLoss">held-out loss after the last step (null without held-out data)</param>
+public sealed record TrainingResult(
+    int Steps,
+    int ResumedFromStep,
+    double LastLoss,
+    double? InitialEvalLoss,
+    double? FinalEvalLoss,
+    long TokensTrained,
+    TimeSpan Elapsed);

@@ -1,0 +1,14 @@
+using OpenLedger.Silo.Configuration;
+
+namespace OpenLedger.Silo.Cli.Ml;
+
+/// <summary>`openledger ml ...`: the ML engine's verbs.</summary>
+public static class MlVerbs
+{
+    public static int Execute(Args args) => args.Positional.FirstOrDefault() switch
+    {
+        "train-base" => TrainBaseCommand.Execute(args),
+        null => throw new UsageException("ml needs a verb: train-base"),
+        var other => throw new UsageException($"unknown ml verb '{other}'"),
+    };
+}
