@@ -8,7 +8,9 @@ namespace OpenLedger.Core.Content;
 /// changing it changes which contributions a datanet accepts as new.
 /// <list type="bullet">
 /// <item>Content that is strictly valid UTF-8 (no invalid or overlong sequences, no encoded surrogates) is text. Its
-/// normal form is the UTF-8 encoding of: the text without a leading byte-order mark (U+FEFF), in Unicode NFC;
+/// normal form is the UTF-8 encoding of: the text without the byte-order marks (U+FEFF) and white space it starts
+/// with (in any mix: a mark after leading white space would otherwise lead the result, and a second pass would drop
+/// it, so the rule would not be idempotent), in Unicode NFC;
 /// every run of white space (the Unicode White_Space characters: spaces, tabs, CR, LF and the other line
 /// separators, no-break and ideographic spaces) replaced by one U+0020 space, which also makes all line endings
 /// equal; with no white space at the start or the end. Case, punctuation and everything else are kept.</item>
@@ -30,7 +32,9 @@ public static class ContentNormalizer
     {
         if (!System.Text.Unicode.Utf8.IsValid(content)) return null;
         var text = StrictUtf8.GetString(content);
-        if (text.Length > 0 && text[0] == '\uFEFF') text = text[1..];
+        int start = 0;
+        while (start < text.Length && (text[start] == '\uFEFF' || IsWhiteSpace(text[start]))) start++;
+        if (start > 0) text = text[start..];
         return CollapseWhiteSpace(UnicodeNfc.Normalize(text));
     }
 

@@ -96,6 +96,17 @@ public class ContentNormalizerTests
         Gen.OneOf(Gen.Char[Alphabet], Gen.Char[Alphabet], Gen.Char).Array[0, 40].Select(cs => new string(cs));
 
     [Fact]
+    public void Byte_order_marks_and_white_space_in_any_mix_at_the_start_are_dropped()
+    {
+        // Found by the property below (seed 8EYe8ml12Nh8): NEL, then a BOM. Dropping only a first BOM left one leading.
+        Assert.Equal("a", U8(ContentNormalizer.Normalize(U("\u0085\uFEFF\uFEFF a"))));
+        Assert.Equal(ContentNormalizer.Normalize(U("a")), ContentNormalizer.Normalize(U("\uFEFF \u0085\uFEFFa")));
+        Assert.Equal("a \uFEFFb", U8(ContentNormalizer.Normalize(U("a \uFEFFb")))); // inside the text a BOM is content
+    }
+
+    private static string U8(byte[] b) => System.Text.Encoding.UTF8.GetString(b);
+
+    [Fact]
     public void Normalize_is_idempotent() =>
         Gen.OneOf(Text.Select(U), Gen.Byte.Array[0, 40]).Sample(content =>
         {
