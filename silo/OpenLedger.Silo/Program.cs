@@ -6,6 +6,9 @@ using OpenLedger.Silo.Configuration;
 // openledger [verb] [options]: runs a node by default; the other verbs are tools around it.
 try
 {
+    // `openledger VERB --help` prints the usage and does nothing else (for verbs whose options are all optional,
+    // such as run or ml train-base, running would otherwise start the work).
+    if (args.Contains("--help") || args.Contains("-h")) return Usage.Print();
     var args0 = new Args(args);
     return args0.Verb switch
     {

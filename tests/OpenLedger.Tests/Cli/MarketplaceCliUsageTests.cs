@@ -106,6 +106,12 @@ public sealed class MarketplaceCliUsageTests : IDisposable
         foreach (var verb in new[] { "datanet create", "datanet update", "datanet show", "datanet list", "contribute", "curate", "publish-version",
                      "model register", "model update", "model show", "infer", "post-result", "settle", "rewards", "proof", "--operator serving|attribution" })
             Assert.Contains(verb, help.Output);
+
+        // --help after any verb prints the usage and does nothing: `ml train-base --help` must not start a training run.
+        var trainHelp = await RunExecutableAsync("ml", "train-base", "--help");
+        Assert.True(trainHelp.ExitCode == 0, trainHelp.ToString());
+        Assert.Contains("usage: openledger <verb> [options]", trainHelp.Output);
+        Assert.DoesNotContain("training the base model", trainHelp.Output);
     }
 
     private static async Task<CliRun> RunExecutableAsync(params string[] argv)
