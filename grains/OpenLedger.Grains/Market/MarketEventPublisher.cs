@@ -13,7 +13,6 @@ namespace OpenLedger.Grains.Market;
 public sealed partial class MarketEventPublisher(IStreamProvider streams, ILogger<MarketEventPublisher>? logger = null)
 {
     private readonly ILogger _logger = logger ?? NullLogger<MarketEventPublisher>.Instance;
-    private volatile bool _batchUnsupported;
 
     public static MarketEventPublisher Create(IClusterClient client, ILogger<MarketEventPublisher>? logger = null) =>
         new(client.GetStreamProvider(MarketStreams.ProviderName), logger);
@@ -39,7 +38,7 @@ public sealed partial class MarketEventPublisher(IStreamProvider streams, ILogge
         return routes;
     }
 
-    /// <summary>Publishes the events, in order within each stream: one batch per stream (one queue message for the
+    /// <summary>Publishes the events, in order within each stream: batches of at most MaxBatch per stream (each one queue message for the
     /// memory provider). Streams are published concurrently. Returns how many streams could not be published to
     /// (each failure is logged); 0 when all went out. Events with a malformed id are logged and skipped.</summary>
     public async Task<int> PublishAsync(IReadOnlyList<MarketEventMessage> events)
@@ -80,21 +79,8 @@ public sealed partial class MarketEventPublisher(IStreamProvider streams, ILogge
         try
         {
             var stream = streams.GetStream<MarketEventMessage>(id);
-            if (batch.Count > 1 && !_batchUnsupported)
-            {
-                try
-                {
-                    for (int start = 0; start < batch.Count; start += MaxBatch)
-                        await stream.OnNextBatchAsync(batch.GetRange(start, Math.Min(MaxBatch, batch.Count - start)));
-                    return true;
-                }
-                catch (Exception e) when (e is NotImplementedException or NotSupportedException)
-                {
-                    // Some providers do not take batches: remember it and send one by one, still in order.
-                    _batchUnsupported = true;
-                }
-            }
-            foreach (var e in batch) await stream.OnNextAsync(e);
+            for (int start = 0; start < batch.Count; start += MaxBatch)
+                await stream.OnNextBatchAsync(batch.GetRange(start, Math.Min(MaxBatch, batch.Count - start)));
             return true;
         }
         catch (Exception e)

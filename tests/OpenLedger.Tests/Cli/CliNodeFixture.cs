@@ -38,31 +38,9 @@ public sealed class CliNodeFixture : IAsyncLifetime
     public int GatewayPort { get; } = FreePorts.Next();
     public int HttpPort { get; } = FreePorts.Next();
 
-    private IHost? host;
+    private InProcessNode? node;
 
-    public async Task InitializeAsync()
-    {
-        await File.WriteAllTextAsync(GenesisPath, Chain.Genesis.ToJson());
-        var settings = new NodeSettings(StorageBackend.Sqlite, TestChain.SqliteConnection(DataDirectory), DataDirectory, GenesisPath,
-            FreePorts.Next(), GatewayPort, null, false, 10_000, HttpPort);
-        var (h, _, _) = await NodeHost.BuildAsync(settings);
-        host = h;
-        await host.StartAsync();
-
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (true)
-        {
-            try
-            {
-                using var r = await http.GetAsync($"http://127.0.0.1:{HttpPort}/healthz");
-                if (r.IsSuccessStatusCode) break;
-            }
-            catch (HttpRequestException) when (DateTime.UtcNow < deadline) { }
-            if (DateTime.UtcNow >= deadline) throw new TimeoutException("the node was not healthy within 20 s");
-            await Task.Delay(100);
-        }
-    }
+    public async Task InitializeAsync() => node = await InProcessNode.StartAsync(Chain, DataDirectory, HttpPort, GatewayPort);
 
     /// <summary>Runs <c>openledger ARGV...</c> against this node (its gateway port and genesis file are appended).</summary>
     public Task<CliRun> RunAsync(params string[] argv) =>
@@ -79,11 +57,6 @@ public sealed class CliNodeFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        if (host is not null)
-        {
-            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(15));
-            try { await host.StopAsync(cts.Token); } finally { host.Dispose(); }
-        }
-        try { Directory.Delete(DataDirectory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        if (node is not null) await node.DisposeAsync();
     }
 }

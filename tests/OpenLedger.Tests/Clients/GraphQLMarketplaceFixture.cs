@@ -29,44 +29,20 @@ public sealed class GraphQLMarketplaceFixture : IAsyncLifetime
     public Uri HealthUrl => new($"http://127.0.0.1:{HttpPort}/healthz");
     public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(20) };
 
-    /// <summary>The gateway's shared stream subscriptions (to check that GraphQL subscriptions let go of them).</summary>
-    public MarketEventSubscriptions Subscriptions => (host ?? throw new InvalidOperationException("not started")).Services.GetRequiredService<MarketEventSubscriptions>();
+    private InProcessNode? node;
 
-    private IHost? host;
+    /// <summary>The gateway's shared stream subscriptions (to check that GraphQL subscriptions let go of them).</summary>
+    public MarketEventSubscriptions Subscriptions => (node ?? throw new InvalidOperationException("not started")).Host.Services.GetRequiredService<MarketEventSubscriptions>();
 
     public async Task InitializeAsync()
     {
         Chain.Genesis.Marketplace.MaxContributionBytes = MaxContributionBytes;
-        var genesisPath = Path.Combine(DataDirectory, "genesis.json");
-        await File.WriteAllTextAsync(genesisPath, Chain.Genesis.ToJson());
-        var settings = new NodeSettings(StorageBackend.Sqlite, TestChain.SqliteConnection(DataDirectory), DataDirectory, genesisPath,
-            FreePorts.Next(), FreePorts.Next(), null, false, 10_000, HttpPort);
-        var (h, _, _) = await NodeHost.BuildAsync(settings);
-        host = h;
-        await host.StartAsync();
-
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (true)
-        {
-            try
-            {
-                using var r = await Http.GetAsync(HealthUrl);
-                if (r.IsSuccessStatusCode) break;
-            }
-            catch (HttpRequestException) when (DateTime.UtcNow < deadline) { }
-            if (DateTime.UtcNow >= deadline) throw new TimeoutException($"node on {HealthUrl} not healthy within 20 s");
-            await Task.Delay(100);
-        }
+        node = await InProcessNode.StartAsync(Chain, DataDirectory, HttpPort);
     }
 
     public async Task DisposeAsync()
     {
         Http.Dispose();
-        if (host is not null)
-        {
-            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(15));
-            try { await host.StopAsync(cts.Token); } finally { host.Dispose(); }
-        }
-        try { Directory.Delete(DataDirectory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        if (node is not null) await node.DisposeAsync();
     }
 }

@@ -18,41 +18,13 @@ public sealed class GraphQLNodeFixture : IAsyncLifetime
     public Uri HealthUrl => new($"http://127.0.0.1:{HttpPort}/healthz");
     public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(20) };
 
-    private IHost? host;
+    private InProcessNode? node;
 
-    public async Task InitializeAsync()
-    {
-        var genesisPath = Path.Combine(DataDirectory, "genesis.json");
-        await File.WriteAllTextAsync(genesisPath, Chain.Genesis.ToJson());
-        var settings = new NodeSettings(StorageBackend.Sqlite, TestChain.SqliteConnection(DataDirectory), DataDirectory, genesisPath,
-            FreePorts.Next(), FreePorts.Next(), null, false, 10_000, HttpPort);
-        var (h, _, _) = await NodeHost.BuildAsync(settings);
-        host = h;
-        await host.StartAsync();
-
-        // Ready when the gateway answers /healthz.
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (true)
-        {
-            try
-            {
-                using var r = await Http.GetAsync(HealthUrl);
-                if (r.IsSuccessStatusCode) break;
-            }
-            catch (HttpRequestException) when (DateTime.UtcNow < deadline) { }
-            if (DateTime.UtcNow >= deadline) throw new TimeoutException($"node on {HealthUrl} not healthy within 20 s");
-            await Task.Delay(100);
-        }
-    }
+    public async Task InitializeAsync() => node = await InProcessNode.StartAsync(Chain, DataDirectory, HttpPort);
 
     public async Task DisposeAsync()
     {
         Http.Dispose();
-        if (host is not null)
-        {
-            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(15));
-            try { await host.StopAsync(cts.Token); } finally { host.Dispose(); }
-        }
-        try { Directory.Delete(DataDirectory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        if (node is not null) await node.DisposeAsync();
     }
 }

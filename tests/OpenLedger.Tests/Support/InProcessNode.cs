@@ -1,0 +1,48 @@
+using Microsoft.Extensions.Hosting;
+using OpenLedger.Silo.Configuration;
+using OpenLedger.Silo.Hosting;
+using OpenLedger.Storage;
+
+namespace OpenLedger.Tests.Support;
+
+/// <summary>A real node (<see cref="NodeHost"/>: Orleans silo + Kestrel gateway) run in the test process on a SQLite
+/// file in <paramref name="dataDirectory"/>: the start, readiness wait and stop the node fixtures share.</summary>
+public sealed class InProcessNode(IHost host, string dataDirectory) : IAsyncDisposable
+{
+    public IHost Host { get; } = host;
+
+    /// <summary>Writes the chain's genesis, starts the node on the given ports, and returns once /healthz answers.</summary>
+    public static async Task<InProcessNode> StartAsync(TestChain chain, string dataDirectory, int httpPort, int? gatewayPort = null)
+    {
+        var genesisPath = Path.Combine(dataDirectory, "genesis.json");
+        await File.WriteAllTextAsync(genesisPath, chain.Genesis.ToJson());
+        var settings = new NodeSettings(StorageBackend.Sqlite, TestChain.SqliteConnection(dataDirectory), dataDirectory, genesisPath,
+            FreePorts.Next(), gatewayPort ?? FreePorts.Next(), null, false, 10_000, httpPort);
+        var (host, _, _) = await NodeHost.BuildAsync(settings);
+        var node = new InProcessNode(host, dataDirectory);
+        await host.StartAsync();
+
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        var health = $"http://127.0.0.1:{httpPort}/healthz";
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (true)
+        {
+            try
+            {
+                using var r = await http.GetAsync(health);
+                if (r.IsSuccessStatusCode) return node;
+            }
+            catch (HttpRequestException) when (DateTime.UtcNow < deadline) { }
+            if (DateTime.UtcNow >= deadline) throw new TimeoutException($"node on {health} not healthy within 20 s");
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>Stops the node (bounded) and deletes its data directory.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        try { await Host.StopAsync(cts.Token); } finally { Host.Dispose(); }
+        try { Directory.Delete(dataDirectory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+}
