@@ -88,6 +88,11 @@ public static class BaseModelRecipe
         return manifest;
     }
 
+    /// <summary>The manifest of a recipe's output alone (no weights loaded): what names the base model.</summary>
+    public static BaseModelManifest ReadManifest(string directory) =>
+        JsonSerializer.Deserialize<BaseModelManifest>(File.ReadAllText(Path.Combine(directory, ManifestFile)), Json)
+        ?? throw new InvalidDataException($"{directory}: empty {ManifestFile}");
+
     /// <summary>Loads a recipe's output, checking both files against the manifest's hashes.</summary>
     public static LoadedBaseModel Load(string directory)
     {

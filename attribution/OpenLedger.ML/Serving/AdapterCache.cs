@@ -86,6 +86,20 @@ public sealed class AdapterCache : IDisposable
         }
     }
 
+    /// <summary>Frees a resident adapter now (administration). Refused while it is pinned or a batch holds it;
+    /// its metrics stay. Returns false when it was not resident.</summary>
+    public bool Unload(Hash32 id)
+    {
+        lock (_gate)
+        {
+            if (!_entries.TryGetValue(id, out var entry) || entry.Adapter is null) return false;
+            if (entry.Pins > 0) throw new InvalidOperationException($"adapter {id} is pinned: unpin it first");
+            if (entry.Leases > 0) throw new InvalidOperationException($"adapter {id} is serving a batch");
+            Evict(entry);
+            return true;
+        }
+    }
+
     public AdapterMetrics? Metrics(Hash32 id)
     {
         lock (_gate) return _entries.TryGetValue(id, out var entry) ? entry.Snapshot() : null;

@@ -12,9 +12,12 @@ namespace OpenLedger.ML.Training;
 public sealed class TokenBatches
 {
     private readonly IReadOnlyList<int[]> _rows;
+    // Per row, the index of its first token that is a target (tokens before it are context only: a prompt); null
+    // when every token but the first is a target.
+    private readonly IReadOnlyList<int>? _firstTargets;
     private readonly Dictionary<long, int[]> _orders = [];
 
-    private TokenBatches(IReadOnlyList<int[]> rows, int contextLength, int batchSize, long seed, int padId)
+    private TokenBatches(IReadOnlyList<int[]> rows, int contextLength, int batchSize, long seed, int padId, IReadOnlyList<int>? firstTargets = null)
     {
         if (contextLength <= 0) throw new ArgumentOutOfRangeException(nameof(contextLength));
         if (batchSize <= 0) throw new ArgumentOutOfRangeException(nameof(batchSize));
@@ -24,6 +27,26 @@ public sealed class TokenBatches
         BatchSize = batchSize;
         Seed = seed;
         PadId = padId;
+        _firstTargets = firstTargets;
+    }
+
+    /// <summary>One row per (context, target) example, such as a prompt and its completion: the loss counts only the
+    /// tokens from <c>FirstTarget</c> on (at least 1), so the model learns to produce the completion, not the prompt.
+    /// Rows are truncated to context + 1 tokens; rows left with no target are dropped.</summary>
+    public static TokenBatches FromMaskedExamples(IEnumerable<(int[] Tokens, int FirstTarget)> examples, int contextLength, int batchSize,
+        long seed, int padId)
+    {
+        var rows = new List<int[]>();
+        var firsts = new List<int>();
+        foreach (var (tokens, firstTarget) in examples)
+        {
+            var row = tokens.Length > contextLength + 1 ? tokens[..(contextLength + 1)] : tokens;
+            var first = Math.Max(1, firstTarget);
+            if (first >= row.Length) continue;
+            rows.Add(row);
+            firsts.Add(first);
+        }
+        return new TokenBatches(rows, contextLength, batchSize, seed, padId, firsts);
     }
 
     /// <summary>One row per example (a prompt-completion pair, a document), truncated to context + 1 tokens; examples
@@ -58,7 +81,9 @@ public sealed class TokenBatches
     public int BatchesPerEpoch => Math.Max(1, _rows.Count / BatchSize);
 
     /// <summary>Targets counted over all rows (one epoch).</summary>
-    public long TargetTokenCount => _rows.Sum(r => (long)r.Length - 1);
+    public long TargetTokenCount => Enumerable.Range(0, _rows.Count).Sum(i => (long)_rows[i].Length - FirstTarget(i));
+
+    private int FirstTarget(int row) => _firstTargets?[row] ?? 1;
 
     /// <summary>Training batch <paramref name="index"/> (counted from the start of training, across epochs).</summary>
     public TokenBatch Batch(long index)
@@ -68,7 +93,7 @@ public sealed class TokenBatches
         var order = Order(epoch);
         var first = (int)(index % BatchesPerEpoch) * BatchSize;
         var count = Math.Min(BatchSize, _rows.Count);
-        return Build(Enumerable.Range(first, count).Select(i => _rows[order[i]]).ToList());
+        return Build(Enumerable.Range(first, count).Select(i => order[i]).ToList());
     }
 
     /// <summary>Every row once, in stored order, in batches (the last may be smaller): for evaluation.</summary>
@@ -76,7 +101,7 @@ public sealed class TokenBatches
     {
         var end = Math.Min(_rows.Count, maxRows ?? int.MaxValue);
         for (var first = 0; first < end; first += BatchSize)
-            yield return Build(Enumerable.Range(first, Math.Min(BatchSize, end - first)).Select(i => _rows[i]).ToList());
+            yield return Build(Enumerable.Range(first, Math.Min(BatchSize, end - first)).ToList());
     }
 
     /// <summary>The permutation of row indices that epoch <paramref name="epoch"/> visits.</summary>
@@ -98,8 +123,10 @@ public sealed class TokenBatches
         }
     }
 
-    private TokenBatch Build(IReadOnlyList<int[]> rows)
+    private TokenBatch Build(IReadOnlyList<int> rowIndices)
     {
+        var rows = rowIndices.Select(i => _rows[i]).ToList();
+        var firstTargets = rowIndices.Select(FirstTarget).ToList();
         var t = ContextLength;
         var inputs = new long[rows.Count * t];
         var targets = new long[rows.Count * t];
@@ -111,7 +138,7 @@ public sealed class TokenBatches
             for (var i = 0; i < t; i++)
             {
                 var at = r * t + i;
-                var real = i + 1 < row.Length;
+                var real = i + 1 < row.Length && i + 1 >= firstTargets[r];
                 inputs[at] = i < row.Length ? row[i] : PadId;
                 targets[at] = real ? row[i + 1] : PadId;
                 mask[at] = real;

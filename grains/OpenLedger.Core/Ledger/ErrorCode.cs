@@ -61,6 +61,8 @@ public enum ErrorCode
     DuplicateAttribution,
     AttributionNotInTrainingSet,
     ZeroTotalWeight,
+    // content that does not fit its datanet's task format (admission, Model Factory)
+    InvalidTaskExample,
 }
 
 /// <summary>An error as a value: a stable code and a message for people.</summary>

@@ -28,6 +28,10 @@ public interface IDatanetGrain : IGrainWithStringKey
 
     /// <summary>The contributions of this datanet similar to stored content not yet contributed (a check before signing).</summary>
     Task<IReadOnlyList<NearDuplicate>> GetNearDuplicatesOfContentAsync(Hash32 content);
+
+    /// <summary>Version <paramref name="number"/> (0: the latest) with its contributions and their content hashes in
+    /// approval order, checked against the version's Merkle root; null if there is no such version.</summary>
+    Task<VersionContents?> GetVersionContentsAsync(uint number);
 }
 
 /// <summary>A model (key: its id, lower-case hex).</summary>

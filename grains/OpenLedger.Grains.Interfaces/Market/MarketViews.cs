@@ -73,3 +73,15 @@ public sealed record RewardSummary(
     [property: Id(4)] IReadOnlyList<RewardTotal> ByDatanet,
     [property: Id(5)] IReadOnlyList<RewardTotal> ByModel,
     [property: Id(6)] long AsOfHeight);
+
+/// <summary>What a datanet version holds: the version (id, number, root), the datanet's task kind and, in approval
+/// order, each contribution's id and content hash. What Model Factory trains on.</summary>
+[GenerateSerializer, Immutable, Alias("openledger.VersionContents")]
+public sealed record VersionContents(
+    [property: Id(0)] Hash32 Datanet,
+    [property: Id(1)] Hash32 Version,
+    [property: Id(2)] uint Number,
+    [property: Id(3)] Hash32 Root,
+    [property: Id(4)] byte Task,
+    [property: Id(5)] Hash32[] Contributions,
+    [property: Id(6)] Hash32[] Contents);

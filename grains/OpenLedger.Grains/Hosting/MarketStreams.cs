@@ -25,6 +25,10 @@ public static class MarketStreams
     /// <summary>Stream key: inference id. The life of one paid inference.</summary>
     public const string InferenceNamespace = "inference";
 
+    /// <summary>Stream key: training job id. Every progress report and status change of one Model Factory job
+    /// (<see cref="ModelFactory.TrainingJobView"/>).</summary>
+    public const string TrainingNamespace = "training";
+
     /// <summary>The grain storage the memory provider's pub/sub keeps subscriptions in (the name is fixed by Orleans).</summary>
     public const string PubSubStorageName = "PubSubStore";
 
@@ -46,6 +50,7 @@ public static class MarketStreams
     public static StreamId RewardsStream(string addressHex) => StreamId.Create(RewardsNamespace, Key(addressHex));
     public static StreamId ModelStream(string modelIdHex) => StreamId.Create(ModelNamespace, Key(modelIdHex));
     public static StreamId InferenceStream(string inferenceIdHex) => StreamId.Create(InferenceNamespace, Key(inferenceIdHex));
+    public static StreamId TrainingStream(string jobIdHex) => StreamId.Create(TrainingNamespace, Key(jobIdHex));
 
     /// <summary>Stream keys are lower-case 0x hex, so an EIP-55 address and its lower-case form name the same stream.</summary>
     public static string Key(string hex)

@@ -22,7 +22,7 @@ public sealed class SignatureVerifierGrain(LedgerNode node) : Grain, ISignatureV
             else { verified.Add(vtx!); positions.Add(i); }
         }
         // Contributions must name content the node holds (checked here, in parallel workers, not in the mempool's turn).
-        var contentErrors = await Market.ContentAdmission.CheckAsync(node.Content, verified);
+        var contentErrors = await Market.ContentAdmission.CheckAsync(node.Content, verified, node.Store);
         if (contentErrors.Count > 0)
         {
             var failed = contentErrors.ToDictionary(e => e.Position, e => e.Error);

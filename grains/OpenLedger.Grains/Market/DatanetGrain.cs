@@ -44,6 +44,21 @@ public sealed class DatanetGrain(LedgerNode node) : Grain, IDatanetGrain
             proof.Steps.Select(s => s.Sibling).ToArray(), proof.Steps.Select(s => s.SiblingOnLeft).ToArray());
     }
 
+    public async Task<VersionContents?> GetVersionContentsAsync(uint number)
+    {
+        if ((await node.Store.GetObjectAsync(_id))?.Object is not Datanet d) return null;
+        if (number == 0) number = d.Versions;
+        if (number == 0 || number > d.Versions) return null;
+        if ((await node.Store.GetObjectAsync(DatanetVersion.IdOf(_id, number)))?.Object is not DatanetVersion v) return null;
+        await CatchUpApprovedAsync(v.Count);
+        if (_approved.Count < v.Count) return null;
+        var items = _approved.Take(v.Count).ToList();
+        // The list is rebuilt from the store; the chain's root is what a model will name, so they must agree.
+        var root = MerkleTree.Root(items.Select(a => a.Content).ToList());
+        if (root != v.Root) throw new InvalidOperationException($"datanet {_id} version {number}: approved content gives root {root}, the chain has {v.Root}");
+        return new VersionContents(_id, v.Id, v.Number, v.Root, (byte)d.Task, items.Select(a => a.Contribution).ToArray(), items.Select(a => a.Content).ToArray());
+    }
+
     // Approvals are final and numbered 0, 1, 2...: the list only grows, so it is read once and then extended.
     private async Task CatchUpApprovedAsync(int count)
     {

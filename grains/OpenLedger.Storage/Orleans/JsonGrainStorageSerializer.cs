@@ -31,11 +31,12 @@ public sealed class JsonGrainStorageSerializer : IGrainStorageSerializer
 
     /// <summary>
     /// camelCase names, case-insensitive reads, unknown properties ignored (an older silo can read state written by
-    /// a newer one); numbers are written as numbers, never as strings.
+    /// a newer one); numbers are written as numbers, never as strings; hashes and addresses as 0x hex.
     /// </summary>
     public static JsonSerializerOptions CreateDefaultOptions() => new(JsonSerializerDefaults.Web)
     {
         NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict,
+        Converters = { new Hash32JsonConverter(), new AddressJsonConverter() },
     };
 
     /// <inheritdoc />

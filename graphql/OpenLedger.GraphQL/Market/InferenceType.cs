@@ -4,6 +4,7 @@ using OpenLedger.Core.Inference;
 using OpenLedger.Core.Market;
 using OpenLedger.Core.Models;
 using OpenLedger.Grains.Market;
+using OpenLedger.GraphQL.Ledger;
 using OpenLedger.GraphQL.Scalars;
 
 namespace OpenLedger.GraphQL.Market;
@@ -33,9 +34,31 @@ public sealed class InferenceType : ObjectGraphType<InferenceRequest>
         Field<NonNullGraphType<LongGraphType>>("createdHeight").Resolve(c => c.Source.CreatedHeight);
         Field<NonNullGraphType<LongGraphType>>("deadlineHeight").Description("Unsettled at this height, it expires.").Resolve(c => c.Source.DeadlineHeight);
         Field<LongGraphType>("resolvedHeight").Description("When it was settled or expired.").Resolve(c => c.Source.ResolvedHeight == 0 ? null : c.Source.ResolvedHeight);
+        Field<StringGraphType>("inputText").Description("The input, from the content store (null if not stored there or not UTF-8).")
+            .ResolveAsync(async c => await TextOf(c, c.Source.Input));
+        Field<StringGraphType>("outputText").Description("The output OpenLoRA produced, from the content store, once served.")
+            .ResolveAsync(async c => c.Source.Output == Hash32.Zero ? null : await TextOf(c, c.Source.Output));
+        Field<ProvenanceType>("provenance").Description("How the output was produced: model version, adapter, base model, training data.")
+            .ResolveAsync(async c =>
+            {
+                var i = c.Source;
+                if ((await c.MarketQuery().GetObjectAsync(i.Model))?.Object is not Model m) return null;
+                var v = m.Versions.FirstOrDefault(x => x.Number == i.ModelVersion);
+                if (v is null) return null;
+                return new InferenceProvenance(i.Id, m.Id, v.Number, v.Adapter, v.TrainingRecord, m.BaseModel, v.DatanetVersions, i.Input,
+                    i.Output == Hash32.Zero ? null : i.Output, i.Server == Address.Zero ? null : i.Server);
+            });
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<MarketEventType>>>>("rewards")
             .Description("The RewardCredited events of its settlement (protocol, owner, each contributor), newest first.")
             .ResolveAsync(async c => c.Source.Status != InferenceStatus.Settled ? []
                 : await MarketPages.AllEventsAsync(c.MarketQuery(), new MarketEventQuery(Subject: c.Source.Id, Kinds: [MarketEventKind.RewardCredited])));
+    }
+
+    private static async Task<string?> TextOf(global::GraphQL.IResolveFieldContext c, Hash32 hash)
+    {
+        var bytes = await c.Grains().GetGrain<IContentGrain>(0).GetAsync(hash);
+        if (bytes is null) return null;
+        try { return new System.Text.UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes); }
+        catch (System.Text.DecoderFallbackException) { return null; }
     }
 }

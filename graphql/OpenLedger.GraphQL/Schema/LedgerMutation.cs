@@ -12,6 +12,8 @@ using OpenLedger.GraphQL.Ledger;
 using OpenLedger.GraphQL.Market;
 using OpenLedger.GraphQL.Scalars;
 
+using OpenLedger.GraphQL.ModelFactory;
+
 namespace OpenLedger.GraphQL.Schema;
 
 /// <summary>Writes: the typed data a wallet signs for an intent (any transaction kind), submission of signed transactions,
@@ -24,6 +26,7 @@ public sealed class LedgerMutation : ObjectGraphType
     public LedgerMutation()
     {
         Name = "Mutation";
+        this.AddMlMutations();
 
         var typedData = Field<NonNullGraphType<TypedDataType>>("typedData")
             .Description("The exact EIP-712 payload to sign for one intent: give exactly one argument (transfer, createDatanet, contribute, ...). " +

@@ -12,6 +12,8 @@ using OpenLedger.GraphQL.Ledger;
 using OpenLedger.GraphQL.Market;
 using OpenLedger.GraphQL.Scalars;
 
+using OpenLedger.GraphQL.ModelFactory;
+
 namespace OpenLedger.GraphQL.Schema;
 
 /// <summary>Reads, named the way explorers think (after EIP-1767): chain, block, blocks, transaction, account, mempool;
@@ -24,6 +26,7 @@ public sealed class LedgerQuery : ObjectGraphType
     public LedgerQuery()
     {
         Name = "Query";
+        this.AddMlQueries();
         Field<NonNullGraphType<ChainType>>("chain").ResolveAsync(async c => await c.Grains().GetGrain<IChainGrain>(0).GetInfoAsync());
 
         Field<BlockType>("block")

@@ -8,6 +8,7 @@ using OpenLedger.Grains.Market;
 using OpenLedger.GraphQL.Feeds;
 using OpenLedger.GraphQL.Ledger;
 using OpenLedger.GraphQL.Market;
+using OpenLedger.GraphQL.ModelFactory;
 using OpenLedger.GraphQL.Scalars;
 
 namespace OpenLedger.GraphQL.Schema;
@@ -46,6 +47,8 @@ public sealed class LedgerSubscription : ObjectGraphType
             });
 
         AddMarketplace();
+        AddInference();
+        this.AddMlSubscriptions();
     }
 
     private void AddMarketplace()
@@ -67,6 +70,15 @@ public sealed class LedgerSubscription : ObjectGraphType
                 return await MarketEventFeed.OpenAsync(Subscriptions(c), MarketStreams.RewardsStream(MarketLoading.Key(c.GetArgument<Address>("address"))),
                     e => all || e.Kind == MarketEventKinds.RewardCredited, c.CancellationToken);
             });
+    }
+
+    private void AddInference()
+    {
+        Field<NonNullGraphType<InferenceType>, OpenLedger.Core.Inference.InferenceRequest>("inference")
+            .Description("A paid inference now, then at each committed change (its result posted with outputText, settled, expired); " +
+                         "completes once it is settled or expired.")
+            .Argument<NonNullGraphType<HashGraphType>>("id")
+            .ResolveStream(c => new InferenceWatch(c.Grains().GetGrain<IInferenceGrain>(MarketLoading.Key(c.GetArgument<Hash32>("id")))));
     }
 
     private static MarketEventSubscriptions Subscriptions(IResolveFieldContext c) =>

@@ -17,7 +17,9 @@ public sealed record NodeSettings(
     string? ProducerKeyHex,
     bool ProduceEmptyBlocks,
     int MempoolCapacity,
-    int HttpPort = NodeSettings.DefaultHttpPort)
+    int HttpPort = NodeSettings.DefaultHttpPort,
+    bool Ml = true,
+    string? ServingKeyHex = null)
 {
     public const int DefaultHttpPort = 8080;
     public const int DefaultSiloPort = 11111;
@@ -40,13 +42,33 @@ public sealed record NodeSettings(
             Opt("producer-key", "OPENLEDGER_PRODUCER_KEY"),
             args.Has("empty-blocks"),
             args.GetInt("mempool-capacity", 200_000),
-            args.GetInt("http-port", int.TryParse(Environment.GetEnvironmentVariable("OPENLEDGER_HTTP_PORT"), out var hp) ? hp : DefaultHttpPort));
+            args.GetInt("http-port", int.TryParse(Environment.GetEnvironmentVariable("OPENLEDGER_HTTP_PORT"), out var hp) ? hp : DefaultHttpPort),
+            !args.Has("no-ml") && Environment.GetEnvironmentVariable("OPENLEDGER_NO_ML") is null or "" or "0",
+            Opt("serving-key", "OPENLEDGER_SERVING_KEY"));
     }
 
     public GenesisConfig LoadGenesis()
     {
         if (!File.Exists(GenesisPath)) throw new UsageException($"genesis file not found: {GenesisPath}");
         return GenesisConfig.Parse(File.ReadAllText(GenesisPath));
+    }
+
+    /// <summary>The serving operator key that signs PostResult for the inferences this node's OpenLoRA answers:
+    /// given explicitly, or on a dev chain the dev serving operator's. Null: the node serves no on-chain inferences.</summary>
+    public PrivateKey? ResolveServingKey(GenesisConfig genesis, ChainRules rules)
+    {
+        if (ServingKeyHex is not null)
+        {
+            var key = PrivateKey.Parse(ServingKeyHex);
+            if (!rules.Market.IsServingOperator(key.Address)) throw new UsageException($"--serving-key is for {key.Address}, which is not a serving operator of this genesis");
+            return key;
+        }
+        if (genesis.DevAccounts is { } dev)
+        {
+            var devServing = PrivateKey.Derive(dev.Seed, Cli.GenesisCommand.ServingOperatorLabel);
+            if (rules.Market.IsServingOperator(devServing.Address)) return devServing;
+        }
+        return null;
     }
 
     /// <summary>The producer key: given explicitly, or on a dev chain the one derived from the dev seed.</summary>

@@ -6,6 +6,7 @@ using Orleans.Configuration;
 using Orleans.Dashboard;
 using OpenLedger.Core.Genesis;
 using OpenLedger.Grains.Hosting;
+using OpenLedger.ML.Grains.Hosting;
 using OpenLedger.Silo.Configuration;
 using OpenLedger.Storage;
 using OpenLedger.Storage.Content;
@@ -54,6 +55,11 @@ public static class NodeHost
                 silo.ConfigureEndpoints(settings.SiloPort, settings.GatewayPort);
             }
             silo.AddOpenLedger(node, settings.Backend, settings.ConnectionString);
+            // The ML role (Model Factory, OpenLoRA): on unless --no-ml; a silo without it never hosts ML grains.
+            if (settings.Ml)
+                silo.AddOpenLedgerMl(new MlOptions(Path.Combine(settings.DataDirectory, "jobs"), settings.ResolveServingKey(genesis, rules)));
+            else
+                silo.WithoutMl();
             silo.AddDashboard();
         });
         builder.Services.AddGatewayServices();

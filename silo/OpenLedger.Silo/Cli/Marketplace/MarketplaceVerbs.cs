@@ -8,7 +8,7 @@ namespace OpenLedger.Silo.Cli.Marketplace;
 public static class MarketplaceVerbs
 {
     public static readonly IReadOnlyList<string> Verbs =
-        ["datanet", "contribute", "curate", "publish-version", "model", "infer", "post-result", "settle", "rewards", "proof"];
+        ["datanet", "contribute", "curate", "publish-version", "model", "infer", "post-result", "settle", "rewards", "proof", "train"];
 
     public static bool Handles(string verb) => Verbs.Contains(verb);
 
@@ -30,6 +30,7 @@ public static class MarketplaceVerbs
                 "settle" => await SettleCommand.ExecuteAsync(args, output),
                 "rewards" => await RewardsCommand.ExecuteAsync(args, output),
                 "proof" => await ProofCommand.ExecuteAsync(args, output),
+                "train" => await TrainCommand.ExecuteAsync(args, output),
                 _ => throw new UsageException($"'{args.Verb}' is not a marketplace verb"),
             };
         }

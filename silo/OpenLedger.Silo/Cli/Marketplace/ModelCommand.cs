@@ -1,3 +1,4 @@
+using OpenLedger.Grains.ModelFactory;
 using OpenLedger.Core.Crypto;
 using OpenLedger.Core.Models;
 using OpenLedger.Silo.Configuration;
@@ -16,22 +17,28 @@ public static class ModelCommand
 
     private static async Task<int> RegisterAsync(Args args, TextWriter output)
     {
+        var settings = NodeSettings.From(args);
+        var signer = Signer.From(args, settings);
+        await using var s = await MarketSession.ConnectAsync(settings, output);
+        // --job fills base model, adapter, datanet version and training record from a succeeded Model Factory job.
+        TrainingJobView? job = null;
+        if (Options.OptionalId(args, "job", "training job") is { } jobId)
+        {
+            job = await s.Grains.GetGrain<ITrainingJobGrain>(jobId.ToString()).GetAsync() ?? throw new CommandFailedException($"no training job {jobId}");
+            if (job.Status != TrainingJobStatus.Succeeded) throw new CommandFailedException($"training job {jobId} is {job.Status.ToString().ToLowerInvariant()}, not succeeded");
+        }
         var body = Options.Body<RegisterModel>(RegisterModel.TryCreate,
             Options.Text(args, "name"),
-            Options.Text(args, "base-model"),
-            Options.Id(args, "adapter", "adapter artifact"),
-            Versions(args) ?? throw new UsageException("--versions is required: the datanet version ids the model was trained on (VID[,VID])"),
-            Options.Id(args, "training-record", "training record"),
+            job?.BaseModel ?? Options.Text(args, "base-model"),
+            job?.Adapter ?? Options.Id(args, "adapter", "adapter artifact"),
+            (job is null ? null : new[] { job.Version }) ?? Versions(args) ?? throw new UsageException("--versions is required: the datanet version ids the model was trained on (VID[,VID]), or give --job"),
+            job?.TrainingRecord ?? Options.Id(args, "training-record", "training record"),
             Options.Open(args, "price"),
             Options.Bps(args, "owner-bps", 7_000),
             Options.Bps(args, "contributors-bps", 2_000),
             Options.Bps(args, "protocol-bps", 1_000));
         if (body.OwnerBps + body.ContributorsBps + body.ProtocolBps != 10_000)
             throw new UsageException($"--owner-bps, --contributors-bps and --protocol-bps must sum to 10000 (they sum to {body.OwnerBps + body.ContributorsBps + body.ProtocolBps})");
-        var settings = NodeSettings.From(args);
-        var signer = Signer.From(args, settings);
-
-        await using var s = await MarketSession.ConnectAsync(settings, output);
         var o = await s.SendAsync(signer, body);
         if (o.ExitCode == 0) s.Field("model", o.Hash);
         return o.ExitCode;

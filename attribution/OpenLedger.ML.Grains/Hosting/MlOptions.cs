@@ -1,0 +1,25 @@
+using OpenLedger.Core.Crypto;
+using OpenLedger.ML.BaseModel;
+
+namespace OpenLedger.ML.Grains.Hosting;
+
+/// <summary>How a silo with the ML role runs Model Factory and OpenLoRA.</summary>
+/// <param name="JobsDirectory">Where training jobs keep their checkpoints (one folder per job).</param>
+/// <param name="ServingKey">The serving operator's key that signs PostResult; null: this silo serves adapters on
+/// request (administration) but does not answer on-chain inferences.</param>
+/// <param name="AdapterBudgetBytes">The adapter cache's byte budget.</param>
+/// <param name="MaxNewTokens">Tokens generated per inference at most (fewer when the model ends its answer).</param>
+/// <param name="PollInterval">How often the inference worker looks for requested inferences besides being woken by
+/// new blocks.</param>
+public sealed record MlOptions(
+    string JobsDirectory,
+    PrivateKey? ServingKey = null,
+    string? BaseModelDirectory = null,
+    long AdapterBudgetBytes = 256L * 1024 * 1024,
+    int MaxBatchSize = 16,
+    int MaxNewTokens = 24,
+    TimeSpan? PollInterval = null)
+{
+    public string BaseModelPath => BaseModelDirectory ?? BaseModelRecipe.BuiltinDirectory;
+    public TimeSpan Poll => PollInterval ?? TimeSpan.FromSeconds(1);
+}

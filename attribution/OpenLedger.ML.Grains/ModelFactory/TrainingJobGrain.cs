@@ -1,0 +1,244 @@
+using Microsoft.Extensions.Logging;
+using OpenLedger.Core.Crypto;
+using OpenLedger.Grains.Hosting;
+using OpenLedger.Grains.ModelFactory;
+using OpenLedger.ML.FineTuning;
+using OpenLedger.ML.Grains.Hosting;
+using OpenLedger.ML.Training;
+using Orleans.Streams;
+
+namespace OpenLedger.ML.Grains.ModelFactory;
+
+[GenerateSerializer]
+public sealed class TrainingJobState
+{
+    [Id(0)] public TrainingJobView? View { get; set; }
+}
+
+/// <summary>
+/// One Model Factory job. The training itself (<see cref="FineTuneRun"/>) runs on a thread-pool thread, never on the
+/// Orleans scheduler; it reports each step into a field that a grain timer reads every half second to update the view,
+/// publish it on the job's stream (<see cref="MarketStreams.TrainingStream"/>) and, when the run ends, store the
+/// adapter and training record in the content store. The view is written to grain storage on every status change
+/// and every few seconds, and the trainer checkpoints every <see cref="FineTuneRun.DefaultCheckpointEvery"/> steps:
+/// a job whose silo stops is resumed by <see cref="IModelFactoryGrain.ResumeUnfinishedAsync"/> from its checkpoint,
+/// and because the run is deterministic it ends with the adapter an uninterrupted run would have produced.
+/// </summary>
+public sealed class TrainingJobGrain(
+    [PersistentState("trainingJob", "ledger")] IPersistentState<TrainingJobState> state,
+    LedgerNode node,
+    MlOptions options,
+    ILocalSiloDetails silo,
+    ILogger<TrainingJobGrain> logger) : Grain, ITrainingJobGrain
+{
+    private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan PersistEvery = TimeSpan.FromSeconds(5);
+
+    private CancellationTokenSource? _cancel;
+    private Task<FineTuneResult>? _run;
+    private TrainingProgress? _latest;
+    private TrainingProgress? _published;
+    private IGrainTimer? _timer;
+    private DateTime _lastPersist;
+    private bool _deactivating;
+
+    private Hash32 Id => Hash32.Parse(this.GetPrimaryKeyString());
+    private TrainingJobView? View => state.State.View;
+
+    public Task<TrainingJobView?> GetAsync() => Task.FromResult(View);
+
+    public async Task<TrainingJobView> StartAsync(TrainingJobView initial)
+    {
+        if (initial.Id != Id) throw new ArgumentException($"job {initial.Id} sent to grain {Id}");
+        if (View is { } existing)
+        {
+            if (existing.Status is TrainingJobStatus.Succeeded) return existing;
+            if (existing.Status is TrainingJobStatus.Queued or TrainingJobStatus.Running)
+            {
+                if (_run is null) await RunAsync();
+                return View!;
+            }
+        }
+        // New, or cancelled / failed before: (re)start; the checkpoint, if any, is continued.
+        state.State.View = (View ?? initial) with
+        {
+            Status = TrainingJobStatus.Queued, ErrorCode = null, Message = null, FinishedMs = null,
+        };
+        await PersistAndPublishAsync();
+        await RunAsync();
+        return View!;
+    }
+
+    public async Task<TrainingJobView?> CancelAsync()
+    {
+        if (View is not { IsFinished: false }) return View;
+        if (_run is null)
+        {
+            await FinishAsync(TrainingJobStatus.Cancelled, "Cancelled", "cancelled before it started");
+            return View;
+        }
+        _cancel?.Cancel(); // the trainer stops after its current step and checkpoints; the timer records the outcome
+        return View;
+    }
+
+    public async Task ResumeAsync()
+    {
+        if (View is { IsFinished: false } && _run is null) await RunAsync();
+    }
+
+    public async Task<byte[]?> GetRecordAsync() =>
+        View?.TrainingRecord is { } record ? await node.Content!.GetAsync(record) : null;
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        // The silo is stopping (or the grain is being moved): stop at the next step with a checkpoint and stay
+        // "running" in storage, so the next ML silo to start resumes the job.
+        if (_run is { IsCompleted: false } run)
+        {
+            _deactivating = true;
+            _cancel?.Cancel();
+            try { await run.WaitAsync(cancellationToken); } catch { /* recorded as not finished: resumed later */ }
+            await state.WriteStateAsync();
+        }
+        _timer?.Dispose();
+    }
+
+    private async Task RunAsync()
+    {
+        var view = View!;
+        var content = node.Content ?? throw new InvalidOperationException("this node has no content store");
+        var dataset = await DatasetLoader.LoadAsync(GrainFactory, content, view.Request.Datanet, view.Request.VersionNumber);
+        if (dataset is null)
+        {
+            await FinishAsync(TrainingJobStatus.Failed, "VersionNotFound", $"datanet {view.Request.Datanet} version {view.Request.VersionNumber} is not on this chain");
+            return;
+        }
+        var spec = TrainingJobIds.Spec(view.Request);
+        if (FineTuneRun.Problem(dataset, spec) is { } problem)
+        {
+            await FinishAsync(TrainingJobStatus.Failed, dataset.Examples.Count == 0 ? "NoExamples" : "InvalidField", problem);
+            return;
+        }
+        state.State.View = view with
+        {
+            Status = TrainingJobStatus.Running,
+            Examples = dataset.Examples.Count,
+            StartedMs = view.StartedMs ?? DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
+            Attempts = view.Attempts + 1,
+            Silo = silo.SiloAddress.ToString(),
+        };
+        await PersistAndPublishAsync();
+
+        _cancel = new CancellationTokenSource();
+        var token = _cancel.Token;
+        var checkpoints = Path.Combine(options.JobsDirectory, Id.ToString());
+        var basePath = options.BaseModelPath;
+        _run = Task.Run(() => FineTuneRun.Run(basePath, dataset, spec, checkpoints, p => Volatile.Write(ref _latest, p), token), token);
+        _timer ??= this.RegisterGrainTimer(OnTickAsync, new GrainTimerCreationOptions(Tick, Tick) { KeepAlive = true, Interleave = false });
+        logger.LogInformation("training job {Job}: {Examples} examples of datanet {Datanet} v{Version}, attempt {Attempt}",
+            Id, dataset.Examples.Count, view.Request.Datanet, view.Request.VersionNumber, View!.Attempts);
+    }
+
+    private async Task OnTickAsync(CancellationToken _)
+    {
+        if (_run is null || _deactivating) return;
+        var latest = Volatile.Read(ref _latest);
+        if (latest is not null && !ReferenceEquals(latest, _published))
+        {
+            _published = latest;
+            var view = View!;
+            state.State.View = view with
+            {
+                Step = latest.Step,
+                TotalSteps = latest.TotalSteps,
+                Loss = Finite(latest.Loss) ?? view.Loss,
+                EvalLoss = Finite(latest.EvalLoss) ?? view.EvalLoss,
+                InitialEvalLoss = view.InitialEvalLoss ?? (latest.Step == 0 ? Finite(latest.EvalLoss) : null),
+                TokensPerSecond = Finite(latest.TokensPerSecond) ?? 0,
+                EtaSeconds = latest.Step > 0 ? Math.Round(latest.Eta.TotalSeconds, 1) : null,
+                ResumedFromStep = view.Attempts > 1 && view.ResumedFromStep == 0 ? Math.Max(0, latest.Step - 1) : view.ResumedFromStep,
+            };
+            if (DateTime.UtcNow - _lastPersist > PersistEvery) await PersistAndPublishAsync();
+            else await PublishAsync();
+        }
+        if (!_run.IsCompleted) return;
+
+        var run = _run;
+        _run = null;
+        _timer?.Dispose();
+        _timer = null;
+        try
+        {
+            var result = await run;
+            await node.Content!.PutAsync(result.Adapter);
+            await node.Content!.PutAsync(result.RecordBytes);
+            var metrics = result.Record.Metrics;
+            state.State.View = View! with
+            {
+                Step = result.Training.Steps,
+                TotalSteps = result.Training.Steps,
+                Loss = Finite(result.Training.LastLoss),
+                EvalLoss = Finite(result.Training.FinalEvalLoss) ?? View!.EvalLoss,
+                InitialEvalLoss = Finite(result.Training.InitialEvalLoss) ?? View!.InitialEvalLoss,
+                EtaSeconds = 0,
+                Adapter = result.AdapterHash,
+                TrainingRecord = result.RecordHash,
+                BaseAccuracy = Finite(metrics.BaseAccuracy),
+                Accuracy = Finite(metrics.Accuracy),
+            };
+            await FinishAsync(TrainingJobStatus.Succeeded, null, null);
+            TryDelete(Path.Combine(options.JobsDirectory, Id.ToString()));
+            logger.LogInformation("training job {Job} succeeded: adapter {Adapter}, record {Record}", Id, result.AdapterHash, result.RecordHash);
+        }
+        catch (OperationCanceledException)
+        {
+            await FinishAsync(TrainingJobStatus.Cancelled, "Cancelled", $"cancelled at step {View!.Step}; starting it again continues from the last checkpoint");
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidDataException)
+        {
+            await FinishAsync(TrainingJobStatus.Failed, "InvalidTrainingInput", e.Message);
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "training job {Job} failed", Id);
+            await FinishAsync(TrainingJobStatus.Failed, "TrainingFailed", e.Message);
+        }
+    }
+
+    private async Task FinishAsync(TrainingJobStatus status, string? code, string? message)
+    {
+        state.State.View = View! with { Status = status, ErrorCode = code, Message = message, FinishedMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() };
+        await PersistAndPublishAsync();
+        await GrainFactory.GetGrain<IModelFactoryGrain>(0).JobFinishedAsync(Id);
+    }
+
+    private async Task PersistAndPublishAsync()
+    {
+        await state.WriteStateAsync();
+        _lastPersist = DateTime.UtcNow;
+        await PublishAsync();
+    }
+
+    private async Task PublishAsync()
+    {
+        state.State.View = View! with { Sequence = View!.Sequence + 1 };
+        try
+        {
+            var stream = this.GetStreamProvider(MarketStreams.ProviderName).GetStream<TrainingJobView>(MarketStreams.TrainingStream(Id.ToString()));
+            await stream.OnNextAsync(View!);
+        }
+        catch (Exception e)
+        {
+            // Progress is advisory: the job's state is in storage and readable with GetAsync.
+            logger.LogWarning(e, "training job {Job}: progress not published", Id);
+        }
+    }
+
+    private static double? Finite(double? value) => value is { } v && double.IsFinite(v) ? v : null;
+
+    private void TryDelete(string directory)
+    {
+        try { if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true); }
+        catch (IOException e) { logger.LogWarning(e, "could not delete {Directory}", directory); }
+    }
+}

@@ -1,0 +1,29 @@
+using System.Text;
+using System.Text.Json;
+using OpenLedger.Core.Crypto;
+using OpenLedger.Grains.ModelFactory;
+using OpenLedger.ML.FineTuning;
+using OpenLedger.ML.Lora;
+
+namespace OpenLedger.ML.Grains.ModelFactory;
+
+/// <summary>How a request becomes the hyperparameters of a run and how a job is named.</summary>
+public static class TrainingJobIds
+{
+    public static FineTuneSpec Spec(TrainingJobRequest request) => new()
+    {
+        Rank = request.Rank,
+        Alpha = request.Alpha,
+        TargetModules = request.TargetModules is { Length: > 0 } targets ? targets : LoraConfig.AllProjections,
+        LearningRate = request.LearningRate,
+        Epochs = request.Epochs,
+        Steps = request.Steps,
+        BatchSize = request.BatchSize,
+        Seed = request.Seed,
+    };
+
+    /// <summary>keccak256 of the resolved datanet version, the base model and the hyperparameters: the same training
+    /// asked for twice is one job.</summary>
+    public static Hash32 JobId(Hash32 version, string baseModel, FineTuneSpec spec) =>
+        Keccak256.Hash(Encoding.UTF8.GetBytes($"openledger-training-job/1\n{version}\n{baseModel}\n{JsonSerializer.Serialize(spec)}"));
+}

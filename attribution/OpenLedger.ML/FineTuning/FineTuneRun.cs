@@ -1,0 +1,110 @@
+using OpenLedger.Core.Crypto;
+using OpenLedger.Core.Datanets;
+using OpenLedger.ML.BaseModel;
+using OpenLedger.ML.Lora;
+using OpenLedger.ML.SafeTensors;
+using OpenLedger.ML.Serving;
+using OpenLedger.ML.Tokenizer;
+using OpenLedger.ML.Training;
+using TorchSharp;
+
+namespace OpenLedger.ML.FineTuning;
+
+/// <summary>The adapter artifact and training record of a finished job.</summary>
+public sealed record FineTuneResult(byte[] Adapter, Hash32 AdapterHash, TrainingRecord Record, byte[] RecordBytes, Hash32 RecordHash,
+    TrainingResult Training);
+
+/// <summary>
+/// Model Factory's training run: a LoRA adapter fine-tuned on a datanet version's examples over a fresh copy of a base
+/// model, in the task's prompt format (<see cref="TaskPrompt"/>), with the deterministic <see cref="Trainer"/> (so a
+/// cancelled or interrupted run resumes from its checkpoint directory and ends with the same adapter). Pure
+/// computation: the job grain around it fetches the data, stores the outputs and reports progress.
+/// </summary>
+public static class FineTuneRun
+{
+    /// <summary>How a base model is named on chain (<c>RegisterModel.baseModel</c>): by its weights' hash, so a model
+    /// names exactly the weights its adapter was trained over.</summary>
+    public static string BaseModelName(BaseModelManifest manifest) => "builtin:" + manifest.Weights.Keccak;
+
+    /// <summary>Checkpoints are written every this many steps (and at the end and on cancellation).</summary>
+    public const int DefaultCheckpointEvery = 50;
+
+    /// <summary>Validation before any work: what would make the job fail at once (bad spec, nothing to train on).</summary>
+    public static string? Problem(FineTuneDataset dataset, FineTuneSpec spec) =>
+        spec.Problem() ?? (dataset.Examples.Count == 0 ? "the datanet version has no usable examples" : null);
+
+    public static FineTuneResult Run(string baseModelDirectory, FineTuneDataset dataset, FineTuneSpec spec, string? checkpointDirectory,
+        Action<TrainingProgress>? progress = null, CancellationToken cancellationToken = default, int checkpointEvery = DefaultCheckpointEvery)
+    {
+        if (Problem(dataset, spec) is { } problem) throw new ArgumentException(problem);
+        using var loaded = BaseModelRecipe.Load(baseModelDirectory);
+        var model = loaded.Model;
+        var tokenizer = loaded.Tokenizer;
+        var context = model.Config.ContextLength;
+        var eot = tokenizer.SpecialTokenId(BpeTokenizer.EndOfText);
+        var (train, heldOut) = dataset.Split();
+
+        var trainData = Batches(dataset.Task, tokenizer, train, context, spec.BatchSize, spec.Seed, eot);
+        var heldOutData = heldOut.Count > 0 ? Batches(dataset.Task, tokenizer, heldOut, context, spec.BatchSize, 0, eot) : null;
+        var totalSteps = spec.Steps ?? (int)Math.Ceiling(spec.Epochs * trainData.BatchesPerEpoch);
+        var options = new TrainerOptions
+        {
+            Steps = totalSteps,
+            BatchSize = spec.BatchSize,
+            LearningRate = spec.LearningRate,
+            // LoRA's B starts at zero: no weight decay (it would pull the update back to the base) and a short warmup.
+            WeightDecay = 0,
+            WarmupSteps = Math.Min(100, totalSteps / 10),
+            Seed = spec.Seed,
+            EvalEvery = heldOutData is null ? 0 : Math.Max(1, totalSteps / 10),
+            CheckpointDirectory = checkpointDirectory,
+            CheckpointEvery = checkpointEvery,
+        };
+
+        // Classification accuracy before and after, the labels scored by likelihood (see LabelClassifier).
+        LabelClassifier? classifier = null;
+        double? baseAccuracy = null;
+        var heldOutExamples = heldOut.Select(e => e.Example).ToList();
+        if (dataset.Task == TaskKind.TextLabel && heldOut.Count > 0)
+        {
+            classifier = new LabelClassifier(tokenizer, dataset.Examples.Select(e => e.Example.Output));
+            baseAccuracy = classifier.Accuracy(model, heldOutExamples);
+        }
+
+        var adapter = LoraAdapter.Apply(model, spec.Lora, spec.Seed);
+        var trainer = new Trainer(model, options);
+        var result = trainer.Train(trainData, heldOutData, progress, cancellationToken);
+        var accuracy = classifier?.Accuracy(model, heldOutExamples);
+
+        var adapterBytes = ServedAdapter.Serialize(adapter);
+        var adapterHash = SafeTensorsFile.Hash(adapterBytes);
+        var record = new TrainingRecord(
+            TrainingRecord.CurrentFormat,
+            new TrainingRecord.BaseModelInfo(BaseModelName(loaded.Manifest), loaded.Manifest.Weights.Keccak, loaded.Manifest.Tokenizer.Keccak),
+            new TrainingRecord.DatasetInfo(dataset.Datanet.ToString(), dataset.Version.ToString(), dataset.VersionNumber, dataset.Root.ToString(),
+                TaskName(dataset.Task), dataset.Examples.Count, train.Count, heldOut.Count,
+                heldOut.Count > 0 ? "held out when the content hash's last byte mod 10 is 0" : $"none (fewer than {FineTuneDataset.MinExamplesForHeldOut} examples)",
+                dataset.Skipped.Select(s => new TrainingRecord.SkippedInfo(s.Content.ToString(), s.Reason)).ToList()),
+            spec,
+            new TrainingRecord.RunInfo(result.Steps, options.WarmupSteps, result.TokensTrained, result.LastLoss,
+                $"AdamW(beta1 {options.Beta1}, beta2 {options.Beta2}, eps {options.Epsilon}, weight decay 0), warmup + cosine to {options.MinLearningRateRatio} x, clip {options.MaxGradientNorm}",
+                torch.get_num_threads()),
+            new TrainingRecord.MetricsInfo(result.InitialEvalLoss, result.FinalEvalLoss, baseAccuracy, accuracy, classifier?.Labels.Count),
+            new TrainingRecord.AdapterInfo(adapterHash.ToString(), adapterBytes.Length, adapter.ParameterCount,
+                "safetensors: {module}.lora_A [r, in], {module}.lora_B [out, r]; metadata lora_alpha, lora_rank, target_modules"));
+        var recordBytes = record.ToBytes();
+        return new FineTuneResult(adapterBytes, adapterHash, record, recordBytes, Keccak256.Hash(recordBytes), result);
+    }
+
+    public static string TaskName(TaskKind task) => task switch
+    {
+        TaskKind.Text => "text",
+        TaskKind.PromptCompletion => "prompt-completion",
+        TaskKind.TextLabel => "text-label",
+        _ => task.ToString(),
+    };
+
+    private static TokenBatches Batches(TaskKind task, BpeTokenizer tokenizer, IReadOnlyList<DatasetExample> examples, int context,
+        int batchSize, long seed, int pad) =>
+        TokenBatches.FromMaskedExamples(examples.Select(e => TaskPrompt.Row(task, tokenizer, e.Example, context + 1)), context, batchSize, seed, pad);
+}

@@ -1,0 +1,94 @@
+using GraphQL;
+using GraphQL.Types;
+using Microsoft.Extensions.DependencyInjection;
+using OpenLedger.Core.Crypto;
+using OpenLedger.Grains.ModelFactory;
+using OpenLedger.Grains.Serving;
+using OpenLedger.GraphQL.Ledger;
+using OpenLedger.GraphQL.Scalars;
+using OpenLedger.GraphQL.Serving;
+
+namespace OpenLedger.GraphQL.ModelFactory;
+
+/// <summary>The Model Factory and OpenLoRA fields of the root types. They translate: the grains on the ML silos
+/// decide. Errors carry the grains' stable codes in <c>extensions.code</c>.</summary>
+public static class MlFields
+{
+    public static void AddMlQueries(this ObjectGraphType query)
+    {
+        query.Field<TrainingJobType>("trainingJob")
+            .Description("A Model Factory job by id.")
+            .Argument<NonNullGraphType<HashGraphType>>("id")
+            .ResolveAsync(async c => await c.Grains().GetGrain<ITrainingJobGrain>(c.GetArgument<Hash32>("id").ToString()).GetAsync());
+
+        query.Field<NonNullGraphType<ListGraphType<NonNullGraphType<TrainingJobType>>>>("trainingJobs")
+            .Description("Model Factory jobs, newest first.")
+            .Argument<IntGraphType>("limit", a => a.DefaultValue = 50)
+            .ResolveAsync(async c => await c.Grains().GetGrain<IModelFactoryGrain>(0).ListAsync(c.GetArgument<int>("limit")));
+
+        query.Field<StringGraphType>("trainingRecord")
+            .Description("The training record JSON of a succeeded job (its keccak256 is the job's trainingRecord).")
+            .Argument<NonNullGraphType<HashGraphType>>("job")
+            .ResolveAsync(async c => await c.Grains().GetGrain<ITrainingJobGrain>(c.GetArgument<Hash32>("job").ToString()).GetRecordAsync() is { } bytes
+                ? System.Text.Encoding.UTF8.GetString(bytes) : null);
+
+        query.Field<NonNullGraphType<ListGraphType<NonNullGraphType<AdapterType>>>>("adapters")
+            .Description("The adapters OpenLoRA has been asked for on an ML silo, most recently used first, with their state.")
+            .ResolveAsync(async c => await OpenLora(c).ListAdaptersAsync());
+
+        query.Field<NonNullGraphType<ServingStatusType>>("serving")
+            .Description("OpenLoRA's base model and adapter cache on an ML silo.")
+            .ResolveAsync(async c => await OpenLora(c).GetStatusAsync());
+    }
+
+    public static void AddMlMutations(this ObjectGraphType mutation)
+    {
+        mutation.Field<NonNullGraphType<TrainingJobType>>("startTrainingJob")
+            .Description("Fine-tunes a LoRA adapter on a datanet version (Model Factory). Returns the job at once; follow it with the " +
+                         "trainingJob subscription. Asking again for the same training returns the same job; a cancelled or failed job " +
+                         "starts again from its last checkpoint. Errors: InvalidField, DatanetNotFound, VersionNotFound, NoExamples.")
+            .Argument<NonNullGraphType<TrainingJobInputType>>("input")
+            .ResolveAsync(async c =>
+            {
+                var result = await c.Grains().GetGrain<IModelFactoryGrain>(0).SubmitAsync(c.GetArgument<TrainingJobRequest>("input"));
+                return result.Job ?? throw new InvalidInputError(result.ErrorCode!, result.Message!);
+            });
+
+        mutation.Field<NonNullGraphType<TrainingJobType>>("cancelTrainingJob")
+            .Description("Stops a job after its current step, keeping its checkpoint. Errors: JobNotFound.")
+            .Argument<NonNullGraphType<HashGraphType>>("id")
+            .ResolveAsync(async c =>
+            {
+                var id = c.GetArgument<Hash32>("id");
+                return await c.Grains().GetGrain<ITrainingJobGrain>(id.ToString()).CancelAsync() ?? throw new InvalidInputError("JobNotFound", $"no training job {id}");
+            });
+
+        AdapterAction(mutation, "loadAdapter", "Loads an adapter from the content store into OpenLoRA's cache.", (g, a) => g.LoadAsync(a));
+        AdapterAction(mutation, "unloadAdapter", "Frees a resident adapter (not while pinned or serving).", (g, a) => g.UnloadAsync(a));
+        AdapterAction(mutation, "pinAdapter", "Loads an adapter if needed and keeps it resident until unpinned.", (g, a) => g.PinAsync(a));
+        AdapterAction(mutation, "unpinAdapter", "Makes a pinned adapter evictable again.", (g, a) => g.UnpinAsync(a));
+    }
+
+    public static void AddMlSubscriptions(this ObjectGraphType subscription)
+    {
+        subscription.Field<NonNullGraphType<TrainingJobType>, TrainingJobView>("trainingJob")
+            .Description("A training job now, then each progress update (step, loss, evaluation, speed, time left) and status change; " +
+                         "completes when the job succeeds, fails or is cancelled.")
+            .Argument<NonNullGraphType<HashGraphType>>("id")
+            .ResolveStream(c => new TrainingJobFeed(
+                (c.RequestServices ?? throw new InvalidOperationException("no request services")).GetRequiredService<IClusterClient>(),
+                c.GetArgument<Hash32>("id")));
+    }
+
+    private static void AdapterAction(ObjectGraphType mutation, string name, string description, Func<IOpenLoraGrain, Hash32, Task<AdapterActionResult>> act) =>
+        mutation.Field<NonNullGraphType<AdapterType>>(name)
+            .Description(description + " Errors: AdapterNotFound, InvalidAdapter, AdapterCacheFull, AdapterNotLoaded, NotPinned, AdapterBusy.")
+            .Argument<NonNullGraphType<HashGraphType>>("adapter")
+            .ResolveAsync(async c =>
+            {
+                var result = await act(OpenLora(c), c.GetArgument<Hash32>("adapter"));
+                return result.Ok && result.Adapter is not null ? result.Adapter : throw new InvalidInputError(result.ErrorCode ?? "AdapterNotFound", result.Message ?? "no such adapter");
+            });
+
+    private static IOpenLoraGrain OpenLora(IResolveFieldContext c) => c.Grains().GetGrain<IOpenLoraGrain>(0);
+}
