@@ -10,14 +10,9 @@
 // stdout: one JSON object with every id, event and query result the C# test asserts on (see the end of this file).
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import { Wallet, TypedDataEncoder, keccak256, concat, toUtf8Bytes } from 'ethers';
+import { Wallet, keccak256, concat, toUtf8Bytes } from 'ethers';
+import { flowKit, readStdinJson, sleep } from './flow-kit.mjs';
 import { buildClientSchema, getIntrospectionQuery, parse, validate } from 'graphql';
-
-async function readStdinJson() {
-  const chunks = [];
-  for await (const chunk of process.stdin) chunks.push(chunk);
-  return JSON.parse(Buffer.concat(chunks).toString('utf8'));
-}
 
 const { url, wsUrl, keys } = await readStdinJson();
 const timer = setTimeout(() => {
@@ -26,20 +21,7 @@ const timer = setTimeout(() => {
 }, 110000);
 
 let step = 'start';
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const documents = [];
-
-async function gql(query, variables) {
-  if (!documents.includes(query)) documents.push(query);
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json;q=0.9' },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = await response.json();
-  if (body.errors?.length) throw new Error(`GraphQL errors at ${step} (${response.status}): ${JSON.stringify(body.errors)}`);
-  return body.data;
-}
+const { gql, signAndSend, committed, allCommitted, watch, documents, signed } = flowKit(url, () => step);
 
 const owner = new Wallet(keys.owner);
 const contributors = keys.contributors.map((k) => new Wallet(k));
@@ -47,69 +29,6 @@ const publisher = new Wallet(keys.publisher);
 const caller = new Wallet(keys.caller);
 const serving = new Wallet(keys.serving);
 const attribution = new Wallet(keys.attribution);
-
-const SEND = 'mutation Send($s: SignedTransactionInput!) { sendTransaction(signed: $s) { accepted hash errorCode errorMessage } }';
-const TX = 'query Tx($h: Hash!) { transaction(hash: $h) { status kind blockHeight receipt { succeeded errorCode fee } } }';
-const signed = []; // { kind, primaryType, hash, ethersHashMatches, signer }
-
-// typedData(<argument>: intent) -> ethers signTypedData -> sendTransaction(typedData, signature). Returns the hash.
-async function signAndSend(wallet, argument, intent) {
-  const type = argument[0].toUpperCase() + argument.slice(1) + 'Intent';
-  const td = (await gql(
-    `mutation TypedData_${argument}($i: ${type}!) { typedData(${argument}: $i) { json hash primaryType } }`,
-    { i: { from: wallet.address, ...intent } })).typedData;
-  const typed = JSON.parse(td.json);
-  const { EIP712Domain: _domain, ...types } = typed.types; // ethers derives the domain type itself
-  const signature = await wallet.signTypedData(typed.domain, types, typed.message);
-  const ethersHash = TypedDataEncoder.hash(typed.domain, types, typed.message);
-  const send = (await gql(SEND, { s: { typedData: td.json, signature } })).sendTransaction;
-  if (!send.accepted) throw new Error(`${argument} not accepted: ${JSON.stringify(send)}`);
-  signed.push({ kind: argument, primaryType: td.primaryType, hash: send.hash, typedDataHash: td.hash, ethersHashMatches: ethersHash === td.hash, signer: wallet.address });
-  return send.hash;
-}
-
-async function committed(hash) {
-  for (let i = 0; i < 300; i++) {
-    const tx = (await gql(TX, { h: hash })).transaction;
-    if (tx?.status === 'COMMITTED') {
-      if (!tx.receipt.succeeded) throw new Error(`${tx.kind} ${hash} failed at ${step}: ${tx.receipt.errorCode}`);
-      return tx;
-    }
-    await sleep(100);
-  }
-  throw new Error(`${hash} not committed in 30 s at ${step}`);
-}
-
-const allCommitted = (hashes) => Promise.all(hashes.map(committed));
-
-// Subscribes with graphql-ws and collects every payload; resolves `waitFor` when a predicate holds.
-function watch(client, query, variables) {
-  const events = [];
-  const errors = [];
-  const waiters = [];
-  let completed = false;
-  const dispose = client.subscribe({ query, variables }, {
-    next: (r) => {
-      if (r.errors) errors.push(r.errors);
-      if (r.data) events.push(Object.values(r.data)[0]);
-      for (const w of [...waiters]) if (w.check()) { waiters.splice(waiters.indexOf(w), 1); w.resolve(); }
-    },
-    error: (e) => errors.push(String(e?.message ?? JSON.stringify(e))),
-    complete: () => { completed = true; },
-  });
-  if (!documents.includes(query)) documents.push(query);
-  return {
-    events, errors, dispose, get completed() { return completed; },
-    waitFor(predicate, ms = 15000, what = 'an event') {
-      return new Promise((resolve, reject) => {
-        const check = () => predicate(events);
-        if (check()) return resolve();
-        const t = setTimeout(() => reject(new Error(`no ${what} within ${ms} ms (got ${JSON.stringify(events)}; errors ${JSON.stringify(errors)})`)), ms);
-        waiters.push({ check, resolve: () => { clearTimeout(t); resolve(); } });
-      });
-    },
-  };
-}
 
 const EVENT_FIELDS = 'height sequence txIndex kind subject party amount datanet model contribution inference detail txHash timestamp';
 const DATANET_SUB = `subscription DatanetActivity($id: Hash!) { datanetActivity(id: $id) { ${EVENT_FIELDS} } }`;

@@ -41,6 +41,7 @@ public sealed class TrainingJobGrain(
     private IGrainTimer? _timer;
     private DateTime _lastPersist;
     private bool _deactivating;
+    private bool _sawProgressThisRun;
 
     private Hash32 Id => Hash32.Parse(this.GetPrimaryKeyString());
     private TrainingJobView? View => state.State.View;
@@ -130,6 +131,7 @@ public sealed class TrainingJobGrain(
         await PersistAndPublishAsync();
 
         _cancel = new CancellationTokenSource();
+        _sawProgressThisRun = false;
         var token = _cancel.Token;
         var checkpoints = Path.Combine(options.JobsDirectory, Id.ToString());
         var basePath = options.BaseModelPath;
@@ -147,6 +149,8 @@ public sealed class TrainingJobGrain(
         {
             _published = latest;
             var view = View!;
+            var first = !_sawProgressThisRun;
+            _sawProgressThisRun = true;
             state.State.View = view with
             {
                 Step = latest.Step,
@@ -156,7 +160,8 @@ public sealed class TrainingJobGrain(
                 InitialEvalLoss = view.InitialEvalLoss ?? (latest.Step == 0 ? Finite(latest.EvalLoss) : null),
                 TokensPerSecond = Finite(latest.TokensPerSecond) ?? 0,
                 EtaSeconds = latest.Step > 0 ? Math.Round(latest.Eta.TotalSeconds, 1) : null,
-                ResumedFromStep = view.Attempts > 1 && view.ResumedFromStep == 0 ? Math.Max(0, latest.Step - 1) : view.ResumedFromStep,
+                // The first report of a run that continued a checkpoint is the step after it.
+                ResumedFromStep = first && latest.Step > 0 ? latest.Step - 1 : view.ResumedFromStep,
             };
             if (DateTime.UtcNow - _lastPersist > PersistEvery) await PersistAndPublishAsync();
             else await PublishAsync();

@@ -7,7 +7,7 @@ namespace OpenLedger.ML.Grains.Serving;
 
 /// <summary>Administration of the receiving silo's OpenLoRA (stateless worker: it always runs beside the silo's
 /// <see cref="OpenLoraHost"/>). Errors are values with stable codes: AdapterNotFound, InvalidAdapter,
-/// AdapterCacheFull, NotPinned, AdapterBusy.</summary>
+/// AdapterCacheFull, AdapterNotLoaded, NotPinned, AdapterPinned, AdapterBusy.</summary>
 [StatelessWorker]
 public sealed class OpenLoraGrain(OpenLoraHost host, ILocalSiloDetails silo) : Grain, IOpenLoraGrain
 {
@@ -48,6 +48,7 @@ public sealed class OpenLoraGrain(OpenLoraHost host, ILocalSiloDetails silo) : G
         catch (InvalidDataException e) { return Error("InvalidAdapter", e.Message); }
         catch (AdapterCacheFullException e) { return Error("AdapterCacheFull", e.Message); }
         catch (InvalidOperationException e) when (e.Message.Contains("not pinned", StringComparison.Ordinal)) { return Error("NotPinned", e.Message); }
+        catch (InvalidOperationException e) when (e.Message.Contains("is pinned", StringComparison.Ordinal)) { return Error("AdapterPinned", e.Message); }
         catch (InvalidOperationException e) { return Error("AdapterBusy", e.Message); }
 
         AdapterActionResult Error(string code, string message) => new(host.View(adapter, Silo), code, message);

@@ -3,12 +3,13 @@ using OpenLedger.Grains.Market;
 
 namespace OpenLedger.GraphQL.Market;
 
-/// <summary>One inference as it changes: its committed state now, then each newer committed state (served, settled,
+/// <summary>One inference as it changes: its committed state now (waiting up to a minute for it to commit), then each newer committed state (served, settled,
 /// expired), read with the inference grain's long-poll; completes once it is settled or expired. Driven from chain
 /// state, so a result is never missed however the streams fare.</summary>
 public sealed class InferenceWatch(IInferenceGrain grain) : IObservable<InferenceRequest>
 {
     private static readonly TimeSpan Poll = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan NotYetCommitted = TimeSpan.FromSeconds(60);
 
     public IDisposable Subscribe(IObserver<InferenceRequest> observer)
     {
@@ -21,10 +22,11 @@ public sealed class InferenceWatch(IInferenceGrain grain) : IObservable<Inferenc
     {
         try
         {
-            var view = await grain.GetAsync();
+            // A client subscribes right after sending RequestInference: an inference not committed yet is waited for.
+            var view = await grain.WaitForChangeAsync(0, NotYetCommitted);
             if (view is null)
             {
-                observer.OnError(new ArgumentException("no such inference on this chain"));
+                observer.OnError(new ArgumentException($"no such inference on this chain (none committed within {NotYetCommitted.TotalSeconds:F0} s)"));
                 return;
             }
             var height = view.UpdatedHeight;

@@ -82,7 +82,7 @@ public static class MlFields
 
     private static void AdapterAction(ObjectGraphType mutation, string name, string description, Func<IOpenLoraGrain, Hash32, Task<AdapterActionResult>> act) =>
         mutation.Field<NonNullGraphType<AdapterType>>(name)
-            .Description(description + " Errors: AdapterNotFound, InvalidAdapter, AdapterCacheFull, AdapterNotLoaded, NotPinned, AdapterBusy.")
+            .Description(description + " Errors: AdapterNotFound, InvalidAdapter, AdapterCacheFull, AdapterNotLoaded, NotPinned, AdapterPinned, AdapterBusy.")
             .Argument<NonNullGraphType<HashGraphType>>("adapter")
             .ResolveAsync(async c =>
             {

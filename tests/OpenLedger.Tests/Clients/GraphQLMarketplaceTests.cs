@@ -17,7 +17,7 @@ namespace OpenLedger.Tests.Clients;
 /// <summary>The marketplace through the node's GraphQL gateway: a whole flow driven by real npm clients (ethers signs
 /// every kind from <c>typedData</c>, graphql-ws follows a datanet and a contributor's rewards), the typed data of every
 /// kind read back by the core, the shared stream subscriptions, and bad input that must get stable codes.</summary>
-public sealed class GraphQLMarketplaceTests(GraphQLMarketplaceFixture node, ITestOutputHelper output) : IClassFixture<GraphQLMarketplaceFixture>
+public sealed partial class GraphQLMarketplaceTests(GraphQLMarketplaceFixture node, ITestOutputHelper output) : IClassFixture<GraphQLMarketplaceFixture>
 {
     private static readonly string[] NewKinds =
         ["createDatanet", "updateDatanet", "contribute", "curate", "publishVersion", "registerModel", "updateModel", "requestInference", "postResult", "settleAttribution"];
