@@ -189,9 +189,9 @@ public sealed class LoraServingEngine : IAsyncDisposable
             for (var j = 0; j < active.Count; j++) sequences[active[j]].CopyTo(ids, j * time);
             var tokens = torch.tensor(ids, [active.Count, time], dtype: ScalarType.Int64);
             var rowAdapters = active.Select(i => adapters[i]).ToList();
-            var logits = _model.Forward(tokens, rowAdapters);
-            var last = torch.tensor(active.Select(i => (long)sequences[i].Count - 1).ToArray());
-            var next = logits[torch.arange(active.Count), last].argmax(-1).data<long>().ToArray();
+            // Only each row's last position is read, so only it is projected onto the vocabulary.
+            var logits = _model.ForwardAt(tokens, rowAdapters, active.Select(i => (long)sequences[i].Count - 1).ToList());
+            var next = logits.argmax(-1).data<long>().ToArray();
             for (var j = 0; j < active.Count; j++)
             {
                 sequences[active[j]].Add(next[j]);

@@ -52,7 +52,31 @@ public sealed class MultiAdapterModel : IDisposable
 
     /// <summary>Logits [batch, time, vocab] of <paramref name="tokens"/> [batch, time] where row r runs through the base
     /// plus <paramref name="adapterOfRow"/>[r] (null: the base alone).</summary>
-    public Tensor Forward(Tensor tokens, IReadOnlyList<ServedAdapter?> adapterOfRow)
+    public Tensor Forward(Tensor tokens, IReadOnlyList<ServedAdapter?> adapterOfRow) =>
+        Run(tokens, adapterOfRow, () => Model.call(tokens));
+
+    /// <summary>Logits [batch, vocab] at one position per row, <paramref name="positionOfRow"/>[r] of row r, otherwise
+    /// as <see cref="Forward"/>. Decoding needs only each row's last position: projecting every position onto the
+    /// vocabulary would be a quarter of a small model's work (and its largest tensor) for nothing.</summary>
+    public Tensor ForwardAt(Tensor tokens, IReadOnlyList<ServedAdapter?> adapterOfRow, IReadOnlyList<long> positionOfRow)
+    {
+        if (positionOfRow.Count != adapterOfRow.Count)
+            throw new ArgumentException($"{positionOfRow.Count} positions for {adapterOfRow.Count} rows");
+        if (positionOfRow.Any(p => p < 0 || p >= tokens.shape[^1]))
+            throw new ArgumentOutOfRangeException(nameof(positionOfRow), $"a position is outside [0, {tokens.shape[^1]})");
+        return Run(tokens, adapterOfRow, () =>
+        {
+            using var scope = torch.NewDisposeScope();
+            var hidden = Model.HiddenStates(tokens);
+            var rows = torch.arange(adapterOfRow.Count, dtype: ScalarType.Int64, device: tokens.device);
+            var positions = torch.tensor(positionOfRow.ToArray(), dtype: ScalarType.Int64, device: tokens.device);
+            var last = hidden[rows, positions];
+            // The head is tied to the token embedding, as in Gpt2Model.forward.
+            return scope.MoveToOuter(nn.functional.linear(last, Model.TokenEmbedding));
+        });
+    }
+
+    private Tensor Run(Tensor tokens, IReadOnlyList<ServedAdapter?> adapterOfRow, Func<Tensor> forward)
     {
         if (tokens.dim() != 2 || tokens.shape[0] != adapterOfRow.Count)
             throw new ArgumentException($"{adapterOfRow.Count} adapters for tokens [{string.Join(", ", tokens.shape)}]");
@@ -79,7 +103,7 @@ public sealed class MultiAdapterModel : IDisposable
             _rows.Current = new BatchAdapters(distinct, rows);
             try
             {
-                return Model.call(tokens);
+                return forward();
             }
             finally
             {

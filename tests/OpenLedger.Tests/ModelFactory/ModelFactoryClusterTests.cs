@@ -1,0 +1,121 @@
+using OpenLedger.Core.Crypto;
+using OpenLedger.Core.Datanets;
+using OpenLedger.Grains.ModelFactory;
+using OpenLedger.Grains.Serving;
+using OpenLedger.ML.BaseModel;
+using OpenLedger.ML.Corpus;
+using OpenLedger.ML.FineTuning;
+using OpenLedger.ML.Grains.ModelFactory;
+using OpenLedger.ML.Runtime;
+using OpenLedger.Tests.Support;
+
+namespace OpenLedger.Tests.ModelFactory;
+
+/// <summary>Model Factory in a real two-silo cluster: ML grains land on the ML silo only; a job cancelled mid-way and
+/// started again, or whose silo is stopped and replaced, continues from its checkpoint and ends with exactly the
+/// adapter and training record of an uninterrupted run. Everything runs on one libtorch thread so that "exactly" is
+/// bit for bit (see TorchDeterminism).</summary>
+[Collection("ml-cluster")]
+public sealed class ModelFactoryClusterTests(MlClusterFixture fx)
+{
+    private static readonly Lazy<IReadOnlyList<TaskExample>> Examples = new(() =>
+    {
+        var corpus = WordNetCorpus.Load();
+        var animals = corpus.Synsets.Where(s => s.Category == "noun.animal").Skip(100).Take(12);
+        var plants = corpus.Synsets.Where(s => s.Category == "noun.plant").Skip(100).Take(12);
+        return animals.Zip(plants).SelectMany(p => new[] { p.First, p.Second })
+            .Select(s => new TaskExample($"{string.Join(", ", s.Words)}: {s.Definition}", s.Category)).ToList();
+    });
+
+    [Fact]
+    public async Task Ml_grains_are_placed_only_on_silos_with_the_ml_role()
+    {
+        var ledgerOnly = fx.Cluster.Silos.SingleOrDefault(s => s.Name == MlClusterFixture.LedgerOnlySilo)?.SiloAddress.ToString()
+            ?? throw new InvalidOperationException($"no silo {MlClusterFixture.LedgerOnlySilo} among {string.Join(", ", fx.Cluster.Silos.Select(s => s.Name))}");
+        for (var i = 0; i < 6; i++)
+        {
+            var status = await fx.Client.GetGrain<IOpenLoraGrain>(0).GetStatusAsync();
+            Assert.NotEqual(ledgerOnly, status.Silo);
+            Assert.StartsWith("builtin:0x", status.BaseModel);
+        }
+        var refused = await fx.Client.GetGrain<IModelFactoryGrain>(0).SubmitAsync(new TrainingJobRequest(Keccak256.Hash([1, 2, 3]), 0));
+        Assert.Equal("DatanetNotFound", refused.ErrorCode);
+        var invalid = await fx.Client.GetGrain<IModelFactoryGrain>(0).SubmitAsync(new TrainingJobRequest(Keccak256.Hash([1, 2, 3]), 0, Rank: 0));
+        Assert.Equal("InvalidField", invalid.ErrorCode);
+    }
+
+    [Fact]
+    public async Task A_cancelled_job_started_again_resumes_from_its_checkpoint_and_ends_with_the_uninterrupted_adapter()
+    {
+        using var oneThread = TorchDeterminism.SingleThreaded();
+        var datanet = await fx.PublishedDatanetAsync(fx.Chain.Keys[1], "cancel-resume", Examples.Value);
+        var request = new TrainingJobRequest(datanet, 0, Steps: 40, BatchSize: 4, Seed: 11);
+        var factory = fx.Client.GetGrain<IModelFactoryGrain>(0);
+        var job = (await factory.SubmitAsync(request)).Job!;
+        var grain = fx.Client.GetGrain<ITrainingJobGrain>(job.Id.ToString());
+
+        await UntilAsync(grain, j => j.Step >= 5);
+        await grain.CancelAsync();
+        var cancelled = await UntilAsync(grain, j => j.IsFinished);
+        Assert.Equal(TrainingJobStatus.Cancelled, cancelled.Status);
+        Assert.True(cancelled.Step is >= 5 and < 40, $"cancelled at step {cancelled.Step}");
+        Assert.True(File.Exists(Path.Combine(fx.JobsDirectory, job.Id.ToString(), "checkpoint.json")));
+
+        var again = (await factory.SubmitAsync(request)).Job!;
+        Assert.Equal(job.Id, again.Id); // the same training is the same job
+        var done = await UntilAsync(grain, j => j.IsFinished, TimeSpan.FromMinutes(3));
+        Assert.Equal(TrainingJobStatus.Succeeded, done.Status);
+        Assert.Equal((2, 40), (done.Attempts, done.Step));
+        Assert.True(done.ResumedFromStep >= 5, $"resumed from step {done.ResumedFromStep}");
+
+        await AssertSameAsUninterruptedAsync(datanet, request, done);
+    }
+
+    [Fact]
+    public async Task A_job_whose_ml_silo_stops_is_resumed_by_the_next_ml_silo_from_its_checkpoint()
+    {
+        using var oneThread = TorchDeterminism.SingleThreaded();
+        var datanet = await fx.PublishedDatanetAsync(fx.Chain.Keys[2], "silo-restart", Examples.Value);
+        var request = new TrainingJobRequest(datanet, 0, Steps: 60, BatchSize: 4, Seed: 12);
+        var job = (await fx.Client.GetGrain<IModelFactoryGrain>(0).SubmitAsync(request)).Job!;
+        var grain = fx.Client.GetGrain<ITrainingJobGrain>(job.Id.ToString());
+        var running = await UntilAsync(grain, j => j.Step >= 5);
+
+        // Stop the silo running it (gracefully: the trainer checkpoints at its next step) and start a new ML silo.
+        var silo = fx.Cluster.Silos.Single(s => s.SiloAddress.ToString() == running.Silo);
+        Assert.NotEqual(MlClusterFixture.LedgerOnlySilo, silo.Name);
+        await fx.Cluster.StopSiloAsync(silo);
+        await fx.Cluster.StartAdditionalSiloAsync();
+
+        var done = await UntilAsync(grain, j => j.IsFinished, TimeSpan.FromMinutes(3));
+        Assert.Equal(TrainingJobStatus.Succeeded, done.Status);
+        Assert.NotEqual(running.Silo, done.Silo);
+        Assert.Equal(2, done.Attempts);
+        Assert.True(done.ResumedFromStep >= 5, $"resumed from step {done.ResumedFromStep}");
+
+        await AssertSameAsUninterruptedAsync(datanet, request, done);
+    }
+
+    /// <summary>The job's adapter and record are byte for byte those of one uninterrupted run on the same data.</summary>
+    private async Task AssertSameAsUninterruptedAsync(Hash32 datanet, TrainingJobRequest request, TrainingJobView done)
+    {
+        var dataset = await DatasetLoader.LoadAsync(fx.Client, fx.Content, datanet, 1);
+        var reference = FineTuneRun.Run(BaseModelRecipe.BuiltinDirectory, dataset!, TrainingJobIds.Spec(request), checkpointDirectory: null);
+        Assert.Equal(reference.AdapterHash, done.Adapter);
+        Assert.Equal(reference.RecordHash, done.TrainingRecord);
+        Assert.Equal(reference.Adapter, await fx.Content.GetAsync(done.Adapter!.Value));
+        Assert.Equal(reference.RecordBytes, await fx.Content.GetAsync(done.TrainingRecord!.Value));
+    }
+
+    private static async Task<TrainingJobView> UntilAsync(ITrainingJobGrain grain, Func<TrainingJobView, bool> condition, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(90));
+        while (true)
+        {
+            var view = await grain.GetAsync();
+            if (view is not null && condition(view)) return view;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"job state never matched; last: {view}");
+            await Task.Delay(50);
+        }
+    }
+}

@@ -1,0 +1,93 @@
+using OpenLedger.Core.Crypto;
+using OpenLedger.Core.Datanets;
+using OpenLedger.Core.Money;
+using OpenLedger.Core.Transactions;
+using OpenLedger.Grains.Hosting;
+using OpenLedger.Grains.Ledger;
+using OpenLedger.Grains.Market;
+using OpenLedger.ML.Grains.Hosting;
+using OpenLedger.Storage;
+using OpenLedger.Storage.Content;
+using OpenLedger.Storage.Ledger;
+using OpenLedger.Storage.Schema;
+using Orleans.TestingHost;
+
+namespace OpenLedger.Tests.Support;
+
+/// <summary>A real two-silo Orleans cluster on a real SQLite file where the primary silo runs the ledger without the
+/// ML grains and the secondary (and any silo started later) has the ML role, so placement must send Model Factory and
+/// OpenLoRA grains to the ML silo, and the ML silo can be stopped and replaced while the ledger keeps running. Checkpoints go to a temp folder that a replacement ML silo finds again.</summary>
+public sealed class MlClusterFixture : IAsyncLifetime
+{
+    public TestChain Chain { get; } = new(accounts: 12, blockIntervalMs: 100);
+    public string DataDirectory { get; } = TestChain.TempDirectory("openledger-ml-cluster");
+    public InProcessTestCluster Cluster { get; private set; } = null!;
+    public LedgerNode Node { get; private set; } = null!;
+    public SqlContentStore Content { get; private set; } = null!;
+    public IClusterClient Client => Cluster.Client;
+    public string JobsDirectory => Path.Combine(DataDirectory, "jobs");
+
+    /// <summary>The silo started without the ML role.</summary>
+    public const string LedgerOnlySilo = "Silo_0";
+
+    public async Task InitializeAsync()
+    {
+        var conn = TestChain.SqliteConnection(DataDirectory);
+        await OrleansSchemaInstaller.EnsureAsync(StorageBackend.Sqlite, conn, includeClusteringAndReminders: false);
+        var store = new SqlLedgerStore(StorageBackend.Sqlite, conn);
+        await store.InitializeAsync(Chain.Rules);
+        Content = new SqlContentStore(StorageBackend.Sqlite, conn);
+        await Content.EnsureSchemaAsync();
+        Node = new LedgerNode(Chain.Rules, store, Chain.ProducerKey, new MempoolOptions(), content: Content);
+        var builder = new InProcessTestClusterBuilder(2);
+        builder.Options.AssumeHomogenousSilosForTesting = false;
+        builder.ConfigureSilo((options, silo) =>
+        {
+            silo.AddOpenLedger(Node, StorageBackend.Sqlite, conn);
+            if (options.SiloName == LedgerOnlySilo) silo.WithoutMl();
+            else silo.AddOpenLedgerMl(new MlOptions(JobsDirectory, Chain.ServingOperator, PollInterval: TimeSpan.FromMilliseconds(300)));
+        });
+        builder.ConfigureClient(client => client.AddOpenLedgerStreams());
+        Cluster = builder.Build();
+        await Cluster.DeployAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Cluster.DisposeAsync();
+        try { Directory.Delete(DataDirectory, recursive: true); } catch (IOException) { }
+    }
+
+    /// <summary>Signs with the sender's next nonce (pending included), submits and waits for a successful commit.</summary>
+    public async Task<Hash32> CommitAsync(PrivateKey key, ITxBody body)
+    {
+        var nonce = (await Client.GetGrain<IAccountGrain>(key.Address.ToString().ToLowerInvariant()).GetAsync()).NextNonce;
+        var tx = new Transaction(Chain.Rules.ChainId, key.Address, nonce, Chain.GasPrice, body).Sign(key);
+        var submitted = (await Client.GetGrain<ITransactionGatewayGrain>(0).SubmitAsync([tx.Encode()]))[0];
+        Assert.True(submitted.Accepted, $"{body.Kind}: {submitted.ErrorCode}: {submitted.Message}");
+        var view = await Client.GetGrain<ITransactionGrain>(tx.Hash.ToString()).WaitForCommitAsync(TimeSpan.FromSeconds(20));
+        Assert.Equal(TxStatus.Committed, view.Status);
+        Assert.Equal("None", view.ErrorCode ?? "None");
+        return tx.Hash;
+    }
+
+    /// <summary>A text-label datanet owned by <paramref name="owner"/> with the examples contributed, approved and
+    /// published as version 1; its id.</summary>
+    public async Task<Hash32> PublishedDatanetAsync(PrivateKey owner, string name, IReadOnlyList<TaskExample> examples)
+    {
+        var datanet = await CommitAsync(owner, new CreateDatanet(name, "", [], "", TaskKind.TextLabel, Wei.Zero, Wei.Zero, ForfeitRule.Owner, []));
+        var contributions = new List<Hash32>();
+        foreach (var example in examples)
+        {
+            var put = await Client.GetGrain<IContentGrain>(0).PutAsync(TaskExampleFormat.Format(TaskKind.TextLabel, example));
+            Assert.True(put.Ok, put.Message);
+            contributions.Add(await CommitAsync(owner, new Contribute(datanet, put.Content!.Hash, put.Content.NormalizedHash, (ulong)put.Content.Size)));
+        }
+        foreach (var c in contributions) await CommitAsync(owner, new Curate(c, true, ""));
+        await CommitAsync(owner, new PublishVersion(datanet));
+        return datanet;
+    }
+}
+
+[CollectionDefinition("ml-cluster")]
+public sealed class MlClusterCollection : ICollectionFixture<MlClusterFixture>;
