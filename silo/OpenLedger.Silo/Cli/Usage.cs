@@ -19,6 +19,9 @@ public static class Usage
                 --http-port N       GraphQL and /healthz on 127.0.0.1 (default 8080)
                 --producer-key HEX  the block producer's key (dev chains derive it from the dev seed)
                 --empty-blocks      seal a block every interval even when no transaction waits
+                --no-ml             no ML role on this silo: Model Factory and OpenLoRA grains go to other silos
+                --serving-key HEX   the serving operator key that posts OpenLoRA's answers to inferences (dev
+                                    chains use the dev serving operator); without one no inference is answered
               gateway             run only the GraphQL gateway, as an Orleans client of running silos
                                   (--http-port, --gateway-port or --postgres to find them)
               keygen              generate a private key and print it with its address
@@ -49,6 +52,8 @@ public static class Usage
               publish-version     --datanet ID               prints the version's number, id, root and count
               model register      --name N --base-model B --adapter HASH --training-record HASH --versions VID[,VID]
                                   --price OPEN [--owner-bps 7000 --contributors-bps 2000 --protocol-bps 1000]
+                                  or --job JOB --name N --price OPEN: base model, adapter, version and record from a
+                                  succeeded training job
               model update        --id ID [--price OPEN] [--status active|retired]
                                   [--adapter HASH --training-record HASH --versions VID[,VID]]  (a new version)
               model show          --id ID
@@ -57,6 +62,17 @@ public static class Usage
               settle              --inference ID --record HASH --attributions CID:WEIGHT,...  (attribution operators)
               rewards             --address ADDRESS          rewards credited, by role, datanet and model
               proof               --contribution ID [--version N]   Merkle proof of inclusion, checked locally
+
+            Model Factory (LoRA fine-tuning jobs on the node's ML silos):
+              train               --datanet ID [--version N (default: latest)] [--rank 8] [--alpha 16]
+                                  [--targets attn.c_attn,attn.c_proj,mlp.c_fc,mlp.c_proj] [--lr 0.003]
+                                  [--epochs 1 | --steps N] [--batch-size 16] [--seed 1] [--no-wait]
+                                  starts (or finds: the same training is the same job) a job and shows a progress
+                                  bar until it ends; prints the adapter and training record hashes
+              train status        --id JOB            progress, or the outcome
+              train cancel        --id JOB            stop after the current step (starting it again resumes)
+              train list          [--limit N]
+              train record        --id JOB            the training record JSON (its keccak256 is on chain)
 
             ML engine:
               ml train-base       train the built-in base model (WordNet 3.0 -> BPE tokenizer -> small GPT-2) into a

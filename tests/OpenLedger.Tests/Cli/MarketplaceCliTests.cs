@@ -10,7 +10,7 @@ namespace OpenLedger.Tests.Cli;
 /// <summary>The marketplace verbs run for real against a running node, along a publisher's whole path: datanet,
 /// contributions (with an exact and a near duplicate), curation, a version, a model, a paid inference, its settlement,
 /// the contributor's rewards and the proof that the data is in the version.</summary>
-public sealed class MarketplaceCliTests(CliNodeFixture node, ITestOutputHelper log) : IClassFixture<CliNodeFixture>
+public sealed partial class MarketplaceCliTests(CliNodeFixture node, ITestOutputHelper log) : IClassFixture<CliNodeFixture>
 {
     private string Dev(int i) => node.Chain.Keys[i].Address.ToString();
 
