@@ -23,8 +23,13 @@ public sealed record FineTuneResult(byte[] Adapter, Hash32 AdapterHash, Training
 public static class FineTuneRun
 {
     /// <summary>How a base model is named on chain (<c>RegisterModel.baseModel</c>): by its weights' hash, so a model
-    /// names exactly the weights its adapter was trained over.</summary>
-    public static string BaseModelName(BaseModelManifest manifest) => "builtin:" + manifest.Weights.Keccak;
+    /// names exactly the weights its adapter was trained over; <c>builtin:</c> for a recipe-trained model (BPE tokenizer),
+    /// <c>gpt2:</c> for an imported GPT-2 checkpoint (r50k_base tokenizer).</summary>
+    public static string BaseModelName(BaseModelManifest manifest) =>
+        (manifest.Tokenizer.EffectiveKind == R50kTokenizer.KindName ? "gpt2:" : "builtin:") + manifest.Weights.Keccak;
+
+    /// <summary>Held-out texts scored for accuracy (text-label tasks) at most, in the held-out order.</summary>
+    public const int MaxAccuracyExamples = 200;
 
     /// <summary>Checkpoints are written every this many steps (and at the end and on cancellation).</summary>
     public const int DefaultCheckpointEvery = 50;
@@ -41,7 +46,7 @@ public static class FineTuneRun
         var model = loaded.Model;
         var tokenizer = loaded.Tokenizer;
         var context = model.Config.ContextLength;
-        var eot = tokenizer.SpecialTokenId(BpeTokenizer.EndOfText);
+        var eot = tokenizer.EndOfTextId;
         var (train, heldOut) = dataset.Split();
 
         var trainData = Batches(dataset.Task, tokenizer, train, context, spec.BatchSize, spec.Seed, eot);
@@ -64,7 +69,8 @@ public static class FineTuneRun
         // Classification accuracy before and after, the labels scored by likelihood (see LabelClassifier).
         LabelClassifier? classifier = null;
         double? baseAccuracy = null;
-        var heldOutExamples = heldOut.Select(e => e.Example).ToList();
+        // Accuracy scores every label for every text (one row each): capped, so it does not outweigh the training.
+        var heldOutExamples = heldOut.Take(MaxAccuracyExamples).Select(e => e.Example).ToList();
         if (dataset.Task == TaskKind.TextLabel && heldOut.Count > 0)
         {
             classifier = new LabelClassifier(tokenizer, dataset.Examples.Select(e => e.Example.Output));
@@ -74,7 +80,15 @@ public static class FineTuneRun
         var adapter = LoraAdapter.Apply(model, spec.Lora, spec.Seed);
         var trainer = new Trainer(model, options);
         var result = trainer.Train(trainData, heldOutData, progress, cancellationToken);
-        var accuracy = classifier?.Accuracy(model, heldOutExamples);
+        double? accuracy = null;
+        if (classifier is not null)
+        {
+            // Scored with the update merged into the base weights (one matmul per projection instead of three); the
+            // artifact is A and B, which merging does not touch, and this copy of the base is discarded afterwards.
+            adapter.Merge();
+            accuracy = classifier.Accuracy(model, heldOutExamples);
+            adapter.Unmerge();
+        }
 
         var adapterBytes = ServedAdapter.Serialize(adapter);
         var adapterHash = SafeTensorsFile.Hash(adapterBytes);
@@ -89,7 +103,8 @@ public static class FineTuneRun
             new TrainingRecord.RunInfo(result.Steps, options.WarmupSteps, result.TokensTrained, result.LastLoss,
                 $"AdamW(beta1 {options.Beta1}, beta2 {options.Beta2}, eps {options.Epsilon}, weight decay 0), warmup + cosine to {options.MinLearningRateRatio} x, clip {options.MaxGradientNorm}",
                 torch.get_num_threads()),
-            new TrainingRecord.MetricsInfo(result.InitialEvalLoss, result.FinalEvalLoss, baseAccuracy, accuracy, classifier?.Labels.Count),
+            new TrainingRecord.MetricsInfo(result.InitialEvalLoss, result.FinalEvalLoss, baseAccuracy, accuracy, classifier?.Labels.Count,
+                classifier is null ? null : heldOutExamples.Count),
             new TrainingRecord.AdapterInfo(adapterHash.ToString(), adapterBytes.Length, adapter.ParameterCount,
                 "safetensors: {module}.lora_A [r, in], {module}.lora_B [out, r]; metadata lora_alpha, lora_rank, target_modules"));
         var recordBytes = record.ToBytes();
@@ -104,7 +119,7 @@ public static class FineTuneRun
         _ => task.ToString(),
     };
 
-    private static TokenBatches Batches(TaskKind task, BpeTokenizer tokenizer, IReadOnlyList<DatasetExample> examples, int context,
+    private static TokenBatches Batches(TaskKind task, ITextTokenizer tokenizer, IReadOnlyList<DatasetExample> examples, int context,
         int batchSize, long seed, int pad) =>
         TokenBatches.FromMaskedExamples(examples.Select(e => TaskPrompt.Row(task, tokenizer, e.Example, context + 1)), context, batchSize, seed, pad);
 }

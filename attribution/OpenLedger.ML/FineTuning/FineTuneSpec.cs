@@ -33,7 +33,11 @@ public sealed record FineTuneSpec
         if (TargetModules.Count == 0) return "targetModules must name at least one module";
         var unknown = TargetModules.FirstOrDefault(t => !LoraConfig.AllProjections.Any(p => p == t || p.EndsWith("." + t, StringComparison.Ordinal)));
         if (unknown is not null) return $"target module '{unknown}' matches no projection (GPT-2 has {string.Join(", ", LoraConfig.AllProjections)})";
-        if (TargetModules.Distinct(StringComparer.Ordinal).Count() != TargetModules.Count) return "targetModules lists a module twice";
+        // "c_attn" and "attn.c_attn" name the same projections: two spelling of one adapter would give two records.
+        var matched = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var target in TargetModules)
+            foreach (var projection in LoraConfig.AllProjections.Where(p => p == target || p.EndsWith("." + target, StringComparison.Ordinal)))
+                if (!matched.Add(projection)) return $"targetModules name {projection} twice ('{target}' overlaps another target)";
         if (!(LearningRate > 0) || LearningRate > 1) return $"learningRate must be in (0, 1]: {LearningRate}";
         if (Steps is { } s && s is < 1 or > MaxSteps) return $"steps must be in [1, {MaxSteps}]: {s}";
         if (Steps is null && (!(Epochs > 0) || Epochs > 1000)) return $"epochs must be in (0, 1000]: {Epochs}";

@@ -12,11 +12,11 @@ namespace OpenLedger.ML.FineTuning;
 /// same footing (greedy generation could produce a string that is no label at all).</summary>
 public sealed class LabelClassifier
 {
-    private readonly BpeTokenizer _tokenizer;
+    private readonly ITextTokenizer _tokenizer;
     private readonly IReadOnlyList<string> _labels;
     private readonly int[][] _answers;
 
-    public LabelClassifier(BpeTokenizer tokenizer, IEnumerable<string> labels)
+    public LabelClassifier(ITextTokenizer tokenizer, IEnumerable<string> labels)
     {
         _tokenizer = tokenizer;
         _labels = labels.Distinct(StringComparer.Ordinal).OrderBy(l => l, StringComparer.Ordinal).ToList();

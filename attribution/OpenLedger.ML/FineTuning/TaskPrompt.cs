@@ -18,7 +18,7 @@ public static class TaskPrompt
 
     /// <summary>The tokens a model is given for <paramref name="input"/> before it answers (text: the input itself,
     /// which the model continues).</summary>
-    public static int[] Prompt(TaskKind task, BpeTokenizer tokenizer, string input) => task switch
+    public static int[] Prompt(TaskKind task, ITextTokenizer tokenizer, string input) => task switch
     {
         TaskKind.Text => tokenizer.Encode(input),
         TaskKind.PromptCompletion => tokenizer.Encode(input + CompletionCue),
@@ -27,15 +27,15 @@ public static class TaskPrompt
     };
 
     /// <summary>The tokens of an answer, end-of-text included.</summary>
-    public static int[] Answer(TaskKind task, BpeTokenizer tokenizer, string output)
+    public static int[] Answer(TaskKind task, ITextTokenizer tokenizer, string output)
     {
         var text = task == TaskKind.Text ? output : " " + output;
-        return [.. tokenizer.Encode(text), tokenizer.SpecialTokenId(BpeTokenizer.EndOfText)];
+        return [.. tokenizer.Encode(text), tokenizer.EndOfTextId];
     }
 
     /// <summary>A training row: prompt then answer, cut to <paramref name="maxTokens"/> by dropping the prompt's
     /// start (a text example keeps its start instead), and the index of its first target.</summary>
-    public static (int[] Tokens, int FirstTarget) Row(TaskKind task, BpeTokenizer tokenizer, TaskExample example, int maxTokens)
+    public static (int[] Tokens, int FirstTarget) Row(TaskKind task, ITextTokenizer tokenizer, TaskExample example, int maxTokens)
     {
         if (task == TaskKind.Text)
         {
@@ -60,9 +60,9 @@ public static class TaskPrompt
     }
 
     /// <summary>Generated ids up to (not including) the first end-of-text, as text.</summary>
-    public static string DecodeAnswer(BpeTokenizer tokenizer, IReadOnlyList<long> generated, TaskKind task)
+    public static string DecodeAnswer(ITextTokenizer tokenizer, IReadOnlyList<long> generated, TaskKind task)
     {
-        var eot = tokenizer.SpecialTokenId(BpeTokenizer.EndOfText);
+        var eot = tokenizer.EndOfTextId;
         var ids = generated.TakeWhile(t => t != eot).Select(t => (int)t);
         var text = tokenizer.Decode(ids);
         return task == TaskKind.Text ? text : text.Trim();

@@ -52,12 +52,15 @@ public sealed record TrainingRecord(
 
     /// <param name="BaseAccuracy">text-label only: held-out accuracy of the base model, labels scored by likelihood</param>
     /// <param name="Accuracy">text-label only: the same for the fine-tuned model</param>
+    /// <param name="AccuracyExamples">text-label only: how many held-out texts were scored (at most
+    /// <see cref="FineTuneRun.MaxAccuracyExamples"/>)</param>
     public sealed record MetricsInfo(
         [property: JsonPropertyName("heldOutLossBefore")] double? HeldOutLossBefore,
         [property: JsonPropertyName("heldOutLossAfter")] double? HeldOutLossAfter,
         [property: JsonPropertyName("baseAccuracy")] double? BaseAccuracy,
         [property: JsonPropertyName("accuracy")] double? Accuracy,
-        [property: JsonPropertyName("labels")] int? Labels);
+        [property: JsonPropertyName("labels")] int? Labels,
+        [property: JsonPropertyName("accuracyExamples")] int? AccuracyExamples);
 
     public sealed record AdapterInfo(
         [property: JsonPropertyName("keccak")] string Keccak,

@@ -36,6 +36,10 @@ public sealed class MarketplaceClusterTests(LedgerClusterFixture fx)
         return r.Content!;
     }
 
+    /// <summary>Content in the prompt-completion format of the test's datanet.</summary>
+    private static string QA(string prompt, string completion) =>
+        Encoding.UTF8.GetString(TaskExampleFormat.Format(TaskKind.PromptCompletion, new TaskExample(prompt, completion)));
+
     private async Task<SignedTransaction> SignAsync(PrivateKey key, ITxBody body, int offset = 0)
     {
         var nonce = (await fx.AccountAsync(key.Address)).NextNonce + (ulong)offset;
@@ -77,8 +81,8 @@ public sealed class MarketplaceClusterTests(LedgerClusterFixture fx)
         Assert.Equal("None", (await fx.WaitAsync(create.Hash)).ErrorCode ?? "None");
 
         // Content: the node refuses a contribution whose content it does not hold, or whose declared hashes lie.
-        var a = await UploadAsync("What is the normal resting heart rate of an adult?  Between 60 and 100 beats per minute.");
-        var b = await UploadAsync("Which organ produces insulin? The pancreas, in the islets of Langerhans.");
+        var a = await UploadAsync(QA("What is the normal  resting heart rate of an adult?", "Between 60 and 100 beats per minute."));
+        var b = await UploadAsync(QA("Which organ produces insulin?", "The pancreas, in the islets of Langerhans."));
         var missing = await SignAsync(Alice, new Contribute(datanet, Keccak256.Hash("never uploaded"), Keccak256.Hash("x"), 10));
         var lying = await SignAsync(Alice, new Contribute(datanet, a.Hash, Keccak256.Hash("not the normalized hash"), (ulong)a.Size));
         var admitted = await fx.Gateway.SubmitAsync([missing.Encode(), lying.Encode()]);
@@ -90,12 +94,12 @@ public sealed class MarketplaceClusterTests(LedgerClusterFixture fx)
         var ca = await CommitAsync(Alice, new Contribute(datanet, a.Hash, a.NormalizedHash, (ulong)a.Size));
         var cb = await CommitAsync(Bob, new Contribute(datanet, b.Hash, b.NormalizedHash, (ulong)b.Size));
         // Same words, different spacing: the same normalized content, an exact duplicate on chain.
-        var dup = await UploadAsync("What is the normal resting heart rate of an adult? Between 60 and 100 beats per minute.");
+        var dup = await UploadAsync(QA("What is the normal resting heart rate of an adult?", "Between 60 and 100 beats per minute."));
         Assert.Equal(a.NormalizedHash, dup.NormalizedHash);
         Assert.NotEqual(a.Hash, dup.Hash);
         await CommitAsync(Bob, new Contribute(datanet, dup.Hash, dup.NormalizedHash, (ulong)dup.Size), "DuplicateContribution");
         // A near-duplicate (one word changed) is admitted and flagged for curators.
-        var near = await UploadAsync("What is the normal resting heart rate of an adult? Between 60 and 100 beats per minute!! yes");
+        var near = await UploadAsync(QA("What is the normal resting heart rate of an adult?", "Between 60 and 100 beats per minute!! yes"));
         var cn = await CommitAsync(Bob, new Contribute(datanet, near.Hash, near.NormalizedHash, (ulong)near.Size));
 
         // Fee: 1 OPEN per started KiB to the owner; stake 2 OPEN held; gas to the producer.

@@ -17,29 +17,33 @@ public static class ModelCommand
 
     private static async Task<int> RegisterAsync(Args args, TextWriter output)
     {
+        // Every usage mistake is found before connecting. --job fills base model, adapter, datanet version and
+        // training record from a succeeded Model Factory job, read from the node.
+        var name = Options.Text(args, "name");
+        var jobId = Options.OptionalId(args, "job", "training job");
+        var price = Options.Open(args, "price");
+        var (ownerBps, contributorsBps, protocolBps) =
+            (Options.Bps(args, "owner-bps", 7_000), Options.Bps(args, "contributors-bps", 2_000), Options.Bps(args, "protocol-bps", 1_000));
+        if (ownerBps + contributorsBps + protocolBps != 10_000)
+            throw new UsageException($"--owner-bps, --contributors-bps and --protocol-bps must sum to 10000 (they sum to {ownerBps + contributorsBps + protocolBps})");
+        RegisterModel Body(string baseModel, Hash32 adapter, Hash32[] versions, Hash32 record) =>
+            Options.Body<RegisterModel>(RegisterModel.TryCreate, name, baseModel, adapter, versions, record, price, ownerBps, contributorsBps, protocolBps);
+        var body = jobId is not null ? null : Body(
+            Options.Text(args, "base-model"),
+            Options.Id(args, "adapter", "adapter artifact"),
+            Versions(args) ?? throw new UsageException("--versions is required: the datanet version ids the model was trained on (VID[,VID]), or give --job"),
+            Options.Id(args, "training-record", "training record"));
         var settings = NodeSettings.From(args);
         var signer = Signer.From(args, settings);
+
         await using var s = await MarketSession.ConnectAsync(settings, output);
-        // --job fills base model, adapter, datanet version and training record from a succeeded Model Factory job.
-        TrainingJobView? job = null;
-        if (Options.OptionalId(args, "job", "training job") is { } jobId)
+        if (jobId is { } id)
         {
-            job = await s.Grains.GetGrain<ITrainingJobGrain>(jobId.ToString()).GetAsync() ?? throw new CommandFailedException($"no training job {jobId}");
-            if (job.Status != TrainingJobStatus.Succeeded) throw new CommandFailedException($"training job {jobId} is {job.Status.ToString().ToLowerInvariant()}, not succeeded");
+            var job = await s.Grains.GetGrain<ITrainingJobGrain>(id.ToString()).GetAsync() ?? throw new CommandFailedException($"no training job {id}");
+            if (job.Status != TrainingJobStatus.Succeeded) throw new CommandFailedException($"training job {id} is {job.Status.ToString().ToLowerInvariant()}, not succeeded");
+            body = Body(job.BaseModel, job.Adapter!.Value, [job.Version], job.TrainingRecord!.Value);
         }
-        var body = Options.Body<RegisterModel>(RegisterModel.TryCreate,
-            Options.Text(args, "name"),
-            job?.BaseModel ?? Options.Text(args, "base-model"),
-            job?.Adapter ?? Options.Id(args, "adapter", "adapter artifact"),
-            (job is null ? null : new[] { job.Version }) ?? Versions(args) ?? throw new UsageException("--versions is required: the datanet version ids the model was trained on (VID[,VID]), or give --job"),
-            job?.TrainingRecord ?? Options.Id(args, "training-record", "training record"),
-            Options.Open(args, "price"),
-            Options.Bps(args, "owner-bps", 7_000),
-            Options.Bps(args, "contributors-bps", 2_000),
-            Options.Bps(args, "protocol-bps", 1_000));
-        if (body.OwnerBps + body.ContributorsBps + body.ProtocolBps != 10_000)
-            throw new UsageException($"--owner-bps, --contributors-bps and --protocol-bps must sum to 10000 (they sum to {body.OwnerBps + body.ContributorsBps + body.ProtocolBps})");
-        var o = await s.SendAsync(signer, body);
+        var o = await s.SendAsync(signer, body!);
         if (o.ExitCode == 0) s.Field("model", o.Hash);
         return o.ExitCode;
     }

@@ -1,0 +1,69 @@
+using OpenLedger.Benchmarks.ML;
+using OpenLedger.Benchmarks.ML.Serving;
+using OpenLedger.Benchmarks.ML.Training;
+
+// ML benchmark programs: each verb prints its tables, with its references measured in the same run.
+//   dotnet run -c Release --project tests/OpenLedger.Benchmarks.ML -- serving [--quick] [--threads 2]
+// A new benchmark is one entry in `verbs` (its code in its own folder, e.g. Training/) and its lines in the usage.
+var verbs = new Dictionary<string, Func<CommandLine, Task<int>>>(StringComparer.Ordinal)
+{
+    ["serving"] = ServingBenchmark.RunAsync,
+    ["training"] = TrainingBenchmark.RunAsync,
+};
+
+try
+{
+    var line = new CommandLine(args);
+    if (line.Verb is null or "help" or "--help" or "-h") return PrintUsage();
+    if (!verbs.TryGetValue(line.Verb, out var run)) throw new UsageException($"unknown benchmark '{line.Verb}'");
+    return await run(line);
+}
+catch (UsageException e)
+{
+    Console.Error.WriteLine($"error: {e.Message}");
+    PrintUsage();
+    return 2;
+}
+
+static int PrintUsage()
+{
+    Console.WriteLine("""
+        OpenLedger ML benchmarks
+
+        usage: dotnet run -c Release --project tests/OpenLedger.Benchmarks.ML -- <benchmark> [options]
+
+          serving                  OpenLoRA: one built-in base model serving 1-1000 rank-8 adapters loaded just in
+                                   time from a SQLite content store; heterogeneous batches against merging per
+                                   request and one adapter per batch, cold loads, memory per adapter
+            --quick                  small counts (a smoke test: about two minutes)
+            --threads N              torch intra-op threads (default 2)
+            --requests N             requests per heterogeneous (and base-alone) cell (default 512; quick 128)
+            --reference-requests N   requests per merge-per-request and one-adapter-per-batch cell, a prefix of the
+                                     same requests (default 192; quick 32): these modes are several times slower
+            --repeats N              rounds over all cells, each cell reported at its best round (default 3; quick 2)
+            --adapters N             adapters generated, stored and cold-loaded one by one; the largest adapter
+                                     count of the throughput table (default 1000)
+            --max-batch N            the engine's batch size (default 64)
+            --in-flight N            requests each cell keeps submitted and unfinished (default 2 x max batch;
+                                     0 = all at once)
+            --new-tokens N           tokens generated per request (default 8)
+            --modes a,b,c            which modes to run: (a) heterogeneous, (b) merge per request, (c) one adapter
+                                     per batch (default all; the ratios need a and b)
+            --seed N                 seed of the adapters, prompts and popularity draws (default 7)
+            --keep                   keep the temporary SQLite store
+
+          training                 Model Factory: FineTuneRun (progress callback, checkpoints every 50 steps, as the
+                                   job grain runs it) against the same LoRA step in a bare TorchSharp loop over the
+                                   same batches, alternated; WordNet lexname task (gloss -> category) as text-label
+            --quick                  40 steps, 1000 examples, 2 repeats (a few minutes)
+            --threads N              torch intra-op threads (default 2)
+            --steps N                optimiser steps per run (default 300)
+            --examples N             examples sampled from WordNet (default 4000)
+            --batch N                batch size (default 16)
+            --rank N                 LoRA rank on every projection, alpha 2 x rank (default 8)
+            --repeats N              alternated bare/job pairs (default 3)
+            --no-shipped             skip the extra run of the job as shipped (held-out evaluation and accuracy)
+            --seed N                 the job's seed (default 1)
+        """);
+    return 0;
+}
