@@ -2,6 +2,7 @@
 // the introspected schema at the end), typedData -> ethers signTypedData -> sendTransaction, waiting for a commit, and
 // a graphql-ws subscription that collects its payloads. `where()` names the flow's current step for error messages.
 import { TypedDataEncoder } from 'ethers';
+import { buildClientSchema, getIntrospectionQuery, parse, validate } from 'graphql';
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -90,5 +91,27 @@ export function flowKit(url, where) {
     };
   }
 
-  return { gql, signAndSend, committed, allCommitted, watch, documents, signed };
+  // graphql-js validates every document the flow sent against the schema it introspects from the node.
+  async function documentErrors() {
+    const intro = await fetch(url, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: getIntrospectionQuery() }),
+    }).then((r) => r.json());
+    const schema = buildClientSchema(intro.data);
+    return documents.map((d) => validate(schema, parse(d)).map((e) => e.message)).filter((e) => e.length > 0);
+  }
+
+  // Writes the flow's result as one JSON line, or its error to stderr with exit code 1; then closes the client.
+  async function finish(client, timer, run) {
+    try {
+      process.stdout.write(JSON.stringify(await run()) + '\n');
+    } catch (e) {
+      process.stderr.write(`${e?.stack ?? e}\n`);
+      process.exitCode = 1;
+    } finally {
+      await client.dispose();
+      clearTimeout(timer);
+    }
+  }
+
+  return { gql, signAndSend, committed, allCommitted, watch, documentErrors, finish, documents, signed };
 }

@@ -12,7 +12,6 @@ import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { Wallet, keccak256, concat, toUtf8Bytes } from 'ethers';
 import { flowKit, readStdinJson, sleep } from './flow-kit.mjs';
-import { buildClientSchema, getIntrospectionQuery, parse, validate } from 'graphql';
 
 const { url, wsUrl, keys } = await readStdinJson();
 const timer = setTimeout(() => {
@@ -21,7 +20,7 @@ const timer = setTimeout(() => {
 }, 110000);
 
 let step = 'start';
-const { gql, signAndSend, committed, allCommitted, watch, documents, signed } = flowKit(url, () => step);
+const { gql, signAndSend, committed, allCommitted, watch, documentErrors, finish, documents, signed } = flowKit(url, () => step);
 
 const owner = new Wallet(keys.owner);
 const contributors = keys.contributors.map((k) => new Wallet(k));
@@ -39,7 +38,7 @@ const BALANCE = 'query Balance($a: Address!) { account(address: $a) { balance } 
 const client = createClient({ url: wsUrl, webSocketImpl: WebSocket, retryAttempts: 0 });
 const h = (text) => keccak256(toUtf8Bytes(text));
 
-try {
+await finish(client, timer, async () => {
   // 1. Three texts into the content store. The third is the first with its last words changed: a near-duplicate.
   step = 'upload';
   const base = 'The common starling is a medium sized passerine bird in the starling family. It is about twenty centimetres long '
@@ -211,18 +210,14 @@ try {
 
   // 14. graphql-js validates every document this script sent against the introspected schema.
   step = 'validate documents';
-  const intro = await fetch(url, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: getIntrospectionQuery() }),
-  }).then((r) => r.json());
-  const schema = buildClientSchema(intro.data);
-  const documentErrors = documents.map((d) => validate(schema, parse(d)).map((e) => e.message)).filter((e) => e.length > 0);
+  const errorsOfDocuments = await documentErrors();
 
   rewardsSub.dispose();
   callerAll.dispose();
   callerRewardsOnly.dispose();
   await sleep(200);
 
-  process.stdout.write(JSON.stringify({
+  return {
     addresses: {
       owner: owner.address, contributors: contributors.map((w) => w.address), publisher: publisher.address,
       caller: caller.address, serving: serving.address, attribution: attribution.address,
@@ -236,13 +231,6 @@ try {
     callerAllEvents: callerAll.events, callerRewardsOnlyEvents: callerRewardsOnly.events,
     balanceBefore: before, balanceAfter: after,
     rewards,
-    documentCount: documents.length, documentErrors,
-  }) + '\n');
-  await client.dispose();
-  clearTimeout(timer);
-} catch (e) {
-  process.stderr.write(`${e?.stack ?? e}\n`);
-  process.exitCode = 1;
-  await client.dispose();
-  clearTimeout(timer);
-}
+    documentCount: documents.length, documentErrors: errorsOfDocuments,
+  };
+});

@@ -10,7 +10,6 @@
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { Wallet, keccak256, toUtf8Bytes } from 'ethers';
-import { buildClientSchema, getIntrospectionQuery, parse, validate } from 'graphql';
 import { flowKit, readStdinJson, sleep } from './flow-kit.mjs';
 
 const { url, wsUrl, examples, keys } = await readStdinJson();
@@ -23,7 +22,7 @@ const timer = setTimeout(() => {
   process.stderr.write(`model-factory-flow timed out at step: ${current} (${JSON.stringify(timings)})\n`);
   process.exit(1);
 }, 280000);
-const { gql, signAndSend, committed, allCommitted, watch, documents, signed } = flowKit(url, () => current);
+const { gql, signAndSend, committed, allCommitted, watch, documentErrors, finish, documents, signed } = flowKit(url, () => current);
 
 const owner = new Wallet(keys.owner);
 const contributor = new Wallet(keys.contributor);
@@ -43,7 +42,7 @@ const JOB_FIELDS = `id status datanet versionNumber datanetVersion baseModel ran
   examples step totalSteps loss evalLoss initialEvalLoss tokensPerSecond etaSeconds attempts adapter trainingRecord baseAccuracy accuracy
   errorCode message sequence silo`;
 
-try {
+await finish(client, timer, async () => {
   at('createDatanet');
   const datanetId = await signAndSend(owner, 'createDatanet', {
     name: 'WordNet categories', description: 'Glosses labelled with their lexicographer file.', tags: ['wordnet'], license: 'WordNet-3.0',
@@ -133,24 +132,13 @@ try {
   const notAdapterCode = await errorCode('mutation L($a: Hash!) { loadAdapter(adapter: $a) { state } }', { a: inputHash });
 
   at('validate documents');
-  const intro = await fetch(url, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: getIntrospectionQuery() }),
-  }).then((r) => r.json());
-  const schema = buildClientSchema(intro.data);
-  const documentErrors = documents.map((d) => validate(schema, parse(d)).map((e) => e.message)).filter((e) => e.length > 0);
+  const errorsOfDocuments = await documentErrors();
 
-  process.stdout.write(JSON.stringify({
+  return {
     datanetId, contributionIds, badSend, badCodes, started, again, job, record, jobs,
     progress: { events: progress.events, errors: progress.errors, completed: progress.completed },
     modelId, inferenceId, inputHash, served, answerErrors: answer.errors,
     adaptersAfterServing, pinned, unloadPinnedCode, unpinned, unloaded, unpinAgainCode, reloaded, missingCode, notAdapterCode,
-    signed, timings, documentCount: documents.length, documentErrors,
-  }) + '\n');
-  await client.dispose();
-  clearTimeout(timer);
-} catch (e) {
-  process.stderr.write(`${e?.stack ?? e}\n`);
-  process.exitCode = 1;
-  await client.dispose();
-  clearTimeout(timer);
-}
+    signed, timings, documentCount: documents.length, documentErrors: errorsOfDocuments,
+  };
+});
