@@ -96,6 +96,39 @@ public sealed class ModelFactoryClusterTests(MlClusterFixture fx)
         await AssertSameAsUninterruptedAsync(datanet, request, done);
     }
 
+    [Fact]
+    public async Task Random_bad_requests_get_stable_codes_and_start_nothing()
+    {
+        var datanet = await fx.PublishedDatanetAsync(fx.Chain.Keys[3], "bad-requests", Examples.Value.Take(4).ToList());
+        var factory = fx.Client.GetGrain<IModelFactoryGrain>(0);
+        var before = (await factory.ListAsync(500)).Count;
+        var random = new Random(5);
+        string[] targets = ["attn.c_attn", "c_attn", "wte", "", "mlp", "attn.c_proj", "c_proj"];
+        double[] numbers = [0, -1, double.NaN, double.PositiveInfinity, 1e-9, 2, 1e9, -0.0];
+        var codes = new HashSet<string>();
+        for (var i = 0; i < 60; i++)
+        {
+            // Each request breaks at least one rule (marked), on a real datanet or an unknown one.
+            var request = new TrainingJobRequest(random.Next(4) == 0 ? Keccak256.Hash(BitConverter.GetBytes(i)) : datanet,
+                (uint)(random.Next(3) == 0 ? random.Next(2, 50) : 0),
+                Rank: random.Next(3) == 0 ? random.Next(-5, 1) : random.Next(65, 1000),
+                Alpha: numbers[random.Next(numbers.Length)],
+                TargetModules: Enumerable.Range(0, random.Next(0, 4)).Select(_ => targets[random.Next(targets.Length)]).ToArray(),
+                LearningRate: numbers[random.Next(numbers.Length)],
+                Epochs: numbers[random.Next(numbers.Length)],
+                Steps: random.Next(2) == 0 ? null : random.Next(-3, 2_000_000),
+                BatchSize: random.Next(-2, 2000),
+                Seed: random.Next(-3, 3));
+            var result = await factory.SubmitAsync(request);
+            Assert.False(result.Ok, $"accepted {request}");
+            Assert.Contains(result.ErrorCode, new[] { "InvalidField", "DatanetNotFound", "VersionNotFound" });
+            Assert.False(string.IsNullOrWhiteSpace(result.Message));
+            codes.Add(result.ErrorCode!);
+        }
+        Assert.Equal(before, (await factory.ListAsync(500)).Count);
+        Assert.Contains("InvalidField", codes);
+    }
+
     /// <summary>The job's adapter and record are byte for byte those of one uninterrupted run on the same data.</summary>
     private async Task AssertSameAsUninterruptedAsync(Hash32 datanet, TrainingJobRequest request, TrainingJobView done)
     {
