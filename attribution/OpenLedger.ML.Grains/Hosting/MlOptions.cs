@@ -9,8 +9,9 @@ namespace OpenLedger.ML.Grains.Hosting;
 /// request (administration) but does not answer on-chain inferences.</param>
 /// <param name="AdapterBudgetBytes">The adapter cache's byte budget.</param>
 /// <param name="MaxNewTokens">Tokens generated per inference at most (fewer when the model ends its answer).</param>
-/// <param name="PollInterval">How often the inference worker looks for requested inferences besides being woken by
-/// new blocks.</param>
+/// <param name="PollInterval">How often the inference worker looks for requested inferences.</param>
+/// <param name="TrainingThreads">libtorch CPU threads per training job (its artifact depends on the count: the record
+/// names it); null: the machine's cores.</param>
 public sealed record MlOptions(
     string JobsDirectory,
     PrivateKey? ServingKey = null,
@@ -18,8 +19,10 @@ public sealed record MlOptions(
     long AdapterBudgetBytes = 256L * 1024 * 1024,
     int MaxBatchSize = 16,
     int MaxNewTokens = 24,
-    TimeSpan? PollInterval = null)
+    TimeSpan? PollInterval = null,
+    int? TrainingThreads = null)
 {
+    public int Threads => TrainingThreads ?? Environment.ProcessorCount;
     public string BaseModelPath => BaseModelDirectory ?? BaseModelRecipe.BuiltinDirectory;
     public TimeSpan Poll => PollInterval ?? TimeSpan.FromSeconds(1);
 }

@@ -135,7 +135,8 @@ public sealed class TrainingJobGrain(
         var token = _cancel.Token;
         var checkpoints = Path.Combine(options.JobsDirectory, Id.ToString());
         var basePath = options.BaseModelPath;
-        _run = Task.Run(() => FineTuneRun.Run(basePath, dataset, spec, checkpoints, p => Volatile.Write(ref _latest, p), token), token);
+        var threads = options.Threads;
+        _run = Task.Run(() => FineTuneRun.Run(basePath, dataset, spec, checkpoints, p => Volatile.Write(ref _latest, p), token, threads: threads), token);
         _timer ??= this.RegisterGrainTimer(OnTickAsync, new GrainTimerCreationOptions(Tick, Tick) { KeepAlive = true, Interleave = false });
         logger.LogInformation("training job {Job}: {Examples} examples of datanet {Datanet} v{Version}, attempt {Attempt}",
             Id, dataset.Examples.Count, view.Request.Datanet, view.Request.VersionNumber, View!.Attempts);

@@ -34,7 +34,7 @@ public sealed class OpenLoraHost(MlOptions options, LedgerNode node) : IAsyncDis
     /// <summary>The base model's on-chain name (<see cref="FineTuneRun.BaseModelName"/>).</summary>
     public string BaseModelName => Start().Name;
 
-    public BpeTokenizer Tokenizer => Start().Base.Tokenizer;
+    public ITextTokenizer Tokenizer => Start().Base.Tokenizer;
 
     public AdapterCache Cache => Start().Cache;
 
@@ -49,7 +49,7 @@ public sealed class OpenLoraHost(MlOptions options, LedgerNode node) : IAsyncDis
             var content = node.Content ?? throw new InvalidOperationException("OpenLoRA needs the node's content store");
             var cache = new AdapterCache(options.AdapterBudgetBytes, async (id, ct) =>
                 await content.GetAsync(id, ct) ?? throw new AdapterNotFoundException(id));
-            var eot = loaded.Tokenizer.SpecialTokenId(BpeTokenizer.EndOfText);
+            var eot = loaded.Tokenizer.EndOfTextId;
             var engine = new LoraServingEngine(model, cache, new ServingOptions(options.MaxBatchSize, ServingMode.Heterogeneous, eot));
             return _started = new Started(loaded, model, cache, engine, FineTuneRun.BaseModelName(loaded.Manifest));
         }

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using OpenLedger.ML.Model;
+using OpenLedger.ML.Tokenizer;
 
 namespace OpenLedger.ML.BaseModel;
 
@@ -11,14 +12,26 @@ public sealed record BaseModelManifest(
     [property: JsonPropertyName("weights")] BaseModelManifest.WeightsInfo Weights,
     [property: JsonPropertyName("training")] BaseModelManifest.TrainingInfo Training,
     [property: JsonPropertyName("heldOut")] BaseModelManifest.HeldOutInfo HeldOut,
-    [property: JsonPropertyName("corpus")] BaseModelManifest.CorpusInfo Corpus)
+    [property: JsonPropertyName("corpus")] BaseModelManifest.CorpusInfo Corpus,
+    [property: JsonPropertyName("imported"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] BaseModelManifest.ImportInfo? Imported = null)
 {
     public const string CurrentFormat = "openledger-base-model/1";
 
+    /// <param name="File">the tokenizer's file in the directory (<c>bpe</c>); null for <c>r50k_base</c>, whose vocabulary
+    /// comes with the engine (the Microsoft.ML.Tokenizers.Data.R50kBase package)</param>
+    /// <param name="Keccak">of the file (<c>bpe</c>), or of the r50k_base vocabulary (<see cref="R50kTokenizer.DataKeccak"/>)</param>
+    /// <param name="Kind"><see cref="BpeTokenizer.KindName"/> or <see cref="R50kTokenizer.KindName"/>; absent (the built-in
+    /// model's manifest, written before there was a choice) means <c>bpe</c></param>
     public sealed record TokenizerInfo(
-        [property: JsonPropertyName("file")] string File,
+        [property: JsonPropertyName("file")] string? File,
         [property: JsonPropertyName("keccak")] string Keccak,
-        [property: JsonPropertyName("vocabSize")] int VocabSize);
+        [property: JsonPropertyName("vocabSize")] int VocabSize,
+        [property: JsonPropertyName("kind"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Kind = null)
+    {
+        /// <summary><see cref="Kind"/>, <c>bpe</c> when absent.</summary>
+        [JsonIgnore]
+        public string EffectiveKind => Kind ?? BpeTokenizer.KindName;
+    }
 
     public sealed record WeightsInfo(
         [property: JsonPropertyName("file")] string File,
@@ -26,6 +39,21 @@ public sealed record BaseModelManifest(
         [property: JsonPropertyName("bytes")] long Bytes,
         [property: JsonPropertyName("parameters")] long Parameters,
         [property: JsonPropertyName("layout")] string Layout);
+
+    /// <summary>Where an imported checkpoint came from (<see cref="Gpt2Import"/>); absent for a model the recipe trained.
+    /// An imported model's training, held-out and corpus sections are then empty (zero steps, NaN losses): it was
+    /// trained elsewhere.</summary>
+    /// <param name="Source">what was imported, e.g. "Hugging Face GPT-2 (config.json + model.safetensors)"</param>
+    /// <param name="Directory">the source directory's name (not its full path)</param>
+    /// <param name="WeightsKeccak">keccak of the source <c>model.safetensors</c> as supplied</param>
+    /// <param name="ConfigKeccak">keccak of the source <c>config.json</c></param>
+    /// <param name="SourceDType">the source weights' element type (converted to float32)</param>
+    public sealed record ImportInfo(
+        [property: JsonPropertyName("source")] string Source,
+        [property: JsonPropertyName("directory")] string Directory,
+        [property: JsonPropertyName("weightsKeccak")] string WeightsKeccak,
+        [property: JsonPropertyName("configKeccak")] string ConfigKeccak,
+        [property: JsonPropertyName("sourceDType")] string SourceDType);
 
     public sealed record TrainingInfo(
         [property: JsonPropertyName("steps")] int Steps,

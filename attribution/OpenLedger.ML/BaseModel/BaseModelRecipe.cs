@@ -101,12 +101,13 @@ public static class BaseModelRecipe
                        ?? throw new InvalidDataException($"{directory}: empty {ManifestFile}");
         if (manifest.Format != BaseModelManifest.CurrentFormat)
             throw new InvalidDataException($"{directory}: {ManifestFile} has format '{manifest.Format}', expected '{BaseModelManifest.CurrentFormat}'");
-        var tokenizerBytes = File.ReadAllBytes(Path.Combine(directory, manifest.Tokenizer.File));
-        CheckHash(directory, manifest.Tokenizer.File, tokenizerBytes, manifest.Tokenizer.Keccak);
+        var tokenizer = LoadTokenizer(directory, manifest);
+        if (tokenizer.VocabSize != manifest.Config.VocabSize)
+            throw new InvalidDataException(
+                $"{directory}: the {tokenizer.Kind} tokenizer has {tokenizer.VocabSize} tokens but the model's vocabulary is {manifest.Config.VocabSize}");
         var weightBytes = File.ReadAllBytes(Path.Combine(directory, manifest.Weights.File));
         CheckHash(directory, manifest.Weights.File, weightBytes, manifest.Weights.Keccak);
 
-        var tokenizer = BpeTokenizer.FromJson(Encoding.UTF8.GetString(tokenizerBytes));
         var model = new Gpt2Model(manifest.Config, seed: 0);
         var (tensors, _) = TorchSafeTensors.Deserialize(weightBytes);
         try { Gpt2Checkpoint.Load(model, tensors); }
@@ -114,6 +115,34 @@ public static class BaseModelRecipe
         finally { foreach (var t in tensors.Values) t.Dispose(); }
         model.eval();
         return new LoadedBaseModel(directory, manifest, tokenizer, model);
+    }
+
+    /// <summary>The tokenizer a manifest names, checked against its recorded hash: <c>bpe</c> reads the directory's
+    /// <c>tokenizer.json</c>; <c>r50k_base</c> (an imported GPT-2) is GPT-2's vocabulary, shipped with the engine.</summary>
+    public static ITextTokenizer LoadTokenizer(string directory, BaseModelManifest manifest)
+    {
+        switch (manifest.Tokenizer.EffectiveKind)
+        {
+            case BpeTokenizer.KindName:
+            {
+                var file = manifest.Tokenizer.File
+                           ?? throw new InvalidDataException($"{directory}: {ManifestFile} names a bpe tokenizer but no file");
+                var tokenizerBytes = File.ReadAllBytes(Path.Combine(directory, file));
+                CheckHash(directory, file, tokenizerBytes, manifest.Tokenizer.Keccak);
+                return BpeTokenizer.FromJson(Encoding.UTF8.GetString(tokenizerBytes));
+            }
+            case R50kTokenizer.KindName:
+            {
+                var tokenizer = R50kTokenizer.Instance;
+                if (!string.Equals(tokenizer.DataKeccak, manifest.Tokenizer.Keccak, StringComparison.OrdinalIgnoreCase))
+                    throw new InvalidDataException(
+                        $"{directory}: {ManifestFile} records r50k_base vocabulary keccak {manifest.Tokenizer.Keccak} but this engine's is {tokenizer.DataKeccak}");
+                return tokenizer;
+            }
+            default:
+                throw new InvalidDataException(
+                    $"{directory}: {ManifestFile} names tokenizer kind '{manifest.Tokenizer.Kind}' (known: {BpeTokenizer.KindName}, {R50kTokenizer.KindName})");
+        }
     }
 
     /// <summary>The manifest's corpus split, rebuilt from WordNet: (training synsets, held-out synsets).</summary>
@@ -127,7 +156,7 @@ public static class BaseModelRecipe
     }
 
     /// <summary>Held-out synsets as evaluation rows, in corpus order.</summary>
-    public static TokenBatches HeldOutBatches(BpeTokenizer tokenizer, IReadOnlyList<Synset> heldOut, int contextLength, int batchSize) =>
+    public static TokenBatches HeldOutBatches(ITextTokenizer tokenizer, IReadOnlyList<Synset> heldOut, int contextLength, int batchSize) =>
         TokenBatches.FromStream(Encode(tokenizer, heldOut), contextLength, batchSize, seed: 0, Eot(tokenizer));
 
     public static bool IsHeldOut(Synset synset, int perMille)
@@ -137,7 +166,7 @@ public static class BaseModelRecipe
         return (int)(hash % 1000) < perMille;
     }
 
-    private static List<int> Encode(BpeTokenizer tokenizer, IEnumerable<Synset> synsets)
+    private static List<int> Encode(ITextTokenizer tokenizer, IEnumerable<Synset> synsets)
     {
         var eot = Eot(tokenizer);
         var stream = new List<int>();
@@ -149,7 +178,7 @@ public static class BaseModelRecipe
         return stream;
     }
 
-    private static int Eot(BpeTokenizer tokenizer) => tokenizer.SpecialTokenId(BpeTokenizer.EndOfText);
+    private static int Eot(ITextTokenizer tokenizer) => tokenizer.EndOfTextId;
 
     private static void CheckHash(string directory, string file, byte[] bytes, string recorded)
     {

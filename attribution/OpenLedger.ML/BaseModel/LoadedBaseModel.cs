@@ -6,11 +6,13 @@ using OpenLedger.ML.Training;
 namespace OpenLedger.ML.BaseModel;
 
 /// <summary>A base model read from a recipe's output directory (hashes checked), in eval mode.</summary>
-public sealed class LoadedBaseModel(string directory, BaseModelManifest manifest, BpeTokenizer tokenizer, Gpt2Model model) : IDisposable
+public sealed class LoadedBaseModel(string directory, BaseModelManifest manifest, ITextTokenizer tokenizer, Gpt2Model model) : IDisposable
 {
     public string Directory { get; } = directory;
     public BaseModelManifest Manifest { get; } = manifest;
-    public BpeTokenizer Tokenizer { get; } = tokenizer;
+    /// <summary>The model's tokenizer: the built-in model's <see cref="BpeTokenizer"/>, or GPT-2's
+    /// <see cref="R50kTokenizer"/> for an imported checkpoint (<see cref="BaseModelManifest.TokenizerInfo.Kind"/>).</summary>
+    public ITextTokenizer Tokenizer { get; } = tokenizer;
     public Gpt2Model Model { get; } = model;
 
     /// <summary>The held-out rows of the manifest's split, rebuilt from WordNet.</summary>

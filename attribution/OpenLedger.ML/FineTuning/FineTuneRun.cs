@@ -3,6 +3,7 @@ using OpenLedger.Core.Datanets;
 using OpenLedger.ML.BaseModel;
 using OpenLedger.ML.Lora;
 using OpenLedger.ML.SafeTensors;
+using OpenLedger.ML.Runtime;
 using OpenLedger.ML.Serving;
 using OpenLedger.ML.Tokenizer;
 using OpenLedger.ML.Training;
@@ -38,10 +39,32 @@ public static class FineTuneRun
     public static string? Problem(FineTuneDataset dataset, FineTuneSpec spec) =>
         spec.Problem() ?? (dataset.Examples.Count == 0 ? "the datanet version has no usable examples" : null);
 
+    /// <param name="threads">libtorch's CPU threads for this run, set on the calling thread (libtorch's OpenMP thread
+    /// count belongs to the thread that sets it) and restored afterwards; null: whatever the calling thread has. The
+    /// artifact is a function of the data, the spec and this count (float reductions split differently with more
+    /// threads), and the record names it.</param>
     public static FineTuneResult Run(string baseModelDirectory, FineTuneDataset dataset, FineTuneSpec spec, string? checkpointDirectory,
-        Action<TrainingProgress>? progress = null, CancellationToken cancellationToken = default, int checkpointEvery = DefaultCheckpointEvery)
+        Action<TrainingProgress>? progress = null, CancellationToken cancellationToken = default, int checkpointEvery = DefaultCheckpointEvery,
+        int? threads = null)
     {
         if (Problem(dataset, spec) is { } problem) throw new ArgumentException(problem);
+        if (threads is < 1) throw new ArgumentOutOfRangeException(nameof(threads));
+        TorchRuntime.EnsureLoaded();
+        var threadsBefore = torch.get_num_threads();
+        if (threads is { } n) torch.set_num_threads(n);
+        try
+        {
+            return RunOnThisThread(baseModelDirectory, dataset, spec, checkpointDirectory, progress, cancellationToken, checkpointEvery);
+        }
+        finally
+        {
+            if (threads is not null) torch.set_num_threads(threadsBefore);
+        }
+    }
+
+    private static FineTuneResult RunOnThisThread(string baseModelDirectory, FineTuneDataset dataset, FineTuneSpec spec, string? checkpointDirectory,
+        Action<TrainingProgress>? progress, CancellationToken cancellationToken, int checkpointEvery)
+    {
         using var loaded = BaseModelRecipe.Load(baseModelDirectory);
         var model = loaded.Model;
         var tokenizer = loaded.Tokenizer;

@@ -23,7 +23,8 @@ public sealed record FineTuneSpec
     public const int MaxSteps = 1_000_000;
     public const int MaxBatchSize = 512;
 
-    public LoraConfig Lora => new(Rank, Alpha, TargetModules);
+    // Derived, not a hyperparameter of its own: kept out of the record's JSON (and so out of its hash and the job id).
+    [JsonIgnore] public LoraConfig Lora => new(Rank, Alpha, TargetModules);
 
     /// <summary>What is wrong with the spec, or null. Bounds keep one job from taking a silo for days by a typo.</summary>
     public string? Problem()

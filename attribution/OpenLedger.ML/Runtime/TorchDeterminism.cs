@@ -5,8 +5,9 @@ namespace OpenLedger.ML.Runtime;
 /// <summary>
 /// Settings for reproducible CPU results. <see cref="Seed"/> fixes the global random generators. Float reductions
 /// (matmul, sum) may differ in the last bits with the number of threads that split the work, so checks that compare bit
-/// for bit run inside <see cref="SingleThreaded"/>. libtorch's thread count is process-wide: while any such scope is
-/// open, every torch call in the process runs on one thread.
+/// for bit run inside <see cref="SingleThreaded"/>. Measured here: this libtorch build's thread count (OpenMP) belongs to
+/// the thread that sets it, so a scope holds for torch calls made on the thread that opened it; work handed to other
+/// threads sets its own count (as <c>FineTuneRun.Run(threads:)</c> does).
 /// </summary>
 public static class TorchDeterminism
 {

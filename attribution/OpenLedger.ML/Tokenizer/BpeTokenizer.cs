@@ -8,9 +8,11 @@ namespace OpenLedger.ML.Tokenizer;
 /// <summary>A byte-level BPE tokenizer: the 256 byte values are ids 0-255, merge i (of two existing ids) makes id
 /// 256 + i, and the special tokens follow. Because every byte is a token, any text and any byte string encodes
 /// without an "unknown" token and decodes back exactly.</summary>
-public sealed class BpeTokenizer
+public sealed class BpeTokenizer : ITextTokenizer
 {
     public const string EndOfText = "<|endoftext|>";
+    /// <summary>This tokenizer's kind in a base-model manifest (saved as <c>tokenizer.json</c>).</summary>
+    public const string KindName = "bpe";
     private const string Format = "openledger-byte-bpe-1";
     private const int MaxCachedChunks = 200_000;
 
@@ -52,6 +54,13 @@ public sealed class BpeTokenizer
     }
 
     public int VocabSize => 256 + _merges.Length + _specialTokens.Length;
+
+    public string Kind => KindName;
+
+    /// <summary>The id of <see cref="EndOfText"/> (throws if this tokenizer has no such special token).</summary>
+    public int EndOfTextId => SpecialTokenId(EndOfText);
+
+    int[] ITextTokenizer.Encode(string text) => Encode(text);
 
     public IReadOnlyList<(int Left, int Right)> Merges => _merges;
 

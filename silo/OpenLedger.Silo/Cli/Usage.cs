@@ -22,6 +22,8 @@ public static class Usage
                 --no-ml             no ML role on this silo: Model Factory and OpenLoRA grains go to other silos
                 --serving-key HEX   the serving operator key that posts OpenLoRA's answers to inferences (dev
                                     chains use the dev serving operator); without one no inference is answered
+                --base-model DIR    the base model Model Factory trains and OpenLoRA serves over (default: the
+                                    built-in one), e.g. an `ml import-gpt2` output
               gateway             run only the GraphQL gateway, as an Orleans client of running silos
                                   (--http-port, --gateway-port or --postgres to find them)
               keygen              generate a private key and print it with its address
@@ -79,6 +81,8 @@ public static class Usage
                                   directory: tokenizer.json, model.safetensors, base-model.json; prints the hashes
                 [--out DIR] [--steps N] [--threads N] [--every N (progress lines)] [--wordnet DIR]
                 [--checkpoint DIR (save every 100 steps and on Ctrl+C; the same command continues from it)]
+              ml import-gpt2 --from DIR --out DIR   import a Hugging Face GPT-2 (config.json + model.safetensors) as a
+                                  base model with GPT-2's tokenizer; a node uses it with --base-model DIR
 
             Exit codes: 0 success; 1 refused or failed on the node (the stable error code is printed); 2 usage error.
 

@@ -19,7 +19,8 @@ public sealed record NodeSettings(
     int MempoolCapacity,
     int HttpPort = NodeSettings.DefaultHttpPort,
     bool Ml = true,
-    string? ServingKeyHex = null)
+    string? ServingKeyHex = null,
+    string? BaseModelDirectory = null)
 {
     public const int DefaultHttpPort = 8080;
     public const int DefaultSiloPort = 11111;
@@ -44,7 +45,8 @@ public sealed record NodeSettings(
             args.GetInt("mempool-capacity", 200_000),
             args.GetInt("http-port", int.TryParse(Environment.GetEnvironmentVariable("OPENLEDGER_HTTP_PORT"), out var hp) ? hp : DefaultHttpPort),
             !args.Has("no-ml") && Environment.GetEnvironmentVariable("OPENLEDGER_NO_ML") is null or "" or "0",
-            Opt("serving-key", "OPENLEDGER_SERVING_KEY"));
+            Opt("serving-key", "OPENLEDGER_SERVING_KEY"),
+            Opt("base-model", "OPENLEDGER_BASE_MODEL") is { } baseModel ? Path.GetFullPath(baseModel) : null);
     }
 
     public GenesisConfig LoadGenesis()

@@ -57,7 +57,8 @@ public static class NodeHost
             silo.AddOpenLedger(node, settings.Backend, settings.ConnectionString);
             // The ML role (Model Factory, OpenLoRA): on unless --no-ml; a silo without it never hosts ML grains.
             if (settings.Ml)
-                silo.AddOpenLedgerMl(new MlOptions(Path.Combine(settings.DataDirectory, "jobs"), settings.ResolveServingKey(genesis, rules)));
+                silo.AddOpenLedgerMl(new MlOptions(Path.Combine(settings.DataDirectory, "jobs"), settings.ResolveServingKey(genesis, rules),
+                    settings.BaseModelDirectory));
             else
                 silo.WithoutMl();
             silo.AddDashboard();

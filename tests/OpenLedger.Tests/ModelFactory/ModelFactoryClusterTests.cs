@@ -13,8 +13,8 @@ namespace OpenLedger.Tests.ModelFactory;
 
 /// <summary>Model Factory in a real two-silo cluster: ML grains land on the ML silo only; a job cancelled mid-way and
 /// started again, or whose silo is stopped and replaced, continues from its checkpoint and ends with exactly the
-/// adapter and training record of an uninterrupted run. Everything runs on one libtorch thread so that "exactly" is
-/// bit for bit (see TorchDeterminism).</summary>
+/// adapter and training record of an uninterrupted run, bit for bit: the fixture's jobs and the reference run both
+/// train on one libtorch thread.</summary>
 [Collection("ml-cluster")]
 public sealed class ModelFactoryClusterTests(MlClusterFixture fx)
 {
@@ -47,7 +47,6 @@ public sealed class ModelFactoryClusterTests(MlClusterFixture fx)
     [Fact]
     public async Task A_cancelled_job_started_again_resumes_from_its_checkpoint_and_ends_with_the_uninterrupted_adapter()
     {
-        using var oneThread = TorchDeterminism.SingleThreaded();
         var datanet = await fx.PublishedDatanetAsync(fx.Chain.Keys[1], "cancel-resume", Examples.Value);
         var request = new TrainingJobRequest(datanet, 0, Steps: 40, BatchSize: 4, Seed: 11);
         var factory = fx.Client.GetGrain<IModelFactoryGrain>(0);
@@ -74,7 +73,6 @@ public sealed class ModelFactoryClusterTests(MlClusterFixture fx)
     [Fact]
     public async Task A_job_whose_ml_silo_stops_is_resumed_by_the_next_ml_silo_from_its_checkpoint()
     {
-        using var oneThread = TorchDeterminism.SingleThreaded();
         var datanet = await fx.PublishedDatanetAsync(fx.Chain.Keys[2], "silo-restart", Examples.Value);
         var request = new TrainingJobRequest(datanet, 0, Steps: 60, BatchSize: 4, Seed: 12);
         var job = (await fx.Client.GetGrain<IModelFactoryGrain>(0).SubmitAsync(request)).Job!;
@@ -133,7 +131,7 @@ public sealed class ModelFactoryClusterTests(MlClusterFixture fx)
     private async Task AssertSameAsUninterruptedAsync(Hash32 datanet, TrainingJobRequest request, TrainingJobView done)
     {
         var dataset = await DatasetLoader.LoadAsync(fx.Client, fx.Content, datanet, 1);
-        var reference = FineTuneRun.Run(BaseModelRecipe.BuiltinDirectory, dataset!, TrainingJobIds.Spec(request), checkpointDirectory: null);
+        var reference = FineTuneRun.Run(BaseModelRecipe.BuiltinDirectory, dataset!, TrainingJobIds.Spec(request), checkpointDirectory: null, threads: 1);
         Assert.Equal(reference.AdapterHash, done.Adapter);
         Assert.Equal(reference.RecordHash, done.TrainingRecord);
         Assert.Equal(reference.Adapter, await fx.Content.GetAsync(done.Adapter!.Value));

@@ -5,6 +5,7 @@ using OpenLedger.Core.Transactions;
 using OpenLedger.Grains.Hosting;
 using OpenLedger.Grains.Ledger;
 using OpenLedger.Grains.Market;
+using OpenLedger.Grains.ModelFactory;
 using OpenLedger.ML.Grains.Hosting;
 using OpenLedger.Storage;
 using OpenLedger.Storage.Content;
@@ -45,11 +46,26 @@ public sealed class MlClusterFixture : IAsyncLifetime
         {
             silo.AddOpenLedger(Node, StorageBackend.Sqlite, conn);
             if (options.SiloName == LedgerOnlySilo) silo.WithoutMl();
-            else silo.AddOpenLedgerMl(new MlOptions(JobsDirectory, Chain.ServingOperator, PollInterval: TimeSpan.FromMilliseconds(300)));
+            else silo.AddOpenLedgerMl(new MlOptions(JobsDirectory, Chain.ServingOperator, PollInterval: TimeSpan.FromMilliseconds(300), TrainingThreads: 1));
         });
         builder.ConfigureClient(client => client.AddOpenLedgerStreams());
         Cluster = builder.Build();
         await Cluster.DeployAsync();
+        // The client learns which silo hosts which grain types from the cluster manifest, which reaches it shortly
+        // after start: until then the ML grains (on one silo only) have "no implementation" for it.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (true)
+        {
+            try
+            {
+                await Client.GetGrain<IModelFactoryGrain>(0).ListAsync(1);
+                break;
+            }
+            catch (ArgumentException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(200);
+            }
+        }
     }
 
     public async Task DisposeAsync()

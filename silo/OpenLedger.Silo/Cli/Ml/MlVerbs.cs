@@ -8,7 +8,9 @@ public static class MlVerbs
     public static int Execute(Args args) => args.Positional.FirstOrDefault() switch
     {
         "train-base" => TrainBaseCommand.Execute(args),
-        null => throw new UsageException("ml needs a verb: train-base"),
+        "eval-lexname" => EvalLexnameCommand.Execute(args),
+        "import-gpt2" => ImportGpt2Command.Execute(args),
+        null => throw new UsageException("ml needs a verb: train-base, eval-lexname, import-gpt2"),
         var other => throw new UsageException($"unknown ml verb '{other}'"),
     };
 }
