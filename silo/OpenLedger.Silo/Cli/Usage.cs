@@ -83,6 +83,11 @@ public static class Usage
                 [--checkpoint DIR (save every 100 steps and on Ctrl+C; the same command continues from it)]
               ml import-gpt2 --from DIR --out DIR   import a Hugging Face GPT-2 (config.json + model.safetensors) as a
                                   base model with GPT-2's tokenizer; a node uses it with --base-model DIR
+              ml eval-lexname     quality evidence: WordNet gloss -> lexicographer category (45 classes) on the synsets
+                                  the base model never saw: majority class, bag-of-words logistic regression, the base
+                                  model and a LoRA adapter fine-tuned by Model Factory's run
+                [--train N (12000)] [--test N] [--epochs X (3) | --steps N] [--rank N] [--alpha X] [--lr X]
+                [--batch N (32)] [--seed N] [--threads N] [--out FILE (JSON report)] [--base-model DIR]
 
             Exit codes: 0 success; 1 refused or failed on the node (the stable error code is printed); 2 usage error.
 
