@@ -19,8 +19,9 @@ namespace OpenLedger.Storage.Content;
 /// </summary>
 public sealed class SqlContentStore(StorageBackend backend, string connectionString, long maxBytes = SqlContentStore.DefaultMaxBytes) : IContentStore
 {
-    /// <summary>The default safety maximum: 4 MiB.</summary>
-    public const long DefaultMaxBytes = 4L * 1024 * 1024;
+    /// <summary>The default safety maximum: 64 MiB. Model Factory keeps adapters here too: a rank-8 adapter on every
+    /// projection of GPT-2 small is ~4.7 MB (contributions are held to the chain's much smaller limit by their callers).</summary>
+    public const long DefaultMaxBytes = 64L * 1024 * 1024;
 
     private readonly long _maxBytes = maxBytes > 0 ? maxBytes : throw new ArgumentOutOfRangeException(nameof(maxBytes), maxBytes, "must be positive");
 

@@ -152,9 +152,9 @@ public abstract class ContentStoreContract
         Assert.Null(await store.GetInfoAsync(Keccak256.Hash(big)));
         Assert.NotNull(await store.GetInfoAsync(ok.Hash));
 
-        // The default safety limit is 4 MiB.
+        // The default safety limit is 64 MiB (room for Model Factory's adapters).
         var defaults = SameDatabase(store);
-        Assert.Equal(4L * 1024 * 1024, new SqlContentStore(defaults.Backend, "unused").MaxBytes);
-        await Assert.ThrowsAsync<ContentTooLargeException>(() => new SqlContentStore(defaults.Backend, "unused").PutAsync(new byte[4 * 1024 * 1024 + 1]));
+        Assert.Equal(64L * 1024 * 1024, new SqlContentStore(defaults.Backend, "unused").MaxBytes);
+        await Assert.ThrowsAsync<ContentTooLargeException>(() => new SqlContentStore(defaults.Backend, "unused").PutAsync(new byte[64 * 1024 * 1024 + 1]));
     }
 }
