@@ -62,7 +62,7 @@ public interface IOpenLoraGrain : IGrainWithIntegerKey
 /// serves them through OpenLoRA and posts each result with the node's serving-operator key.</summary>
 public interface IInferenceServingGrain : IGrainWithIntegerKey
 {
-    /// <summary>Makes sure the worker runs (called at silo start and when a block commits requests).</summary>
+    /// <summary>Makes sure the worker runs (called when an ML silo starts; from then on it polls chain state).</summary>
     Task WakeAsync();
     Task<InferenceWorkerStatus> GetStatusAsync();
 }
