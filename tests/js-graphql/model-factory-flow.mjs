@@ -87,7 +87,7 @@ await finish(client, timer, async () => {
   };
 
   at('train');
-  const input = { datanet: datanetId, steps: 12, batchSize: 8, learningRate: 0.005, seed: 3 };
+  const input = { datanet: datanetId, steps: 60, batchSize: 8, learningRate: 0.005, seed: 3 };
   const started = (await gql(START, { i: input })).startTrainingJob;
   const progress = watch(client, `subscription Job($id: Hash!) { trainingJob(id: $id) { ${JOB_FIELDS} } }`, { id: started.id });
   const again = (await gql(START, { i: input })).startTrainingJob;

@@ -43,14 +43,15 @@ public sealed partial class GraphQLMarketplaceTests
         // The same training asked twice is one job; the subscription saw it through to success, in order.
         var job = r["job"]!;
         Assert.Equal(S(r["started"]!["id"]), S(r["again"]!["id"]));
-        Assert.Equal(("SUCCEEDED", 12, 12, 40), (S(job["status"]), I(job["step"]), I(job["totalSteps"]), I(job["examples"])));
+        Assert.Equal(("SUCCEEDED", 60, 60, 40), (S(job["status"]), I(job["step"]), I(job["totalSteps"]), I(job["examples"])));
         var events = r["progress"]!["events"]!.AsArray();
         Assert.True(r["progress"]!["completed"]!.GetValue<bool>(), "the trainingJob subscription completes when the job ends");
         Assert.Equal("SUCCEEDED", S(events[^1]!["status"]));
         var sequences = events.Select(e => e!["sequence"]!.GetValue<long>()).ToList();
         Assert.Equal(sequences.Order(), sequences);
         Assert.Equal(sequences.Count, sequences.Distinct().Count());
-        Assert.Contains(events, e => S(e!["status"]) == "RUNNING" && I(e["step"]) is > 0 and < 12);
+        // The job takes a few seconds (reports every half second), so the subscriber sees it running before it ends.
+        Assert.Contains(events, e => S(e!["status"]) == "RUNNING" && I(e["step"]) < 60);
         Assert.True(job["loss"]!.GetValue<double>() > 0);
 
         // The training record names the version, the base model and the adapter; its hash is the job's.

@@ -48,7 +48,8 @@ public sealed class ModelFactoryClusterTests(MlClusterFixture fx)
     public async Task A_cancelled_job_started_again_resumes_from_its_checkpoint_and_ends_with_the_uninterrupted_adapter()
     {
         var datanet = await fx.PublishedDatanetAsync(fx.Chain.Keys[1], "cancel-resume", Examples.Value);
-        var request = new TrainingJobRequest(datanet, 0, Steps: 40, BatchSize: 4, Seed: 11);
+        // Long enough (a few seconds) that the cancellation lands mid-way on a fast machine too.
+        var request = new TrainingJobRequest(datanet, 0, Steps: 200, BatchSize: 4, Seed: 11);
         var factory = fx.Client.GetGrain<IModelFactoryGrain>(0);
         var job = (await factory.SubmitAsync(request)).Job!;
         var grain = fx.Client.GetGrain<ITrainingJobGrain>(job.Id.ToString());
@@ -57,14 +58,14 @@ public sealed class ModelFactoryClusterTests(MlClusterFixture fx)
         await grain.CancelAsync();
         var cancelled = await UntilAsync(grain, j => j.IsFinished);
         Assert.Equal(TrainingJobStatus.Cancelled, cancelled.Status);
-        Assert.True(cancelled.Step is >= 5 and < 40, $"cancelled at step {cancelled.Step}");
+        Assert.True(cancelled.Step is >= 5 and < 200, $"cancelled at step {cancelled.Step}");
         Assert.True(File.Exists(Path.Combine(fx.JobsDirectory, job.Id.ToString(), "checkpoint.json")));
 
         var again = (await factory.SubmitAsync(request)).Job!;
         Assert.Equal(job.Id, again.Id); // the same training is the same job
         var done = await UntilAsync(grain, j => j.IsFinished, TimeSpan.FromMinutes(3));
         Assert.Equal(TrainingJobStatus.Succeeded, done.Status);
-        Assert.Equal((2, 40), (done.Attempts, done.Step));
+        Assert.Equal((2, 200), (done.Attempts, done.Step));
         Assert.True(done.ResumedFromStep >= 5, $"resumed from step {done.ResumedFromStep}");
 
         await AssertSameAsUninterruptedAsync(datanet, request, done);
@@ -74,7 +75,7 @@ public sealed class ModelFactoryClusterTests(MlClusterFixture fx)
     public async Task A_job_whose_ml_silo_stops_is_resumed_by_the_next_ml_silo_from_its_checkpoint()
     {
         var datanet = await fx.PublishedDatanetAsync(fx.Chain.Keys[2], "silo-restart", Examples.Value);
-        var request = new TrainingJobRequest(datanet, 0, Steps: 60, BatchSize: 4, Seed: 12);
+        var request = new TrainingJobRequest(datanet, 0, Steps: 200, BatchSize: 4, Seed: 12);
         var job = (await fx.Client.GetGrain<IModelFactoryGrain>(0).SubmitAsync(request)).Job!;
         var grain = fx.Client.GetGrain<ITrainingJobGrain>(job.Id.ToString());
         var running = await UntilAsync(grain, j => j.Step >= 5);
