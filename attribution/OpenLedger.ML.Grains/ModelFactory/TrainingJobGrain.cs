@@ -218,16 +218,26 @@ public sealed class TrainingJobGrain(
         await GrainFactory.GetGrain<IModelFactoryGrain>(0).JobFinishedAsync(Id);
     }
 
+    /// <summary>Writes the view, then publishes it. The sequence is advanced before the write, so a later activation
+    /// continues from a number no subscriber has seen yet.</summary>
     private async Task PersistAndPublishAsync()
     {
+        NextSequence();
         await state.WriteStateAsync();
         _lastPersist = DateTime.UtcNow;
-        await PublishAsync();
+        await SendAsync();
     }
 
-    private async Task PublishAsync()
+    private Task PublishAsync()
     {
-        state.State.View = View! with { Sequence = View!.Sequence + 1 };
+        NextSequence();
+        return SendAsync();
+    }
+
+    private void NextSequence() => state.State.View = View! with { Sequence = View!.Sequence + 1 };
+
+    private async Task SendAsync()
+    {
         try
         {
             var stream = this.GetStreamProvider(MarketStreams.ProviderName).GetStream<TrainingJobView>(MarketStreams.TrainingStream(Id.ToString()));

@@ -26,13 +26,20 @@ public sealed class OpenLoraGrain(OpenLoraHost host, ILocalSiloDetails silo) : G
 
     public Task<AdapterActionResult> UnpinAsync(Hash32 adapter) => Act(adapter, () =>
     {
+        if (host.Cache.Metrics(adapter)?.State != AdapterState.Pinned) throw new Refused("NotPinned", $"adapter {adapter} is not pinned");
         host.Cache.Unpin(adapter);
         return Task.CompletedTask;
     });
 
     public Task<AdapterActionResult> UnloadAsync(Hash32 adapter) => Act(adapter, () =>
     {
-        if (!host.Cache.Unload(adapter)) throw new AdapterNotLoadedException(adapter);
+        // The cache's state decides the code; the cache itself still refuses if a batch takes the adapter meanwhile.
+        switch (host.Cache.Metrics(adapter))
+        {
+            case { State: AdapterState.Pinned }: throw new Refused("AdapterPinned", $"adapter {adapter} is pinned: unpin it first");
+            case { InUse: > 0 }: throw new Refused("AdapterBusy", $"adapter {adapter} is serving a batch");
+        }
+        if (!host.Cache.Unload(adapter)) throw new Refused("AdapterNotLoaded", $"adapter {adapter} is not loaded on this silo");
         return Task.CompletedTask;
     });
 
@@ -43,17 +50,18 @@ public sealed class OpenLoraGrain(OpenLoraHost host, ILocalSiloDetails silo) : G
             await action();
             return new AdapterActionResult(host.View(adapter, Silo), null, null);
         }
+        catch (Refused e) { return Error(e.Code, e.Message); }
         catch (AdapterNotFoundException e) { return Error("AdapterNotFound", e.Message); }
-        catch (AdapterNotLoadedException e) { return Error("AdapterNotLoaded", e.Message); }
         catch (InvalidDataException e) { return Error("InvalidAdapter", e.Message); }
         catch (AdapterCacheFullException e) { return Error("AdapterCacheFull", e.Message); }
-        catch (InvalidOperationException e) when (e.Message.Contains("not pinned", StringComparison.Ordinal)) { return Error("NotPinned", e.Message); }
-        catch (InvalidOperationException e) when (e.Message.Contains("is pinned", StringComparison.Ordinal)) { return Error("AdapterPinned", e.Message); }
-        catch (InvalidOperationException e) { return Error("AdapterBusy", e.Message); }
+        catch (InvalidOperationException e) { return Error("AdapterBusy", e.Message); } // the state changed under the check
 
         AdapterActionResult Error(string code, string message) => new(host.View(adapter, Silo), code, message);
     }
-}
 
-/// <summary>Unload of an adapter that is not resident.</summary>
-public sealed class AdapterNotLoadedException(Hash32 id) : Exception($"adapter {id} is not loaded on this silo");
+    /// <summary>An action the adapter's current state does not allow, with its code.</summary>
+    private sealed class Refused(string code, string message) : Exception(message)
+    {
+        public string Code { get; } = code;
+    }
+}
