@@ -14,12 +14,14 @@ using OpenLedger.Storage.Ledger;
 namespace OpenLedger.ML.Grains.Serving;
 
 /// <summary>
-/// Answers paid inferences. Every poll it reads the requested inferences from chain state (the store, not a stream:
-/// a missed stream message must not leave an inference unserved), serves the new ones concurrently through
+/// Answers paid inferences. Every poll it reads the requested inferences created since the last poll from chain state
+/// (the store, not a stream: a missed stream message must not leave an inference unserved; a cursor over the state
+/// tree's index keeps a poll proportional to what is new), plus those it posted or failed on whose wait is over, serves
+/// them concurrently through
 /// <see cref="OpenLoraHost"/> (so they share heterogeneous batches), stores each output text in the content store
 /// and posts all their results in one submission, signed by the node's serving-operator key with consecutive nonces.
-/// An inference it cannot serve (unknown base model, missing input, an adapter that does not load) is left alone and
-/// reported; the chain refunds it at its deadline.
+/// Inferences of models on another base model are left to other silos; one it fails to serve (missing input, an adapter
+/// that does not load) is retried a minute later. Either way the chain refunds an unserved inference at its deadline.
 /// </summary>
 public sealed class InferenceServingGrain(OpenLoraHost host, LedgerNode node, MlOptions options, ILogger<InferenceServingGrain> logger)
     : Grain, IInferenceServingGrain
@@ -30,8 +32,12 @@ public sealed class InferenceServingGrain(OpenLoraHost host, LedgerNode node, Ml
     private static readonly TimeSpan RepostAfter = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan RetryFailedAfter = TimeSpan.FromSeconds(60);
 
-    private readonly Dictionary<Hash32, DateTime> _posted = [];
-    private readonly Dictionary<Hash32, DateTime> _failed = [];
+    // Inferences seen but not answered on chain yet, and when to look at them again: posted (waiting for the block) or
+    // failed (to retry). Everything else is found through the cursor, so a poll costs the new inferences, not all open ones.
+    private readonly Dictionary<Hash32, (DateTime RetryAt, bool Posted)> _waiting = [];
+    // Models on another base model than this silo's: their inferences are left alone (and logged once per model).
+    private readonly HashSet<Hash32> _otherBase = [];
+    private int? _cursor;
     private IGrainTimer? _timer;
     private long _served;
     private long _failedCount;
@@ -45,31 +51,28 @@ public sealed class InferenceServingGrain(OpenLoraHost host, LedgerNode node, Ml
     }
 
     public Task<InferenceWorkerStatus> GetStatusAsync() =>
-        Task.FromResult(new InferenceWorkerStatus(options.ServingKey?.Address.ToString(), _served, _failedCount, _posted.Count, _lastError));
+        Task.FromResult(new InferenceWorkerStatus(options.ServingKey?.Address.ToString(), _served, _failedCount, _waiting.Values.Count(w => w.Posted), _lastError));
 
     private async Task PollAsync(CancellationToken cancellationToken)
     {
         var key = options.ServingKey!;
         var now = DateTime.UtcNow;
         var due = new List<InferenceRequest>();
-        int? after = null;
-        var open = new HashSet<Hash32>();
+        // New requests: market objects are appended to the state tree, so a later inference has a higher index.
         while (true)
         {
-            var page = await node.Store.QueryObjectsAsync(new ObjectQuery(MarketObjectKind.Inference, Status: (int)InferenceStatus.Requested, AfterIndex: after, Limit: Page), cancellationToken);
+            var page = await node.Store.QueryObjectsAsync(new ObjectQuery(MarketObjectKind.Inference, Status: (int)InferenceStatus.Requested, AfterIndex: _cursor, Limit: Page), cancellationToken);
             foreach (var o in page)
-            {
-                var inference = (InferenceRequest)o.Object;
-                open.Add(inference.Id);
-                if (_posted.TryGetValue(inference.Id, out var postedAt) && now - postedAt < RepostAfter) continue;
-                if (_failed.TryGetValue(inference.Id, out var failedAt) && now - failedAt < RetryFailedAfter) continue;
-                due.Add(inference);
-            }
+                if (o.Object is InferenceRequest inference && !_otherBase.Contains(inference.Model)) due.Add(inference);
+            if (page.Count > 0) _cursor = page[^1].Index;
             if (page.Count < Page) break;
-            after = page[^1].Index;
         }
-        foreach (var id in _posted.Keys.Where(id => !open.Contains(id)).ToList()) _posted.Remove(id);
-        foreach (var id in _failed.Keys.Where(id => !open.Contains(id)).ToList()) _failed.Remove(id);
+        // Those seen before whose time has come: still requested means serve (again); otherwise they are done.
+        foreach (var (id, _) in _waiting.Where(w => w.Value.RetryAt <= now).ToList())
+        {
+            if ((await node.Store.GetObjectAsync(id, cancellationToken))?.Object is InferenceRequest { Status: InferenceStatus.Requested } inference) due.Add(inference);
+            else _waiting.Remove(id);
+        }
         if (due.Count == 0) return;
 
         var outcomes = await Task.WhenAll(due.Select(i => ServeAsync(i, cancellationToken)));
@@ -84,7 +87,7 @@ public sealed class InferenceServingGrain(OpenLoraHost host, LedgerNode node, Ml
         {
             if (submitted[i].Accepted)
             {
-                _posted[results[i].Inference.Id] = now;
+                _waiting[results[i].Inference.Id] = (now + RepostAfter, true);
                 _served++;
             }
             else
@@ -102,7 +105,12 @@ public sealed class InferenceServingGrain(OpenLoraHost host, LedgerNode node, Ml
             if ((await node.Store.GetObjectAsync(inference.Model, cancellationToken))?.Object is not OpenLedger.Core.Models.Model model)
                 return Fail(inference.Id, $"inference {inference.Id}: model {inference.Model} not found");
             if (model.BaseModel != host.BaseModelName)
-                return Fail(inference.Id, $"inference {inference.Id}: model {model.Id} is on base '{model.BaseModel}', this silo serves '{host.BaseModelName}'");
+            {
+                if (_otherBase.Add(model.Id))
+                    logger.LogInformation("model {Model} is on base '{Base}', this silo serves '{Served}': its inferences are left to other silos or to expire",
+                        model.Id, model.BaseModel, host.BaseModelName);
+                return null;
+            }
             var version = model.Versions.FirstOrDefault(v => v.Number == inference.ModelVersion)
                           ?? throw new InvalidDataException($"model {model.Id} has no version {inference.ModelVersion}");
             var task = await TaskOfAsync(version, cancellationToken);
@@ -132,7 +140,7 @@ public sealed class InferenceServingGrain(OpenLoraHost host, LedgerNode node, Ml
 
     private (InferenceRequest, Hash32)? Fail(Hash32 inference, string message)
     {
-        _failed[inference] = DateTime.UtcNow;
+        _waiting[inference] = (DateTime.UtcNow + RetryFailedAfter, false);
         _failedCount++;
         _lastError = message;
         logger.LogWarning("{Message}", message);
