@@ -1,3 +1,4 @@
+using OpenLedger.ML.Runtime;
 using OpenLedger.ML.Model;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -90,7 +91,8 @@ public sealed class LoraLinear : nn.Module<Tensor, Tensor>
         if (!IsMerged)
         {
             var update = nn.functional.linear(nn.functional.linear(_dropout.call(x), _a), _b);
-            result = result + update * Scaling;
+            using var scaling = Scaling.ToScalar();
+            result = result.add(update.mul(scaling), HeldScalars.One);
         }
         return scope.MoveToOuter(result);
     }
@@ -101,7 +103,7 @@ public sealed class LoraLinear : nn.Module<Tensor, Tensor>
         if (IsMerged) return;
         using var noGrad = torch.no_grad();
         using var delta = Weights.Delta();
-        _weight.add_(delta);
+        _weight.add_(delta, HeldScalars.One);
         IsMerged = true;
     }
 

@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace OpenLedger.ML.Lora;
@@ -9,5 +10,10 @@ public sealed record LoraWeights(Tensor A, Tensor B, double Scaling)
     public long Rank => A.shape[0];
 
     /// <summary>The dense update [out, in]. For checks and merging only: serving never materialises it.</summary>
-    public Tensor Delta() => B.matmul(A).mul(Scaling);
+    public Tensor Delta()
+    {
+        using var scaling = Scaling.ToScalar();
+        using var product = B.matmul(A);
+        return product.mul(scaling);
+    }
 }

@@ -1,3 +1,4 @@
+using OpenLedger.ML.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -44,10 +45,11 @@ public static class MultiLora
             while (end < order.Length && adapterOfRow[(int)order[end]] == adapter) end++;
             var (a, b, scaling) = adapters[adapter];
             var segment = gathered.narrow(0, start, end - start);
-            updates.Add(nn.functional.linear(nn.functional.linear(segment, a), b).mul(scaling));
+            using var alpha = scaling.ToScalar();
+            updates.Add(nn.functional.linear(nn.functional.linear(segment, a), b).mul(alpha));
             start = end;
         }
-        var result = output.index_add(0, index, torch.cat(updates, 0), 1);
+        var result = output.index_add(0, index, torch.cat(updates, 0), HeldScalars.One);
         return scope.MoveToOuter(result);
     }
 }

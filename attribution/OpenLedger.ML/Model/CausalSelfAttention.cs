@@ -1,3 +1,4 @@
+using OpenLedger.ML.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using TorchSharp.Utils;
@@ -52,10 +53,11 @@ public sealed class CausalSelfAttention : SwappableModule
         var k = qkv[1].view(batch, time, _heads, _headDim).transpose(1, 2);
         var v = qkv[2].view(batch, time, _heads, _headDim).transpose(1, 2);
 
-        var scores = q.matmul(k.transpose(-2, -1)) * (1.0 / Math.Sqrt(_headDim));
+        using var scale = (1.0 / Math.Sqrt(_headDim)).ToScalar();
+        var scores = q.matmul(k.transpose(-2, -1)).mul(scale);
         // True above the diagonal: position t may not look at t' > t.
         var future = torch.ones(time, time, dtype: ScalarType.Bool, device: x.device).triu(1);
-        var weights = _attentionDropout.call(scores.masked_fill(future, float.NegativeInfinity).softmax(-1));
+        var weights = _attentionDropout.call(scores.masked_fill(future, HeldScalars.NegativeInfinity).softmax(-1));
         var mixed = weights.matmul(v).transpose(1, 2).contiguous().view(batch, time, dim);
         return scope.MoveToOuter(_residualDropout.call(_output.call(mixed)));
     }

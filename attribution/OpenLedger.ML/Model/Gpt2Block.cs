@@ -1,3 +1,4 @@
+using OpenLedger.ML.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using TorchSharp.Utils;
@@ -34,7 +35,7 @@ public sealed class Gpt2Block : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = torch.NewDisposeScope();
-        var afterAttention = x + _attention.call(_attentionNorm.call(x));
-        return scope.MoveToOuter(afterAttention + _mlp.call(_mlpNorm.call(afterAttention)));
+        var afterAttention = x.add(_attention.call(_attentionNorm.call(x)), HeldScalars.One);
+        return scope.MoveToOuter(afterAttention.add(_mlp.call(_mlpNorm.call(afterAttention)), HeldScalars.One));
     }
 }

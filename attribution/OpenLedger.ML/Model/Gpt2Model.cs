@@ -1,3 +1,4 @@
+using OpenLedger.ML.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using TorchSharp.Utils;
@@ -14,6 +15,9 @@ public sealed class Gpt2Model : nn.Module<Tensor, Tensor>
 {
     /// <summary>The target id cross entropy skips (PyTorch's default <c>ignore_index</c>).</summary>
     public const long IgnoreIndex = -100;
+
+    /// <summary><see cref="IgnoreIndex"/> as a Scalar held for the process (see <see cref="HeldScalars"/>).</summary>
+    private static readonly Scalar IgnoreIndexScalar = IgnoreIndex.ToScalar();
 
     [ComponentName(Name = "wte")] private readonly Embedding _tokenEmbedding;
     [ComponentName(Name = "wpe")] private readonly Embedding _positionEmbedding;
@@ -74,8 +78,9 @@ public sealed class Gpt2Model : nn.Module<Tensor, Tensor>
         if (time > Config.ContextLength)
             throw new ArgumentException($"{time} tokens exceed the context length {Config.ContextLength}");
         using var scope = torch.NewDisposeScope();
-        var positions = torch.arange(time, dtype: ScalarType.Int64, device: tokens.device);
-        var x = _embeddingDropout.call(_tokenEmbedding.call(tokens) + _positionEmbedding.call(positions));
+        using var stop = time.ToScalar();
+        var positions = torch.arange(HeldScalars.Zero, stop, HeldScalars.One, dtype: ScalarType.Int64, device: tokens.device);
+        var x = _embeddingDropout.call(_tokenEmbedding.call(tokens).add(_positionEmbedding.call(positions), HeldScalars.One));
         foreach (var block in _blocks) x = block.call(x);
         return scope.MoveToOuter(_finalNorm.call(x));
     }
@@ -88,7 +93,7 @@ public sealed class Gpt2Model : nn.Module<Tensor, Tensor>
     {
         using var scope = torch.NewDisposeScope();
         var logits = forward(tokens);
-        var counted = mask is null ? targets : targets.masked_fill(mask.to(ScalarType.Bool).logical_not(), IgnoreIndex);
+        var counted = mask is null ? targets : targets.masked_fill(mask.to(ScalarType.Bool).logical_not(), IgnoreIndexScalar);
         var loss = nn.functional.cross_entropy(
             logits.view(-1, Config.VocabSize), counted.reshape(-1), ignore_index: IgnoreIndex);
         return scope.MoveToOuter(loss);
@@ -111,7 +116,7 @@ public sealed class Gpt2Model : nn.Module<Tensor, Tensor>
         foreach (var (name, parameter) in named_parameters())
         {
             if (name.EndsWith(".bias", StringComparison.Ordinal)) parameter.zero_();
-            else if (name.StartsWith("ln_", StringComparison.Ordinal) || name.Contains(".ln_", StringComparison.Ordinal)) parameter.fill_(1.0);
+            else if (name.StartsWith("ln_", StringComparison.Ordinal) || name.Contains(".ln_", StringComparison.Ordinal)) parameter.fill_(HeldScalars.OneDouble);
             else if (name.EndsWith("c_proj.weight", StringComparison.Ordinal)) parameter.normal_(0, std / Math.Sqrt(2.0 * Config.Layers), generator);
             else parameter.normal_(0, std, generator);
         }

@@ -23,8 +23,11 @@ public sealed class SeededDropout : nn.Module<Tensor, Tensor>
     {
         if (!training || _p == 0) return input;
         // The generator lives on the CPU: draw there and move the mask, so a GPU model stays replayable too.
-        using var keep = torch.rand(input.shape, dtype: input.dtype, generator: _generator).ge_(_p);
+        using var p = _p.ToScalar();
+        using var keepScale = (1 - _p).ToScalar();
+        using var keep = torch.rand(input.shape, dtype: input.dtype, generator: _generator).ge_(p);
         using var mask = keep.to(input.device);
-        return input * mask / (1 - _p);
+        using var kept = input.mul(mask);
+        return kept.div(keepScale);
     }
 }

@@ -1,3 +1,4 @@
+using OpenLedger.ML.Runtime;
 using OpenLedger.ML.Lora;
 using OpenLedger.ML.Model;
 using TorchSharp;
@@ -68,7 +69,8 @@ public sealed class MultiAdapterModel : IDisposable
         {
             using var scope = torch.NewDisposeScope();
             var hidden = Model.HiddenStates(tokens);
-            var rows = torch.arange(adapterOfRow.Count, dtype: ScalarType.Int64, device: tokens.device);
+            using var rowCount = ((long)adapterOfRow.Count).ToScalar();
+            var rows = torch.arange(HeldScalars.Zero, rowCount, HeldScalars.One, dtype: ScalarType.Int64, device: tokens.device);
             var positions = torch.tensor(positionOfRow.ToArray(), dtype: ScalarType.Int64, device: tokens.device);
             var last = hidden[rows, positions];
             // The head is tied to the token embedding, as in Gpt2Model.forward.
@@ -137,7 +139,7 @@ public sealed class MultiAdapterModel : IDisposable
                     var weight = _projections[name].Projection.Weight;
                     saved.Add((weight, weight.detach().clone()));
                     using var delta = weights.Delta();
-                    weight.add_(delta);
+                    weight.add_(delta, HeldScalars.One);
                 }
                 return run();
             }

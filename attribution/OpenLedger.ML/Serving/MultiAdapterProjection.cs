@@ -1,3 +1,4 @@
+using OpenLedger.ML.Runtime;
 using OpenLedger.ML.Lora;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -67,7 +68,8 @@ public sealed class MultiAdapterProjection : nn.Module<Tensor, Tensor>
             using var scope = torch.NewDisposeScope();
             var (a, b, scaling) = weights[0];
             var adapted = nn.functional.linear(x, _weight, _bias);
-            adapted.add_(nn.functional.linear(nn.functional.linear(x, a), b), scaling);
+            using var alpha = scaling.ToScalar();
+            adapted.add_(nn.functional.linear(nn.functional.linear(x, a), b), alpha);
             return scope.MoveToOuter(adapted);
         }
         if (weights.Count < _gatherFrom || x.dim() != 3) return MultiLora.Forward(x, _weight, _bias, adapterOfRow, weights);

@@ -1,3 +1,4 @@
+using OpenLedger.ML.Runtime;
 using OpenLedger.ML.Lora;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -73,11 +74,12 @@ internal sealed class StackedLoraWeights : IDisposable
         if (rows.Length == slotOfRow.Count)
         {
             // Every row adapted (the usual case): no row selection and no scatter, the update is added in place.
-            output.add_(x.bmm(_rowA!).bmm(_rowScaledB!));
+            using var update = x.bmm(_rowA!).bmm(_rowScaledB!);
+            output.add_(update, HeldScalars.One);
             return;
         }
-        var up = x.index_select(0, _rowIndex!).bmm(_rowA!).bmm(_rowScaledB!);
-        output.index_add_(0, _rowIndex!, up, 1);
+        using var up = x.index_select(0, _rowIndex!).bmm(_rowA!).bmm(_rowScaledB!);
+        output.index_add_(0, _rowIndex!, up, HeldScalars.One);
     }
 
     /// <summary>Makes <see cref="_rowA"/> and <see cref="_rowScaledB"/> the weights of <paramref name="rows"/>

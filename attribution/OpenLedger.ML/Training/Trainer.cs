@@ -40,10 +40,8 @@ public sealed class Trainer
     {
         var totalSteps = Options.TotalSteps(train.BatchesPerEpoch);
         var names = _parameters.Select(p => p.Name).ToList();
-        using var optimizer = torch.optim.AdamW(_parameters.Select(p => p.Parameter), Options.LearningRate,
+        using var optimizer = new AdamWOptimizer(_parameters.Select(p => p.Parameter).ToList(),
             Options.Beta1, Options.Beta2, Options.Epsilon, Options.WeightDecay);
-        var moments = optimizer.state_dict().State.Cast<AdamW.State>().ToList();
-        if (moments.Count != _parameters.Count) throw new InvalidOperationException("AdamW state does not match the parameters");
 
         int step = 0;
         long tokens = 0;
@@ -59,7 +57,7 @@ public sealed class Trainer
                     throw new InvalidOperationException(
                         $"the checkpoint in {checkpointDir} is of another run (seed {state.Seed}, {state.TotalSteps} steps; " +
                         $"this run: seed {Options.Seed}, {totalSteps} steps)");
-                Restore(tensors, moments, state.Step);
+                Restore(tensors, optimizer, state.Step);
             }
             finally
             {
@@ -84,20 +82,19 @@ public sealed class Trainer
         {
             if (cancellationToken.IsCancellationRequested)
             {
-                if (checkpointDir != null) SaveCheckpoint(checkpointDir, step, totalSteps, tokens, lastLoss, initialEval, moments);
+                if (checkpointDir != null) SaveCheckpoint(checkpointDir, step, totalSteps, tokens, lastLoss, initialEval, optimizer);
                 cancellationToken.ThrowIfCancellationRequested();
             }
             var learningRate = Options.LearningRateAt(step, totalSteps);
-            foreach (var group in optimizer.ParamGroups) group.LearningRate = learningRate;
             _model.ReseedDropout(unchecked(Options.Seed * 1_000_003 + step));
             using (var scope = torch.NewDisposeScope())
             using (var batch = train.Batch(step))
             {
-                optimizer.zero_grad();
+                optimizer.ZeroGrad();
                 var loss = _model.Loss(batch.Inputs, batch.Targets, batch.Mask);
                 loss.backward();
                 if (Options.MaxGradientNorm > 0) nn.utils.clip_grad_norm_(_parameters.Select(p => p.Parameter), Options.MaxGradientNorm);
-                optimizer.step();
+                optimizer.Update(learningRate);
                 lastLoss = loss.item<float>();
                 tokens += batch.TokenCount;
                 tokensThisRun += batch.TokenCount;
@@ -111,7 +108,7 @@ public sealed class Trainer
                 _model.train();
             }
             if (checkpointDir != null && (step == totalSteps || (Options.CheckpointEvery > 0 && step % Options.CheckpointEvery == 0)))
-                SaveCheckpoint(checkpointDir, step, totalSteps, tokens, lastLoss, initialEval, moments);
+                SaveCheckpoint(checkpointDir, step, totalSteps, tokens, lastLoss, initialEval, optimizer);
 
             var seconds = trainClock.Elapsed.TotalSeconds;
             var perStep = seconds / (step - resumedFrom);
@@ -154,32 +151,32 @@ public sealed class Trainer
     }
 
     private void SaveCheckpoint(string directory, int step, int totalSteps, long tokens, double lastLoss, double? initialEval,
-        IReadOnlyList<AdamW.State> moments)
+        AdamWOptimizer optimizer)
     {
-        if (moments.Any(m => m.step != step))
-            throw new InvalidOperationException($"AdamW's step counters do not match the trainer's step {step}");
+        if (optimizer.Step != step)
+            throw new InvalidOperationException($"AdamW's step counter {optimizer.Step} does not match the trainer's step {step}");
         var tensors = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         for (var i = 0; i < _parameters.Count; i++)
         {
             var name = _parameters[i].Name;
             tensors[name] = _parameters[i].Parameter;
-            tensors[TrainingCheckpoint.ExpAvgPrefix + name] = moments[i].exp_avg;
-            tensors[TrainingCheckpoint.ExpAvgSqPrefix + name] = moments[i].exp_avg_sq;
+            tensors[TrainingCheckpoint.ExpAvgPrefix + name] = optimizer.ExpAvg[i];
+            tensors[TrainingCheckpoint.ExpAvgSqPrefix + name] = optimizer.ExpAvgSq[i];
         }
         TrainingCheckpoint.Save(directory, new TrainingCheckpoint(step, totalSteps, step, Options.Seed, tokens, lastLoss, initialEval, ""), tensors);
     }
 
-    private void Restore(IReadOnlyDictionary<string, Tensor> tensors, IReadOnlyList<AdamW.State> moments, int step)
+    private void Restore(IReadOnlyDictionary<string, Tensor> tensors, AdamWOptimizer optimizer, int step)
     {
         using var noGrad = torch.no_grad();
         for (var i = 0; i < _parameters.Count; i++)
         {
             var (name, parameter) = _parameters[i];
             Copy(tensors, name, parameter);
-            Copy(tensors, TrainingCheckpoint.ExpAvgPrefix + name, moments[i].exp_avg);
-            Copy(tensors, TrainingCheckpoint.ExpAvgSqPrefix + name, moments[i].exp_avg_sq);
-            moments[i].step = step;
+            Copy(tensors, TrainingCheckpoint.ExpAvgPrefix + name, optimizer.ExpAvg[i]);
+            Copy(tensors, TrainingCheckpoint.ExpAvgSqPrefix + name, optimizer.ExpAvgSq[i]);
         }
+        optimizer.Step = step;
     }
 
     private static void Copy(IReadOnlyDictionary<string, Tensor> tensors, string name, Tensor target)

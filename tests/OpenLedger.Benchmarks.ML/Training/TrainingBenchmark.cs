@@ -169,21 +169,21 @@ public static class TrainingBenchmark
         var steps = spec.Steps!.Value;
         // The job's schedule (FineTuneRun): warmup min(100, steps / 10), cosine to 0.1 x, no weight decay, clip 1.
         var schedule = new TrainerOptions { Steps = steps, LearningRate = spec.LearningRate, WarmupSteps = Math.Min(100, steps / 10) };
-        using var optimizer = torch.optim.AdamW(parameters, spec.LearningRate, 0.9, 0.999, 1e-8, 0);
+        using var optimizer = new AdamWOptimizer(parameters, 0.9, 0.999, 1e-8, 0);
         model.train();
         long tokens = 0, rows = 0;
         var loss = double.NaN;
         var clock = Stopwatch.StartNew();
         for (var step = 0; step < steps; step++)
         {
-            foreach (var group in optimizer.ParamGroups) group.LearningRate = schedule.LearningRateAt(step, steps);
+            var learningRate = schedule.LearningRateAt(step, steps);
             using var scope = torch.NewDisposeScope();
             using var batch = data.Batch(step);
-            optimizer.zero_grad();
+            optimizer.ZeroGrad();
             var l = model.Loss(batch.Inputs, batch.Targets, batch.Mask);
             l.backward();
             nn.utils.clip_grad_norm_(parameters, 1.0);
-            optimizer.step();
+            optimizer.Update(learningRate);
             loss = l.item<float>();
             tokens += batch.TokenCount;
             rows += batch.Inputs.shape[0];

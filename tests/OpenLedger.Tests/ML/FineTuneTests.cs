@@ -229,7 +229,7 @@ public sealed class FineTuneTests : IDisposable
         ]),
     ];
 
-    private static FineTuneDataset Dataset(int? count = null)
+    internal static FineTuneDataset Dataset(int? count = null)
     {
         var examples = Glosses.SelectMany(g => g.Texts.Select(t => new TaskExample(t, g.Label)))
             .Select(e => new DatasetExample(Keccak256.Hash(TaskExampleFormat.Format(TaskKind.TextLabel, e)), e))

@@ -1,5 +1,6 @@
 using OpenLedger.ML.Model;
 using OpenLedger.ML.Runtime;
+using OpenLedger.ML.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 using static OpenLedger.Tests.ML.TensorAssert;
@@ -47,8 +48,8 @@ public class Gpt2Tests
         using var model = new Gpt2Model(Tiny with { Layers = 2, ModelDim = 64 }, seed: 3);
         using var noGrad = torch.no_grad();
         var p = model.named_parameters().ToDictionary(x => x.name, x => x.parameter);
-        Assert.True(p["h.0.ln_1.weight"].eq(1).all().item<bool>());
-        Assert.True(p["h.1.attn.c_attn.bias"].eq(0).all().item<bool>());
+        Assert.True(p["h.0.ln_1.weight"].eq(HeldScalars.One).all().item<bool>());
+        Assert.True(p["h.1.attn.c_attn.bias"].eq(HeldScalars.Zero).all().item<bool>());
         Assert.Equal(0.02, p["h.0.mlp.c_fc.weight"].std().item<float>(), 0.002);
         Assert.Equal(0.02 / Math.Sqrt(4), p["h.0.mlp.c_proj.weight"].std().item<float>(), 0.002);
     }
@@ -64,7 +65,7 @@ public class Gpt2Tests
         Assert.Equal([2L, 10L, Tiny.VocabSize], logits.shape);
 
         using var changed = tokens.clone();
-        changed[.., 6] = (changed[.., 6] + 1) % Tiny.VocabSize;
+        changed[.., 6] = NextToken(changed[.., 6]);
         using var changedLogits = model.call(changed);
         Assert.True(Same(logits[.., ..6], changedLogits[.., ..6]), "positions before the change must not see it");
         Assert.False(Same(logits[.., 6..], changedLogits[.., 6..]));
@@ -91,7 +92,7 @@ public class Gpt2Tests
             var initial = Snapshot(model);
             model.ReseedDropout(seed);
             model.train();
-            using var optimizer = torch.optim.AdamW(model.parameters(), lr: 3e-3);
+            using var optimizer = new AdamWOptimizer(model.parameters().ToList(), 0.9, 0.999, 1e-8, 0);
             using var tokens = Tokens(4, 12, Tiny.VocabSize, seed: 9);
             using var inputs = tokens[.., ..^1];
             using var targets = tokens[.., 1..];
@@ -99,10 +100,10 @@ public class Gpt2Tests
             for (var step = 0; step < losses.Length; step++)
             {
                 using var scope = torch.NewDisposeScope();
-                optimizer.zero_grad();
+                optimizer.ZeroGrad();
                 var loss = model.Loss(inputs, targets);
                 loss.backward();
-                optimizer.step();
+                optimizer.Update(3e-3);
                 losses[step] = loss.item<float>();
             }
             return (initial, losses, Snapshot(model));
@@ -132,7 +133,7 @@ public class Gpt2Tests
         Assert.Equal(expected, masked, 5);
 
         using var otherTargets = targets.clone();
-        otherTargets[0, 0] = (otherTargets[0, 0] + 1) % Tiny.VocabSize; // a masked position
+        otherTargets[0, 0] = NextToken(otherTargets[0, 0]); // a masked position
         Assert.Equal(masked, model.Loss(tokens, otherTargets, mask).item<float>());
         Assert.NotEqual(masked, model.Loss(tokens, targets).item<float>());
     }
@@ -166,5 +167,13 @@ public class Gpt2Tests
         using var model = new Gpt2Model(Tiny, seed: 1);
         var error = Assert.Throws<InvalidDataException>(() => Gpt2Checkpoint.Load(model, Gpt2Checkpoint.ToHuggingFace(small)));
         Assert.Contains("h.1.attn.c_attn.weight", error.Message);
+    }
+
+    /// <summary>(token + 1) mod vocabulary, with every Scalar held across its call (rule OL1001).</summary>
+    private static Tensor NextToken(Tensor tokens)
+    {
+        using var vocabulary = Tiny.VocabSize.ToScalar();
+        using var next = tokens.add(HeldScalars.One, HeldScalars.One);
+        return next.remainder(vocabulary);
     }
 }

@@ -1,6 +1,7 @@
 using OpenLedger.ML.Lora;
 using OpenLedger.ML.Model;
 using OpenLedger.ML.Runtime;
+using OpenLedger.ML.Training;
 using TorchSharp;
 using TorchSharp.Modules;
 using static OpenLedger.Tests.ML.TensorAssert;
@@ -33,7 +34,7 @@ public class LoraTests
         using var before = model.call(tokens);
 
         var adapter = LoraAdapter.Apply(model, AllProjections, seed: 3);
-        Assert.All(adapter.Layers, l => Assert.True(l.Layer.B.eq(0).all().item<bool>()));
+        Assert.All(adapter.Layers, l => Assert.True(l.Layer.B.eq(HeldScalars.Zero).all().item<bool>()));
         Equal(before, model.call(tokens));
     }
 
@@ -137,17 +138,17 @@ public class LoraTests
         static List<float> Train(Gpt2Model model, IEnumerable<Parameter> parameters, Tensor sequences, int steps, double lr)
         {
             model.train();
-            using var optimizer = torch.optim.AdamW(parameters, lr: lr);
+            using var optimizer = new AdamWOptimizer(parameters.ToList(), 0.9, 0.999, 1e-8, 0);
             using var inputs = sequences[.., ..^1];
             using var targets = sequences[.., 1..];
             var losses = new List<float>();
             for (var step = 0; step < steps; step++)
             {
                 using var scope = torch.NewDisposeScope();
-                optimizer.zero_grad();
+                optimizer.ZeroGrad();
                 var loss = model.Loss(inputs, targets);
                 loss.backward();
-                optimizer.step();
+                optimizer.Update(lr);
                 losses.Add(loss.item<float>());
             }
             return losses;
@@ -214,7 +215,8 @@ public class LoraTests
         for (var r = 0; r < rows; r++)
         {
             var a = adapterOfRow[r];
-            using var merged = a < 0 ? weight.clone() : weight + adapters[a].Delta();
+            using var delta = a < 0 ? null : adapters[a].Delta();
+            using var merged = delta is null ? weight.clone() : weight.add(delta, HeldScalars.One);
             using var expected = nn.functional.linear(x[r..(r + 1)], merged, bias);
             Close(expected, batched[r..(r + 1)]);
         }
@@ -229,7 +231,8 @@ public class LoraTests
         Equal(nn.functional.linear(x, weight), MultiLora.Forward(x, weight, null, [-1, -1, -1], adapters));
 
         using var mixed = MultiLora.Forward(x, weight, null, [0, -1, 0], adapters);
-        using var adaptedWeight = weight + adapters[0].Delta();
+        using var delta = adapters[0].Delta();
+        using var adaptedWeight = weight.add(delta, HeldScalars.One);
         Close(nn.functional.linear(x[0], adaptedWeight), mixed[0]);
         Equal(nn.functional.linear(x[1], weight), mixed[1]);
         Assert.Throws<ArgumentOutOfRangeException>(() => MultiLora.Forward(x, weight, null, [0, 1, -1], adapters));

@@ -78,7 +78,8 @@ public class SafeTensorsTests
         Assert.StartsWith("""{"__metadata__":{"k1":"1","k2":"2"},"a":""", Encoding.UTF8.GetString(forward, 8, headerLength));
 
         using var changed = b.clone();
-        changed[3] = changed[3] + 1e-3f;
+        using var nudge = 1e-3f.ToScalar();
+        changed[3] = changed[3].add(nudge, HeldScalars.One);
         var other = TorchSafeTensors.Serialize(new Dictionary<string, Tensor> { ["a"] = a, ["b"] = changed }, new Dictionary<string, string> { ["k1"] = "1", ["k2"] = "2" });
         Assert.NotEqual(SafeTensorsFile.Hash(forward), SafeTensorsFile.Hash(other));
     }

@@ -27,7 +27,8 @@ public class TorchRuntimeTests
     {
         TorchRuntime.EnsureLoaded();   // idempotent
         Assert.True(TorchRuntime.IsLoaded);
-        using var t = torch.arange(4, dtype: ScalarType.Float32);
+        using var four = 4.ToScalar();
+        using var t = torch.arange(HeldScalars.Zero, four, HeldScalars.One, dtype: ScalarType.Float32);
         Assert.Equal(DeviceType.CPU, t.device_type);
         Assert.Equal(6f, t.sum().item<float>());
     }
@@ -67,14 +68,16 @@ public class TorchRuntimeTests
         using var w = new TorchSharp.Modules.Parameter(torch.tensor(new double[] { 1, 0, -1, 2, 1, 0 }));
         using var wm = w.reshape(2, 3);
         using var y = wm.matmul(x);                                     // [-2, 4]
-        using var loss = y.pow(2).sum();                                // 20
+        using var two = 2.ToScalar();
+        using var loss = y.pow(two).sum();                              // 20
         Assert.Equal(20.0, loss.item<double>());
         loss.backward();
         Assert.Equal(new double[] { 12, 8, 4 }, x.grad!.data<double>().ToArray());
         Assert.Equal(new double[] { -4, -8, -12, 8, 16, 24 }, w.grad!.data<double>().ToArray());
 
-        var sgd = torch.optim.SGD([w], learningRate: 0.125);           // a power of two: the step is exact
-        sgd.step();
+        using (torch.no_grad())
+        using (var step = (-0.125).ToScalar())                          // a power of two: the step is exact
+            w.add_(w.grad!, step);
         Assert.Equal(new double[] { 1.5, 1, 0.5, 1, -1, -3 }, w.data<double>().ToArray());
     }
 
