@@ -202,17 +202,27 @@ internal sealed class GraphQLWsConnection
         {
             var document = OperationDocument.Parse(request.Query, request.OperationName);
             var result = await _executor.ExecuteAsync(request, document, _services, _user, operation.CancellationToken).ConfigureAwait(false);
-            if (operation.IsCancelled) return; // the stream, if any, was never subscribed: nothing to release
 
-            if (result.Streams is { Count: > 0 } streams && result.Errors is not { Count: > 0 })
+            if (result.Streams is { Count: > 0 } streams)
             {
-                // GraphQL.NET returns one stream per root subscription field; the spec allows exactly one.
-                var observer = new OperationObserver(operation, _operations, _outbound);
-                var subscription = streams.Values.First().Subscribe(observer);
-                if (!operation.TryAttach(subscription))
-                    subscription.Dispose(); // ended while subscribing (completed at once, or cancelled)
-                return;
+                if (operation.IsCancelled || result.Errors is { Count: > 0 })
+                {
+                    // The resolver has opened its source (a shared stream listener, say) but nobody will observe it:
+                    // subscribe and dispose at once, which is how an observable is told to let go.
+                    ReleaseUnobserved(streams.Values);
+                    if (operation.IsCancelled) return;
+                }
+                else
+                {
+                    // GraphQL.NET returns one stream per root subscription field; the spec allows exactly one.
+                    var observer = new OperationObserver(operation, _operations, _outbound);
+                    var subscription = streams.Values.First().Subscribe(observer);
+                    if (!operation.TryAttach(subscription))
+                        subscription.Dispose(); // ended while subscribing (completed at once, or cancelled)
+                    return;
+                }
             }
+            if (operation.IsCancelled) return;
 
             if (!result.Executed)
             {
@@ -241,6 +251,30 @@ internal sealed class GraphQLWsConnection
                     [new ExecutionError("Internal server error.") { Code = GraphQLErrorCodes.InternalServerError }]));
             operation.Release();
         }
+    }
+
+    private void ReleaseUnobserved(IEnumerable<IObservable<ExecutionResult>> streams)
+    {
+        foreach (var stream in streams)
+        {
+            try
+            {
+                stream.Subscribe(DiscardingObserver.Instance).Dispose();
+            }
+            catch (Exception ex)
+            {
+                _logger.LogWarning(ex, "graphql-transport-ws: releasing an unobserved event stream failed");
+            }
+        }
+    }
+
+    /// <summary>Observes nothing: what an unobserved stream is subscribed with just long enough to be disposed.</summary>
+    private sealed class DiscardingObserver : IObserver<ExecutionResult>
+    {
+        public static readonly DiscardingObserver Instance = new();
+        public void OnCompleted() { }
+        public void OnError(Exception error) { }
+        public void OnNext(ExecutionResult value) { }
     }
 
     private async Task WatchInitialisationAsync()

@@ -21,17 +21,26 @@ public sealed class MarketEventFeed : IObservable<MarketEventMessage>
     private readonly Queue<MarketEventMessage> _early = new();
     private IObserver<MarketEventMessage>? _observer;
     private IAsyncDisposable? _listener;
+    private CancellationTokenRegistration _cancelled;
     private bool _closed;
 
     private MarketEventFeed(Func<MarketEventMessage, bool> filter) => _filter = filter;
 
     /// <summary>Listens to <paramref name="stream"/> (waiting until the Orleans subscription is active) and returns
-    /// the feed of the events that pass <paramref name="filter"/>.</summary>
+    /// the feed of the events that pass <paramref name="filter"/>. If <paramref name="ct"/> (the operation's) is
+    /// cancelled before an observer attaches, the feed lets go of its listener then: the client left while the
+    /// operation was still being set up.</summary>
     public static async Task<MarketEventFeed> OpenAsync(MarketEventSubscriptions subscriptions, StreamId stream,
         Func<MarketEventMessage, bool> filter, CancellationToken ct)
     {
         var feed = new MarketEventFeed(filter);
         feed._listener = await subscriptions.SubscribeAsync(stream, feed.OnEventAsync, ct);
+        var registration = ct.Register(static f => _ = ((MarketEventFeed)f!).CloseIfOrphanedAsync(), feed);
+        lock (feed._gate)
+        {
+            if (feed._closed) registration.Dispose(); // closed by the registration itself (already cancelled)
+            else feed._cancelled = registration;
+        }
         _ = Task.Delay(OrphanTimeout, CancellationToken.None).ContinueWith(_ => feed.CloseIfOrphanedAsync(), TaskScheduler.Default).Unwrap();
         return feed;
     }
@@ -77,6 +86,7 @@ public sealed class MarketEventFeed : IObservable<MarketEventMessage>
     private async Task CloseAsync()
     {
         IAsyncDisposable? listener;
+        CancellationTokenRegistration registration;
         lock (_gate)
         {
             if (_closed) return;
@@ -84,7 +94,11 @@ public sealed class MarketEventFeed : IObservable<MarketEventMessage>
             _early.Clear();
             listener = _listener;
             _listener = null;
+            registration = _cancelled;
+            _cancelled = default;
         }
+        // Unregister, not Dispose: Dispose would wait for a running callback, which may be this very call.
+        registration.Unregister();
         if (listener is not null) await listener.DisposeAsync();
     }
 

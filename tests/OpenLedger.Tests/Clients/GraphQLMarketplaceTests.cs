@@ -10,6 +10,7 @@ using OpenLedger.Core.Market;
 using OpenLedger.Core.Money;
 using OpenLedger.Core.Transactions;
 using OpenLedger.Grains.Hosting;
+using OpenLedger.Tests.Support;
 using Xunit.Abstractions;
 
 namespace OpenLedger.Tests.Clients;
@@ -155,8 +156,8 @@ public sealed partial class GraphQLMarketplaceTests(GraphQLMarketplaceFixture no
         Assert.Equal(9, lists["marketEvents"]!["nodes"]!.AsArray().Count); // created, updated, 3 added, 3 curated, published (a datanet's feed leaves out reward credits)
 
         // The script closed its subscriptions: the gateway no longer listens to those streams.
-        await Eventually(() => node.Subscriptions.ListenerCount(MarketStreams.DatanetStream(datanetId)) == 0
-                               && node.Subscriptions.ListenerCount(MarketStreams.RewardsStream(contributors[0])) == 0);
+        await ListenersAre("the script's subscriptions released",
+            (MarketStreams.DatanetStream(datanetId), 0), (MarketStreams.RewardsStream(contributors[0]), 0));
     }
 
     [Fact]
@@ -273,13 +274,13 @@ public sealed partial class GraphQLMarketplaceTests(GraphQLMarketplaceFixture no
         await SendAsync(ws, Subscribe("a", $"subscription {{ datanetActivity(id: \"{datanet}\") {{ kind }} }}"));
         await SendAsync(ws, Subscribe("b", $"subscription {{ datanetActivity(id: \"{datanet}\") {{ kind height }} }}"));
         await SendAsync(ws, Subscribe("c", $"subscription {{ rewards(address: \"{account}\") {{ amount }} }}"));
-        await Eventually(() => node.Subscriptions.ListenerCount(datanetStream) == 2 && node.Subscriptions.ListenerCount(rewardsStream) == 1);
+        await ListenersAre("three subscriptions on two streams", (datanetStream, 2), (rewardsStream, 1));
 
         await SendAsync(ws, new JsonObject { ["id"] = "a", ["type"] = "complete" });
-        await Eventually(() => node.Subscriptions.ListenerCount(datanetStream) == 1);
+        await ListenersAre("the completed subscription's listener released", (datanetStream, 1), (rewardsStream, 1));
 
         await ws.CloseAsync(WebSocketCloseStatus.NormalClosure, "done", CancellationToken.None);
-        await Eventually(() => node.Subscriptions.ListenerCount(datanetStream) == 0 && node.Subscriptions.ListenerCount(rewardsStream) == 0);
+        await ListenersAre("every listener released with the socket", (datanetStream, 0), (rewardsStream, 0));
     }
 
     [Fact]
@@ -393,15 +394,15 @@ public sealed partial class GraphQLMarketplaceTests(GraphQLMarketplaceFixture no
         return JsonNode.Parse(text.ToArray())!;
     }
 
-    private static async Task Eventually(Func<bool> condition, int timeoutMs = 10_000)
-    {
-        var deadline = DateTime.UtcNow.AddMilliseconds(timeoutMs);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) Assert.Fail("the condition did not hold in time");
-            await Task.Delay(50);
-        }
-    }
+    /// <summary>Waits until the listener counts of <paramref name="streams"/> in the node's shared subscriptions are
+    /// <paramref name="expected"/>, saying which were not when the wait fails.</summary>
+    private Task ListenersAre(string awaited, params (StreamId Stream, int Expected)[] streams) =>
+        Poll.UntilAsync(() => streams.All(s => node.Subscriptions.ListenerCount(s.Stream) == s.Expected), awaited,
+            () =>
+            {
+                var wrong = streams.Select(s => (s.Stream, s.Expected, Count: node.Subscriptions.ListenerCount(s.Stream))).Where(s => s.Count != s.Expected).ToList();
+                return $"{wrong.Count} of {streams.Length} streams off: " + string.Join(", ", wrong.Take(10).Select(s => $"{s.Stream} has {s.Count} listeners, want {s.Expected}"));
+            });
 
     private static string S(JsonNode? n) => n!.GetValue<string>();
 

@@ -1,3 +1,4 @@
+using OpenLedger.Tests.Support;
 using OpenLedger.Core.Crypto;
 using OpenLedger.ML.Lora;
 using OpenLedger.ML.Runtime;
@@ -106,7 +107,8 @@ public class ServingAdapterCacheTests(ITestOutputHelper output)
         });
 
         var requests = Enumerable.Range(0, 10).Select(_ => Task.Run(() => cache.AcquireAsync(trained.Id))).ToList();
-        await WaitUntil(() => cache.Metrics(trained.Id)?.Requests == 10);
+        await Poll.UntilAsync(() => cache.Metrics(trained.Id)?.Requests == 10, "10 requests waiting on one load",
+            () => $"{cache.Metrics(trained.Id)?.Requests.ToString() ?? "no"} requests");
         Assert.Equal(AdapterState.Loading, cache.Metrics(trained.Id)!.State);
         gate.SetResult();
         var leases = await Task.WhenAll(requests);
@@ -152,11 +154,5 @@ public class ServingAdapterCacheTests(ITestOutputHelper output)
             Assert.All(adapter.Layers.Values, w => Assert.True(w.A.is_contiguous() && w.B.is_contiguous()));
             Assert.Equal(trained.Adapter.Config.Scaling, adapter.Layers.Values.First().Scaling);
         }
-    }
-
-    private static async Task WaitUntil(Func<bool> condition)
-    {
-        for (var i = 0; i < 500 && !condition(); i++) await Task.Delay(10);
-        Assert.True(condition());
     }
 }

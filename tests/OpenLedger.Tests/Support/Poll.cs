@@ -1,0 +1,17 @@
+namespace OpenLedger.Tests.Support;
+
+/// <summary>Waiting for a condition that the code under test offers no event for. A deadline is unavoidable there, so
+/// the failure says what was awaited and what was last seen, not just "timed out".</summary>
+public static class Poll
+{
+    public static async Task UntilAsync(Func<bool> condition, string awaited, Func<string> seen, TimeSpan? timeout = null)
+    {
+        var limit = timeout ?? TimeSpan.FromSeconds(10);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!condition())
+        {
+            if (clock.Elapsed > limit) Assert.Fail($"waited {limit.TotalSeconds:0.#} s for {awaited}; last seen: {seen()}");
+            await Task.Delay(20);
+        }
+    }
+}
