@@ -20,6 +20,9 @@ public static class StateTransition
     {
         receipt = null;
         var tx = vtx.Tx;
+        // Checked at admission too; here because this is where every transaction passes, whoever handed it over.
+        if (tx.ChainId != rules.ChainId)
+            return new(ErrorCode.WrongChainId, $"signed for chain {tx.ChainId}; this chain is {rules.ChainId}");
         var sender = state.Get(tx.From);
         if (tx.Nonce < sender.Nonce)
             return new(ErrorCode.NonceTooLow, $"nonce {tx.Nonce} was already used; the next nonce of {tx.From} is {sender.Nonce}");

@@ -22,6 +22,33 @@ public static class TransactionVerifier
         if (error.IsError) return error;
         if (signed!.Tx.ChainId != chainId)
             return new(ErrorCode.WrongChainId, $"signed for chain {signed.Tx.ChainId}; this chain is {chainId}");
+        error = CheckSigner(signed);
+        if (error.IsError) return error;
+        RecentlyVerified.Add(raw);
+        verified = new VerifiedTransaction(signed, raw);
+        return LedgerError.None;
+    }
+
+    /// <summary>Decode and signature checks for a transaction arriving from outside this process as "verified": it is
+    /// taken as such only if its signature recovers to its sender here (or this process verified the same bytes
+    /// recently). The chain id is the state transition's to check, which knows the chain.</summary>
+    public static LedgerError Reverify(byte[] raw, out VerifiedTransaction? verified)
+    {
+        verified = null;
+        var error = TransactionCodec.TryDecode(raw, out var signed, int.MaxValue);
+        if (error.IsError) return error;
+        if (!RecentlyVerified.Contains(raw))
+        {
+            error = CheckSigner(signed!);
+            if (error.IsError) return error;
+            RecentlyVerified.Add(raw);
+        }
+        verified = new VerifiedTransaction(signed!, raw);
+        return LedgerError.None;
+    }
+
+    private static LedgerError CheckSigner(SignedTransaction signed)
+    {
         switch (Secp256k1.TryRecover(signed.Hash, signed.Signature, out var signer))
         {
             case RecoveryFailure.HighS:
@@ -33,7 +60,6 @@ public static class TransactionVerifier
         }
         if (signer != signed.Tx.From)
             return new(ErrorCode.SignerMismatch, $"signed by {signer}, but the transaction is from {signed.Tx.From}");
-        verified = new VerifiedTransaction(signed, raw);
         return LedgerError.None;
     }
 }

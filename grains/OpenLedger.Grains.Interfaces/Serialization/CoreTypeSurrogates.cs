@@ -1,4 +1,5 @@
 using OpenLedger.Core.Crypto;
+using OpenLedger.Core.Ledger;
 using OpenLedger.Core.Money;
 using OpenLedger.Core.Transactions;
 
@@ -36,8 +37,11 @@ public sealed class WeiConverter : IConverter<Wei, WeiSurrogate>
     public WeiSurrogate ConvertToSurrogate(in Wei v) => new() { Upper = (ulong)(v.Value >> 64), Lower = (ulong)v.Value };
 }
 
-/// <summary>A verified transaction travels as its raw bytes; the receiving side decodes without re-checking
-/// the signature (it was verified inside the cluster, which trusts its own silos).</summary>
+/// <summary>A verified transaction travels as its raw bytes, and is verified again where it arrives: whoever holds a
+/// connection to a silo could otherwise hand a grain any bytes as "verified" (a transfer from someone else's account
+/// with no signature at all). Recovery is skipped for bytes the receiving process verified itself lately
+/// (<see cref="RecentlyVerified"/>), so a single-silo node pays nothing: in-silo calls pass immutable values by
+/// reference and never come through here.</summary>
 [GenerateSerializer, Immutable, Alias("openledger.VerifiedTransaction")]
 public struct VerifiedTransactionSurrogate { [Id(0)] public byte[] Raw; }
 
@@ -46,10 +50,23 @@ public sealed class VerifiedTransactionConverter : IConverter<VerifiedTransactio
 {
     public VerifiedTransaction ConvertFromSurrogate(in VerifiedTransactionSurrogate s)
     {
-        var error = TransactionCodec.TryDecode(s.Raw, out var signed, int.MaxValue);
-        if (error.IsError) throw new InvalidOperationException($"a verified transaction failed to decode: {error}");
-        return new VerifiedTransaction(signed!, s.Raw);
+        var error = TransactionVerifier.Reverify(s.Raw ?? [], out var verified);
+        if (error.IsError) throw new UnverifiedTransactionException(error);
+        return verified!;
     }
 
     public VerifiedTransactionSurrogate ConvertToSurrogate(in VerifiedTransaction v) => new() { Raw = v.Raw };
+}
+
+/// <summary>A message carried a transaction as verified whose signature does not verify: the call is refused before
+/// any grain sees it.</summary>
+[GenerateSerializer, Alias("openledger.UnverifiedTransactionException")]
+public sealed class UnverifiedTransactionException : Exception
+{
+    public UnverifiedTransactionException(LedgerError error) : base($"a transaction passed as verified does not verify: {error}") => Code = error.Code.ToString();
+
+    public UnverifiedTransactionException() { }
+
+    /// <summary>The ledger's error code (BadSignature, SignerMismatch, HighSSignature, or a decoding code).</summary>
+    [Id(0)] public string? Code { get; init; }
 }

@@ -14,4 +14,15 @@ public static class Poll
             await Task.Delay(20);
         }
     }
+
+    public static async Task UntilAsync(Func<Task<bool>> condition, string awaited, Func<string> seen, TimeSpan? timeout = null)
+    {
+        var limit = timeout ?? TimeSpan.FromSeconds(10);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!await condition())
+        {
+            if (clock.Elapsed > limit) Assert.Fail($"waited {limit.TotalSeconds:0.#} s for {awaited}; last seen: {seen()}");
+            await Task.Delay(20);
+        }
+    }
 }
