@@ -19,6 +19,7 @@ public static class GatewayCommand
     public static async Task<int> ExecuteAsync(Args args)
     {
         var settings = NodeSettings.From(args);
+        var clusterCertificate = settings.LoadClusterCertificate(create: false);
         var builder = WebApplication.CreateBuilder();
         builder.WebHost.UseUrls($"http://127.0.0.1:{settings.HttpPort}");
         builder.Logging.ClearProviders();
@@ -29,6 +30,7 @@ public static class GatewayCommand
             client.Configure<ClusterOptions>(o => { o.ClusterId = NodeHost.ClusterId; o.ServiceId = NodeHost.ClusterId; });
             if (settings.Backend == StorageBackend.Sqlite) client.UseLocalhostClustering(settings.GatewayPort);
             else client.UseOpenLedgerPostgresClustering(settings.ConnectionString);
+            client.UseOpenLedgerClusterTls(clusterCertificate);
             client.AddOpenLedgerStreams(); // the "market" streams behind GraphQL's marketplace subscriptions
             client.Services.AddSingleton<IClusterConnectionStatusObserver, StreamResubscriber>();
             client.AddDashboard();

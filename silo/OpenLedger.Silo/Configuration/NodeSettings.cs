@@ -1,3 +1,5 @@
+using System.Security.Cryptography.X509Certificates;
+using OpenLedger.Grains.Hosting;
 using OpenLedger.Core.Crypto;
 using OpenLedger.Core.Genesis;
 using OpenLedger.Storage;
@@ -20,8 +22,13 @@ public sealed record NodeSettings(
     int HttpPort = NodeSettings.DefaultHttpPort,
     bool Ml = true,
     string? ServingKeyHex = null,
-    string? BaseModelDirectory = null)
+    string? BaseModelDirectory = null,
+    string? ClusterCertificateFile = null)
 {
+    /// <summary>The cluster certificate (mutual TLS on the Orleans ports): --cluster-cert, or cluster.pfx in the data
+    /// directory.</summary>
+    public string ClusterCertificatePath => ClusterCertificateFile ?? Path.Combine(DataDirectory, ClusterCertificate.DefaultFileName);
+
     public const int DefaultHttpPort = 8080;
     public const int DefaultSiloPort = 11111;
     public const int DefaultGatewayPort = 30000;
@@ -46,7 +53,22 @@ public sealed record NodeSettings(
             args.GetInt("http-port", int.TryParse(Environment.GetEnvironmentVariable("OPENLEDGER_HTTP_PORT"), out var hp) ? hp : DefaultHttpPort),
             !args.Has("no-ml") && Environment.GetEnvironmentVariable("OPENLEDGER_NO_ML") is null or "" or "0",
             Opt("serving-key", "OPENLEDGER_SERVING_KEY"),
-            Opt("base-model", "OPENLEDGER_BASE_MODEL") is { } baseModel ? Path.GetFullPath(baseModel) : null);
+            Opt("base-model", "OPENLEDGER_BASE_MODEL") is { } baseModel ? Path.GetFullPath(baseModel) : null,
+            Opt("cluster-cert", "OPENLEDGER_CLUSTER_CERT") is { } cert ? Path.GetFullPath(cert) : null);
+    }
+
+    /// <summary>The cluster certificate: a node creates it when missing; a process joining a node (<paramref name="create"/>
+    /// false) needs the node's file.</summary>
+    public X509Certificate2 LoadClusterCertificate(bool create)
+    {
+        try
+        {
+            return create ? ClusterCertificate.LoadOrCreate(ClusterCertificatePath) : ClusterCertificate.Load(ClusterCertificatePath);
+        }
+        catch (ClusterCertificateException e)
+        {
+            throw new UsageException(e.Message);
+        }
     }
 
     public GenesisConfig LoadGenesis()

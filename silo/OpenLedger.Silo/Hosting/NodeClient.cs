@@ -1,3 +1,4 @@
+using OpenLedger.Grains.Hosting;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
@@ -11,6 +12,7 @@ public static class NodeClient
 {
     public static async Task<IHost> ConnectAsync(NodeSettings settings, CancellationToken ct = default)
     {
+        var clusterCertificate = settings.LoadClusterCertificate(create: false);
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
         builder.Logging.SetMinimumLevel(LogLevel.Error);
@@ -19,6 +21,7 @@ public static class NodeClient
             client.Configure<ClusterOptions>(o => { o.ClusterId = NodeHost.ClusterId; o.ServiceId = NodeHost.ClusterId; });
             if (settings.Backend == StorageBackend.Sqlite) client.UseLocalhostClustering(settings.GatewayPort);
             else client.UseOpenLedgerPostgresClustering(settings.ConnectionString);
+            client.UseOpenLedgerClusterTls(clusterCertificate);
         });
         var host = builder.Build();
         try

@@ -33,6 +33,7 @@ public static class NodeHost
         // Contribution content lives in the same database, so every silo of a cluster reads the same content.
         var content = new SqlContentStore(settings.Backend, settings.ConnectionString);
         await content.EnsureSchemaAsync(ct);
+        var clusterCertificate = settings.LoadClusterCertificate(create: true);
         var node = new LedgerNode(rules, store, settings.ResolveProducerKey(genesis, rules),
             new MempoolOptions(Capacity: settings.MempoolCapacity), settings.ProduceEmptyBlocks, content);
 
@@ -54,6 +55,7 @@ public static class NodeHost
                 silo.UseOpenLedgerPostgresClustering(settings.ConnectionString);
                 silo.ConfigureEndpoints(settings.SiloPort, settings.GatewayPort);
             }
+            silo.UseOpenLedgerClusterTls(clusterCertificate);
             silo.AddOpenLedger(node, settings.Backend, settings.ConnectionString);
             // The ML role (Model Factory, OpenLoRA): on unless --no-ml; a silo without it never hosts ML grains.
             if (settings.Ml)

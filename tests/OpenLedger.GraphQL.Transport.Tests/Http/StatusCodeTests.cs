@@ -234,15 +234,15 @@ public sealed class StatusCodeTests(ServerFixture fixture) : IClassFixture<Serve
     [InlineData(Legacy)]
     public async Task Execution_timeout_cancels_the_resolver_and_answers_200_with_null_data(string accept)
     {
-        var cancelledBefore = fixture.Server.Tracker.SlowCancelled;
+        await using var server = await GraphQLTestServer.StartAsync(GraphQLTestServer.ShortTimeout);
         var started = DateTime.UtcNow;
-        var response = await Client.PostAsync(_uri, GraphQLRequests.Body("{ slow(ms: 20000) }"), accept);
+        var response = await Client.PostAsync(server.HttpUri, GraphQLRequests.Body("{ slow(ms: 20000) }"), accept);
         Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(8), "the 1 s execution timeout must stop a 20 s resolver");
         Assert.Equal(HttpStatusCode.OK, response.Status);
         Assert.True(response.HasData);
         Assert.Equal(System.Text.Json.JsonValueKind.Null, response.Data.ValueKind);
         Assert.Equal(["TIMEOUT"], response.ErrorCodes);
-        Assert.True(fixture.Server.Tracker.SlowCancelled > cancelledBefore, "the resolver saw its cancellation token fire");
+        Assert.True(server.Tracker.SlowCancelled > 0, "the resolver saw its cancellation token fire");
     }
 
     [Fact]

@@ -42,9 +42,11 @@ public sealed class CliNodeFixture : IAsyncLifetime
 
     public async Task InitializeAsync() => node = await InProcessNode.StartAsync(Chain, DataDirectory, HttpPort, GatewayPort);
 
-    /// <summary>Runs <c>openledger ARGV...</c> against this node (its gateway port and genesis file are appended).</summary>
+    /// <summary>Runs <c>openledger ARGV...</c> against this node (its gateway port, genesis and cluster certificate
+    /// files are appended).</summary>
     public Task<CliRun> RunAsync(params string[] argv) =>
-        RunExactlyAsync([.. argv, "--gateway-port", GatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "--genesis", GenesisPath]);
+        RunExactlyAsync([.. argv, "--gateway-port", GatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "--genesis", GenesisPath,
+            "--cluster-cert", Path.Combine(DataDirectory, "cluster.pfx")]);
 
     /// <summary>Runs a marketplace verb with exactly these arguments.</summary>
     public static async Task<CliRun> RunExactlyAsync(string[] argv)

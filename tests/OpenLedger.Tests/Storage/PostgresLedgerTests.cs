@@ -27,7 +27,8 @@ public class PostgresLedgerTests(PostgresServerFixture pg)
         var store = new SqlLedgerStore(StorageBackend.PostgreSql, conn);
         await store.InitializeAsync(chain.Rules);
         var node = new LedgerNode(chain.Rules, store, chain.ProducerKey, new MempoolOptions());
-        var builder = new InProcessTestClusterBuilder(1);
+        var builder = new InProcessTestClusterBuilder(1)
+            .WithClusterTls();
         builder.ConfigureSilo((_, silo) => silo.AddOpenLedger(node, StorageBackend.PostgreSql, conn));
         var cluster = builder.Build();
         await cluster.DeployAsync();

@@ -1,3 +1,4 @@
+using OpenLedger.Tests.Support;
 using System.Security.Cryptography;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans;
@@ -23,7 +24,8 @@ public sealed class MarketStreamClusterFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var builder = new InProcessTestClusterBuilder(1);
+        var builder = new InProcessTestClusterBuilder(1)
+            .WithClusterTls();
         builder.ConfigureSilo((_, silo) => silo.AddOpenLedgerStreams());
         builder.ConfigureClient(client => client.AddOpenLedgerStreams());
         Cluster = builder.Build();

@@ -36,7 +36,8 @@ public class LedgerClusterFixture : IAsyncLifetime
         await Content.EnsureSchemaAsync();
         Node = new LedgerNode(Chain.Rules, Store, Chain.ProducerKey, new MempoolOptions(Capacity: 50_000, MaxPerSender: 2_000, MaxNonceGap: 64),
             content: Content);
-        var builder = new InProcessTestClusterBuilder(1);
+        var builder = new InProcessTestClusterBuilder(1)
+            .WithClusterTls();
         builder.ConfigureSilo((_, silo) => silo.AddOpenLedger(Node, Backend, conn));
         builder.ConfigureClient(client => client.AddOpenLedgerStreams());
         Cluster = builder.Build();

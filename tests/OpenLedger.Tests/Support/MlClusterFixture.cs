@@ -40,7 +40,8 @@ public sealed class MlClusterFixture : IAsyncLifetime
         Content = new SqlContentStore(StorageBackend.Sqlite, conn);
         await Content.EnsureSchemaAsync();
         Node = new LedgerNode(Chain.Rules, store, Chain.ProducerKey, new MempoolOptions(), content: Content);
-        var builder = new InProcessTestClusterBuilder(2);
+        var builder = new InProcessTestClusterBuilder(2)
+            .WithClusterTls();
         builder.Options.AssumeHomogenousSilosForTesting = false;
         builder.ConfigureSilo((options, silo) =>
         {
