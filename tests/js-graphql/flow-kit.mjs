@@ -15,7 +15,8 @@ export async function readStdinJson() {
 const SEND = 'mutation Send($s: SignedTransactionInput!) { sendTransaction(signed: $s) { accepted hash errorCode errorMessage } }';
 const TX = 'query Tx($h: Hash!) { transaction(hash: $h) { status kind blockHeight receipt { succeeded errorCode fee } } }';
 
-export function flowKit(url, where) {
+// operatorToken (optional): sent as "Authorization: Bearer" so the node's administrative fields answer.
+export function flowKit(url, where, operatorToken) {
   const documents = [];
   const signed = []; // { kind, primaryType, hash, ethersHashMatches, signer }
 
@@ -23,7 +24,10 @@ export function flowKit(url, where) {
     if (!documents.includes(query)) documents.push(query);
     const response = await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json;q=0.9' },
+      headers: {
+        'content-type': 'application/json', accept: 'application/graphql-response+json, application/json;q=0.9',
+        ...(operatorToken ? { authorization: `Bearer ${operatorToken}` } : {}),
+      },
       body: JSON.stringify({ query, variables }),
     });
     const body = await response.json();

@@ -12,7 +12,7 @@ import WebSocket from 'ws';
 import { Wallet, keccak256, toUtf8Bytes } from 'ethers';
 import { flowKit, readStdinJson, sleep } from './flow-kit.mjs';
 
-const { url, wsUrl, examples, keys } = await readStdinJson();
+const { url, wsUrl, examples, keys, operatorToken } = await readStdinJson();
 const began = Date.now();
 const timings = [];
 let current = 'start';
@@ -22,7 +22,7 @@ const timer = setTimeout(() => {
   process.stderr.write(`model-factory-flow timed out at step: ${current} (${JSON.stringify(timings)})\n`);
   process.exit(1);
 }, 280000);
-const { gql, signAndSend, committed, allCommitted, watch, documentErrors, finish, documents, signed } = flowKit(url, () => current);
+const { gql, signAndSend, committed, allCommitted, watch, documentErrors, finish, documents, signed } = flowKit(url, () => current, operatorToken);
 
 const owner = new Wallet(keys.owner);
 const contributor = new Wallet(keys.contributor);

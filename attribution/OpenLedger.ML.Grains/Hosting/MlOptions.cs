@@ -12,6 +12,8 @@ namespace OpenLedger.ML.Grains.Hosting;
 /// <param name="PollInterval">How often the inference worker looks for requested inferences.</param>
 /// <param name="TrainingThreads">libtorch CPU threads per training job (its artifact depends on the count: the record
 /// names it); null: the machine's cores.</param>
+/// <param name="MaxActiveJobs">Training jobs queued or running at once on the cluster; more are refused with
+/// TrainingQuotaExceeded (each takes the CPU or GPU of an ML silo for minutes to hours).</param>
 public sealed record MlOptions(
     string JobsDirectory,
     PrivateKey? ServingKey = null,
@@ -20,7 +22,8 @@ public sealed record MlOptions(
     int MaxBatchSize = 16,
     int MaxNewTokens = 24,
     TimeSpan? PollInterval = null,
-    int? TrainingThreads = null)
+    int? TrainingThreads = null,
+    int MaxActiveJobs = 2)
 {
     public int Threads => TrainingThreads ?? Environment.ProcessorCount;
     public string BaseModelPath => BaseModelDirectory ?? BaseModelRecipe.BuiltinDirectory;

@@ -43,6 +43,9 @@ public sealed class ModelFactoryGrain(
 
         _baseModel ??= FineTuneRun.BaseModelName(BaseModelRecipe.ReadManifest(options.BaseModelPath));
         var id = TrainingJobIds.JobId(contents.Version, _baseModel, spec);
+        if (!state.State.Unfinished.Contains(id) && state.State.Unfinished.Count >= options.MaxActiveJobs)
+            return new(null, "TrainingQuotaExceeded",
+                $"{state.State.Unfinished.Count} training jobs are queued or running, this node's maximum; cancel one or wait for one to end");
         var resolved = request with { VersionNumber = contents.Number, TargetModules = [.. spec.TargetModules] };
         var initial = new TrainingJobView(id, resolved, contents.Version, _baseModel, TrainingJobStatus.Queued, 0, 0, null, null, null, 0, null, 0,
             contents.Contents.Length, null, null, null, null, null, null, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), null, null, 0, "", 0);

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpenLedger.Grains.Market;
 using OpenLedger.GraphQL.Feeds;
+using OpenLedger.GraphQL.Market;
 using OpenLedger.GraphQL.Schema;
 
 namespace OpenLedger.GraphQL.Hosting;
@@ -19,6 +20,8 @@ public static class GraphQLServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<BlockFeed>());
         // One Orleans subscription per "market" stream in this process, shared by every GraphQL subscription to it.
         services.TryAddSingleton<MarketEventSubscriptions>();
+        // Content uploads are anonymous: each client's bytes a minute are budgeted (the host may register its own).
+        services.TryAddSingleton(new UploadQuota());
         services.AddGraphQL(b => b
             .AddSchema<LedgerSchema>()
             .AddGraphTypes(typeof(LedgerSchema).Assembly)

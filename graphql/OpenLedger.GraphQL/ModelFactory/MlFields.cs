@@ -5,13 +5,15 @@ using OpenLedger.Core.Crypto;
 using OpenLedger.Grains.ModelFactory;
 using OpenLedger.Grains.Serving;
 using OpenLedger.GraphQL.Ledger;
+using OpenLedger.GraphQL.Operators;
 using OpenLedger.GraphQL.Scalars;
 using OpenLedger.GraphQL.Serving;
 
 namespace OpenLedger.GraphQL.ModelFactory;
 
 /// <summary>The Model Factory and OpenLoRA fields of the root types. They translate: the grains on the ML silos
-/// decide. Errors carry the grains' stable codes in <c>extensions.code</c>.</summary>
+/// decide. Errors carry the grains' stable codes in <c>extensions.code</c>. The mutations administer the node and are
+/// for its operator only (<see cref="OperatorAccess"/>).</summary>
 public static class MlFields
 {
     public static void AddMlQueries(this ObjectGraphType query)
@@ -46,10 +48,12 @@ public static class MlFields
         mutation.Field<NonNullGraphType<TrainingJobType>>("startTrainingJob")
             .Description("Fine-tunes a LoRA adapter on a datanet version (Model Factory). Returns the job at once; follow it with the " +
                          "trainingJob subscription. Asking again for the same training returns the same job; a cancelled or failed job " +
-                         "starts again from its last checkpoint. Errors: InvalidField, DatanetNotFound, VersionNotFound, NoExamples.")
+                         "starts again from its last checkpoint. For the node's operator only. Errors: OPERATOR_REQUIRED, InvalidField, DatanetNotFound, " +
+                         "VersionNotFound, NoExamples, TrainingQuotaExceeded.")
             .Argument<NonNullGraphType<TrainingJobInputType>>("input")
             .ResolveAsync(async c =>
             {
+                c.RequireOperator();
                 var result = await c.Grains().GetGrain<IModelFactoryGrain>(0).SubmitAsync(c.GetArgument<TrainingJobRequest>("input"));
                 return result.Job ?? throw new InvalidInputError(result.ErrorCode!, result.Message!);
             });
@@ -59,6 +63,7 @@ public static class MlFields
             .Argument<NonNullGraphType<HashGraphType>>("id")
             .ResolveAsync(async c =>
             {
+                c.RequireOperator();
                 var id = c.GetArgument<Hash32>("id");
                 return await c.Grains().GetGrain<ITrainingJobGrain>(id.ToString()).CancelAsync() ?? throw new InvalidInputError("JobNotFound", $"no training job {id}");
             });
@@ -86,6 +91,7 @@ public static class MlFields
             .Argument<NonNullGraphType<HashGraphType>>("adapter")
             .ResolveAsync(async c =>
             {
+                c.RequireOperator();
                 var result = await act(OpenLora(c), c.GetArgument<Hash32>("adapter"));
                 return result.Ok && result.Adapter is not null ? result.Adapter : throw new InvalidInputError(result.ErrorCode ?? "AdapterNotFound", result.Message ?? "no such adapter");
             });

@@ -1,6 +1,7 @@
 using ErrorCode = OpenLedger.Core.Ledger.ErrorCode;
 using GraphQL;
 using GraphQL.Types;
+using Microsoft.Extensions.DependencyInjection;
 using OpenLedger.Core.Crypto;
 using OpenLedger.Core.Eip712;
 using OpenLedger.Core.Ledger;
@@ -9,6 +10,7 @@ using OpenLedger.Core.Transactions;
 using OpenLedger.Grains.Ledger;
 using OpenLedger.Grains.Market;
 using OpenLedger.GraphQL.Ledger;
+using OpenLedger.GraphQL.Operators;
 using OpenLedger.GraphQL.Market;
 using OpenLedger.GraphQL.Scalars;
 
@@ -56,7 +58,8 @@ public sealed class LedgerMutation : ObjectGraphType
 
         Field<NonNullGraphType<UploadedContentType>>("uploadContent")
             .Description("Stores content in the node's content store (give text, or base64 for bytes): the hash, normalized hash and size " +
-                         "to name in a Contribute intent. Errors: ContributionTooLarge (over the chain's limit), InvalidField (empty), BAD_INPUT.")
+                         "to name in a Contribute intent. Errors: ContributionTooLarge (over the chain's limit), InvalidField (empty), BAD_INPUT, " +
+                         "UPLOAD_QUOTA_EXCEEDED (each client may upload a budget of bytes a minute).")
             .Argument<StringGraphType>("text", "UTF-8 text.")
             .Argument<StringGraphType>("base64", "Bytes, base64-encoded.")
             .Argument<HashGraphType>("datanet", "The datanet it is meant for: nearDuplicates then lists its similar contributions.")
@@ -72,6 +75,8 @@ public sealed class LedgerMutation : ObjectGraphType
                     try { bytes = Convert.FromBase64String(base64!); }
                     catch (FormatException) { throw new InvalidInputError(MarketErrors.BadInput, "base64 is not valid base64"); }
                 }
+                if (!OperatorAccess.IsOperator(c.User))
+                    c.RequestServices!.GetRequiredService<UploadQuota>().Take(OperatorAccess.Client(c.User), bytes.Length);
                 var put = await c.Grains().GetGrain<IContentGrain>(0).PutAsync(bytes);
                 var content = put.Content ?? throw new InvalidInputError(put.ErrorCode ?? nameof(ErrorCode.InvalidField), put.Message ?? "the content was refused");
                 return new UploadedContentView(content, c.GetArgument<Hash32?>("datanet"));

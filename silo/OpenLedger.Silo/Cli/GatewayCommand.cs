@@ -35,7 +35,7 @@ public static class GatewayCommand
             client.Services.AddSingleton<IClusterConnectionStatusObserver, StreamResubscriber>();
             client.AddDashboard();
         });
-        builder.Services.AddGatewayServices();
+        builder.Services.AddGatewayServices(settings.HttpBoundary());
         var app = builder.Build();
         app.MapGateway();
         await app.StartAsync();

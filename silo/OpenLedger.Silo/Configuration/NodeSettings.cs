@@ -23,8 +23,21 @@ public sealed record NodeSettings(
     bool Ml = true,
     string? ServingKeyHex = null,
     string? BaseModelDirectory = null,
-    string? ClusterCertificateFile = null)
+    string? ClusterCertificateFile = null,
+    IReadOnlyList<string>? AllowedHosts = null,
+    IReadOnlyList<string>? AllowedOrigins = null,
+    string? OperatorTokenFile = null)
 {
+    /// <summary>The operator's token file (administration over HTTP): --operator-token, or operator.token in the data
+    /// directory.</summary>
+    public string OperatorTokenPath => OperatorTokenFile ?? Path.Combine(DataDirectory, Silo.Hosting.Boundary.OperatorToken.DefaultFileName);
+
+    /// <summary>The HTTP boundary: host names and page origins accepted, and the operator token (made if missing).</summary>
+    public Silo.Hosting.Boundary.HttpBoundary HttpBoundary() => new(
+        AllowedHosts is { Count: > 0 } hosts ? [.. Silo.Hosting.Boundary.HttpBoundary.LoopbackHosts, .. hosts] : Silo.Hosting.Boundary.HttpBoundary.LoopbackHosts,
+        new HashSet<string>((AllowedOrigins ?? []).Select(o => o.TrimEnd('/')), StringComparer.OrdinalIgnoreCase),
+        Silo.Hosting.Boundary.OperatorToken.LoadOrCreate(OperatorTokenPath));
+
     /// <summary>The cluster certificate (mutual TLS on the Orleans ports): --cluster-cert, or cluster.pfx in the data
     /// directory.</summary>
     public string ClusterCertificatePath => ClusterCertificateFile ?? Path.Combine(DataDirectory, ClusterCertificate.DefaultFileName);
@@ -54,8 +67,14 @@ public sealed record NodeSettings(
             !args.Has("no-ml") && Environment.GetEnvironmentVariable("OPENLEDGER_NO_ML") is null or "" or "0",
             Opt("serving-key", "OPENLEDGER_SERVING_KEY"),
             Opt("base-model", "OPENLEDGER_BASE_MODEL") is { } baseModel ? Path.GetFullPath(baseModel) : null,
-            Opt("cluster-cert", "OPENLEDGER_CLUSTER_CERT") is { } cert ? Path.GetFullPath(cert) : null);
+            Opt("cluster-cert", "OPENLEDGER_CLUSTER_CERT") is { } cert ? Path.GetFullPath(cert) : null,
+            List(Opt("allowed-hosts", "OPENLEDGER_ALLOWED_HOSTS")),
+            List(Opt("allowed-origins", "OPENLEDGER_ALLOWED_ORIGINS")),
+            Opt("operator-token", "OPENLEDGER_OPERATOR_TOKEN_FILE") is { } token ? Path.GetFullPath(token) : null);
     }
+
+    private static IReadOnlyList<string>? List(string? commaSeparated) =>
+        commaSeparated?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     /// <summary>The cluster certificate: a node creates it when missing; a process joining a node (<paramref name="create"/>
     /// false) needs the node's file.</summary>

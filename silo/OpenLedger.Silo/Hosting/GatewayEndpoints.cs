@@ -6,15 +6,25 @@ using OpenTelemetry.Metrics;
 using OpenLedger.GraphQL.Hosting;
 using OpenLedger.GraphQL.Transport;
 using OpenLedger.Grains.Ledger;
+using OpenLedger.GraphQL.Market;
+using OpenLedger.Silo.Hosting.Boundary;
 
 namespace OpenLedger.Silo.Hosting;
 
-/// <summary>The HTTP face of a node or gateway process: GraphQL (HTTP and WebSocket) at /graphql and /healthz.
-/// The same code serves inside a silo (grain calls stay in-process) and in a separate gateway (an Orleans client).</summary>
+/// <summary>The HTTP face of a node or gateway process: GraphQL (HTTP and WebSocket) at /graphql and /healthz for
+/// everyone, /dashboard and /metrics for the operator, behind the node's <see cref="HttpBoundary"/>. The same code
+/// serves inside a silo (grain calls stay in-process) and in a separate gateway (an Orleans client).</summary>
 public static class GatewayEndpoints
 {
-    public static void AddGatewayServices(this IServiceCollection services)
+    public static void AddGatewayServices(this IServiceCollection services, HttpBoundary boundary)
     {
+        services.AddSingleton(boundary);
+        services.AddSingleton(new UploadQuota(boundary.UploadBytesPerMinute));
+        services.AddHostFiltering(o =>
+        {
+            o.AllowedHosts = [.. boundary.AllowedHosts];
+            o.IncludeFailureMessage = true;
+        });
         services.AddOpenLedgerSchema();
         services.AddOpenLedgerGraphQLTransport();
         // Metrics: Orleans' meter and the ledger's, scraped at /metrics in the Prometheus text format.
@@ -25,7 +35,16 @@ public static class GatewayEndpoints
 
     public static void MapGateway(this WebApplication app)
     {
+        var boundary = app.Services.GetRequiredService<HttpBoundary>();
+        // The boundary, outermost first: names the node is reached by, pages allowed to call it, who is asking
+        // (address, operator or not), operator-only pages; then how many sockets a client may hold.
+        app.UseHostFiltering();
+        app.UseMiddleware<OriginGuard>(boundary.AllowedOrigins);
+        app.UseMiddleware<RequestIdentity>(boundary.OperatorToken);
+        app.UseMiddleware<OperatorPages>(boundary.OperatorToken);
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
+        // After UseWebSockets: that is what marks a request as an upgrade.
+        app.UseMiddleware<WebSocketLimits>(boundary.WebSocketsPerClient, boundary.WebSocketsTotal);
         app.MapOpenLedgerGraphQL("/graphql");
         // Orleans' own view of the cluster: silos, grain activations, call rates.
         app.MapOrleansDashboard("/dashboard");

@@ -65,7 +65,7 @@ public static class NodeHost
                 silo.WithoutMl();
             silo.AddDashboard();
         });
-        builder.Services.AddGatewayServices();
+        builder.Services.AddGatewayServices(settings.HttpBoundary());
         var app = builder.Build();
         app.MapGateway();
         return (app, node, genesis);

@@ -29,6 +29,9 @@ public sealed class GraphQLMarketplaceFixture : IAsyncLifetime
     public Uri HealthUrl => new($"http://127.0.0.1:{HttpPort}/healthz");
     public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(20) };
 
+    /// <summary>The node's operator token (what its operator reads from DATA_DIR/operator.token).</summary>
+    public string OperatorToken => File.ReadAllText(Path.Combine(DataDirectory, "operator.token")).Trim();
+
     private InProcessNode? node;
 
     /// <summary>The gateway's shared stream subscriptions (to check that GraphQL subscriptions let go of them).</summary>

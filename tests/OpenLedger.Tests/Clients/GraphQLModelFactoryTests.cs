@@ -26,6 +26,8 @@ public sealed partial class GraphQLMarketplaceTests
             ["url"] = node.GraphQLUrl.ToString(),
             ["wsUrl"] = node.WebSocketUrl.ToString(),
             ["examples"] = examples,
+            // Training and adapter administration are the operator's: the flow holds the node's token.
+            ["operatorToken"] = node.OperatorToken,
             ["keys"] = new JsonObject
             {
                 ["owner"] = keys[6].ToHex(), ["contributor"] = keys[7].ToHex(), ["publisher"] = keys[6].ToHex(), ["caller"] = keys[7].ToHex(),

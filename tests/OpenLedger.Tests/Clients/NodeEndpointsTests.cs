@@ -1,6 +1,7 @@
 namespace OpenLedger.Tests.Clients;
 
-/// <summary>The endpoints beside GraphQL: health, the Orleans dashboard and OpenTelemetry metrics.</summary>
+/// <summary>The endpoints beside GraphQL: health (public), the Orleans dashboard and OpenTelemetry metrics (the
+/// operator's: the test sends the node's token).</summary>
 public class NodeEndpointsTests(GraphQLNodeFixture fx) : IClassFixture<GraphQLNodeFixture>
 {
     [Fact]
@@ -10,7 +11,9 @@ public class NodeEndpointsTests(GraphQLNodeFixture fx) : IClassFixture<GraphQLNo
         Assert.Equal(System.Net.HttpStatusCode.OK, health.StatusCode);
         Assert.Contains("\"status\":\"ok\"", await health.Content.ReadAsStringAsync());
 
-        var dashboard = await fx.Http.GetAsync(new Uri($"http://127.0.0.1:{fx.HttpPort}/dashboard/"));
+        using var operatorHttp = new HttpClient { Timeout = TimeSpan.FromSeconds(20) };
+        operatorHttp.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", fx.OperatorToken);
+        var dashboard = await operatorHttp.GetAsync(new Uri($"http://127.0.0.1:{fx.HttpPort}/dashboard/"));
         Assert.Equal(System.Net.HttpStatusCode.OK, dashboard.StatusCode);
         Assert.Contains("<html", (await dashboard.Content.ReadAsStringAsync()).ToLowerInvariant());
 
@@ -20,7 +23,7 @@ public class NodeEndpointsTests(GraphQLNodeFixture fx) : IClassFixture<GraphQLNo
         string metrics = "";
         for (int i = 0; i < 20 && !metrics.Contains("openledger_transactions_rejected"); i++)
         {
-            metrics = await fx.Http.GetStringAsync(new Uri($"http://127.0.0.1:{fx.HttpPort}/metrics"));
+            metrics = await operatorHttp.GetStringAsync(new Uri($"http://127.0.0.1:{fx.HttpPort}/metrics"));
             if (!metrics.Contains("openledger_transactions_rejected")) await Task.Delay(250);
         }
         Assert.Contains("openledger_transactions_rejected", metrics);

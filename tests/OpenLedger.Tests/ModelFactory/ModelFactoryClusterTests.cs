@@ -72,6 +72,39 @@ public sealed class ModelFactoryClusterTests(MlClusterFixture fx)
     }
 
     [Fact]
+    public async Task Training_jobs_beyond_the_active_quota_are_refused_until_one_ends()
+    {
+        var datanet = await fx.PublishedDatanetAsync(fx.Chain.Keys[1], "quota", Examples.Value);
+        var factory = fx.Client.GetGrain<IModelFactoryGrain>(0);
+        TrainingJobRequest Request(long seed) => new(datanet, 0, Steps: 100_000, BatchSize: 2, Seed: seed);
+        // The fixture allows 3 at once: three long jobs take every place.
+        var jobs = new List<TrainingJobView>();
+        for (var seed = 1; seed <= 3; seed++) jobs.Add((await factory.SubmitAsync(Request(seed))).Job!);
+        try
+        {
+            var refused = await factory.SubmitAsync(Request(4));
+            Assert.Equal((null, "TrainingQuotaExceeded"), (refused.Job, refused.ErrorCode));
+            // Asking again for a job that holds a place is not a new job: it is answered.
+            Assert.Equal(jobs[0].Id, (await factory.SubmitAsync(Request(1))).Job!.Id);
+        }
+        finally
+        {
+            foreach (var job in jobs)
+            {
+                var grain = fx.Client.GetGrain<ITrainingJobGrain>(job.Id.ToString());
+                await grain.CancelAsync();
+                await UntilAsync(grain, j => j.IsFinished);
+            }
+        }
+        // An ended job frees its place.
+        var admitted = await factory.SubmitAsync(Request(4));
+        Assert.NotNull(admitted.Job);
+        var fourth = fx.Client.GetGrain<ITrainingJobGrain>(admitted.Job!.Id.ToString());
+        await fourth.CancelAsync();
+        await UntilAsync(fourth, j => j.IsFinished);
+    }
+
+    [Fact]
     public async Task A_job_whose_ml_silo_stops_is_resumed_by_the_next_ml_silo_from_its_checkpoint()
     {
         var datanet = await fx.PublishedDatanetAsync(fx.Chain.Keys[2], "silo-restart", Examples.Value);

@@ -47,7 +47,7 @@ public sealed class MlClusterFixture : IAsyncLifetime
         {
             silo.AddOpenLedger(Node, StorageBackend.Sqlite, conn);
             if (options.SiloName == LedgerOnlySilo) silo.WithoutMl();
-            else silo.AddOpenLedgerMl(new MlOptions(JobsDirectory, Chain.ServingOperator, PollInterval: TimeSpan.FromMilliseconds(300), TrainingThreads: 1));
+            else silo.AddOpenLedgerMl(new MlOptions(JobsDirectory, Chain.ServingOperator, PollInterval: TimeSpan.FromMilliseconds(300), TrainingThreads: 1, MaxActiveJobs: 3));
         });
         builder.ConfigureClient(client => client.AddOpenLedgerStreams());
         Cluster = builder.Build();

@@ -1,0 +1,58 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace OpenLedger.Silo.Hosting.Boundary;
+
+/// <summary>
+/// The operator's credential for the node's administrative API: a random 256-bit token in a file only its owner can
+/// read (like a database's or Bitcoin Core's cookie file). Whoever can read the node's data directory is its
+/// operator; nobody else (another local user, a web page in the operator's browser, the LAN) can.
+/// </summary>
+public sealed class OperatorToken
+{
+    public const string DefaultFileName = "operator.token";
+
+    private readonly byte[] _token;
+
+    private OperatorToken(string path, byte[] token) => (Path, _token) = (path, token);
+
+    /// <summary>Where the token lives (the message of a refused request points there).</summary>
+    public string Path { get; }
+
+    /// <summary>Reads the token at <paramref name="path"/>, or makes a new one there (owner read/write only).</summary>
+    /// <exception cref="Configuration.UsageException">the file is readable by others or malformed.</exception>
+    public static OperatorToken LoadOrCreate(string path)
+    {
+        path = System.IO.Path.GetFullPath(path);
+        if (!File.Exists(path))
+        {
+            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+            var fresh = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+            if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            try
+            {
+                using var file = new FileStream(path, options);
+                file.Write(Encoding.ASCII.GetBytes(fresh + "\n"));
+            }
+            catch (IOException) when (File.Exists(path))
+            {
+                // Another process of this node created it first: use theirs.
+            }
+        }
+        if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(path) & (UnixFileMode.GroupRead | UnixFileMode.OtherRead | UnixFileMode.GroupWrite | UnixFileMode.OtherWrite)) != 0)
+            throw new Configuration.UsageException($"{path} is readable or writable by other users: whoever reads it administers the node. Run: chmod 600 {path}");
+        var text = File.ReadAllText(path).Trim();
+        if (text.Length < 32 || !text.All(Uri.IsHexDigit))
+            throw new Configuration.UsageException($"{path} does not hold an operator token (at least 32 hex digits); delete it and a new one is made");
+        return new OperatorToken(path, Encoding.ASCII.GetBytes(text.ToLowerInvariant()));
+    }
+
+    /// <summary>Compares in constant time, so the time a refusal takes says nothing about the token.</summary>
+    public bool Matches(string? presented)
+    {
+        if (string.IsNullOrEmpty(presented)) return false;
+        var bytes = Encoding.ASCII.GetBytes(presented.Trim().ToLowerInvariant());
+        return CryptographicOperations.FixedTimeEquals(bytes, _token);
+    }
+}

@@ -1,0 +1,28 @@
+using Microsoft.AspNetCore.Http;
+using OpenLedger.GraphQL.Operators;
+
+namespace OpenLedger.Silo.Hosting.Boundary;
+
+/// <summary>
+/// Gives every request its user (<see cref="OperatorAccess.Principal"/>): the client's address, and the operator role
+/// when the request carries the operator token, in <c>Authorization: Bearer</c> (programs, Prometheus) or in the
+/// session cookie a browser gets from <c>/dashboard?token=...</c>. The cookie is HttpOnly and SameSite=Strict, so
+/// another site's page cannot make the browser send it. The public API stays public; administration checks the role.
+/// </summary>
+public sealed class RequestIdentity(RequestDelegate next, OperatorToken token)
+{
+    public const string CookieName = "openledger-operator";
+
+    public Task InvokeAsync(HttpContext context)
+    {
+        var presented = BearerToken(context.Request) ?? context.Request.Cookies[CookieName];
+        context.User = OperatorAccess.Principal(context.Connection.RemoteIpAddress, token.Matches(presented));
+        return next(context);
+    }
+
+    private static string? BearerToken(HttpRequest request)
+    {
+        var header = request.Headers.Authorization.ToString();
+        return header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..] : null;
+    }
+}
