@@ -26,6 +26,10 @@ public sealed class MarketState
     public Wei Held { get; private set; } = Wei.Zero;
     public int ObjectCount => _objects.Count;
 
+    /// <summary>The bytes of canonical encoding this state has hashed into its tree so far: the work its commitments
+    /// cost, which a rule must keep independent of what it does not touch (for tests and benchmarks; not state).</summary>
+    public long EncodedBytes { get; private set; }
+
     public T? Get<T>(Hash32 id) where T : class, IMarketObject => _objects.TryGetValue(id, out var o) ? o as T : null;
     public Datanet? Datanet(Hash32 id) => Get<Datanet>(id);
     public Contribution? Contribution(Hash32 id) => Get<Contribution>(id);
@@ -70,8 +74,11 @@ public sealed class MarketState
         Held = Held - HeldBy(old) + HeldBy(o);
         Index(old, o);
         _objects[o.Id] = o;
-        if (_slot.TryGetValue(o.Id, out var slot)) _tree.Set(slot, o.Commitment());
-        else _slot[o.Id] = _tree.Add(o.Commitment());
+        var body = o.Encode();
+        EncodedBytes += body.Length;
+        var commitment = MarketObjects.Commitment(o.ObjectKind, body);
+        if (_slot.TryGetValue(o.Id, out var slot)) _tree.Set(slot, commitment);
+        else _slot[o.Id] = _tree.Add(commitment);
         changes?.Changed(o);
     }
 
