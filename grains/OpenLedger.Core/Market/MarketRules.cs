@@ -18,7 +18,8 @@ public sealed record MarketRules(
     TimeoutResolution TimeoutResolution,
     ulong MaxContributionBytes,
     int MaxAttributions,
-    int MaxModelVersions)
+    int MaxModelVersions,
+    long CurationTimeoutBlocks)
 {
     public bool IsServingOperator(Address a) => ServingOperators.Contains(a);
     public bool IsAttributionOperator(Address a) => AttributionOperators.Contains(a);
@@ -31,6 +32,6 @@ public sealed record MarketRules(
             string.Join(",", ServingOperators.Select(a => a.ToString())), string.Join(",", AttributionOperators.Select(a => a.ToString())),
             MinContributorsBps.ToString(ci), MinProtocolBps.ToString(ci), MaxProtocolBps.ToString(ci),
             InferenceTimeoutBlocks.ToString(ci), TimeoutResolution.ToString(), MaxContributionBytes.ToString(ci), MaxAttributions.ToString(ci),
-            MaxModelVersions.ToString(ci));
+            MaxModelVersions.ToString(ci), CurationTimeoutBlocks.ToString(ci));
     }
 }

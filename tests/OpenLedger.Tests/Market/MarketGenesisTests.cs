@@ -19,7 +19,7 @@ public class MarketGenesisTests
         Assert.Equal([PrivateKey.Derive(MarketDriver.Seed, GenesisCommand.AttributionOperatorLabel).Address], rules.AttributionOperators);
         Assert.Equal((1_000, 0, 2_000, 600L, TimeoutResolution.Refund, 1_048_576UL, 256),
             ((int)rules.MinContributorsBps, (int)rules.MinProtocolBps, (int)rules.MaxProtocolBps, rules.InferenceTimeoutBlocks, rules.TimeoutResolution, rules.MaxContributionBytes, rules.MaxAttributions));
-        Assert.Equal(64, rules.MaxModelVersions);
+        Assert.Equal((64, 604_800L), (rules.MaxModelVersions, rules.CurationTimeoutBlocks));
     }
 
     [Fact]
@@ -48,6 +48,7 @@ public class MarketGenesisTests
             m => m.MaxContributionBytes = 1,
             m => m.MaxAttributions = 99,
             m => m.MaxModelVersions = 63,
+            m => m.CurationTimeoutBlocks = 100,
         };
         var hashes = new HashSet<Hash32> { rules.Commitment() };
         foreach (var tweak in tweaks)
@@ -70,6 +71,7 @@ public class MarketGenesisTests
         "maxAttributions above the codec cap",
         "maxModelVersions 0",
         "maxModelVersions above 1024",
+        "curationTimeoutBlocks 0",
         "a bad treasury",
         "a bad operator",
     };
@@ -92,6 +94,7 @@ public class MarketGenesisTests
             case "maxAttributions above the codec cap": m.MaxAttributions = 1_025; break;
             case "maxModelVersions 0": m.MaxModelVersions = 0; break;
             case "maxModelVersions above 1024": m.MaxModelVersions = 1_025; break;
+            case "curationTimeoutBlocks 0": m.CurationTimeoutBlocks = 0; break;
             case "a bad treasury": m.Treasury = "0x1234"; break;
             default: m.ServingOperators = ["not an address"]; break;
         }

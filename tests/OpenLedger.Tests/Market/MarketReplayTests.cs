@@ -13,10 +13,11 @@ namespace OpenLedger.Tests.Market;
 /// any tampering with a stored block is found at that block.</summary>
 public class MarketReplayTests
 {
-    /// <summary>The world (timeout 3, so its I2 expires at block 9) plus blocks using the remaining kinds.</summary>
+    /// <summary>The world (inference timeout 2, so its I2 expires at block 9; curation timeout 4, so its c3 expires at
+    /// block 11, before the curator's late rejection) plus blocks using the remaining kinds.</summary>
     private static MarketDriver FullChain()
     {
-        var w = new World(new MarketDriver(accounts: 9, market: m => { m.InferenceTimeoutBlocks = 2; m.MaxModelVersions = 2; }));
+        var w = new World(new MarketDriver(accounts: 9, market: m => { m.InferenceTimeoutBlocks = 2; m.MaxModelVersions = 2; m.CurationTimeoutBlocks = 4; }));
         var d = w.D;
         d.Block( // 8: updates, v2, a settlement, two failures
             d.Sign(w.Owner, new UpdateDatanet(w.A, "v2 coming", ["medical"], [w.Curator.Address])),
@@ -48,6 +49,8 @@ public class MarketReplayTests
         Assert.Contains(receipts, r => r.Error == ErrorCode.AlreadySettled);
         Assert.Contains(receipts, r => r.Error == ErrorCode.InferenceExpired);
         Assert.Contains(receipts, r => r.Error == ErrorCode.TooManyModelVersions);
+        Assert.Contains(receipts, r => r.Error == ErrorCode.ContributionExpired);
+        Assert.Contains(d.Events, e => e.Kind == MarketEventKind.ContributionExpired && e.TxIndex == -1);
         Assert.Equal(3, d.Market.Objects().OfType<ModelUsage>().Single().Inferences); // I1, I2 and i3
         Assert.Contains(d.Events, e => e.Kind == MarketEventKind.InferenceExpired && e.TxIndex == -1);
         Assert.All(d.Executed, b => Assert.Empty(b.Excluded));
