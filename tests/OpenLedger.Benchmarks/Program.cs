@@ -5,6 +5,7 @@ using OpenLedger.Silo.Configuration;
 // Benchmark programs: each prints a table with its reference (the machine's own ceiling) measured in the same run.
 //   dotnet run -c Release --project tests/OpenLedger.Benchmarks -- ledger [--txs 100000] [--accounts 10000] [--block-interval-ms 1000]
 //   dotnet run -c Release --project tests/OpenLedger.Benchmarks -- marketplace [--quick]
+//   dotnet run -c Release --project tests/OpenLedger.Benchmarks -- inference-cost [--versions 1,16,64]
 try
 {
     var a = new Args(args);
@@ -12,6 +13,7 @@ try
     {
         "ledger" => await LedgerBenchmark.RunAsync(LedgerBenchmarkOptions.From(a)),
         "marketplace" => await MarketplaceBenchmark.RunAsync(MarketplaceOptions.From(a)),
+        "inference-cost" => InferenceCostBenchmark.Run(a),
         "help" or "--help" or "-h" => PrintUsage(),
         _ => throw new UsageException($"unknown benchmark '{a.Verb}'"),
     };
@@ -65,6 +67,13 @@ static int PrintUsage()
             --block-interval-ms N    block interval (default 1000)
             --quick                  the small sizes above (a smoke test: under a minute)
             --keep                   keep the temporary data directory
+
+          inference-cost           the producer's cost of one RequestInference and of a price-only UpdateModel
+                                   against a model of n versions (each on 16 datanet versions): the core's block
+                                   executor on an in-memory state, signatures checked before the clock starts
+            --versions N,N,...       model versions to measure (default 1,16,64)
+            --requests N             RequestInference transactions per block (default 1000)
+            --rounds N               measured blocks; the median is printed (default 5)
         """);
     return 0;
 }

@@ -102,8 +102,8 @@ await finish(client, timer, async () => {
 
   const DATANET = `query Datanet($id: Hash!) { datanet(id: $id) {
     id owner name description tags license taskKind feePerKb stake forfeitTo curators createdHeight
-    contributionCount approvedCount rejectedCount pendingCount versionCount
-    contributions(first: 10) { nodes { id contributor status approvalIndex curator reason fee stake size content normalizedContent datanet { id } } pageInfo { hasNextPage endCursor } }
+    contributionCount approvedCount rejectedCount expiredCount pendingCount versionCount
+    contributions(first: 10) { nodes { id contributor status approvalIndex curator reason fee stake size content normalizedContent createdHeight deadlineHeight datanet { id } } pageInfo { hasNextPage endCursor } }
     approved: contributions(status: APPROVED) { nodes { id } }
     versions { nodes { id number root count publishedBy } }
     version { id number root count contributions { totalCount nodes { id content approvalIndex } } }

@@ -10,7 +10,9 @@ namespace OpenLedger.Core.Content;
 /// <item>Content that is strictly valid UTF-8 (no invalid or overlong sequences, no encoded surrogates) is text. Its
 /// normal form is the UTF-8 encoding of: the text without the byte-order marks (U+FEFF) and white space it starts
 /// with (in any mix: a mark after leading white space would otherwise lead the result, and a second pass would drop
-/// it, so the rule would not be idempotent), in Unicode NFC;
+/// it, so the rule would not be idempotent), in Unicode NFC of its Stream-Safe Text Format (UAX #15 section 13: a
+/// U+034F COMBINING GRAPHEME JOINER before the 31st non-starter in a row; no real text has such a run, see
+/// <see cref="UnicodeNfc"/> for why the joiner is inserted rather than the content refused);
 /// every run of white space (the Unicode White_Space characters: spaces, tabs, CR, LF and the other line
 /// separators, no-break and ideographic spaces) replaced by one U+0020 space, which also makes all line endings
 /// equal; with no white space at the start or the end. Case, punctuation and everything else are kept.</item>

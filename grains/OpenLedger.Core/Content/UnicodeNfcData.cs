@@ -9,12 +9,17 @@
 //                                                                          -> Decompositions (cp | flag, first, second or 0)
 //   flag 0x80000000 = a two-code-point decomposition with u.normalize('NFC', chr(cp)) == chr(cp), i.e. a primary
 //   composite that composition produces again (not a singleton, non-starter decomposition or composition exclusion).
+//   every cp with u.category(chr(cp)) != 'Cn' whose u.normalize('NFKD', chr(cp)) has another (leading non-starters,
+//   trailing non-starters, has no starter) than its u.normalize('NFD', chr(cp))
+//                                                                          -> StreamSafeExceptions (cp | flag, leading, trailing)
+//   flag 0x80000000 = the NFKD has no starter.
 // </auto-generated>
 
 namespace OpenLedger.Core.Content;
 
-/// <summary>The Unicode character data NFC needs, frozen at Unicode 14.0.0: canonical combining classes and
-/// canonical decompositions. Hangul syllables are algorithmic and not listed.</summary>
+/// <summary>The Unicode character data NFC needs, frozen at Unicode 14.0.0: canonical combining classes,
+/// canonical decompositions, and what the Stream-Safe Text Process counts where compatibility decompositions differ.
+/// Hangul syllables are algorithmic and not listed.</summary>
 internal static class UnicodeNfcData
 {
     public const string UnicodeVersion = "14.0.0";
@@ -439,5 +444,44 @@ internal static class UnicodeNfcData
         0x2FA0F, 0x9D67, 0x0, 0x2FA10, 0x2A0CE, 0x0, 0x2FA11, 0x4CF8, 0x0, 0x2FA12, 0x2A105, 0x0, 0x2FA13, 0x2A20E, 0x0, 0x2FA14, 0x2A291, 0x0,
         0x2FA15, 0x9EBB, 0x0, 0x2FA16, 0x4D56, 0x0, 0x2FA17, 0x9EF9, 0x0, 0x2FA18, 0x9EFE, 0x0, 0x2FA19, 0x9F05, 0x0, 0x2FA1A, 0x9F0F, 0x0,
         0x2FA1B, 0x9F16, 0x0, 0x2FA1C, 0x9F3B, 0x0, 0x2FA1D, 0x2A600, 0x0,
+    ];
+
+    /// <summary>Marks a <see cref="StreamSafeExceptions"/> entry whose compatibility decomposition has no starter.</summary>
+    public const uint NoStarterFlag = 0x80000000;
+
+    /// <summary>Triples (code point, possibly with <see cref="NoStarterFlag"/>; leading non-starters; trailing
+    /// non-starters) of the code point's full compatibility decomposition (NFKD), for the 106 code points where these
+    /// differ from its canonical decomposition's: the Stream-Safe Text Process (UAX #15, section 13) counts non-starters
+    /// in NFKD, where U+00A8 DIAERESIS is U+0020 U+0308 (one trailing non-starter) and U+FF9E HALFWIDTH KATAKANA
+    /// VOICED SOUND MARK is U+3099 (a non-starter, though U+FF9E itself is a starter).</summary>
+    public static ReadOnlySpan<uint> StreamSafeExceptions =>
+    [
+        0x00A8, 0, 1, 0x00AF, 0, 1, 0x00B4, 0, 1, 0x00B8, 0, 1,
+        0x01C4, 0, 1, 0x01C5, 0, 1, 0x01C6, 0, 1, 0x02D8, 0, 1,
+        0x02D9, 0, 1, 0x02DA, 0, 1, 0x02DB, 0, 1, 0x02DC, 0, 1,
+        0x02DD, 0, 1, 0x037A, 0, 1, 0x0384, 0, 1, 0x0385, 0, 2,
+        0x0F77, 0, 2, 0x0F79, 0, 2, 0x1FBD, 0, 1, 0x1FBF, 0, 1,
+        0x1FC0, 0, 1, 0x1FC1, 0, 2, 0x1FCD, 0, 2, 0x1FCE, 0, 2,
+        0x1FCF, 0, 2, 0x1FDD, 0, 2, 0x1FDE, 0, 2, 0x1FDF, 0, 2,
+        0x1FED, 0, 2, 0x1FEE, 0, 2, 0x1FFD, 0, 1, 0x1FFE, 0, 1,
+        0x2017, 0, 1, 0x203E, 0, 1, 0x309B, 0, 1, 0x309C, 0, 1,
+        0x3304, 0, 1, 0x3307, 0, 1, 0x3310, 0, 1, 0x331E, 0, 1,
+        0x3321, 0, 1, 0x3332, 0, 1, 0x333B, 0, 1, 0x3340, 0, 1,
+        0x334B, 0, 1, 0x334E, 0, 1, 0xFBA4, 0, 1, 0xFBA5, 0, 1,
+        0xFBB0, 0, 1, 0xFBB1, 0, 1, 0xFC5B, 0, 1, 0xFC5C, 0, 1,
+        0xFC5D, 0, 1, 0xFC5E, 0, 2, 0xFC5F, 0, 2, 0xFC60, 0, 2,
+        0xFC61, 0, 2, 0xFC62, 0, 2, 0xFC63, 0, 2, 0xFC90, 0, 1,
+        0xFCD9, 0, 1, 0xFCF2, 0, 2, 0xFCF3, 0, 2, 0xFCF4, 0, 2,
+        0xFD3C, 0, 1, 0xFD3D, 0, 1, 0xFE49, 0, 1, 0xFE4A, 0, 1,
+        0xFE4B, 0, 1, 0xFE4C, 0, 1, 0xFE70, 0, 1, 0xFE71, 0, 1,
+        0xFE72, 0, 1, 0xFE74, 0, 1, 0xFE76, 0, 1, 0xFE77, 0, 1,
+        0xFE78, 0, 1, 0xFE79, 0, 1, 0xFE7A, 0, 1, 0xFE7B, 0, 1,
+        0xFE7C, 0, 1, 0xFE7D, 0, 1, 0xFE7E, 0, 1, 0xFE7F, 0, 1,
+        0xFE81, 0, 1, 0xFE82, 0, 1, 0xFE83, 0, 1, 0xFE84, 0, 1,
+        0xFE85, 0, 1, 0xFE86, 0, 1, 0xFE87, 0, 1, 0xFE88, 0, 1,
+        0xFE89, 0, 1, 0xFE8A, 0, 1, 0xFE8B, 0, 1, 0xFE8C, 0, 1,
+        0xFEF5, 0, 1, 0xFEF6, 0, 1, 0xFEF7, 0, 1, 0xFEF8, 0, 1,
+        0xFEF9, 0, 1, 0xFEFA, 0, 1, 0xFF9E | NoStarterFlag, 1, 1, 0xFF9F | NoStarterFlag, 1, 1,
+        0xFFE3, 0, 1, 0x1F213, 0, 1,
     ];
 }

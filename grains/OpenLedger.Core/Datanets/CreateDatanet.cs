@@ -8,7 +8,7 @@ namespace OpenLedger.Core.Datanets;
 
 /// <summary>Creates a datanet owned by the sender. Its id is this transaction's hash, so a client knows it before
 /// the block. A contribution pays <see cref="FeePerKb"/> per started KiB to the owner and locks <see cref="Stake"/>
-/// until curated.</summary>
+/// until curated, or until the genesis' curation deadline returns it uncurated.</summary>
 public sealed record CreateDatanet(string Name, string Description, string[] Tags, string License, TaskKind Task,
     Wei FeePerKb, Wei Stake, ForfeitRule ForfeitTo, Address[] Curators) : ITxBody
 {

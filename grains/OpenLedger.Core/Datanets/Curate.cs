@@ -5,8 +5,8 @@ using OpenLedger.Core.Transactions.Fields;
 
 namespace OpenLedger.Core.Datanets;
 
-/// <summary>The datanet's owner or one of its curators approves or rejects a pending contribution, with a reason.
-/// Curation is final.</summary>
+/// <summary>The datanet's owner or one of its curators approves or rejects a pending contribution, with a reason, by its
+/// deadline block (after it the contribution has expired: ContributionExpired). Curation is final.</summary>
 public sealed record Curate(Hash32 Contribution, bool Approve, string Reason) : ITxBody
 {
     public static readonly TypedField[] Schema =

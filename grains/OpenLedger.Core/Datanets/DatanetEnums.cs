@@ -20,4 +20,5 @@ public enum ForfeitRule : byte
     Treasury = 2,
 }
 
-public enum ContributionStatus : byte { Pending = 0, Approved = 1, Rejected = 2 }
+/// <summary>Where a contribution is in curation. Expired: not curated by its deadline, its stake returned.</summary>
+public enum ContributionStatus : byte { Pending = 0, Approved = 1, Rejected = 2, Expired = 3 }

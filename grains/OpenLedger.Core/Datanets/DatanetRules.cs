@@ -7,13 +7,14 @@ using OpenLedger.Core.Money;
 namespace OpenLedger.Core.Datanets;
 
 /// <summary>The rules of the datanet kinds: create and edit, contribute (fee to the owner, stake held), curate
-/// (stake back on approval, forfeited on rejection), publish a version.</summary>
+/// (stake back on approval, forfeited on rejection), publish a version; and the curation deadline (stake back to the
+/// contributor when nobody curated in time).</summary>
 public static class DatanetRules
 {
     public static ErrorCode Create(in TxContext cx, CreateDatanet b)
     {
         var d = new Datanet(cx.TxHash, cx.Sender, b.Name, b.Description, b.Tags, b.License, b.Task, b.FeePerKb, b.Stake, b.ForfeitTo,
-            b.Curators, cx.Height, 0, 0, 0, 0);
+            b.Curators, cx.Height, 0, 0, 0, 0, 0);
         cx.Put(d);
         cx.Changes.Emit(MarketEventKind.DatanetCreated, d.Id, party: cx.Sender, datanet: d.Id, detail: d.Name);
         return ErrorCode.None;
@@ -23,6 +24,11 @@ public static class DatanetRules
     {
         if (cx.Market.Datanet(b.Datanet) is not { } d) return ErrorCode.UnknownDatanet;
         if (d.Owner != cx.Sender) return ErrorCode.NotDatanetOwner;
+        // Contributors staked on a datanet with curators; the owner may replace them, not remove them all, while stakes
+        // wait. This keeps that promise visible; it is the curation deadline that guarantees every stake comes back
+        // (the owner could still name curators who never act, or curate alone). A datanet created without curators
+        // may keep none.
+        if (d.Curators.Length > 0 && b.Curators.Length == 0 && d.Pending > 0) return ErrorCode.CuratorsRequired;
         cx.Put(d with { Description = b.Description, Tags = b.Tags, Curators = b.Curators });
         cx.Changes.Emit(MarketEventKind.DatanetUpdated, d.Id, party: cx.Sender, datanet: d.Id);
         return ErrorCode.None;
@@ -39,7 +45,7 @@ public static class DatanetRules
         cx.Debit(cx.Sender, cost);
         cx.Credit(d.Owner, fee); // the stake stays with the marketplace until curation
         var c = new Contribution(cx.TxHash, d.Id, cx.Sender, b.Content, b.NormalizedContent, b.Size, fee, d.Stake,
-            ContributionStatus.Pending, -1, Address.Zero, "", cx.Height, 0);
+            ContributionStatus.Pending, -1, Address.Zero, "", cx.Height, 0, cx.Height + cx.Rules.Market.CurationTimeoutBlocks);
         cx.Put(c);
         cx.Put(d with { Contributions = d.Contributions + 1 });
         cx.Changes.Emit(MarketEventKind.ContributionAdded, c.Id, party: cx.Sender, amount: fee, datanet: d.Id, contribution: c.Id);
@@ -51,6 +57,7 @@ public static class DatanetRules
         if (cx.Market.Contribution(b.Contribution) is not { } c) return ErrorCode.UnknownContribution;
         var d = cx.Market.Datanet(c.Datanet)!;
         if (!d.MayCurate(cx.Sender)) return ErrorCode.NotCurator;
+        if (c.Status == ContributionStatus.Expired) return ErrorCode.ContributionExpired;
         if (c.Status != ContributionStatus.Pending) return ErrorCode.AlreadyCurated;
 
         if (b.Approve)
@@ -85,5 +92,24 @@ public static class DatanetRules
         cx.Changes.Emit(MarketEventKind.VersionPublished, v.Id, party: cx.Sender, datanet: d.Id,
             detail: number.ToString(System.Globalization.CultureInfo.InvariantCulture));
         return ErrorCode.None;
+    }
+
+    /// <summary>Resolves the pending contributions whose curation deadline has passed (deadline = contribution height +
+    /// curationTimeoutBlocks; the block at the deadline height can still curate): each stake returns to its contributor,
+    /// exactly, and the contribution is Expired (neither approved nor rejected: it is in no version, its content stays
+    /// taken in the datanet as a rejected one's does). Runs at the start of each block, after the inferences' expiries.</summary>
+    public static void ExpireDue(LedgerState state, Genesis.ChainRules rules, long height, BlockChanges changes)
+    {
+        changes.TxIndex = -1;
+        changes.TxHash = Hash32.Zero;
+        var cx = new TxContext(state, rules, height, Hash32.Zero, Address.Zero, changes);
+        foreach (var c in state.Market.TakeDueContributions(height))
+        {
+            var d = cx.Market.Datanet(c.Datanet)!;
+            cx.Put(c with { Status = ContributionStatus.Expired, CuratedHeight = height });
+            cx.Put(d with { Expired = d.Expired + 1 });
+            cx.Credit(c.Contributor, c.Stake);
+            changes.Emit(MarketEventKind.ContributionExpired, c.Id, party: c.Contributor, amount: c.Stake, datanet: d.Id, contribution: c.Id, detail: "refund");
+        }
     }
 }

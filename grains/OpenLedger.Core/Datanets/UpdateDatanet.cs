@@ -5,8 +5,9 @@ using OpenLedger.Core.Transactions.Fields;
 
 namespace OpenLedger.Core.Datanets;
 
-/// <summary>The owner replaces a datanet's description, tags and curators. Name, fees, task kind and every
-/// contribution stay as they are: what contributors agreed to does not change under them.</summary>
+/// <summary>The owner replaces a datanet's description, tags and curators (not with none while contributions wait:
+/// CuratorsRequired). Name, fees, task kind and every contribution stay as they are: what contributors agreed to does
+/// not change under them.</summary>
 public sealed record UpdateDatanet(Hash32 Datanet, string Description, string[] Tags, Address[] Curators) : ITxBody
 {
     public static readonly TypedField[] Schema =

@@ -105,6 +105,16 @@ public sealed class MarketplaceConfig
     public string TimeoutResolution { get; set; } = "refund";
     public ulong MaxContributionBytes { get; set; } = 1_048_576;
     public int MaxAttributions { get; set; } = 256;
+    /// <summary>The most versions a model may have. Every version stays in the model's committed object (settlement
+    /// attributes against the version an inference was requested on), so the cap bounds what updating a model costs.</summary>
+    public int MaxModelVersions { get; set; } = 64;
+    /// <summary>Blocks after its contribution by which a contribution must be curated (the block at the deadline still
+    /// can); then its stake returns to the contributor. Default: a week of one-second blocks.</summary>
+    public long CurationTimeoutBlocks { get; set; } = 604_800;
+
+    /// <summary>The largest maxModelVersions a genesis may set: a model of 1,024 versions on 16 datanet versions each
+    /// is ~600 KB, which every UpdateModel re-encodes and re-hashes.</summary>
+    public const int MaxModelVersionsLimit = 1_024;
 
     public MarketRules ToRules(Address producer, int maxTransactionBytes)
     {
@@ -130,8 +140,11 @@ public sealed class MarketplaceConfig
         var largestSettlement = Transactions.TransactionCodec.HeaderLength + 65 + 32 + 32 + 2 + 2 + 40 * MaxAttributions;
         if (largestSettlement > maxTransactionBytes)
             throw new FormatException($"genesis: a settlement of marketplace.maxAttributions = {MaxAttributions} entries is {largestSettlement} bytes, over maxTransactionBytes = {maxTransactionBytes}");
+        if (MaxModelVersions < 1 || MaxModelVersions > MaxModelVersionsLimit)
+            throw new FormatException($"genesis: marketplace.maxModelVersions must be 1..{MaxModelVersionsLimit}");
+        if (CurationTimeoutBlocks < 1) throw new FormatException("genesis: marketplace.curationTimeoutBlocks must be at least 1");
         return new MarketRules(treasury, serving, attribution, MinContributorsBps, MinProtocolBps, MaxProtocolBps,
-            InferenceTimeoutBlocks, resolution, MaxContributionBytes, MaxAttributions);
+            InferenceTimeoutBlocks, resolution, MaxContributionBytes, MaxAttributions, MaxModelVersions, CurationTimeoutBlocks);
     }
 
     private static List<Address> ParseAll(string field, List<string> values) => values.Select(v =>

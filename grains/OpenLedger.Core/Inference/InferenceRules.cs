@@ -27,7 +27,9 @@ public static class InferenceRules
             InferenceStatus.Requested, Hash32.Zero, Address.Zero, Hash32.Zero, Address.Zero,
             cx.Height, cx.Height + cx.Rules.Market.InferenceTimeoutBlocks, 0);
         cx.Put(i);
-        cx.Put(m with { Inferences = m.Inferences + 1 });
+        // The counter lives in the model's usage object: the model itself (all its versions) is not re-encoded.
+        var usage = cx.Market.Get<ModelUsage>(ModelUsage.IdOf(m.Id))!;
+        cx.Put(usage with { Inferences = usage.Inferences + 1 });
         cx.Changes.Emit(MarketEventKind.InferenceRequested, i.Id, party: cx.Sender, amount: i.Escrow, model: m.Id, inference: i.Id);
         return ErrorCode.None;
     }

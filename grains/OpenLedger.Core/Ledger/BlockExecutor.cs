@@ -1,4 +1,5 @@
 using OpenLedger.Core.Crypto;
+using OpenLedger.Core.Datanets;
 using OpenLedger.Core.Genesis;
 using OpenLedger.Core.Inference;
 using OpenLedger.Core.Market;
@@ -20,8 +21,8 @@ public sealed record ExecutedBlock(
     public IReadOnlyList<MarketEvent> Events { get; init; } = [];
 }
 
-/// <summary>Builds the next block: first resolves the inferences whose deadline has come, then applies candidate
-/// transactions in order. It mutates <paramref name="state"/>; the caller reloads the state if it then fails to
+/// <summary>Builds the next block: first resolves the inferences and then the contributions whose deadline has come,
+/// then applies candidate transactions in order. It mutates <paramref name="state"/>; the caller reloads the state if it then fails to
 /// commit the block.</summary>
 public static class BlockExecutor
 {
@@ -34,6 +35,7 @@ public static class BlockExecutor
         var excluded = new List<(Hash32, LedgerError)>();
         var changes = new BlockChanges();
         InferenceRules.ExpireDue(state, rules, height, changes);
+        DatanetRules.ExpireDue(state, rules, height, changes);
         ulong gasUsed = 0;
         foreach (var vtx in candidates)
         {

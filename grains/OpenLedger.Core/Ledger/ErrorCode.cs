@@ -63,6 +63,10 @@ public enum ErrorCode
     ZeroTotalWeight,
     // content that does not fit its datanet's task format (admission, Model Factory)
     InvalidTaskExample,
+    // bounds that keep every object's cost bounded and nothing locked forever
+    TooManyModelVersions,
+    ContributionExpired,
+    CuratorsRequired,
 }
 
 /// <summary>An error as a value: a stable code and a message for people.</summary>

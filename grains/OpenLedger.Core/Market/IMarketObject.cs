@@ -10,6 +10,7 @@ public enum MarketObjectKind : byte
     DatanetVersion = 3,
     Model = 4,
     Inference = 5,
+    ModelUsage = 6,
 }
 
 /// <summary>A marketplace object in the ledger state. Immutable: a change replaces the object (a record "with").
@@ -36,11 +37,13 @@ public interface IMarketObject
 public static class MarketObjects
 {
     /// <summary>The object's item in the marketplace state tree: keccak256(kind || canonical bytes).</summary>
-    public static Hash32 Commitment(this IMarketObject o)
+    public static Hash32 Commitment(this IMarketObject o) => Commitment(o.ObjectKind, o.Encode());
+
+    /// <summary>keccak256(kind || <paramref name="body"/>), for a caller that already has the canonical bytes.</summary>
+    public static Hash32 Commitment(MarketObjectKind kind, byte[] body)
     {
-        var body = o.Encode();
         var b = new byte[1 + body.Length];
-        b[0] = (byte)o.ObjectKind;
+        b[0] = (byte)kind;
         body.CopyTo(b, 1);
         return Keccak256.Hash(b);
     }
@@ -52,6 +55,7 @@ public static class MarketObjects
         MarketObjectKind.DatanetVersion => Datanets.DatanetVersion.Decode(data),
         MarketObjectKind.Model => Models.Model.Decode(data),
         MarketObjectKind.Inference => Inference.InferenceRequest.Decode(data),
+        MarketObjectKind.ModelUsage => Models.ModelUsage.Decode(data),
         _ => throw new FormatException($"unknown marketplace object kind {(byte)kind}"),
     };
 }

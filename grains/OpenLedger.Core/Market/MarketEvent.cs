@@ -21,11 +21,14 @@ public enum MarketEventKind : byte
     RewardCredited,
     /// <summary>An inference not settled in time; its escrow went where the genesis says (detail "refund" or "owner").</summary>
     InferenceExpired,
+    /// <summary>A contribution not curated by its deadline; its stake returned to its contributor (detail "refund").</summary>
+    ContributionExpired,
 }
 
 /// <summary>Something a committed block did to the marketplace, for indexes, histories and subscribers. Derived
 /// deterministically by the state transition; (block height, position in the block) identifies it, so a subscriber
-/// that sees one twice can drop the repeat. <see cref="TxIndex"/> is -1 for block-level events (expiries).</summary>
+/// that sees one twice can drop the repeat. <see cref="TxIndex"/> is -1 for block-level events (expiries of
+/// inferences and contributions).</summary>
 public sealed record MarketEvent(
     MarketEventKind Kind, int TxIndex, Hash32 TxHash, Hash32 Subject,
     Address? Party = null, Wei? Amount = null,

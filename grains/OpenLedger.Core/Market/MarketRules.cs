@@ -17,7 +17,9 @@ public sealed record MarketRules(
     long InferenceTimeoutBlocks,
     TimeoutResolution TimeoutResolution,
     ulong MaxContributionBytes,
-    int MaxAttributions)
+    int MaxAttributions,
+    int MaxModelVersions,
+    long CurationTimeoutBlocks)
 {
     public bool IsServingOperator(Address a) => ServingOperators.Contains(a);
     public bool IsAttributionOperator(Address a) => AttributionOperators.Contains(a);
@@ -29,6 +31,7 @@ public sealed record MarketRules(
         return string.Join(";", Treasury.ToString(),
             string.Join(",", ServingOperators.Select(a => a.ToString())), string.Join(",", AttributionOperators.Select(a => a.ToString())),
             MinContributorsBps.ToString(ci), MinProtocolBps.ToString(ci), MaxProtocolBps.ToString(ci),
-            InferenceTimeoutBlocks.ToString(ci), TimeoutResolution.ToString(), MaxContributionBytes.ToString(ci), MaxAttributions.ToString(ci));
+            InferenceTimeoutBlocks.ToString(ci), TimeoutResolution.ToString(), MaxContributionBytes.ToString(ci), MaxAttributions.ToString(ci),
+            MaxModelVersions.ToString(ci), CurationTimeoutBlocks.ToString(ci));
     }
 }

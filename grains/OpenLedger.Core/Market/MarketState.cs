@@ -11,7 +11,8 @@ namespace OpenLedger.Core.Market;
 /// each committed as one item of an incremental Merkle tree (in the order the objects first appeared), plus the
 /// indexes the rules need, which are derived from the objects and rebuilt on load:
 /// normalized-content sets per datanet (exact duplicates), approved content per datanet in approval order (version
-/// roots), the open inferences by deadline (expiry), and the wei the marketplace holds (stakes and escrows).</summary>
+/// roots), the open inferences and the pending contributions by deadline (expiry), and the wei the marketplace holds
+/// (stakes and escrows).</summary>
 public sealed class MarketState
 {
     private readonly Dictionary<Hash32, IMarketObject> _objects = [];
@@ -20,11 +21,17 @@ public sealed class MarketState
 
     private readonly Dictionary<Hash32, HashSet<Hash32>> _normalizedByDatanet = [];
     private readonly Dictionary<Hash32, List<Hash32>> _approvedContent = [];
-    // Deadlines grow with request height (the timeout is one constant), so a FIFO queue is in deadline order.
+    // Deadlines grow with request height (the timeout is one constant), so a FIFO queue is in deadline order; the same
+    // holds for contributions and their curation timeout.
     private readonly Queue<(long Deadline, Hash32 Inference)> _expiries = new();
+    private readonly Queue<(long Deadline, Hash32 Contribution)> _curationDeadlines = new();
 
     public Wei Held { get; private set; } = Wei.Zero;
     public int ObjectCount => _objects.Count;
+
+    /// <summary>The bytes of canonical encoding this state has hashed into its tree so far: the work its commitments
+    /// cost, which a rule must keep independent of what it does not touch (for tests and benchmarks; not state).</summary>
+    public long EncodedBytes { get; private set; }
 
     public T? Get<T>(Hash32 id) where T : class, IMarketObject => _objects.TryGetValue(id, out var o) ? o as T : null;
     public Datanet? Datanet(Hash32 id) => Get<Datanet>(id);
@@ -42,13 +49,29 @@ public sealed class MarketState
 
     public Hash32 Root() => _tree.Root();
 
-    /// <summary>True if an open inference's deadline has passed at <paramref name="height"/> (the block at its deadline
-    /// height was the last that could serve and settle it): the producer seals a block for it even when no transaction
-    /// waits, so escrow is not held past its deadline.</summary>
+    /// <summary>True if an open inference's or a pending contribution's deadline has passed at <paramref name="height"/>
+    /// (the block at its deadline height was the last that could settle or curate it): the producer seals a block for
+    /// it even when no transaction waits, so escrow and stakes are not held past their deadlines.</summary>
     public bool HasExpiryDue(long height)
     {
         while (_expiries.Count > 0 && Inference(_expiries.Peek().Inference) is not { IsOpen: true }) _expiries.Dequeue();
-        return _expiries.Count > 0 && _expiries.Peek().Deadline < height;
+        while (_curationDeadlines.Count > 0 && Contribution(_curationDeadlines.Peek().Contribution) is not { Status: ContributionStatus.Pending })
+            _curationDeadlines.Dequeue();
+        return _expiries.Count > 0 && _expiries.Peek().Deadline < height
+            || _curationDeadlines.Count > 0 && _curationDeadlines.Peek().Deadline < height;
+    }
+
+    /// <summary>Removes and returns the pending contributions whose curation deadline is below <paramref name="height"/>,
+    /// in deadline (= creation) order.</summary>
+    public List<Contribution> TakeDueContributions(long height)
+    {
+        var due = new List<Contribution>();
+        while (_curationDeadlines.Count > 0 && _curationDeadlines.Peek().Deadline < height)
+        {
+            var (_, id) = _curationDeadlines.Dequeue();
+            if (Contribution(id) is { Status: ContributionStatus.Pending } c) due.Add(c);
+        }
+        return due;
     }
 
     /// <summary>Removes and returns the open inferences whose deadline is below <paramref name="height"/>.</summary>
@@ -70,8 +93,11 @@ public sealed class MarketState
         Held = Held - HeldBy(old) + HeldBy(o);
         Index(old, o);
         _objects[o.Id] = o;
-        if (_slot.TryGetValue(o.Id, out var slot)) _tree.Set(slot, o.Commitment());
-        else _slot[o.Id] = _tree.Add(o.Commitment());
+        var body = o.Encode();
+        EncodedBytes += body.Length;
+        var commitment = MarketObjects.Commitment(o.ObjectKind, body);
+        if (_slot.TryGetValue(o.Id, out var slot)) _tree.Set(slot, commitment);
+        else _slot[o.Id] = _tree.Add(commitment);
         changes?.Changed(o);
     }
 
@@ -102,6 +128,7 @@ public sealed class MarketState
                 {
                     if (!_normalizedByDatanet.TryGetValue(c.Datanet, out var set)) _normalizedByDatanet[c.Datanet] = set = [];
                     set.Add(c.NormalizedContent);
+                    if (c.Status == ContributionStatus.Pending) _curationDeadlines.Enqueue((c.DeadlineHeight, c.Id));
                 }
                 if (c.Status == ContributionStatus.Approved && old is Contribution { Status: not ContributionStatus.Approved } or null)
                 {

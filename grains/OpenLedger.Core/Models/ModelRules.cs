@@ -5,7 +5,7 @@ using OpenLedger.Core.Market;
 namespace OpenLedger.Core.Models;
 
 /// <summary>The rules of the model kinds: register (fee split within the genesis bounds, trained on existing
-/// datanet versions) and update (owner only).</summary>
+/// datanet versions; with its usage counters) and update (owner only; at most maxModelVersions versions).</summary>
 public static class ModelRules
 {
     public static ErrorCode Register(in TxContext cx, RegisterModel b)
@@ -14,8 +14,9 @@ public static class ModelRules
         if (split != ErrorCode.None) return split;
         if (!VersionsExist(cx.Market, b.DatanetVersions)) return ErrorCode.UnknownDatanetVersion;
         var m = new Model(cx.TxHash, cx.Sender, b.Name, b.BaseModel, b.Price, b.OwnerBps, b.ContributorsBps, b.ProtocolBps,
-            ModelStatus.Active, [new ModelVersion(1, b.Adapter, b.TrainingRecord, b.DatanetVersions, cx.Height)], cx.Height, 0);
+            ModelStatus.Active, [new ModelVersion(1, b.Adapter, b.TrainingRecord, b.DatanetVersions, cx.Height)], cx.Height);
         cx.Put(m);
+        cx.Put(ModelUsage.For(m));
         cx.Changes.Emit(MarketEventKind.ModelRegistered, m.Id, party: cx.Sender, amount: m.Price, model: m.Id, detail: m.Name);
         return ErrorCode.None;
     }
@@ -24,6 +25,9 @@ public static class ModelRules
     {
         if (cx.Market.Model(b.Model) is not { } m) return ErrorCode.UnknownModel;
         if (m.Owner != cx.Sender) return ErrorCode.NotModelOwner;
+        // The versions stay in the model's committed object (settlement attributes against the requested version),
+        // so every update re-encodes all of them: the cap keeps that bounded.
+        if (b.NewVersion && m.Versions.Length >= cx.Rules.Market.MaxModelVersions) return ErrorCode.TooManyModelVersions;
         if (b.NewVersion && !VersionsExist(cx.Market, b.DatanetVersions)) return ErrorCode.UnknownDatanetVersion;
         var versions = b.NewVersion
             ? [.. m.Versions, new ModelVersion(m.Current.Number + 1, b.Adapter, b.TrainingRecord, b.DatanetVersions, cx.Height)]

@@ -37,8 +37,7 @@ public sealed class SqlContentStore(StorageBackend backend, string connectionStr
     public async Task<ContentInfo> PutAsync(ReadOnlyMemory<byte> content, CancellationToken ct = default)
     {
         if (content.Length > _maxBytes) throw new ContentTooLargeException(_maxBytes, content.Length);
-        var digest = ContentHashes.Compute(content.Span, out var normalizedText);
-        var minHash = normalizedText is null ? null : MinHash.FromNormalizedText(normalizedText);
+        var (digest, minHash) = await ContentAnalysis.AnalyzeAsync(content, ct);
         var row = new PutRow(digest.ContentHash.ToArray(), digest.NormalizedHash.ToArray(), digest.Size,
             minHash is null ? null : MinHash.Encode(minHash), content, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
         var createdMs = backend == StorageBackend.Sqlite ? await PutSqliteAsync(row, ct) : await PutPostgresAsync(row, ct);

@@ -25,14 +25,18 @@ public sealed class ContributionType : ObjectGraphType<Contribution>
             .ResolveAsync(async c => await ContentType.LoadAsync(c, c.Source.Content));
         Field<NonNullGraphType<LongGraphType>>("size").Description("Bytes.").Resolve(c => (long)c.Source.Size);
         Field<NonNullGraphType<WeiAmountGraphType>>("fee").Description("Wei paid to the datanet's owner.").Resolve(c => c.Source.Fee);
-        Field<NonNullGraphType<WeiAmountGraphType>>("stake").Description("Wei locked until curation: returned on approval, forfeited on rejection.").Resolve(c => c.Source.Stake);
+        Field<NonNullGraphType<WeiAmountGraphType>>("stake").Description("Wei locked until curation: returned on approval or at the curation deadline, forfeited on rejection.").Resolve(c => c.Source.Stake);
         Field<NonNullGraphType<ContributionStatusType>>("status").Resolve(c => c.Source.Status);
         Field<IntGraphType>("approvalIndex").Description("Its position in the datanet's approved list (what versions freeze); null unless approved.")
             .Resolve(c => c.Source.ApprovalIndex >= 0 ? c.Source.ApprovalIndex : null);
-        Field<AddressGraphType>("curator").Resolve(c => c.Source.Status == ContributionStatus.Pending ? null : c.Source.Curator);
-        Field<StringGraphType>("reason").Resolve(c => c.Source.Status == ContributionStatus.Pending ? null : c.Source.Reason);
+        Field<AddressGraphType>("curator").Resolve(c => Curated(c.Source) ? c.Source.Curator : null);
+        Field<StringGraphType>("reason").Resolve(c => Curated(c.Source) ? c.Source.Reason : null);
         Field<NonNullGraphType<LongGraphType>>("createdHeight").Resolve(c => c.Source.CreatedHeight);
-        Field<LongGraphType>("curatedHeight").Resolve(c => c.Source.Status == ContributionStatus.Pending ? null : c.Source.CuratedHeight);
+        Field<LongGraphType>("curatedHeight").Description("The block that approved or rejected it, or that returned its stake when it expired; null while pending.")
+            .Resolve(c => c.Source.Status == ContributionStatus.Pending ? null : c.Source.CuratedHeight);
+        Field<NonNullGraphType<LongGraphType>>("deadlineHeight")
+            .Description("The last block in which it can be curated; still pending after it, it expires at the start of the next block and its stake returns to the contributor.")
+            .Resolve(c => c.Source.DeadlineHeight);
 
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<NearDuplicateType>>>>("nearDuplicates")
             .Description("Other contributions of its datanet with similar content (estimated Jaccard similarity >= 0.8), most similar first.")
@@ -48,4 +52,6 @@ public sealed class ContributionType : ObjectGraphType<Contribution>
                 return await c.Grains().GetGrain<IDatanetGrain>(MarketLoading.Key(c.Source.Datanet)).GetProofAsync(c.Source.Id, (uint)number);
             });
     }
+
+    private static bool Curated(Contribution c) => c.Status is ContributionStatus.Approved or ContributionStatus.Rejected;
 }

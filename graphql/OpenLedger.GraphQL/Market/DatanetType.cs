@@ -32,7 +32,8 @@ public sealed class DatanetType : ObjectGraphType<Datanet>
         Field<NonNullGraphType<IntGraphType>>("contributionCount").Resolve(c => c.Source.Contributions);
         Field<NonNullGraphType<IntGraphType>>("approvedCount").Resolve(c => c.Source.Approved);
         Field<NonNullGraphType<IntGraphType>>("rejectedCount").Resolve(c => c.Source.Rejected);
-        Field<NonNullGraphType<IntGraphType>>("pendingCount").Resolve(c => c.Source.Contributions - c.Source.Approved - c.Source.Rejected);
+        Field<NonNullGraphType<IntGraphType>>("expiredCount").Description("Contributions nobody curated by their deadline (their stakes returned).").Resolve(c => c.Source.Expired);
+        Field<NonNullGraphType<IntGraphType>>("pendingCount").Resolve(c => c.Source.Pending);
         Field<NonNullGraphType<IntGraphType>>("versionCount").Resolve(c => (int)c.Source.Versions);
 
         Connection<ContributionType, EdgeType<ContributionType>, NodesConnectionType<ContributionType, Contribution>>("contributions")

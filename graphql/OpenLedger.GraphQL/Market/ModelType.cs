@@ -30,7 +30,8 @@ public sealed class ModelType : ObjectGraphType<Model>
         Field<NonNullGraphType<IntGraphType>>("version").Description("The current version's number.").Resolve(c => (int)c.Source.Current.Number);
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<ModelVersionType>>>>("versions").Description("Oldest first.").Resolve(c => c.Source.Versions);
         Field<NonNullGraphType<LongGraphType>>("createdHeight").Resolve(c => c.Source.CreatedHeight);
-        Field<NonNullGraphType<LongGraphType>>("inferenceCount").Resolve(c => c.Source.Inferences);
+        Field<NonNullGraphType<LongGraphType>>("inferenceCount").Description("Inferences requested from it (kept in its usage object, apart from the model).")
+            .Resolve(c => c.Load<ModelUsage>(ModelUsage.IdOf(c.Source.Id)).Map(u => u?.Inferences ?? 0));
 
         Connection<InferenceType, EdgeType<InferenceType>, NodesConnectionType<InferenceType, InferenceRequest>>("inferences")
             .Description("Inferences requested from it, newest first; optionally of one status or one caller.")

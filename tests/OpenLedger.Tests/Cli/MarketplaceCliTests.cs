@@ -116,7 +116,7 @@ public sealed partial class MarketplaceCliTests(CliNodeFixture node, ITestOutput
         Assert.Contains("failed NothingToPublish", nothing.Output);
 
         shown = await Ok(Run("datanet", "show", "--id", datanet.ToString(), "--contributions"));
-        Assert.Equal("3 (2 approved, 1 rejected, 0 pending)", shown.Field("contributions"));
+        Assert.Equal("3 (2 approved, 1 rejected, 0 expired, 0 pending)", shown.Field("contributions"));
         Assert.Contains(shown.Lines, l => l.Contains(version.ToString(), StringComparison.Ordinal) && l.Contains("2 contributions", StringComparison.Ordinal));
         Assert.Contains(shown.Lines, l => l.Contains(idD.ToString(), StringComparison.Ordinal) && l.Contains("reason: off topic", StringComparison.Ordinal));
         var listed = await Ok(Run("datanet", "list", "--owner", Dev(0)));
@@ -194,7 +194,7 @@ public sealed partial class MarketplaceCliTests(CliNodeFixture node, ITestOutput
         Assert.Contains("upload failed: InvalidField", r.FileLine("empty.txt"));
         Assert.Contains(": success", r.FileLine("fine.txt"));
         Assert.Contains("1 of 2 files contributed", r.Output);
-        Assert.Equal("1 (0 approved, 0 rejected, 1 pending)", (await Ok(Run("datanet", "show", "--id", datanet.ToString()))).Field("contributions"));
+        Assert.Equal("1 (0 approved, 0 rejected, 0 expired, 1 pending)", (await Ok(Run("datanet", "show", "--id", datanet.ToString()))).Field("contributions"));
         try { Directory.Delete(dir, recursive: true); } catch (IOException) { }
     }
 

@@ -64,13 +64,15 @@ public sealed partial class GraphQLMarketplaceTests(GraphQLMarketplaceFixture no
         Assert.Equal(["birds", "wordnet", "europe"], d["tags"]!.AsArray().Select(S));
         Assert.Equal([keys[4].Address.ToString()], d["curators"]!.AsArray().Select(S));
         Assert.Equal(("TEXT", "OWNER"), (S(d["taskKind"]), S(d["forfeitTo"])));
-        Assert.Equal((3, 2, 1, 0, 1), (I(d["contributionCount"]), I(d["approvedCount"]), I(d["rejectedCount"]), I(d["pendingCount"]), I(d["versionCount"])));
+        Assert.Equal((3, 2, 1, 0, 0, 1), (I(d["contributionCount"]), I(d["approvedCount"]), I(d["rejectedCount"]), I(d["expiredCount"]), I(d["pendingCount"]), I(d["versionCount"])));
         var byId = d["contributions"]!["nodes"]!.AsArray().ToDictionary(c => S(c!["id"]), c => c!);
         Assert.Equal(("APPROVED", 0, "accurate"), (S(byId[contributions[0]]["status"]), I(byId[contributions[0]]["approvalIndex"]), S(byId[contributions[0]]["reason"])));
         Assert.Equal(("APPROVED", 1), (S(byId[contributions[1]]["status"]), I(byId[contributions[1]]["approvalIndex"])));
         Assert.Equal("REJECTED", S(byId[contributions[2]]["status"]));
         Assert.Null(byId[contributions[2]]["approvalIndex"]);
         Assert.All(byId.Values, c => Assert.Equal(datanetId, S(c["datanet"]!["id"])));
+        // Each shows the last block in which it could be curated: its own + the genesis' curation timeout.
+        Assert.All(byId.Values, c => Assert.Equal(c["createdHeight"]!.GetValue<long>() + 604_800, c["deadlineHeight"]!.GetValue<long>()));
         Assert.Equal(contributions.Take(2).Order(), d["approved"]!["nodes"]!.AsArray().Select(c => S(c!["id"])).Order());
 
         // The third text is a near-duplicate of the first, and the index says so.

@@ -49,6 +49,20 @@ public abstract class ContentStoreContract
     }
 
     [Fact]
+    public async Task A_mebibyte_of_alternating_combining_marks_is_stored_within_seconds()
+    {
+        // Once an upload like this one held a thread for minutes (normalisation was quadratic in a run of marks).
+        var store = await ReadyStoreAsync("content_marks");
+        var content = UnicodeNfcTests.AlternatingMarks(1 << 20);
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        var info = await store.PutAsync(content);
+        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(5), $"took {sw.Elapsed}");
+        Assert.Equal(ContentHashes.Compute(content).NormalizedHash, info.NormalizedHash);
+        Assert.NotNull(info.MinHash);
+        Assert.Equal(content, await store.GetAsync(info.Hash));
+    }
+
+    [Fact]
     public async Task Binary_content_is_stored_without_a_signature()
     {
         var store = await ReadyStoreAsync("content_binary");

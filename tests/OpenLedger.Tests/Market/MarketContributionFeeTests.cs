@@ -10,7 +10,7 @@ namespace OpenLedger.Tests.Market;
 public class MarketContributionFeeTests
 {
     private static Datanet Net(Wei feePerKb) =>
-        new(MarketDriver.H("d"), Address.Zero, "d", "", [], "", TaskKind.Text, feePerKb, Wei.Zero, ForfeitRule.Owner, [], 0, 0, 0, 0, 0);
+        new(MarketDriver.H("d"), Address.Zero, "d", "", [], "", TaskKind.Text, feePerKb, Wei.Zero, ForfeitRule.Owner, [], 0, 0, 0, 0, 0, 0);
 
     private static UInt128 StartedKib(ulong size) => ((UInt128)size + 1023) / 1024;
 

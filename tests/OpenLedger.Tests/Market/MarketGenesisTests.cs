@@ -19,6 +19,7 @@ public class MarketGenesisTests
         Assert.Equal([PrivateKey.Derive(MarketDriver.Seed, GenesisCommand.AttributionOperatorLabel).Address], rules.AttributionOperators);
         Assert.Equal((1_000, 0, 2_000, 600L, TimeoutResolution.Refund, 1_048_576UL, 256),
             ((int)rules.MinContributorsBps, (int)rules.MinProtocolBps, (int)rules.MaxProtocolBps, rules.InferenceTimeoutBlocks, rules.TimeoutResolution, rules.MaxContributionBytes, rules.MaxAttributions));
+        Assert.Equal((64, 604_800L), (rules.MaxModelVersions, rules.CurationTimeoutBlocks));
     }
 
     [Fact]
@@ -46,6 +47,8 @@ public class MarketGenesisTests
             m => m.TimeoutResolution = "refund",
             m => m.MaxContributionBytes = 1,
             m => m.MaxAttributions = 99,
+            m => m.MaxModelVersions = 63,
+            m => m.CurationTimeoutBlocks = 100,
         };
         var hashes = new HashSet<Hash32> { rules.Commitment() };
         foreach (var tweak in tweaks)
@@ -66,6 +69,9 @@ public class MarketGenesisTests
         "maxContributionBytes 0",
         "maxAttributions 0",
         "maxAttributions above the codec cap",
+        "maxModelVersions 0",
+        "maxModelVersions above 1024",
+        "curationTimeoutBlocks 0",
         "a bad treasury",
         "a bad operator",
     };
@@ -86,6 +92,9 @@ public class MarketGenesisTests
             case "maxContributionBytes 0": m.MaxContributionBytes = 0; break;
             case "maxAttributions 0": m.MaxAttributions = 0; break;
             case "maxAttributions above the codec cap": m.MaxAttributions = 1_025; break;
+            case "maxModelVersions 0": m.MaxModelVersions = 0; break;
+            case "maxModelVersions above 1024": m.MaxModelVersions = 1_025; break;
+            case "curationTimeoutBlocks 0": m.CurationTimeoutBlocks = 0; break;
             case "a bad treasury": m.Treasury = "0x1234"; break;
             default: m.ServingOperators = ["not an address"]; break;
         }

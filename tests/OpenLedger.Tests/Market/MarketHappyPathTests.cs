@@ -97,7 +97,7 @@ public class MarketHappyPathTests
         var i = d.Market.Inference(inference)!;
         Assert.Equal((InferenceStatus.Requested, price, 1u, caller.Address, 6L, 6L + d.Rules.Market.InferenceTimeoutBlocks),
             (i.Status, i.Escrow, i.ModelVersion, i.Caller, i.CreatedHeight, i.DeadlineHeight));
-        Assert.Equal(1, d.Market.Model(model)!.Inferences);
+        Assert.Equal(1, d.Market.Get<ModelUsage>(ModelUsage.IdOf(model))!.Inferences);
 
         // Block 7: the serving operator posts the output.
         d.Ok(d.Serving, new PostResult(inference, MarketDriver.H("a raised temperature")));

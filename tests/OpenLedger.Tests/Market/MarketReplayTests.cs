@@ -13,10 +13,11 @@ namespace OpenLedger.Tests.Market;
 /// any tampering with a stored block is found at that block.</summary>
 public class MarketReplayTests
 {
-    /// <summary>The world (timeout 3, so its I2 expires at block 9) plus blocks using the remaining kinds.</summary>
+    /// <summary>The world (inference timeout 2, so its I2 expires at block 9; curation timeout 4, so its c3 expires at
+    /// block 11, before the curator's late rejection) plus blocks using the remaining kinds.</summary>
     private static MarketDriver FullChain()
     {
-        var w = new World(new MarketDriver(accounts: 9, market: m => m.InferenceTimeoutBlocks = 2));
+        var w = new World(new MarketDriver(accounts: 9, market: m => { m.InferenceTimeoutBlocks = 2; m.MaxModelVersions = 2; m.CurationTimeoutBlocks = 4; }));
         var d = w.D;
         d.Block( // 8: updates, v2, a settlement, two failures
             d.Sign(w.Owner, new UpdateDatanet(w.A, "v2 coming", ["medical"], [w.Curator.Address])),
@@ -29,7 +30,8 @@ public class MarketReplayTests
             d.Sign(w.Publisher, new UpdateModel(w.Model, new Wei(1_234_567), ModelStatus.Active, MarketDriver.H("adapter 2"), MarketDriver.H("record 2"), [DatanetVersion.IdOf(w.A, 2)])),
             d.Sign(d.Serving, new PostResult(w.I2, MarketDriver.H("too late"))));
         var i3 = d.Sign(w.Caller, new RequestInference(w.Model, MarketDriver.H("input 3"), new Wei(2_000_000)));
-        d.Block(i3, d.Sign(d.Serving, new PostResult(i3.Hash, MarketDriver.H("o3")))); // 10
+        d.Block(i3, d.Sign(d.Serving, new PostResult(i3.Hash, MarketDriver.H("o3"))), // 10; a third version is over the cap
+            d.Sign(w.Publisher, new UpdateModel(w.Model, new Wei(1_234_567), ModelStatus.Active, MarketDriver.H("adapter 3"), MarketDriver.H("record 3"), [w.AV1])));
         d.Block(d.Sign(d.Attribution, new SettleAttribution(i3.Hash, MarketDriver.H("r3"), [w.C[4], w.C[2]], [5, 0])),
             d.Sign(w.Curator, new Curate(w.C[3], false, "finally"))); // 11
         d.Block(); // 12: empty
@@ -46,6 +48,10 @@ public class MarketReplayTests
         Assert.Contains(receipts, r => r.Error == ErrorCode.NotCurator);
         Assert.Contains(receipts, r => r.Error == ErrorCode.AlreadySettled);
         Assert.Contains(receipts, r => r.Error == ErrorCode.InferenceExpired);
+        Assert.Contains(receipts, r => r.Error == ErrorCode.TooManyModelVersions);
+        Assert.Contains(receipts, r => r.Error == ErrorCode.ContributionExpired);
+        Assert.Contains(d.Events, e => e.Kind == MarketEventKind.ContributionExpired && e.TxIndex == -1);
+        Assert.Equal(3, d.Market.Objects().OfType<ModelUsage>().Single().Inferences); // I1, I2 and i3
         Assert.Contains(d.Events, e => e.Kind == MarketEventKind.InferenceExpired && e.TxIndex == -1);
         Assert.All(d.Executed, b => Assert.Empty(b.Excluded));
 

@@ -50,7 +50,8 @@ public class MarketStateLoadTests
         foreach (var c in contributions) Assert.True(fresh.Market.IsDuplicate(c.Datanet, c.NormalizedContent));
 
         var open = state.Market.Objects().OfType<InferenceRequest>().Where(i => i.IsOpen).ToList();
-        foreach (var h in open.Select(i => i.DeadlineHeight).Append(0).SelectMany(h => new[] { h - 1, h }))
+        var pending = contributions.Where(c => c.Status == ContributionStatus.Pending).ToList();
+        foreach (var h in open.Select(i => i.DeadlineHeight).Concat(pending.Select(c => c.DeadlineHeight)).Append(0).SelectMany(h => new[] { h, h + 1 }))
             Assert.Equal(state.Market.HasExpiryDue(h), fresh.Market.HasExpiryDue(h));
         return fresh;
     }

@@ -28,6 +28,85 @@ public sealed class MarketStoreTests(PostgresServerFixture pg)
     public async Task PostgreSQL_stores_and_reloads_the_marketplace() =>
         await StoresAndReloadsAsync(StorageBackend.PostgreSql, await pg.CreateDatabaseAsync("market_store"));
 
+    [Fact]
+    public async Task Sqlite_returns_a_pending_stake_at_the_curation_deadline_and_replays_it() =>
+        await CurationDeadlineAsync(StorageBackend.Sqlite, TestChain.SqliteConnection(TestChain.TempDirectory("openledger-curation-deadline")));
+
+    [Fact]
+    public async Task PostgreSQL_returns_a_pending_stake_at_the_curation_deadline_and_replays_it() =>
+        await CurationDeadlineAsync(StorageBackend.PostgreSql, await pg.CreateDatabaseAsync("curation_deadline"));
+
+    /// <summary>Two contributions wait for curation (timeout 2 blocks); one is approved in time, the other expires at the
+    /// start of the block after its deadline: committed, stored, reloaded and replayed.</summary>
+    private static async Task CurationDeadlineAsync(StorageBackend backend, string conn)
+    {
+        var chain = new TestChain(accounts: 4, market: m => m.CurationTimeoutBlocks = 2);
+        var store = new SqlLedgerStore(backend, conn);
+        await store.InitializeAsync(chain.Rules);
+        var (state, head) = await store.LoadStateAsync();
+        var nonces = new Dictionary<Address, ulong>();
+        SignedTransaction Sign(PrivateKey k, ITxBody body)
+        {
+            var n = nonces.GetValueOrDefault(k.Address);
+            nonces[k.Address] = n + 1;
+            return new Transaction(chain.Rules.ChainId, k.Address, n, chain.GasPrice, body).Sign(k);
+        }
+        async Task<ExecutedBlock> BlockAsync(params SignedTransaction[] txs)
+        {
+            var verified = txs.Select(t =>
+            {
+                Assert.False(TransactionVerifier.Verify(t.Encode(), chain.Rules.ChainId, chain.Rules.MaxTransactionBytes, out var v).IsError);
+                return v!;
+            }).ToList();
+            var executed = BlockExecutor.Execute(state, chain.Rules, head, head.TimestampMs + 1000, verified);
+            Assert.All(executed.Receipts, r => Assert.Equal(ErrorCode.None, r.Error));
+            await store.CommitBlockAsync(executed, chain.ProducerKey.Sign(executed.Header.Hash));
+            head = executed.Header;
+            Assert.Equal(chain.Rules.TotalSupply.Value, state.TotalSupply());
+            return executed;
+        }
+
+        var (owner, alice, bob) = (chain.Keys[0], chain.Keys[1], chain.Keys[2]);
+        var stake = new Wei(1_000_000_000_000_000_003);
+        var create = Sign(owner, new CreateDatanet("d", "", [], "", TaskKind.Text, new Wei(7), stake, ForfeitRule.Owner, [owner.Address]));
+        await BlockAsync(create);
+        var a = Sign(alice, new Contribute(create.Hash, Keccak256.Hash("a"), Keccak256.Hash("na"), 10));
+        var b = Sign(bob, new Contribute(create.Hash, Keccak256.Hash("b"), Keccak256.Hash("nb"), 10));
+        var contributed = await BlockAsync(a, b); // block 2: deadline block 4, expiry at the start of block 5
+        Assert.Equal(4, ((Contribution)contributed.ChangedObjects.Single(o => o.Object.Id == a.Hash).Object).DeadlineHeight);
+        var aliceAfterContributing = state.Get(alice.Address).Balance;
+        var bobAfterContributing = state.Get(bob.Address).Balance;
+        await BlockAsync(Sign(owner, new Curate(a.Hash, true, "")));
+        await BlockAsync(); // block 4, the deadline: an empty block
+        Assert.False(state.Market.HasExpiryDue(4));
+        Assert.True(state.Market.HasExpiryDue(5)); // the producer seals block 5 even with no transaction waiting
+        var expiry = await BlockAsync();
+        Assert.Equal(5, expiry.Header.Height);
+
+        // Balances exact to the wei: alice's stake came back at approval, bob's at the deadline; the owner got only fees.
+        Assert.Equal(aliceAfterContributing + stake, state.Get(alice.Address).Balance);
+        Assert.Equal(bobAfterContributing + stake, state.Get(bob.Address).Balance);
+        Assert.Equal(Wei.Zero, state.Market.Held);
+
+        // The store has the expired contribution, the datanet's counter and the event, and reloads to the same state.
+        var stored = (Contribution)(await store.GetObjectAsync(b.Hash))!.Object;
+        Assert.Equal((ContributionStatus.Expired, 5L), (stored.Status, stored.CuratedHeight));
+        Assert.Equal(1, ((Datanet)(await store.GetObjectAsync(create.Hash))!.Object).Expired);
+        var events = await store.QueryEventsAsync(new EventQuery(Party: bob.Address, Kinds: [MarketEventKind.ContributionExpired]));
+        var e = Assert.Single(events);
+        Assert.Equal((5L, -1, b.Hash, stake, "refund"), (e.Height, e.Event.TxIndex, e.Event.Subject, e.Event.Amount!.Value, e.Event.Detail));
+        var expired = await store.QueryObjectsAsync(new ObjectQuery(MarketObjectKind.Contribution, Parent: create.Hash, Status: (int)ContributionStatus.Expired));
+        Assert.Equal([b.Hash], expired.Select(o => o.Object.Id));
+
+        var (reloaded, reloadedHead) = await store.LoadStateAsync();
+        Assert.Equal((head.Hash, state.StateRoot()), (reloadedHead.Hash, reloaded.StateRoot()));
+        Assert.Equal(Wei.Zero, reloaded.Market.Held);
+        Assert.False(reloaded.Market.HasExpiryDue(long.MaxValue / 2));
+        var replay = ChainReplayer.Replay(chain.Rules, await store.ReadBlocksAsync().ToListAsync());
+        Assert.True(replay.Ok, replay.ToString());
+        Assert.Equal(state.StateRoot(), replay.State.StateRoot());
+    }
+
     private static async Task StoresAndReloadsAsync(StorageBackend backend, string conn)
     {
         var chain = new TestChain(accounts: 6);

@@ -65,7 +65,7 @@ public static class DatanetCommand
         await using var s = await MarketSession.ConnectAsync(NodeSettings.From(args), output);
         var d = await s.GetAsync<Datanet>(id, "datanet");
         Print(s, d);
-        s.Field("contributions", $"{d.Contributions} ({d.Approved} approved, {d.Rejected} rejected, {d.Contributions - d.Approved - d.Rejected} pending)");
+        s.Field("contributions", $"{d.Contributions} ({d.Approved} approved, {d.Rejected} rejected, {d.Expired} expired, {d.Pending} pending)");
         s.Field("versions", d.Versions);
         if (d.Versions > 0)
         {
@@ -78,7 +78,7 @@ public static class DatanetCommand
             var page = await s.Query.QueryObjectsAsync(new MarketObjectQuery(MarketObjectKind.Contribution, Parent: d.Id, Limit: limit));
             output.WriteLine($"contribution list ({page.Count}{(page.Count < d.Contributions ? $" of {d.Contributions}; raise --limit for more" : "")}):");
             foreach (var c in page.Select(v => v.As<Contribution>()))
-                output.WriteLine($"  {c.Id}  {c.Status,-8} {c.Size,8} bytes  by {c.Contributor}  block {c.CreatedHeight}{(c.Reason.Length > 0 ? "  reason: " + c.Reason : "")}");
+                output.WriteLine($"  {c.Id}  {c.Status,-8} {c.Size,8} bytes  by {c.Contributor}  block {c.CreatedHeight}{(c.Status == ContributionStatus.Pending ? $"  curate by block {c.DeadlineHeight}" : "")}{(c.Reason.Length > 0 ? "  reason: " + c.Reason : "")}");
         }
         return 0;
     }

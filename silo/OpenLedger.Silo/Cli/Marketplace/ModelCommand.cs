@@ -68,7 +68,7 @@ public static class ModelCommand
         var body = Options.Body<UpdateModel>(UpdateModel.TryCreate, id, price ?? m.Price, (byte)(status ?? m.Status),
             adapter ?? Hash32.Zero, record ?? Hash32.Zero, versions ?? []);
         var o = await s.SendAsync(signer, body);
-        if (o.Succeeded && await s.FindAsync<Model>(id) is { } updated) Print(s, updated);
+        if (o.Succeeded && await s.FindAsync<Model>(id) is { } updated) await PrintAsync(s, updated);
         return o.ExitCode;
     }
 
@@ -76,15 +76,16 @@ public static class ModelCommand
     {
         var id = Options.Id(args, "id", "model");
         await using var s = await MarketSession.ConnectAsync(NodeSettings.From(args), output);
-        Print(s, await s.GetAsync<Model>(id, "model"));
+        await PrintAsync(s, await s.GetAsync<Model>(id, "model"));
         return 0;
     }
 
     private static Hash32[]? Versions(Args args) =>
         args.Get("versions") is { } v ? Options.Hashes(v, "versions", "datanet version") : args.Has("versions") ? [] : null;
 
-    private static void Print(MarketSession s, Model m)
+    private static async Task PrintAsync(MarketSession s, Model m)
     {
+        var usage = await s.FindAsync<ModelUsage>(ModelUsage.IdOf(m.Id));
         s.Field("model", m.Id);
         s.Field("name", m.Name);
         s.Field("owner", m.Owner);
@@ -92,7 +93,7 @@ public static class ModelCommand
         s.Field("status", m.Status);
         s.Field("price", MarketSession.Open(m.Price));
         s.Field("fee split", $"owner {m.OwnerBps} bps, contributors {m.ContributorsBps} bps, protocol {m.ProtocolBps} bps");
-        s.Field("inferences", m.Inferences);
+        s.Field("inferences", usage?.Inferences ?? 0);
         s.Field("created", $"block {m.CreatedHeight}");
         foreach (var v in m.Versions)
         {
