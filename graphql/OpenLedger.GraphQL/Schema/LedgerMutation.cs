@@ -13,6 +13,7 @@ using OpenLedger.GraphQL.Market;
 using OpenLedger.GraphQL.Scalars;
 
 using OpenLedger.GraphQL.ModelFactory;
+using OpenLedger.GraphQL.Transport;
 
 namespace OpenLedger.GraphQL.Schema;
 
@@ -84,6 +85,7 @@ public sealed class LedgerMutation : ObjectGraphType
 
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<SendResultType>>>>("sendTransactions")
             .Description($"Submits up to {MaxBatch} signed transactions at once; one result per item, in order.")
+            .ListSize(MaxBatch)
             .Argument<NonNullGraphType<ListGraphType<NonNullGraphType<SignedTransactionInputType>>>>("signed")
             .ResolveAsync(async c =>
             {
