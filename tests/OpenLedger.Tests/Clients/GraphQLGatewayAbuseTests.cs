@@ -171,7 +171,8 @@ public sealed class GraphQLGatewayAbuseTests(GraphQLNodeFixture node, ITestOutpu
         output.WriteLine($"{sent} attacks while a transfer committed in block {committedAt} after {committedIn.TotalSeconds:F1} s; " +
                          $"managed heap {memoryBefore / 1e6:F0} MB -> {memoryAfter / 1e6:F0} MB");
         Assert.True(committedIn < TimeSpan.FromSeconds(15), $"the transfer took {committedIn}");
-        Assert.True(memoryAfter - memoryBefore < 100_000_000, $"heap grew by {(memoryAfter - memoryBefore) / 1e6:F0} MB");
+        // The review saw ~1 GB from one cycle query; the bound leaves room for other test classes running beside this one.
+        Assert.True(memoryAfter - memoryBefore < 300_000_000, $"heap grew by {(memoryAfter - memoryBefore) / 1e6:F0} MB");
     }
 
     /// <summary>F0 spreads F1 twice, F1 spreads F2 twice, ...: 2^n paths to one field, about 40 bytes a fragment.</summary>
