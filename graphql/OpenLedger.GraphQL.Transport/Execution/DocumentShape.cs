@@ -18,7 +18,7 @@ internal static class DocumentShape
 {
     /// <summary>
     /// How many levels selection sets may nest, counting every field, inline fragment and fragment spread on the way
-    /// (graphql-js's introspection query needs about 20). Far above any real query, and low enough that no validator
+    /// (graphql-js 17's introspection query reaches 18). Far above any real query, and low enough that no validator
     /// recursion gets near the stack's end.
     /// </summary>
     public const int MaxNesting = 100;
