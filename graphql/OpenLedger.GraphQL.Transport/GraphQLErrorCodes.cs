@@ -18,14 +18,31 @@ public static class GraphQLErrorCodes
     /// <summary>The request body or WebSocket message is larger than <see cref="GraphQLLimits.MaxBodyBytes"/>.</summary>
     public const string PayloadTooLarge = "PAYLOAD_TOO_LARGE";
 
-    /// <summary>Execution ran longer than <see cref="GraphQLLimits.ExecutionTimeout"/> and was cancelled.</summary>
+    /// <summary>Validation or execution ran longer than <see cref="GraphQLLimits.ExecutionTimeout"/> and was cancelled.</summary>
     public const string Timeout = "TIMEOUT";
 
-    /// <summary>The selected operation nests deeper than <see cref="GraphQLLimits.MaxDepth"/>.</summary>
+    /// <summary>The selected operation nests deeper than <see cref="GraphQLLimits.MaxDepth"/>, its selections nest more than
+    /// 100 levels through fragments, or its introspection nests the recursive lists three deep.</summary>
     public const string MaxDepthExceeded = "MAX_DEPTH_EXCEEDED";
 
     /// <summary>The selected operation is more complex than <see cref="GraphQLLimits.MaxComplexity"/>.</summary>
     public const string MaxComplexityExceeded = "MAX_COMPLEXITY_EXCEEDED";
+
+    /// <summary>The document holds more selections than <see cref="GraphQLLimits.MaxSelections"/>.</summary>
+    public const string MaxSelectionsExceeded = "MAX_SELECTIONS_EXCEEDED";
+
+    /// <summary>The document holds more aliased fields than <see cref="GraphQLLimits.MaxAliases"/>.</summary>
+    public const string MaxAliasesExceeded = "MAX_ALIASES_EXCEEDED";
+
+    /// <summary>The selected operation executes more root fields than <see cref="GraphQLLimits.MaxRootFields"/>.</summary>
+    public const string MaxRootFieldsExceeded = "MAX_ROOT_FIELDS_EXCEEDED";
+
+    /// <summary>A <c>first</c> or <c>last</c> argument is negative or above <see cref="GraphQLLimits.MaxPageSize"/>.</summary>
+    public const string InvalidPageSize = "INVALID_PAGE_SIZE";
+
+    /// <summary>The response would be larger than <see cref="GraphQLLimits.MaxResponseBytes"/>; it is answered with this
+    /// error and <c>"data": null</c> instead.</summary>
+    public const string ResponseTooLarge = "RESPONSE_TOO_LARGE";
 
     /// <summary>A WebSocket connection already holds <see cref="GraphQLLimits.MaxSubscriptionsPerConnection"/> operations.</summary>
     public const string MaxSubscriptionsExceeded = "MAX_SUBSCRIPTIONS_EXCEEDED";

@@ -7,4 +7,7 @@ public interface IBlockGrain : IGrainWithIntegerKey
 
     /// <summary>The block's transactions with their receipts, in block order (empty if the block is not committed).</summary>
     Task<IReadOnlyList<TransactionView>> GetTransactionsAsync();
+
+    /// <summary>Up to <paramref name="count"/> of them from position <paramref name="offset"/> on (a page; empty if not committed).</summary>
+    Task<IReadOnlyList<TransactionView>> GetTransactionsAsync(int offset, int count);
 }

@@ -29,4 +29,10 @@ public sealed class BlockGrain(LedgerNode node) : Grain, IBlockGrain
         if (await GetAsync() is null) return [];
         return (await node.Store.GetBlockTransactionsAsync(this.GetPrimaryKeyLong())).Select(TransactionViews.Committed).ToList();
     }
+
+    public async Task<IReadOnlyList<TransactionView>> GetTransactionsAsync(int offset, int count)
+    {
+        if (offset < 0 || count <= 0 || await GetAsync() is null) return [];
+        return (await node.Store.GetBlockTransactionsAsync(this.GetPrimaryKeyLong(), offset, count)).Select(TransactionViews.Committed).ToList();
+    }
 }

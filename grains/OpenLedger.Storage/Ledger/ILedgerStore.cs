@@ -23,6 +23,10 @@ public interface ILedgerStore
     Task<long?> GetHeightOfBlockAsync(Hash32 hash, CancellationToken ct = default);
     Task<TransactionRecord?> GetTransactionAsync(Hash32 hash, CancellationToken ct = default);
     Task<IReadOnlyList<TransactionRecord>> GetBlockTransactionsAsync(long height, CancellationToken ct = default);
+
+    /// <summary>Up to <paramref name="limit"/> of a block's transactions from position <paramref name="offset"/> on, in block order:
+    /// a page, without reading the rest of a block that may hold thousands.</summary>
+    Task<IReadOnlyList<TransactionRecord>> GetBlockTransactionsAsync(long height, int offset, int limit, CancellationToken ct = default);
     Task<IReadOnlyDictionary<Address, AccountState>> GetAccountsAsync(IReadOnlyCollection<Address> addresses, CancellationToken ct = default);
 
     /// <summary>Transactions sent or received by an account, newest first, strictly below <paramref name="beforeHeight"/> if given.</summary>

@@ -527,6 +527,9 @@ public sealed class SqlLedgerStore(StorageBackend backend, string connectionStri
     public Task<IReadOnlyList<TransactionRecord>> GetBlockTransactionsAsync(long height, CancellationToken ct = default) =>
         QueryTxsAsync(SelectTx + " WHERE height = @h ORDER BY idx", ct, ("@h", height));
 
+    public Task<IReadOnlyList<TransactionRecord>> GetBlockTransactionsAsync(long height, int offset, int limit, CancellationToken ct = default) =>
+        QueryTxsAsync(SelectTx + " WHERE height = @h AND idx >= @o ORDER BY idx LIMIT @n", ct, ("@h", height), ("@o", offset), ("@n", limit));
+
     public Task<IReadOnlyList<TransactionRecord>> GetAccountTransactionsAsync(Address address, int limit, long? beforeHeight = null, CancellationToken ct = default) =>
         QueryTxsAsync(
             $"SELECT * FROM ({SelectTx} WHERE sender = @a AND height < @b UNION {SelectTx} WHERE recipient = @a AND height < @b) AS t " +

@@ -3,6 +3,7 @@ using GraphQL;
 using GraphQL.Execution;
 using GraphQL.Types;
 using GraphQL.Validation;
+using GraphQLParser.AST;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -22,9 +23,8 @@ internal sealed class GraphQLOperationExecutor
     {
         _limits = limits.Value;
         _limits.Validate();
-        var limitsRule = LimitsValidationRule.Create(_limits);
         // The limits run after the specification's rules: the analyzer assumes a document that is already valid.
-        _validationRules = limitsRule is null ? DocumentValidator.CoreRules.ToArray() : [.. DocumentValidator.CoreRules, limitsRule];
+        _validationRules = [.. DocumentValidator.CoreRules, new CostValidationRule(_limits)];
     }
 
     public GraphQLLimits Limits => _limits;
@@ -39,6 +39,15 @@ internal sealed class GraphQLOperationExecutor
     {
         if (document.ParseError is { } parseError)
             return new ExecutionResult(parseError);
+        // Before GraphQL.NET sees the document: some of its rules are quadratic in fields, and it recurses through spreads.
+        if (DocumentShape.Check(document.Document!, document.Operation, _limits) is { } shapeError)
+            return new ExecutionResult(shapeError);
+
+        // Large values charge their size as they resolve; the first past the limit cancels the rest of the request.
+        using var requestCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var subscription = document.OperationType == OperationType.Subscription;
+        var budget = new ResponseBudget(_limits.MaxResponseBytes, cumulative: !subscription,
+            onExceeded: subscription ? null : () => CancelQuietly(requestCancellation));
 
         var options = new ExecutionOptions
         {
@@ -51,14 +60,27 @@ internal sealed class GraphQLOperationExecutor
             Extensions = request.Extensions,
             RequestServices = services,
             User = user,
-            CancellationToken = cancellationToken,
+            // A subscription's token must outlive this call (its events resolve later); the operation's own token does.
+            CancellationToken = subscription ? cancellationToken : requestCancellation.Token,
+            UserContext = new Dictionary<string, object?> { [ResponseBudget.UserContextKey] = budget },
             ValidationRules = _validationRules,
             Timeout = _limits.ExecutionTimeout,
             // An error in the result, not an exception: a timed-out query is still answered as GraphQL.
             TimeoutAction = TimeoutAction.ReturnTimeoutError,
         };
 
-        var result = await services.GetRequiredService<IDocumentExecuter>().ExecuteAsync(options).ConfigureAwait(false);
+        ExecutionResult result;
+        try
+        {
+            result = await services.GetRequiredService<IDocumentExecuter>().ExecuteAsync(options).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (budget.Exceeded && !cancellationToken.IsCancellationRequested)
+        {
+            result = BoundedResponse.TooLarge(_limits.MaxResponseBytes);
+        }
+        // A query past its response budget answers with that alone, not with the part that fitted.
+        if (budget.Exceeded && !subscription)
+            result = BoundedResponse.TooLarge(_limits.MaxResponseBytes);
 
         // GraphQL.NET marks a timed-out result as "not executed", which would read as a request error (no data,
         // status 400). Execution did start (validation passed), so the response carries "data": null.
@@ -70,5 +92,20 @@ internal sealed class GraphQLOperationExecutor
 
         ErrorCodeNormalizer.Normalize(result);
         return result;
+    }
+
+    private static void CancelQuietly(CancellationTokenSource source)
+    {
+        try
+        {
+            source.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+        catch (AggregateException)
+        {
+            // A callback registered on the token threw; the request is over regardless.
+        }
     }
 }

@@ -13,10 +13,10 @@ namespace OpenLedger.GraphQL.Transport.Execution;
 /// </summary>
 internal sealed class OperationDocument
 {
-    private OperationDocument(GraphQLDocument? document, OperationType? operationType, ExecutionError? parseError)
+    private OperationDocument(GraphQLDocument? document, GraphQLOperationDefinition? operation, ExecutionError? parseError)
     {
         Document = document;
-        OperationType = operationType;
+        Operation = operation;
         ParseError = parseError;
     }
 
@@ -27,7 +27,10 @@ internal sealed class OperationDocument
     /// The type of the operation the request selects, or <see langword="null"/> when none can be selected (no such
     /// name, or several operations and no name); the executer then reports that as a request error.
     /// </summary>
-    public OperationType? OperationType { get; }
+    public OperationType? OperationType => Operation?.Operation;
+
+    /// <summary>The operation the request selects, or <see langword="null"/> when none can be selected.</summary>
+    public GraphQLOperationDefinition? Operation { get; }
 
     /// <summary>Why the document did not parse (code <see cref="GraphQLErrorCodes.ParseFailed"/>).</summary>
     public ExecutionError? ParseError { get; }
@@ -55,7 +58,7 @@ internal sealed class OperationDocument
         if (document.Definitions.Count == 0)
             return new OperationDocument(null, null, new RequestRejectedError(GraphQLErrorCodes.ParseFailed, "Error parsing query: the document is empty."));
 
-        return new OperationDocument(document, SelectOperation(document, operationName)?.Operation, null);
+        return new OperationDocument(document, SelectOperation(document, operationName), null);
     }
 
     /// <summary>GraphQL's GetOperation(): the named operation, or the only one when no name is given.</summary>

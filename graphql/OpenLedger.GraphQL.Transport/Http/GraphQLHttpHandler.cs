@@ -79,7 +79,14 @@ internal sealed class GraphQLHttpHandler(GraphQLOperationExecutor executor, IOpt
             }
         }
 
-        await GraphQLHttpResponder.WriteResultAsync(context, serializer, responseType, result,
-            GraphQLHttpResponder.StatusCodeFor(result, responseType)).ConfigureAwait(false);
+        try
+        {
+            await GraphQLHttpResponder.WriteResultAsync(context, serializer, responseType, result,
+                GraphQLHttpResponder.StatusCodeFor(result, responseType), executor.Limits.MaxResponseBytes).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // the client left while the response was being written
+        }
     }
 }

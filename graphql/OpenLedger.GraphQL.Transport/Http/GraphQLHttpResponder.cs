@@ -2,6 +2,7 @@ using GraphQL;
 using GraphQL.Execution;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
+using OpenLedger.GraphQL.Transport.Execution;
 
 namespace OpenLedger.GraphQL.Transport.Http;
 
@@ -25,13 +26,29 @@ internal static class GraphQLHttpResponder
         return requestErrorsOnly ? StatusCodes.Status400BadRequest : StatusCodes.Status500InternalServerError;
     }
 
-    public static Task WriteResultAsync(HttpContext context, IGraphQLTextSerializer serializer, ResponseMediaType mediaType,
+    /// <summary>
+    /// Writes a result, serialised first into a buffer bounded by <paramref name="maxBytes"/>: a larger one is answered
+    /// with <see cref="GraphQLErrorCodes.ResponseTooLarge"/> instead (status 200, since only an executed result can be large).
+    /// </summary>
+    public static async Task WriteResultAsync(HttpContext context, IGraphQLTextSerializer serializer, ResponseMediaType mediaType,
+        ExecutionResult result, int statusCode, long maxBytes)
+    {
+        using var body = await BoundedResponse.SerializeAsync(serializer, result, maxBytes, context.RequestAborted).ConfigureAwait(false);
+        var response = context.Response;
+        response.StatusCode = statusCode;
+        response.ContentType = ResponseMediaTypes.ContentType(mediaType);
+        response.ContentLength = body.Memory.Length;
+        // The same URL answers differently per Accept header; caches must key on it.
+        response.Headers.Append(HeaderNames.Vary, HeaderNames.Accept);
+        await response.Body.WriteAsync(body.Memory, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    private static Task WriteSmallResultAsync(HttpContext context, IGraphQLTextSerializer serializer, ResponseMediaType mediaType,
         ExecutionResult result, int statusCode)
     {
         var response = context.Response;
         response.StatusCode = statusCode;
         response.ContentType = ResponseMediaTypes.ContentType(mediaType);
-        // The same URL answers differently per Accept header; caches must key on it.
         response.Headers.Append(HeaderNames.Vary, HeaderNames.Accept);
         return serializer.WriteAsync(response.Body, result, context.RequestAborted);
     }
@@ -43,6 +60,6 @@ internal static class GraphQLHttpResponder
             context.Response.Headers.Allow = allow;
         // No "data" key: nothing was executed.
         var result = new ExecutionResult { Executed = false, Errors = [new ExecutionError(error.Message) { Code = error.Code }] };
-        return WriteResultAsync(context, serializer, mediaType, result, error.StatusCode);
+        return WriteSmallResultAsync(context, serializer, mediaType, result, error.StatusCode);
     }
 }

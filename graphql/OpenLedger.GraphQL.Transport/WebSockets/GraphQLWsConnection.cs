@@ -46,7 +46,7 @@ internal sealed class GraphQLWsConnection
         _logger = logger;
         _limits = executor.Limits;
         _operations = new OperationRegistry(_limits.MaxSubscriptionsPerConnection, counters);
-        _outbound = new OutboundQueue(socket, serializer, _limits.MaxPendingMessagesPerConnection, logger, OnClosing);
+        _outbound = new OutboundQueue(socket, serializer, _limits.MaxPendingMessagesPerConnection, _limits.MaxResponseBytes, logger, OnClosing);
     }
 
     public async Task RunAsync(CancellationToken aborted)

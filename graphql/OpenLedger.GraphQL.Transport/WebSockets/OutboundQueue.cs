@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Threading.Channels;
 using GraphQL;
 using Microsoft.Extensions.Logging;
+using OpenLedger.GraphQL.Transport.Execution;
 
 namespace OpenLedger.GraphQL.Transport.WebSockets;
 
@@ -26,13 +27,16 @@ internal sealed class OutboundQueue
     private readonly Channel<OutgoingMessage> _channel;
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly ArrayBufferWriter<byte> _buffer = new(1024);
+    private readonly long _maxResponseBytes;
     private int _closing;
 
+    /// <param name="maxResponseBytes">The largest payload of one <c>next</c> message (<see cref="GraphQLLimits.MaxResponseBytes"/>).</param>
     /// <param name="onClosing">Called once when the server starts closing, whatever the reason.</param>
-    public OutboundQueue(WebSocket socket, IGraphQLTextSerializer serializer, int capacity, ILogger logger, Action onClosing)
+    public OutboundQueue(WebSocket socket, IGraphQLTextSerializer serializer, int capacity, long maxResponseBytes, ILogger logger, Action onClosing)
     {
         _socket = socket;
         _serializer = serializer;
+        _maxResponseBytes = maxResponseBytes;
         _logger = logger;
         _onClosing = onClosing;
         _channel = Channel.CreateBounded<OutgoingMessage>(new BoundedChannelOptions(capacity)
@@ -63,7 +67,11 @@ internal sealed class OutboundQueue
                 ReadOnlyMemory<byte> bytes;
                 try
                 {
-                    bytes = Serialize(message);
+                    bytes = await SerializeAsync(message, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    throw;
                 }
                 catch (Exception ex)
                 {
@@ -120,8 +128,11 @@ internal sealed class OutboundQueue
         }
     }
 
-    private ReadOnlyMemory<byte> Serialize(OutgoingMessage message)
+    private async ValueTask<ReadOnlyMemory<byte>> SerializeAsync(OutgoingMessage message, CancellationToken cancellationToken)
     {
+        // A result is bounded by the response size limit, like an HTTP response; a larger one becomes its error.
+        using var payload = message.Result is null ? null
+            : await BoundedResponse.SerializeAsync(_serializer, message.Result, _maxResponseBytes, cancellationToken).ConfigureAwait(false);
         _buffer.ResetWrittenCount();
         using (var writer = new Utf8JsonWriter(_buffer))
         {
@@ -129,10 +140,10 @@ internal sealed class OutboundQueue
             if (message.Id is not null) writer.WriteString("id", message.Id);
             writer.WriteString("type", message.Type);
             // The payloads go through the host's GraphQL serializer so they match the HTTP transport byte for byte.
-            if (message.Result is not null)
+            if (payload is not null)
             {
                 writer.WritePropertyName("payload");
-                writer.WriteRawValue(_serializer.Serialize(message.Result), skipInputValidation: true);
+                writer.WriteRawValue(payload.Memory.Span, skipInputValidation: true);
             }
             else if (message.Errors is not null)
             {

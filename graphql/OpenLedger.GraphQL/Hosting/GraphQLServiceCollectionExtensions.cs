@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpenLedger.Grains.Market;
 using OpenLedger.GraphQL.Feeds;
 using OpenLedger.GraphQL.Market;
+using OpenLedger.GraphQL.Ledger;
 using OpenLedger.GraphQL.Schema;
 
 namespace OpenLedger.GraphQL.Hosting;
@@ -17,6 +18,7 @@ public static class GraphQLServiceCollectionExtensions
     public static IServiceCollection AddOpenLedgerSchema(this IServiceCollection services)
     {
         services.AddSingleton<BlockFeed>();
+        services.TryAddSingleton(new BlockMerkleTrees());
         services.AddHostedService(sp => sp.GetRequiredService<BlockFeed>());
         // One Orleans subscription per "market" stream in this process, shared by every GraphQL subscription to it.
         services.TryAddSingleton<MarketEventSubscriptions>();

@@ -7,6 +7,7 @@ using OpenLedger.Grains.Ledger;
 using OpenLedger.Grains.Market;
 using OpenLedger.GraphQL.Market;
 using OpenLedger.GraphQL.Scalars;
+using OpenLedger.GraphQL.Transport;
 
 namespace OpenLedger.GraphQL.Ledger;
 
@@ -25,7 +26,7 @@ public sealed class AccountType : ObjectGraphType<AccountView>
         Field<NonNullGraphType<WeiAmountGraphType>>("nextNonce").Description("The nonce to sign next, counting pending transactions.").Resolve(c => c.Source.NextNonce);
         Field<NonNullGraphType<IntGraphType>>("pendingCount").Resolve(c => c.Source.PendingCount);
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<HashGraphType>>>>("pendingTransactions")
-            .Description("Hashes of its transactions waiting in the mempool (at most 256).").Resolve(c => c.Source.PendingTransactions);
+            .Description("Hashes of its transactions waiting in the mempool (at most 256).").Cost(17).Resolve(c => c.Source.PendingTransactions);
         Connection<TransactionType, EdgeType<TransactionType>, NodesConnectionType<TransactionType, TransactionView>>("transactions")
             .Description("Committed transactions sent or received, newest first.")
             .PageSize(20)

@@ -1,12 +1,18 @@
 using GraphQL.Types;
+using GraphQL.Types.Relay;
 using OpenLedger.Grains.Ledger;
 using OpenLedger.GraphQL.Scalars;
+using OpenLedger.GraphQL.Transport;
 
 namespace OpenLedger.GraphQL.Ledger;
 
 /// <summary>A committed block.</summary>
 public sealed class BlockType : ObjectGraphType<BlockView>
 {
+    /// <summary>What the cost analyzer charges for <c>transactionHashes</c>: about 1 per KiB of a full block's hashes
+    /// (the default genesis allows 20,000 transactions, 66 characters each).</summary>
+    public const double TransactionHashesCost = 1_300;
+
     public BlockType()
     {
         Name = "Block";
@@ -22,9 +28,15 @@ public sealed class BlockType : ObjectGraphType<BlockView>
         Field<NonNullGraphType<BytesGraphType>>("producerSignature").Resolve(c => c.Source.ProducerSignature);
         Field<NonNullGraphType<LongGraphType>>("gasUsed").Resolve(c => (long)c.Source.GasUsed);
         Field<NonNullGraphType<IntGraphType>>("transactionCount").Resolve(c => c.Source.TransactionHashes.Count);
-        Field<NonNullGraphType<ListGraphType<NonNullGraphType<HashGraphType>>>>("transactionHashes").Resolve(c => c.Source.TransactionHashes);
-        Field<NonNullGraphType<ListGraphType<NonNullGraphType<TransactionType>>>>("transactions")
-            .Description("The block's transactions with receipts, in order.")
-            .ResolveAsync(async c => await c.Grains().GetGrain<IBlockGrain>(c.Source.Height).GetTransactionsAsync());
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<HashGraphType>>>>("transactionHashes")
+            .Description("All its transactions' hashes, in order (a block may hold thousands: page through transactions instead).")
+            .Cost(TransactionHashesCost)
+            .Resolve(c => c.Source.TransactionHashes);
+        // A page, not a list: Transaction.block leads back here, so each level of transactions { block { transactions } }
+        // multiplies by the page size the client asked for, and the cost analyzer sees it.
+        Connection<TransactionType, EdgeType<TransactionType>, NodesConnectionType<TransactionType, TransactionView>>("transactions")
+            .Description("The block's transactions with receipts, in block order.")
+            .PageSize(BlockTransactions.DefaultPageSize)
+            .ResolveAsync(async c => await BlockTransactions.PageAsync(c));
     }
 }

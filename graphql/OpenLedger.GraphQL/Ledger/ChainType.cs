@@ -1,6 +1,7 @@
 using GraphQL.Types;
 using OpenLedger.Grains.Ledger;
 using OpenLedger.GraphQL.Scalars;
+using OpenLedger.GraphQL.Transport;
 
 namespace OpenLedger.GraphQL.Ledger;
 
@@ -17,6 +18,7 @@ public sealed class ChainType : ObjectGraphType<ChainInfo>
         Field<NonNullGraphType<WeiAmountGraphType>>("gasPriceFloor").Resolve(c => c.Source.GasPriceFloor);
         Field<NonNullGraphType<IntGraphType>>("blockIntervalMs").Resolve(c => c.Source.BlockIntervalMs);
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<GasCostType>>>>("gasSchedule")
+            .ListSize(Enum.GetValues<OpenLedger.Core.Transactions.TxKind>().Length)
             .Resolve(c => c.Source.GasSchedule.OrderBy(kv => kv.Key).Select(kv => new GasCost(kv.Key, kv.Value)).ToList());
         Field<NonNullGraphType<LongGraphType>>("headHeight").Resolve(c => c.Source.HeadHeight);
         Field<BlockType>("head").Resolve(c => c.LoadBlock(c.Source.HeadHeight));

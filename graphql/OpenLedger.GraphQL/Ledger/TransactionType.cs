@@ -2,7 +2,9 @@ using GraphQL;
 using GraphQL.Types;
 using OpenLedger.Core.Merkle;
 using OpenLedger.Grains.Ledger;
+using Microsoft.Extensions.DependencyInjection;
 using OpenLedger.GraphQL.Scalars;
+using OpenLedger.GraphQL.Transport;
 
 namespace OpenLedger.GraphQL.Ledger;
 
@@ -32,14 +34,21 @@ public sealed class TransactionType : ObjectGraphType<TransactionView>
         Field<ReceiptType>("receipt").Resolve(c => c.Source.Status == TxStatus.Committed ? c.Source : null);
         Field<MerkleProofType>("inclusionProof")
             .Description("Proof that this transaction's hash is in its block's transactionsRoot.")
+            // Read off the block's tree, built once per block and cached (BlockMerkleTrees): a few hashes per proof.
+            .Cost(InclusionProofCost)
             .ResolveAsync(async c => c.Source.BlockHeight is not { } h || c.Source.Index is not { } i ? null
                 : await ProveAsync(c, h, i));
     }
 
+    /// <summary>What the cost analyzer charges for <c>inclusionProof</c>: the proof's fields and a tree lookup.</summary>
+    public const double InclusionProofCost = 5;
+
     private static async Task<MerkleProof?> ProveAsync(IResolveFieldContext c, long height, int index)
     {
         var block = await c.LoadBlock(height).GetResultAsync(c.CancellationToken);
-        return block is null ? null : MerkleTree.Prove(block.TransactionHashes, index);
+        if (block is null || index >= block.TransactionHashes.Count) return null;
+        var trees = (c.RequestServices ?? throw new InvalidOperationException("no request services")).GetRequiredService<BlockMerkleTrees>();
+        return trees.Get(block.Hash, block.TransactionHashes).Prove(index);
     }
 }
 
@@ -67,7 +76,7 @@ public sealed class MerkleProofType : ObjectGraphType<MerkleProof>
         Field<NonNullGraphType<IntGraphType>>("index").Resolve(c => c.Source.Index);
         Field<NonNullGraphType<IntGraphType>>("count").Resolve(c => c.Source.Count);
         Field<NonNullGraphType<HashGraphType>>("root").Resolve(c => c.Source.ComputeRoot());
-        Field<NonNullGraphType<ListGraphType<NonNullGraphType<MerkleStepType>>>>("steps").Resolve(c => c.Source.Steps);
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<MerkleStepType>>>>("steps").ListSize(32).Resolve(c => c.Source.Steps);
     }
 }
 

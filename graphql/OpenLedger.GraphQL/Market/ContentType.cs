@@ -5,6 +5,7 @@ using OpenLedger.Core.Crypto;
 using OpenLedger.Grains.Market;
 using OpenLedger.GraphQL.Ledger;
 using OpenLedger.GraphQL.Scalars;
+using OpenLedger.GraphQL.Transport;
 
 namespace OpenLedger.GraphQL.Market;
 
@@ -20,11 +21,27 @@ public sealed class ContentType : ObjectGraphType<ContentView>
         Field<NonNullGraphType<HashGraphType>>("hash").Description("keccak256 of the bytes: what a Contribute transaction names as content.").Resolve(c => c.Source.Info.Hash);
         Field<NonNullGraphType<HashGraphType>>("normalizedHash").Description("keccak256 of the normalized text: a Contribute transaction's normalizedContent.").Resolve(c => c.Source.Info.NormalizedHash);
         Field<NonNullGraphType<LongGraphType>>("size").Description("Bytes: a Contribute transaction's size.").Resolve(c => c.Source.Info.Size);
+        // Large values: each costs about its size in KiB (a contribution is at most 1 MiB on the default genesis), and
+        // charges its real size to the request's response budget before the bytes are read, so asking for many of them
+        // is refused by the cost analyzer, or stops at the response size limit, instead of filling memory.
         Field<StringGraphType>("text").Description("The content as text if it is valid UTF-8; else null (use base64).")
-            .ResolveAsync(async c => await c.Source.BytesAsync() is { } b ? TryUtf8(b) : null);
+            .Cost(TextCost)
+            .ResolveAsync(async c =>
+            {
+                c.ChargeResponseBytes(c.Source.Info.Size);
+                return await c.Source.BytesAsync() is { } b ? TryUtf8(b) : null;
+            });
         Field<StringGraphType>("base64").Description("The content's bytes, base64.")
-            .ResolveAsync(async c => await c.Source.BytesAsync() is { } b ? Convert.ToBase64String(b) : null);
+            .Cost(TextCost * 4 / 3)
+            .ResolveAsync(async c =>
+            {
+                c.ChargeResponseBytes((c.Source.Info.Size + 2) / 3 * 4);
+                return await c.Source.BytesAsync() is { } b ? Convert.ToBase64String(b) : null;
+            });
     }
+
+    /// <summary>What the cost analyzer charges for <c>text</c>: about 1 per KiB of the largest contribution (1 MiB).</summary>
+    public const double TextCost = 1_024;
 
     public static async Task<ContentView?> LoadAsync(IResolveFieldContext ctx, Hash32 hash)
     {

@@ -5,6 +5,7 @@ using OpenLedger.Core.Datanets;
 using OpenLedger.Grains.Market;
 using OpenLedger.GraphQL.Ledger;
 using OpenLedger.GraphQL.Scalars;
+using OpenLedger.GraphQL.Transport;
 
 namespace OpenLedger.GraphQL.Market;
 
@@ -44,6 +45,7 @@ public sealed class ContributionType : ObjectGraphType<Contribution>
 
         Field<VersionProofType>("proof")
             .Description("The Merkle proof that its content is in version n of its datanet (default: the latest); null if it is not in it.")
+            .Cost(10)
             .Argument<IntGraphType>("version")
             .ResolveAsync(async c =>
             {

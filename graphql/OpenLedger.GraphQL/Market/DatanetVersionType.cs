@@ -5,6 +5,7 @@ using OpenLedger.Core.Market;
 using OpenLedger.Grains.Market;
 using OpenLedger.GraphQL.Ledger;
 using OpenLedger.GraphQL.Scalars;
+using OpenLedger.GraphQL.Transport;
 
 namespace OpenLedger.GraphQL.Market;
 
@@ -26,6 +27,8 @@ public sealed class DatanetVersionType : ObjectGraphType<DatanetVersion>
 
         Connection<ContributionType, EdgeType<ContributionType>, NodesConnectionType<ContributionType, Contribution>>("contributions")
             .Description("The contributions it holds, in approval order (the order of the Merkle leaves).")
+            // Each page reads the datanet's whole approved list to order it by approval.
+            .Cost(100)
             .PageSize(MarketPages.DefaultPageSize)
             .ResolveAsync(async c =>
             {

@@ -6,6 +6,7 @@ using OpenLedger.Core.Models;
 using OpenLedger.Grains.Market;
 using OpenLedger.GraphQL.Ledger;
 using OpenLedger.GraphQL.Scalars;
+using OpenLedger.GraphQL.Transport;
 
 namespace OpenLedger.GraphQL.Market;
 
@@ -35,8 +36,10 @@ public sealed class InferenceType : ObjectGraphType<InferenceRequest>
         Field<NonNullGraphType<LongGraphType>>("deadlineHeight").Description("Unsettled at this height, it expires.").Resolve(c => c.Source.DeadlineHeight);
         Field<LongGraphType>("resolvedHeight").Description("When it was settled or expired.").Resolve(c => c.Source.ResolvedHeight == 0 ? null : c.Source.ResolvedHeight);
         Field<StringGraphType>("inputText").Description("The input, from the content store (null if not stored there or not UTF-8).")
+            .Cost(ContentType.TextCost)
             .ResolveAsync(async c => await TextOf(c, c.Source.Input));
         Field<StringGraphType>("outputText").Description("The output OpenLoRA produced, from the content store, once served.")
+            .Cost(ContentType.TextCost)
             .ResolveAsync(async c => c.Source.Output == Hash32.Zero ? null : await TextOf(c, c.Source.Output));
         Field<ProvenanceType>("provenance").Description("How the output was produced: model version, adapter, base model, training data.")
             .ResolveAsync(async c =>
@@ -50,6 +53,8 @@ public sealed class InferenceType : ObjectGraphType<InferenceRequest>
             });
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<MarketEventType>>>>("rewards")
             .Description("The RewardCredited events of its settlement (protocol, owner, each contributor), newest first.")
+            // One per attributed contribution (at most the codec's cap), plus the owner's and the protocol's.
+            .ListSize(Core.Transactions.Fields.FieldLimits.Attributions + 2)
             .ResolveAsync(async c => c.Source.Status != InferenceStatus.Settled ? []
                 : await MarketPages.AllEventsAsync(c.MarketQuery(), new MarketEventQuery(Subject: c.Source.Id, Kinds: [MarketEventKind.RewardCredited])));
     }
@@ -58,6 +63,7 @@ public sealed class InferenceType : ObjectGraphType<InferenceRequest>
     {
         var bytes = await c.Grains().GetGrain<IContentGrain>(0).GetAsync(hash);
         if (bytes is null) return null;
+        c.ChargeResponseBytes(bytes.Length);
         try { return new System.Text.UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes); }
         catch (System.Text.DecoderFallbackException) { return null; }
     }

@@ -2,6 +2,7 @@ using GraphQL.Types;
 using OpenLedger.Core.Datanets;
 using OpenLedger.Core.Models;
 using OpenLedger.GraphQL.Scalars;
+using OpenLedger.GraphQL.Transport;
 
 namespace OpenLedger.GraphQL.Market;
 
@@ -16,6 +17,7 @@ public sealed class ModelVersionType : ObjectGraphType<ModelVersion>
         Field<NonNullGraphType<HashGraphType>>("trainingRecord").Description("Hash of the training record (hyperparameters, seed, metrics).").Resolve(c => c.Source.TrainingRecord);
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<DatanetVersionType>>>>("datanetVersions")
             .Description("The datanet versions it was trained on.")
+            .ListSize(OpenLedger.Core.Transactions.Fields.FieldLimits.DatanetVersions)
             .Resolve(c => c.LoadMany<DatanetVersion>(c.Source.DatanetVersions));
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<HashGraphType>>>>("datanetVersionIds").Resolve(c => c.Source.DatanetVersions);
         Field<NonNullGraphType<LongGraphType>>("height").Description("The block that registered it.").Resolve(c => c.Source.Height);

@@ -1,6 +1,7 @@
 using GraphQL.Types;
 using OpenLedger.Grains.Market;
 using OpenLedger.GraphQL.Scalars;
+using OpenLedger.GraphQL.Transport;
 
 namespace OpenLedger.GraphQL.Market;
 
@@ -15,7 +16,7 @@ public sealed class RewardSummaryType : ObjectGraphType<RewardSummary>
         Field<NonNullGraphType<WeiAmountGraphType>>("total").Resolve(c => c.Source.Total);
         Field<NonNullGraphType<StringGraphType>>("totalOpen").Resolve(c => c.Source.Total.ToOpenString());
         Field<NonNullGraphType<LongGraphType>>("count").Description("Reward credits.").Resolve(c => c.Source.Count);
-        Field<NonNullGraphType<ListGraphType<NonNullGraphType<RewardTotalType>>>>("byRole").Resolve(c => c.Source.ByRole);
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<RewardTotalType>>>>("byRole").ListSize(3).Resolve(c => c.Source.ByRole);
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<RewardTotalType>>>>("byDatanet").Resolve(c => c.Source.ByDatanet);
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<RewardTotalType>>>>("byModel").Resolve(c => c.Source.ByModel);
         Field<NonNullGraphType<LongGraphType>>("asOfHeight").Resolve(c => c.Source.AsOfHeight);

@@ -2,6 +2,7 @@ using GraphQL.Types;
 using OpenLedger.Core.Merkle;
 using OpenLedger.Grains.Market;
 using OpenLedger.GraphQL.Scalars;
+using OpenLedger.GraphQL.Transport;
 
 namespace OpenLedger.GraphQL.Market;
 
@@ -22,6 +23,7 @@ public sealed class VersionProofType : ObjectGraphType<VersionProof>
         Field<NonNullGraphType<IntGraphType>>("count").Description("Leaves in the version.").Resolve(c => c.Source.Count);
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<ProofStepType>>>>("siblings")
             .Description("From the leaf up; an odd node at the end of a level is promoted without a step.")
+            .ListSize(32)
             .Resolve(c => c.Source.Siblings.Select((h, i) => new MerkleStep(h, c.Source.SiblingOnLeft[i])).ToList());
         Field<NonNullGraphType<BooleanGraphType>>("valid").Description("Whether the siblings lead from the content to the root (checked by this node).")
             .Resolve(c => new MerkleProof(c.Source.Content, c.Source.Index, c.Source.Count,

@@ -8,6 +8,7 @@ using OpenLedger.GraphQL.Ledger;
 using OpenLedger.GraphQL.Operators;
 using OpenLedger.GraphQL.Scalars;
 using OpenLedger.GraphQL.Serving;
+using OpenLedger.GraphQL.Transport;
 
 namespace OpenLedger.GraphQL.ModelFactory;
 
@@ -16,6 +17,9 @@ namespace OpenLedger.GraphQL.ModelFactory;
 /// for its operator only (<see cref="OperatorAccess"/>).</summary>
 public static class MlFields
 {
+    /// <summary>The most jobs <c>trainingJobs</c> lists at once.</summary>
+    public const int MaxJobs = 100;
+
     public static void AddMlQueries(this ObjectGraphType query)
     {
         query.Field<TrainingJobType>("trainingJob")
@@ -24,15 +28,27 @@ public static class MlFields
             .ResolveAsync(async c => await c.Grains().GetGrain<ITrainingJobGrain>(c.GetArgument<Hash32>("id").ToString()).GetAsync());
 
         query.Field<NonNullGraphType<ListGraphType<NonNullGraphType<TrainingJobType>>>>("trainingJobs")
-            .Description("Model Factory jobs, newest first.")
+            .Description($"Model Factory jobs, newest first: at most limit (1 to {MaxJobs}).")
             .Argument<IntGraphType>("limit", a => a.DefaultValue = 50)
-            .ResolveAsync(async c => await c.Grains().GetGrain<IModelFactoryGrain>(0).ListAsync(c.GetArgument<int>("limit")));
+            .ListSize(MaxJobs)
+            .ResolveAsync(async c =>
+            {
+                var limit = c.GetArgument<int>("limit");
+                if (limit is < 1 or > MaxJobs)
+                    throw new InvalidInputError(GraphQLErrorCodes.InvalidPageSize, $"limit is {limit}; it must be between 1 and {MaxJobs}");
+                return await c.Grains().GetGrain<IModelFactoryGrain>(0).ListAsync(limit);
+            });
 
         query.Field<StringGraphType>("trainingRecord")
             .Description("The training record JSON of a succeeded job (its keccak256 is the job's trainingRecord).")
             .Argument<NonNullGraphType<HashGraphType>>("job")
-            .ResolveAsync(async c => await c.Grains().GetGrain<ITrainingJobGrain>(c.GetArgument<Hash32>("job").ToString()).GetRecordAsync() is { } bytes
-                ? System.Text.Encoding.UTF8.GetString(bytes) : null);
+            .Cost(100)
+            .ResolveAsync(async c =>
+            {
+                if (await c.Grains().GetGrain<ITrainingJobGrain>(c.GetArgument<Hash32>("job").ToString()).GetRecordAsync() is not { } bytes) return null;
+                c.ChargeResponseBytes(bytes.Length);
+                return System.Text.Encoding.UTF8.GetString(bytes);
+            });
 
         query.Field<NonNullGraphType<ListGraphType<NonNullGraphType<AdapterType>>>>("adapters")
             .Description("The adapters OpenLoRA has been asked for on an ML silo, most recently used first, with their state.")

@@ -15,6 +15,7 @@ using OpenLedger.GraphQL.Market;
 using OpenLedger.GraphQL.Scalars;
 
 using OpenLedger.GraphQL.ModelFactory;
+using OpenLedger.GraphQL.Transport;
 
 namespace OpenLedger.GraphQL.Schema;
 
@@ -89,6 +90,7 @@ public sealed class LedgerMutation : ObjectGraphType
 
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<SendResultType>>>>("sendTransactions")
             .Description($"Submits up to {MaxBatch} signed transactions at once; one result per item, in order.")
+            .ListSize(MaxBatch)
             .Argument<NonNullGraphType<ListGraphType<NonNullGraphType<SignedTransactionInputType>>>>("signed")
             .ResolveAsync(async c =>
             {

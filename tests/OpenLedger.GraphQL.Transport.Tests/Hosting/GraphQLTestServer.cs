@@ -34,6 +34,9 @@ public sealed class GraphQLTestServer : IAsyncDisposable
     public StreamTracker Tracker { get; }
     public GraphQLTransportCounters Counters { get; }
 
+    /// <summary>The server's services (its schema, for the fuzz tests that build documents from it).</summary>
+    public IServiceProvider Services => _app.Services;
+
     /// <summary>Errors the server logged (unhandled exceptions in the pipeline would land here).</summary>
     public ErrorLogCounter ServerErrors { get; }
 

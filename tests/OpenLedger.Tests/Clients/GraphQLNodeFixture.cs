@@ -23,6 +23,9 @@ public sealed class GraphQLNodeFixture : IAsyncLifetime
 
     private InProcessNode? node;
 
+    /// <summary>The node's services (the gateway's schema and caches, for tests that look inside).</summary>
+    public IServiceProvider Services => (node ?? throw new InvalidOperationException("not started")).Host.Services;
+
     public async Task InitializeAsync() => node = await InProcessNode.StartAsync(Chain, DataDirectory, HttpPort);
 
     public async Task DisposeAsync()

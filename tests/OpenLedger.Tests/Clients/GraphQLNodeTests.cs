@@ -20,8 +20,10 @@ public sealed class GraphQLNodeTests(GraphQLNodeFixture node, ITestOutputHelper 
     private const string TxQuery = "query Tx($h: Hash!) { transaction(hash: $h) { status blockHeight receipt { succeeded fee gasUsed } block { height hash } } }";
     private const string Chain = "{ chain { chainId headHeight gasPriceFloor } mempool { pending } }";
     private const string Account = "query A($a: Address!) { account(address: $a) { balance nonce } }";
+    // A block's transactions are a page (Transaction.block leads back to them, so the cost analyzer must see each level).
+    private const string BlockTransactions = "query B($h: Long!, $after: String) { block(height: $h) { transactionCount transactions(first: 10, after: $after) { totalCount nodes { hash index inclusionProof { root } } pageInfo { hasNextPage endCursor } } } }";
 
-    private static readonly string[] Documents = [Balances, TypedData, Send, BlocksSub, TxSub, TxQuery, Chain, Account];
+    private static readonly string[] Documents = [Balances, TypedData, Send, BlocksSub, TxSub, TxQuery, Chain, Account, BlockTransactions];
 
     [Fact]
     public async Task GraphQL_js_rebuilds_a_valid_schema_by_introspection_and_the_tests_documents_validate()

@@ -42,6 +42,20 @@ public class MerkleTests
     }
 
     [Fact]
+    public void Levels_built_once_give_the_same_root_and_proofs_as_the_tree()
+    {
+        for (int n = 0; n <= 40; n++)
+        {
+            var items = Enumerable.Range(0, n).Select(H).ToList();
+            var levels = new MerkleLevels(items);
+            Assert.Equal(MerkleTree.Root(items), levels.Root);
+            for (int i = 0; i < n; i++)
+                Assert.Equal(MerkleTree.Prove(items, i).Steps, levels.Prove(i).Steps);
+        }
+        Assert.Throws<ArgumentOutOfRangeException>(() => new MerkleLevels([H(0)]).Prove(1));
+    }
+
+    [Fact]
     public void Incremental_tree_equals_the_batch_root_under_random_appends_and_updates() =>
         Gen.Int[0, 2].Select(Gen.Int[0, 1000]).Array[1, 200].Sample(ops =>
         {
