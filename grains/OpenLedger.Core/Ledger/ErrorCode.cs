@@ -63,6 +63,9 @@ public enum ErrorCode
     ZeroTotalWeight,
     // content that does not fit its datanet's task format (admission, Model Factory)
     InvalidTaskExample,
+    // mempool policy: a replacement (same sender and nonce) must pay the minimum bump; gapped transactions are capped
+    ReplacementUnderpriced,
+    FutureQueueFull,
 }
 
 /// <summary>An error as a value: a stable code and a message for people.</summary>
