@@ -74,11 +74,11 @@ public sealed class SequencerGrain(
             var mempool = GrainFactory.GetGrain<IMempoolGrain>(0);
             while (true)
             {
-                var batch = await mempool.TakeAsync(node.Rules.MaxBlockTransactions);
+                var taken = await mempool.TakeAsync(node.Rules.MaxBlockTransactions);
                 // An empty block is still sealed when an inference's deadline has come: escrow is not held past it.
-                if (batch.Transactions.Count == 0 && !node.ProduceEmptyBlocks && !_state.Market.HasExpiryDue(_head.Height + 1)) return;
+                if (taken.Transactions.Count == 0 && !node.ProduceEmptyBlocks && !_state.Market.HasExpiryDue(_head.Height + 1)) return;
                 var started = System.Diagnostics.Stopwatch.GetTimestamp();
-                var executed = BlockExecutor.Execute(_state, node.Rules, _head, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), batch.Transactions);
+                var executed = BlockExecutor.Execute(_state, node.Rules, _head, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), taken.Transactions);
                 var signature = node.ProducerKey!.Sign(executed.Header.Hash);
                 try
                 {
@@ -111,8 +111,8 @@ public sealed class SequencerGrain(
                 }
                 if (executed.Excluded.Count > 0)
                     logger.LogDebug("Block {Height}: {Excluded} transactions excluded (first: {Error})", _head.Height, executed.Excluded.Count, executed.Excluded[0].Error);
-                // A full block means more may be waiting: seal the next one now rather than at the next tick.
-                if (batch.Transactions.Count < node.Rules.MaxBlockTransactions) return;
+                // A block limit (count or gas) left ready transactions behind: seal the next block now rather than at the next tick.
+                if (!taken.MoreWaiting) return;
             }
         }
         finally { _producing = false; }

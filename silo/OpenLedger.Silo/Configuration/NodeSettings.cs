@@ -1,5 +1,6 @@
 using OpenLedger.Core.Crypto;
 using OpenLedger.Core.Genesis;
+using OpenLedger.Core.Mempool;
 using OpenLedger.Storage;
 
 namespace OpenLedger.Silo.Configuration;
@@ -20,8 +21,14 @@ public sealed record NodeSettings(
     int HttpPort = NodeSettings.DefaultHttpPort,
     bool Ml = true,
     string? ServingKeyHex = null,
-    string? BaseModelDirectory = null)
+    string? BaseModelDirectory = null,
+    long MempoolMaxBytes = 128L * 1024 * 1024,
+    long MempoolFutureTtlMs = 180_000)
 {
+    /// <summary>The mempool's limits: capacity, bytes and the gapped transactions' time to live from the command line
+    /// (or environment); the rest at <see cref="MempoolOptions"/>' defaults.</summary>
+    public MempoolOptions Mempool => new(Capacity: MempoolCapacity, MaxBytes: MempoolMaxBytes, FutureTtlMs: MempoolFutureTtlMs);
+
     public const int DefaultHttpPort = 8080;
     public const int DefaultSiloPort = 11111;
     public const int DefaultGatewayPort = 30000;
@@ -46,7 +53,13 @@ public sealed record NodeSettings(
             args.GetInt("http-port", int.TryParse(Environment.GetEnvironmentVariable("OPENLEDGER_HTTP_PORT"), out var hp) ? hp : DefaultHttpPort),
             !args.Has("no-ml") && Environment.GetEnvironmentVariable("OPENLEDGER_NO_ML") is null or "" or "0",
             Opt("serving-key", "OPENLEDGER_SERVING_KEY"),
-            Opt("base-model", "OPENLEDGER_BASE_MODEL") is { } baseModel ? Path.GetFullPath(baseModel) : null);
+            Opt("base-model", "OPENLEDGER_BASE_MODEL") is { } baseModel ? Path.GetFullPath(baseModel) : null,
+            Long("mempool-max-bytes", "OPENLEDGER_MEMPOOL_MAX_BYTES", 128L * 1024 * 1024),
+            Long("mempool-future-ttl-ms", "OPENLEDGER_MEMPOOL_FUTURE_TTL_MS", 180_000));
+
+        long Long(string name, string env, long fallback) => Opt(name, env) is not { } v ? fallback
+            : long.TryParse(v, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n
+            : throw new UsageException($"--{name} expects a number, got '{v}'");
     }
 
     public GenesisConfig LoadGenesis()

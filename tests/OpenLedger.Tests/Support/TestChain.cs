@@ -19,9 +19,11 @@ public sealed class TestChain
     public PrivateKey AttributionOperator => PrivateKey.Derive(Seed, GenesisCommand.AttributionOperatorLabel);
     public Address Treasury => PrivateKey.Derive(Seed, GenesisCommand.TreasuryLabel).Address;
 
-    public TestChain(int accounts = 10, int blockIntervalMs = 100, ulong chainId = 1_717, int maxBlockTxs = 20_000, string seed = "openledger test seed")
+    public TestChain(int accounts = 10, int blockIntervalMs = 100, ulong chainId = 1_717, int maxBlockTxs = 20_000, string seed = "openledger test seed",
+        ulong? maxBlockGas = null)
     {
         Genesis = GenesisCommand.Dev(chainId, seed, accounts, 1_000_000, blockIntervalMs, maxBlockTxs);
+        if (maxBlockGas is { } gas) Genesis.MaxBlockGas = gas;
         Rules = Genesis.ToRules();
         Keys = Genesis.DevAccounts!.Keys().ToList();
         ProducerKey = PrivateKey.Derive(seed, "producer");
