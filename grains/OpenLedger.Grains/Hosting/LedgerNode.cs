@@ -1,6 +1,7 @@
 using OpenLedger.Core.Crypto;
 using OpenLedger.Core.Genesis;
 using OpenLedger.Core.Mempool;
+using OpenLedger.Core.Transactions;
 using OpenLedger.Storage.Content;
 using OpenLedger.Storage.Ledger;
 
@@ -23,4 +24,8 @@ public sealed class LedgerNode(ChainRules rules, ILedgerStore store, PrivateKey?
     /// <summary>The mempool's limits (see <see cref="TransactionPool"/>).</summary>
     public MempoolOptions Mempool { get; } = mempool.Validated();
     public bool ProduceEmptyBlocks { get; } = produceEmptyBlocks;
+
+    /// <summary>Tests only (internal, set in-process; nothing a client sends reaches it): called as the block executor
+    /// takes each transaction, after the ones before it were applied, so a test can fault a block midway.</summary>
+    internal Action<VerifiedTransaction>? ExecutionFaultForTests { get; set; }
 }
