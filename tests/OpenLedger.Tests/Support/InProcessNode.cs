@@ -25,7 +25,15 @@ public sealed class InProcessNode(IHost host, string dataDirectory) : IAsyncDisp
             FreePorts.Next(), gatewayPort ?? FreePorts.Next(), null, false, mempoolCapacity, httpPort);
         var (host, _, _) = await NodeHost.BuildAsync(settings);
         var node = new InProcessNode(host, dataDirectory);
-        await host.StartAsync();
+        try
+        {
+            await host.StartAsync();
+        }
+        catch
+        {
+            host.Dispose(); // a node that fails to start leaves nothing running
+            throw;
+        }
 
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         var health = $"http://127.0.0.1:{httpPort}/healthz";
