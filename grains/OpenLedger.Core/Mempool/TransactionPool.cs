@@ -34,6 +34,7 @@ public sealed class TransactionPool
     private readonly SortedSet<PoolEntry> _futureByAge = new(EntryOrder.Age);
     private readonly HashSet<PoolEntry> _inFlight = [];
     private readonly RecentEvictions _recent = new(65_536);
+    private readonly List<PoolEntry> _victims = []; // reused by every admission: most need none
     private long _seq;
     private long _bytes, _operatorBytes;
     private UInt128 _readyGas;
@@ -107,10 +108,9 @@ public sealed class TransactionPool
         if (error.IsError) return error;
 
         var entry = new PoolEntry(vtx, cost, _rules.GasOf(tx.Kind), _operators.Contains(vtx.Sender), ++_seq, nowMs);
-        var victims = new List<PoolEntry>();
-        error = PlanRoom(entry, future, count: 1, bytes: entry.Bytes, victims);
+        error = PlanRoom(entry, future, count: 1, bytes: entry.Bytes, _victims);
         if (error.IsError) return error;
-        foreach (var v in victims) Evict(v, EvictionReason.Displaced, evicted);
+        foreach (var v in _victims) Evict(v, EvictionReason.Displaced, evicted);
         Insert(s, entry, future ? PoolStatus.Future : PoolStatus.Ready);
         return LedgerError.None;
     }
@@ -132,10 +132,9 @@ public sealed class TransactionPool
         if (error.IsError) return error;
 
         var entry = new PoolEntry(vtx, cost, _rules.GasOf(tx.Kind), pending.IsOperator, ++_seq, pending.AdmittedAtMs);
-        var victims = new List<PoolEntry>();
-        error = PlanRoom(entry, pending.State == PoolStatus.Future, count: 0, bytes: entry.Bytes - pending.Bytes, victims);
+        error = PlanRoom(entry, pending.State == PoolStatus.Future, count: 0, bytes: entry.Bytes - pending.Bytes, _victims);
         if (error.IsError) return error;
-        foreach (var v in victims) Evict(v, EvictionReason.Displaced, evicted);
+        foreach (var v in _victims) Evict(v, EvictionReason.Displaced, evicted);
 
         var state = pending.State;
         entry.ReadySeq = pending.ReadySeq; // the replacement keeps its place in the ready queue
@@ -158,6 +157,7 @@ public sealed class TransactionPool
         long generalBytes = incoming.IsOperator ? 0 : _bytes - _operatorBytes + bytes - o.GeneralBytes;
         long future = incomingFuture && count > 0 ? (long)FutureCount + 1 - o.MaxFuture : 0;
         bool Fits() => totalCount <= 0 && totalBytes <= 0 && generalCount <= 0 && generalBytes <= 0 && future <= 0;
+        victims.Clear();
         if (Fits()) return LedgerError.None;
 
         foreach (var v in _evictable)
