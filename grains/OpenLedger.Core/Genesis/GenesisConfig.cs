@@ -58,7 +58,12 @@ public sealed class GenesisConfig
             schedule[kind] = gas;
         }
         foreach (var kind in Enum.GetValues<TxKind>())
-            if (!schedule.ContainsKey(kind)) throw new FormatException($"genesis: gasSchedule lacks kind '{kind}'");
+        {
+            if (!schedule.TryGetValue(kind, out var gas)) throw new FormatException($"genesis: gasSchedule lacks kind '{kind}'");
+            // A kind whose gas exceeds the block's could never be included: its transactions would wait for ever.
+            if (gas > MaxBlockGas)
+                throw new FormatException($"genesis: gasSchedule.{kind} = {gas} exceeds maxBlockGas = {MaxBlockGas}: a {kind} transaction could never fit in a block");
+        }
 
         var balances = new List<(Address, Wei)>();
         var seen = new HashSet<Address>();

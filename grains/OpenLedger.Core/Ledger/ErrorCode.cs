@@ -67,6 +67,9 @@ public enum ErrorCode
     TooManyModelVersions,
     ContributionExpired,
     CuratorsRequired,
+    // mempool policy: a replacement (same sender and nonce) must pay the minimum bump; gapped transactions are capped
+    ReplacementUnderpriced,
+    FutureQueueFull,
 }
 
 /// <summary>An error as a value: a stable code and a message for people.</summary>

@@ -24,17 +24,14 @@ public static class StateTransition
         if (tx.ChainId != rules.ChainId)
             return new(ErrorCode.WrongChainId, $"signed for chain {tx.ChainId}; this chain is {rules.ChainId}");
         var sender = state.Get(tx.From);
-        if (tx.Nonce < sender.Nonce)
-            return new(ErrorCode.NonceTooLow, $"nonce {tx.Nonce} was already used; the next nonce of {tx.From} is {sender.Nonce}");
-        if (tx.Nonce > sender.Nonce)
-            return new(ErrorCode.NonceGapTooLarge, $"nonce {tx.Nonce} is ahead of the next nonce {sender.Nonce}");
-        if (tx.GasPrice < rules.GasPriceFloor)
-            return new(ErrorCode.GasPriceTooLow, $"gas price {tx.GasPrice} is below the floor {rules.GasPriceFloor}");
-        var gas = rules.GasOf(tx.Kind);
-        if (!Wei.TryMultiply(tx.GasPrice, gas, out var fee))
-            return new(ErrorCode.AmountOverflow, "gas x gas price overflows");
-        if (!Wei.TrySubtract(sender.Balance, fee, out var afterFee))
-            return new(ErrorCode.InsufficientBalance, $"balance {sender.Balance} cannot pay the fee {fee}");
+        var error = PaymentChecks.Nonce(tx.From, sender.Nonce, tx.Nonce);
+        if (error.IsError) return error;
+        error = PaymentChecks.GasPrice(rules, tx.GasPrice);
+        if (error.IsError) return error;
+        error = TransactionCost.TryFee(rules, tx, out var gas, out var fee);
+        if (error.IsError) return error;
+        error = PaymentChecks.Covers(sender.Balance, fee, "the fee", out var afterFee);
+        if (error.IsError) return error;
 
         // The fee is paid and the nonce used whatever the body does.
         state.Set(tx.From, new AccountState(afterFee, sender.Nonce + 1));

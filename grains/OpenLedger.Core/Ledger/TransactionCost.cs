@@ -11,11 +11,18 @@ namespace OpenLedger.Core.Ledger;
 /// so they are checked when the block executes (a contribution that cannot pay fails with its gas spent).</summary>
 public static class TransactionCost
 {
+    /// <summary>The fee a transaction pays when it is included: its kind's gas x its gas price.</summary>
+    public static LedgerError TryFee(ChainRules rules, Transaction tx, out ulong gas, out Wei fee)
+    {
+        gas = rules.GasOf(tx.Kind);
+        return Wei.TryMultiply(tx.GasPrice, gas, out fee) ? LedgerError.None : new(ErrorCode.AmountOverflow, "gas x gas price overflows");
+    }
+
     public static LedgerError TryMaxCost(ChainRules rules, Transaction tx, out Wei cost)
     {
         cost = Wei.Zero;
-        if (!Wei.TryMultiply(tx.GasPrice, rules.GasOf(tx.Kind), out var fee))
-            return new(ErrorCode.AmountOverflow, "gas x gas price overflows");
+        var error = TryFee(rules, tx, out _, out var fee);
+        if (error.IsError) return error;
         var value = tx.Body switch
         {
             Transfer t => t.Amount,

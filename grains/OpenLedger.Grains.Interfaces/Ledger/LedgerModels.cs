@@ -20,6 +20,14 @@ public sealed record SubmitResult(
 [GenerateSerializer, Immutable, Alias("openledger.TxBatch")]
 public sealed record TxBatch([property: Id(0)] IReadOnlyList<VerifiedTransaction> Transactions);
 
+/// <summary>What the producer takes for the next block: ready transactions in queue order within the block's
+/// transaction and gas limits, and whether a limit cut the take short while more were ready (then the producer seals
+/// the next block at once instead of at the next interval).</summary>
+[GenerateSerializer, Immutable, Alias("openledger.TakenTransactions")]
+public sealed record TakenTransactions(
+    [property: Id(0)] IReadOnlyList<VerifiedTransaction> Transactions,
+    [property: Id(1)] bool MoreWaiting);
+
 /// <summary>What the producer tells the mempool and watchers after a block commits.</summary>
 [GenerateSerializer, Immutable, Alias("openledger.BlockCommitted")]
 public sealed record BlockCommitted(
@@ -82,7 +90,8 @@ public sealed record AccountView(
     [property: Id(4)] ulong NextNonce,
     [property: Id(5)] IReadOnlyList<Hash32> PendingTransactions);
 
-/// <summary>Mempool counters.</summary>
+/// <summary>Mempool counters: what it holds (ready, gapped behind a nonce gap, in flight), its budgets, and what it
+/// admitted, refused and evicted since it started.</summary>
 [GenerateSerializer, Immutable, Alias("openledger.MempoolStats")]
 public sealed record MempoolStats(
     [property: Id(0)] int Pending,
@@ -90,7 +99,13 @@ public sealed record MempoolStats(
     [property: Id(2)] int InFlight,
     [property: Id(3)] int Capacity,
     [property: Id(4)] long Admitted,
-    [property: Id(5)] long Rejected);
+    [property: Id(5)] long Rejected)
+{
+    [Id(6)] public int Future { get; init; }
+    [Id(7)] public long Bytes { get; init; }
+    [Id(8)] public long MaxBytes { get; init; }
+    [Id(9)] public long Evicted { get; init; }
+}
 
 /// <summary>The chain's identity and rules as clients see them.</summary>
 [GenerateSerializer, Immutable, Alias("openledger.ChainInfo")]

@@ -11,5 +11,7 @@ public static class LedgerMetrics
     public static readonly Counter<long> BlocksCommitted = Meter.CreateCounter<long>("openledger.blocks.committed", description: "Blocks committed by this node's producer.");
     public static readonly Counter<long> TransactionsCommitted = Meter.CreateCounter<long>("openledger.transactions.committed", description: "Transactions included in committed blocks.");
     public static readonly Counter<long> TransactionsRejected = Meter.CreateCounter<long>("openledger.transactions.rejected", description: "Submissions rejected at admission, by error code.");
+    public static readonly Counter<long> TransactionsEvicted = Meter.CreateCounter<long>("openledger.transactions.evicted", description: "Admitted transactions the mempool evicted, by reason.");
+    public static readonly Counter<long> BlockFaults = Meter.CreateCounter<long>("openledger.blocks.faulted", description: "Blocks whose execution faulted; their changes were discarded.");
     public static readonly Histogram<double> CommitDuration = Meter.CreateHistogram<double>("openledger.block.commit.duration", unit: "ms", description: "Time to execute, sign and commit one block.");
 }

@@ -1,12 +1,11 @@
 using OpenLedger.Core.Crypto;
 using OpenLedger.Core.Genesis;
+using OpenLedger.Core.Mempool;
+using OpenLedger.Core.Transactions;
 using OpenLedger.Storage.Content;
 using OpenLedger.Storage.Ledger;
 
 namespace OpenLedger.Grains.Hosting;
-
-/// <summary>Limits of the mempool (node policy, not consensus: nodes may differ).</summary>
-public sealed record MempoolOptions(int Capacity = 200_000, int MaxPerSender = 1_024, int MaxNonceGap = 64);
 
 /// <summary>What every grain of a node shares: the chain rules, the ledger store, the content store, the producer key
 /// and node policy. Registered as a singleton in the silo's services.</summary>
@@ -22,6 +21,11 @@ public sealed class LedgerNode(ChainRules rules, ILedgerStore store, PrivateKey?
     public ILedgerStore Store { get; } = store;
     /// <summary>Null on a node that does not produce blocks (it still serves reads and relays transactions).</summary>
     public PrivateKey? ProducerKey { get; } = producerKey;
-    public MempoolOptions Mempool { get; } = mempool;
+    /// <summary>The mempool's limits (see <see cref="TransactionPool"/>).</summary>
+    public MempoolOptions Mempool { get; } = mempool.Validated();
     public bool ProduceEmptyBlocks { get; } = produceEmptyBlocks;
+
+    /// <summary>Tests only (internal, set in-process; nothing a client sends reaches it): called as the block executor
+    /// takes each transaction, after the ones before it were applied, so a test can fault a block midway.</summary>
+    internal Action<VerifiedTransaction>? ExecutionFaultForTests { get; set; }
 }

@@ -1,35 +1,23 @@
-using ErrorCode = OpenLedger.Core.Ledger.ErrorCode;
+using Microsoft.Extensions.Logging;
 using OpenLedger.Core.Crypto;
 using OpenLedger.Core.Ledger;
-using OpenLedger.Core.Money;
-using OpenLedger.Core.Transactions;
+using OpenLedger.Core.Mempool;
 using OpenLedger.Grains.Hosting;
 
 namespace OpenLedger.Grains.Ledger;
 
-/// <summary>The mempool (one activation). It admits a transaction only if it could execute after the sender's
-/// already-pending ones: correct nonce order, a bounded nonce gap, gas price at the floor, and a summed maximum
-/// cost within the committed balance. Ready transactions leave in admission order; a transaction with a nonce
-/// gap waits until the gap fills.</summary>
-public sealed class MempoolGrain(LedgerNode node) : Grain, IMempoolGrain
+/// <summary>The mempool (one activation): orchestration over <see cref="TransactionPool"/>, where the policy lives.
+/// The grain loads the committed state of senders the pool does not know (one batched read per submission), keeps
+/// time for the pool (gapped transactions expire), reports evictions, and watches the producer.</summary>
+public sealed class MempoolGrain(LedgerNode node, ILogger<MempoolGrain> logger) : Grain, IMempoolGrain
 {
-    private sealed class Sender
-    {
-        public ulong CommittedNonce;
-        public Wei CommittedBalance;
-        public ulong NextNonce;            // committed nonce + the contiguous run already admitted
-        public Wei PendingCost;            // summed max cost of admitted, not yet committed transactions
-        public readonly HashSet<Hash32> Hashes = []; // admitted, not yet committed
-        public int Count => Hashes.Count;
-        public readonly SortedDictionary<ulong, VerifiedTransaction> Future = [];
-    }
-
-    private readonly Dictionary<Hash32, (VerifiedTransaction Tx, Wei Cost)> _pending = [];
-    private readonly Dictionary<Address, Sender> _senders = [];
-    private readonly Queue<VerifiedTransaction> _ready = new();
-    private readonly HashSet<Hash32> _inFlight = [];
+    private readonly TransactionPool _pool = new(node.Rules, node.Mempool);
+    private readonly List<Eviction> _evicted = [];
     private long _admitted, _rejected;
     private long _lastTake = Environment.TickCount64;
+
+    // The pool's clock: monotonic milliseconds (a wall-clock jump must not expire or revive gapped transactions).
+    private static long Now => Environment.TickCount64;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -37,147 +25,94 @@ public sealed class MempoolGrain(LedgerNode node) : Grain, IMempoolGrain
         // if ready transactions wait and nobody has taken any for two intervals, the producer's activation was
         // lost (silo death, deactivation) and a call re-activates it, which resumes from the last committed block.
         var period = TimeSpan.FromMilliseconds(Math.Max(node.Rules.BlockIntervalMs, 250));
-        this.RegisterGrainTimer(WatchProducerAsync, new GrainTimerCreationOptions(period, period) { KeepAlive = true, Interleave = false });
+        this.RegisterGrainTimer(OnTickAsync, new GrainTimerCreationOptions(period, period) { KeepAlive = true, Interleave = false });
         return Task.CompletedTask;
     }
 
-    private async Task WatchProducerAsync(CancellationToken ct)
+    private async Task OnTickAsync(CancellationToken ct)
     {
-        if (_ready.Count == 0 || Environment.TickCount64 - _lastTake < 2L * node.Rules.BlockIntervalMs) return;
+        _pool.Expire(Now, _evicted);
+        Report();
+        if (_pool.ReadyCount == 0 || Environment.TickCount64 - _lastTake < 2L * node.Rules.BlockIntervalMs) return;
         _lastTake = Environment.TickCount64; // one wake-up per two intervals at most
         await GrainFactory.GetGrain<ISequencerGrain>(0).KeepAliveAsync();
     }
 
     public async Task<IReadOnlyList<SubmitResult>> AddAsync(TxBatch batch)
     {
-        var unknown = batch.Transactions.Select(t => t.Sender).Where(s => !_senders.ContainsKey(s)).Distinct().ToList();
+        var unknown = batch.Transactions.Select(t => t.Sender).Where(s => !_pool.KnowsSender(s)).Distinct().ToList();
         if (unknown.Count > 0)
         {
             var states = await node.Store.GetAccountsAsync(unknown);
-            foreach (var a in unknown)
-            {
-                if (_senders.ContainsKey(a)) continue;
-                var s = states.TryGetValue(a, out var st) ? st : AccountState.Empty;
-                _senders[a] = new Sender { CommittedNonce = s.Nonce, NextNonce = s.Nonce, CommittedBalance = s.Balance };
-            }
+            foreach (var a in unknown) _pool.AddSender(a, states.TryGetValue(a, out var st) ? st : AccountState.Empty);
         }
+        var now = Now;
+        _pool.Expire(now, _evicted);
         var results = new SubmitResult[batch.Transactions.Count];
         for (int i = 0; i < results.Length; i++)
         {
             var tx = batch.Transactions[i];
-            var error = Admit(tx);
+            var error = _pool.Admit(tx, now, _evicted);
             results[i] = error.IsError ? SubmitResult.Fail(error, tx.Hash) : SubmitResult.Ok(tx.Hash);
             if (error.IsError) _rejected++; else _admitted++;
         }
-        if (_ready.Count >= node.Rules.MaxBlockTransactions)
+        Report();
+        if (_pool.ReadyCount >= node.Rules.MaxBlockTransactions || _pool.ReadyGas >= node.Rules.MaxBlockGas)
             await GrainFactory.GetGrain<ISequencerGrain>(0).NudgeAsync();
         return results;
     }
 
-    private LedgerError Admit(VerifiedTransaction vtx)
-    {
-        var tx = vtx.Tx;
-        var opts = node.Mempool;
-        if (_pending.ContainsKey(vtx.Hash)) return new(ErrorCode.DuplicateTransaction, $"{vtx.Hash} is already pending");
-        if (_pending.Count >= opts.Capacity) return new(ErrorCode.MempoolFull, $"the mempool holds its maximum of {opts.Capacity} transactions; retry after the next block");
-        var s = _senders[vtx.Sender];
-        if (tx.Nonce < s.CommittedNonce) return new(ErrorCode.NonceTooLow, $"nonce {tx.Nonce} was already used; the next nonce of {vtx.Sender} is {s.CommittedNonce}");
-        if (tx.Nonce < s.NextNonce || s.Future.ContainsKey(tx.Nonce))
-            return new(ErrorCode.NonceTooLow, $"nonce {tx.Nonce} is taken by a pending transaction of {vtx.Sender}");
-        if (tx.Nonce > s.NextNonce + (ulong)opts.MaxNonceGap)
-            return new(ErrorCode.NonceGapTooLarge, $"nonce {tx.Nonce} is more than {opts.MaxNonceGap} ahead of the next expected nonce {s.NextNonce}");
-        if (s.Count >= opts.MaxPerSender) return new(ErrorCode.SenderQueueFull, $"{vtx.Sender} already has {s.Count} pending transactions");
-        if (tx.GasPrice < node.Rules.GasPriceFloor) return new(ErrorCode.GasPriceTooLow, $"gas price {tx.GasPrice} is below the floor {node.Rules.GasPriceFloor}");
-        var costError = TransactionCost.TryMaxCost(node.Rules, tx, out var cost);
-        if (costError.IsError) return costError;
-        if (!Wei.TryAdd(s.PendingCost, cost, out var total) || total > s.CommittedBalance)
-            return new(ErrorCode.InsufficientBalance, $"balance {s.CommittedBalance} cannot cover this transaction's maximum cost {cost} after the pending ones ({s.PendingCost})");
-
-        _pending[vtx.Hash] = (vtx, cost);
-        s.PendingCost = total;
-        s.Hashes.Add(vtx.Hash);
-        if (tx.Nonce == s.NextNonce)
-        {
-            _ready.Enqueue(vtx);
-            s.NextNonce++;
-            while (s.Future.Remove(s.NextNonce, out var next)) { _ready.Enqueue(next); s.NextNonce++; }
-        }
-        else s.Future[tx.Nonce] = vtx;
-        return LedgerError.None;
-    }
-
-    public Task<TxBatch> TakeAsync(int max)
+    public Task<TakenTransactions> TakeAsync(int max)
     {
         _lastTake = Environment.TickCount64;
-        var list = new List<VerifiedTransaction>(Math.Min(max, _ready.Count));
-        while (list.Count < max && _ready.TryDequeue(out var tx))
-        {
-            if (!_pending.ContainsKey(tx.Hash)) continue; // evicted meanwhile
-            _inFlight.Add(tx.Hash);
-            list.Add(tx);
-        }
-        return Task.FromResult(new TxBatch(list));
+        var taken = _pool.Take(max, node.Rules.MaxBlockGas);
+        return Task.FromResult(new TakenTransactions(taken.Transactions, taken.MoreWaiting));
     }
 
     public Task OnBlockCommittedAsync(BlockCommitted block)
     {
-        foreach (var h in block.Included) Remove(h);
-        var evictSenders = new HashSet<Address>();
-        foreach (var h in block.Excluded)
-            if (_pending.TryGetValue(h, out var e)) { evictSenders.Add(e.Tx.Sender); Remove(h); }
-        foreach (var a in block.ChangedAccounts)
-        {
-            if (!_senders.TryGetValue(a.Address, out var s)) continue;
-            s.CommittedNonce = a.Nonce;
-            s.CommittedBalance = a.Balance;
-            if (s.NextNonce < a.Nonce) s.NextNonce = a.Nonce;
-        }
-        // A sender whose transaction was excluded has a broken nonce run: drop its waiting ones; it resubmits.
-        foreach (var a in evictSenders) EvictSender(a);
-        // Keep memory bounded: forget idle senders (they are reloaded from the store when they return).
-        if (_senders.Count > 4 * node.Mempool.Capacity)
-            foreach (var a in _senders.Where(kv => kv.Value.Count == 0).Select(kv => kv.Key).ToList()) _senders.Remove(a);
+        _pool.OnBlockCommitted(block.Included, block.Excluded,
+            block.ChangedAccounts.Select(a => (a.Address, new AccountState(a.Balance, a.Nonce))), _evicted);
+        Report();
         return Task.CompletedTask;
     }
 
-    private void Remove(Hash32 hash)
+    public Task OnBlockFaultedAsync(Hash32? culprit)
     {
-        _inFlight.Remove(hash);
-        if (!_pending.Remove(hash, out var e)) return;
-        var s = _senders[e.Tx.Sender];
-        s.Hashes.Remove(hash);
-        s.PendingCost -= e.Cost;
-    }
-
-    private void EvictSender(Address address)
-    {
-        var s = _senders[address];
-        foreach (var h in s.Hashes.Where(h => !_inFlight.Contains(h)).ToList())
-            Remove(h);
-        s.Future.Clear();
-        s.NextNonce = s.CommittedNonce + (ulong)s.Count;
+        _pool.OnBlockFaulted(culprit, _evicted);
+        Report();
+        return Task.CompletedTask;
     }
 
     public Task ReturnInFlightAsync()
     {
-        if (_inFlight.Count == 0) return Task.CompletedTask;
-        // Put them back in front, in their original order relative to the rest.
-        var back = _pending.Values.Where(p => _inFlight.Contains(p.Tx.Hash)).Select(p => p.Tx)
-            .OrderBy(t => t.Sender).ThenBy(t => t.Tx.Nonce).ToList();
-        var rest = _ready.ToList();
-        _ready.Clear();
-        foreach (var t in back.Concat(rest)) _ready.Enqueue(t);
-        _inFlight.Clear();
+        _pool.ReturnInFlight();
         return Task.CompletedTask;
     }
 
     public Task<MempoolStats> GetStatsAsync() =>
-        Task.FromResult(new MempoolStats(_pending.Count, _ready.Count, _inFlight.Count, node.Mempool.Capacity, _admitted, _rejected));
+        Task.FromResult(new MempoolStats(_pool.Count, _pool.ReadyCount, _pool.InFlightCount, node.Mempool.Capacity, _admitted, _rejected)
+        {
+            Future = _pool.FutureCount,
+            Bytes = _pool.Bytes,
+            MaxBytes = node.Mempool.MaxBytes,
+            Evicted = _pool.EvictedTotal,
+        });
 
-    public Task<bool> ContainsAsync(Hash32 hash) => Task.FromResult(_pending.ContainsKey(hash));
+    public Task<bool> ContainsAsync(Hash32 hash) => Task.FromResult(_pool.Contains(hash));
 
     public Task<(int Count, ulong NextNonce, IReadOnlyList<Hash32> Hashes)> GetPendingAsync(Address address) =>
-        Task.FromResult(_senders.TryGetValue(address, out var s)
-            ? (s.Count, Math.Max(s.NextNonce, s.CommittedNonce), (IReadOnlyList<Hash32>)s.Hashes.Take(256).ToList())
-            : (0, 0UL, (IReadOnlyList<Hash32>)[]));
+        Task.FromResult(_pool.PendingOf(address, 256));
+
+    /// <summary>Counts the evictions since the last report by reason; the details go to the debug log.</summary>
+    private void Report()
+    {
+        if (_evicted.Count == 0) return;
+        foreach (var group in _evicted.GroupBy(e => e.Reason))
+            LedgerMetrics.TransactionsEvicted.Add(group.Count(), new KeyValuePair<string, object?>("reason", group.Key.ToString()));
+        if (logger.IsEnabled(LogLevel.Debug))
+            logger.LogDebug("Mempool evicted {Count} transactions (first: {Hash} from {Sender}, {Reason})",
+                _evicted.Count, _evicted[0].Hash, _evicted[0].Sender, _evicted[0].Reason);
+        _evicted.Clear();
+    }
 }

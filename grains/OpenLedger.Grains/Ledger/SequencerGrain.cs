@@ -19,13 +19,16 @@ public sealed class SequencerState
 /// <summary>The block producer. Every interval (or at once when a full block waits) it takes executable
 /// transactions from the mempool, runs them through the core's state transition, signs the header and commits
 /// the block in one database transaction. Then it tells the mempool and the chain grain. On activation it
-/// reloads the committed state: nothing committed is lost and nothing is applied twice.</summary>
+/// reloads the committed state (checked against the head's state root): nothing committed is lost and nothing is
+/// applied twice. Its in-memory state is only ever the committed one or the block being built on it: if building
+/// or committing a block fails, the block's changes are thrown away and the committed state reloaded.</summary>
 public sealed class SequencerGrain(
     LedgerNode node,
     ILogger<SequencerGrain> logger,
     [PersistentState("sequencer", "ledger")] IPersistentState<SequencerState> meta) : Grain, ISequencerGrain
 {
-    private LedgerState _state = new();
+    // Null while the committed state must be reloaded (a block failed midway and the reload failed too).
+    private LedgerState? _state;
     private BlockHeader _head = null!;
     private bool _producing;
     private IGrainTimer? _timer;
@@ -38,7 +41,7 @@ public sealed class SequencerGrain(
         meta.State.LastResumedAt = DateTimeOffset.UtcNow;
         await meta.WriteStateAsync(cancellationToken);
         logger.LogInformation("Block producer activation #{N} resumes at height {Height} ({Hash}), {Accounts} accounts",
-            meta.State.Activations, _head.Height, _head.Hash, _state.AccountCount);
+            meta.State.Activations, _head.Height, _head.Hash, _state!.AccountCount);
         // Whatever a previous activation took but never committed goes back to the ready queue.
         await GrainFactory.GetGrain<IMempoolGrain>(0).ReturnInFlightAsync();
         if (node.ProducerKey is not null)
@@ -74,12 +77,34 @@ public sealed class SequencerGrain(
             var mempool = GrainFactory.GetGrain<IMempoolGrain>(0);
             while (true)
             {
-                var batch = await mempool.TakeAsync(node.Rules.MaxBlockTransactions);
+                if (_state is null && !await ReloadAsync()) return;
+                var state = _state!;
+                var taken = await mempool.TakeAsync(node.Rules.MaxBlockTransactions);
                 // An empty block is still sealed when an inference's deadline has come: escrow is not held past it.
-                if (batch.Transactions.Count == 0 && !node.ProduceEmptyBlocks && !_state.Market.HasExpiryDue(_head.Height + 1)) return;
-                var started = System.Diagnostics.Stopwatch.GetTimestamp();
-                var executed = BlockExecutor.Execute(_state, node.Rules, _head, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), batch.Transactions);
-                var signature = node.ProducerKey!.Sign(executed.Header.Hash);
+                if (taken.Transactions.Count == 0 && !node.ProduceEmptyBlocks && !state.Market.HasExpiryDue(_head.Height + 1)) return;
+                var started = Stopwatch.GetTimestamp();
+                var candidates = new CandidateCursor(taken.Transactions, node.ExecutionFaultForTests);
+                ExecutedBlock executed;
+                Core.Crypto.Signature signature;
+                try
+                {
+                    // The executor applies the block to the state as it goes (its changes are only discarded by a reload).
+                    executed = BlockExecutor.Execute(state, node.Rules, _head, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), candidates);
+                    signature = node.ProducerKey!.Sign(executed.Header.Hash);
+                }
+                catch (Exception e)
+                {
+                    // A fault in execution is a bug, never a rule's refusal (those are values). Throw the half-applied
+                    // state away, drop the transaction it was applying, and go on with the rest at the next block.
+                    _state = null;
+                    var culprit = candidates.Culprit?.Hash;
+                    LedgerMetrics.BlockFaults.Add(1);
+                    logger.LogError(e, "Executing block {Height} faulted (culprit: {Culprit}); its changes are discarded and the committed state reloaded",
+                        _head.Height + 1, culprit?.ToString() ?? "none identified");
+                    await mempool.OnBlockFaultedAsync(culprit);
+                    await ReloadAsync();
+                    return;
+                }
                 try
                 {
                     await node.Store.CommitBlockAsync(executed, signature, ct);
@@ -87,15 +112,16 @@ public sealed class SequencerGrain(
                 catch (Exception e)
                 {
                     // The in-memory state already holds the block's changes: throw it away and reload the committed one.
+                    _state = null;
                     logger.LogError(e, "Committing block {Height} failed; reloading committed state", executed.Header.Height);
-                    (_state, _head) = await node.Store.LoadStateAsync(CancellationToken.None);
                     await mempool.ReturnInFlightAsync();
+                    await ReloadAsync();
                     return;
                 }
                 _head = executed.Header;
                 LedgerMetrics.BlocksCommitted.Add(1);
                 LedgerMetrics.TransactionsCommitted.Add(executed.Transactions.Count);
-                LedgerMetrics.CommitDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                LedgerMetrics.CommitDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
                 var committed = new BlockCommitted(
                     _head.Height, _head.Hash, _head.TimestampMs,
                     executed.Transactions.Select(t => t.Hash).ToList(),
@@ -111,10 +137,27 @@ public sealed class SequencerGrain(
                 }
                 if (executed.Excluded.Count > 0)
                     logger.LogDebug("Block {Height}: {Excluded} transactions excluded (first: {Error})", _head.Height, executed.Excluded.Count, executed.Excluded[0].Error);
-                // A full block means more may be waiting: seal the next one now rather than at the next tick.
-                if (batch.Transactions.Count < node.Rules.MaxBlockTransactions) return;
+                // A block limit (count or gas) left ready transactions behind: seal the next block now rather than at the next tick.
+                if (!taken.MoreWaiting) return;
             }
         }
         finally { _producing = false; }
+    }
+
+    /// <summary>Reloads the committed state and head from the store (one snapshot, checked against the head's state
+    /// root). False if that failed: the producer then holds no state and retries at the next tick.</summary>
+    private async Task<bool> ReloadAsync()
+    {
+        try
+        {
+            (_state, _head) = await node.Store.LoadStateAsync(CancellationToken.None);
+            return true;
+        }
+        catch (Exception e)
+        {
+            _state = null;
+            logger.LogError(e, "Reloading the committed state failed; the producer retries at the next block interval");
+            return false;
+        }
     }
 }

@@ -15,7 +15,9 @@ public interface ILedgerStore
     /// <summary>Commits a block, its transactions and receipts, and the accounts it changed: all or nothing.</summary>
     Task CommitBlockAsync(ExecutedBlock block, Signature producerSignature, CancellationToken ct = default);
 
-    /// <summary>The committed state and the head header, as left by the last committed block.</summary>
+    /// <summary>The committed state and the head header, as left by the last committed block: read in one snapshot
+    /// (a block committed meanwhile is seen entirely or not at all) and checked against the head's state root
+    /// (<see cref="StateRootMismatchException"/> if they differ).</summary>
     Task<(LedgerState State, BlockHeader Head)> LoadStateAsync(CancellationToken ct = default);
 
     Task<BlockHeader?> GetHeadAsync(CancellationToken ct = default);

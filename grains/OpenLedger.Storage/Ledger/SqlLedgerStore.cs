@@ -433,16 +433,27 @@ public sealed class SqlLedgerStore(StorageBackend backend, string connectionStri
         _ => null,
     };
 
+    /// <summary>Tests only (internal, in-process): runs between a reload's reads of the accounts and of the rest, so a
+    /// test can commit a block in between and check the reload still sees one block whole.</summary>
+    internal Func<CancellationToken, Task>? BetweenReloadReadsForTests { get; set; }
+
     public async Task<(LedgerState State, BlockHeader Head)> LoadStateAsync(CancellationToken ct = default)
     {
         await using var c = await OpenAsync(ct);
-        // One read transaction so the accounts and the head are from the same committed block.
-        await using var tx = await c.BeginTransactionAsync(ct);
+        // One snapshot for every read, so the accounts, the objects and the head are of the same committed block.
+        // PostgreSQL: REPEATABLE READ fixes the snapshot at the first statement (READ COMMITTED takes a new one per
+        // statement, so a block committed between two reads would be half seen). SQLite: a deferred transaction is a
+        // read transaction whose WAL snapshot is fixed at the first read; the default (BEGIN IMMEDIATE) would also hold
+        // the write lock and stall the producer's commits for as long as the reload takes.
+        await using var tx = backend == StorageBackend.Sqlite
+            ? ((SqliteConnection)c).BeginTransaction(deferred: true)
+            : await c.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
         var state = new LedgerState();
         await using (var cmd = Command(c, tx, "SELECT address, idx, balance, nonce FROM ledger_accounts ORDER BY idx"))
         await using (var r = await cmd.ExecuteReaderAsync(ct))
             while (await r.ReadAsync(ct))
                 state.Load(r.GetInt32(1), new Address((byte[])r[0]), new AccountState(Wei.Parse(r.GetString(2)), (ulong)r.GetInt64(3)));
+        if (BetweenReloadReadsForTests is { } between) await between(ct);
         await using (var cmd = Command(c, tx, "SELECT idx, kind, data FROM ledger_objects ORDER BY idx"))
         await using (var r = await cmd.ExecuteReaderAsync(ct))
             while (await r.ReadAsync(ct))
@@ -451,7 +462,11 @@ public sealed class SqlLedgerStore(StorageBackend backend, string connectionStri
         await using (var cmd = Command(c, tx, "SELECT header FROM ledger_blocks ORDER BY height DESC LIMIT 1"))
             head = await cmd.ExecuteScalarAsync(ct) is byte[] b ? BlockHeader.Decode(b) : null;
         await tx.CommitAsync(ct);
-        return (state, head ?? throw new InvalidOperationException("the ledger has no genesis block: call InitializeAsync first"));
+        if (head is null) throw new InvalidOperationException("the ledger has no genesis block: call InitializeAsync first");
+        // The state must be the one the head commits to; anything else would be built on and sealed into new blocks.
+        var root = state.StateRoot();
+        if (root != head.StateRoot) throw new StateRootMismatchException(head, root);
+        return (state, head);
     }
 
     public async Task<BlockHeader?> GetHeadAsync(CancellationToken ct = default)

@@ -47,8 +47,12 @@ public sealed class MempoolStatsType : ObjectGraphType<MempoolStats>
         Field<NonNullGraphType<IntGraphType>>("pending").Resolve(c => c.Source.Pending);
         Field<NonNullGraphType<IntGraphType>>("ready").Description("Executable now (no nonce gap).").Resolve(c => c.Source.Ready);
         Field<NonNullGraphType<IntGraphType>>("inFlight").Description("Taken by the producer for the block being built.").Resolve(c => c.Source.InFlight);
+        Field<NonNullGraphType<IntGraphType>>("future").Description("Waiting behind a nonce gap (capped, with a time to live).").Resolve(c => c.Source.Future);
         Field<NonNullGraphType<IntGraphType>>("capacity").Resolve(c => c.Source.Capacity);
+        Field<NonNullGraphType<LongGraphType>>("bytes").Description("Encoded bytes held.").Resolve(c => c.Source.Bytes);
+        Field<NonNullGraphType<LongGraphType>>("maxBytes").Resolve(c => c.Source.MaxBytes);
         Field<NonNullGraphType<LongGraphType>>("admitted").Resolve(c => c.Source.Admitted);
         Field<NonNullGraphType<LongGraphType>>("rejected").Resolve(c => c.Source.Rejected);
+        Field<NonNullGraphType<LongGraphType>>("evicted").Description("Admitted, then evicted (expired, displaced, replaced, excluded).").Resolve(c => c.Source.Evicted);
     }
 }

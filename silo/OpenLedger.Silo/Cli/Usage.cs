@@ -19,6 +19,10 @@ public static class Usage
                 --http-port N       GraphQL and /healthz on 127.0.0.1 (default 8080)
                 --producer-key HEX  the block producer's key (dev chains derive it from the dev seed)
                 --empty-blocks      seal a block every interval even when no transaction waits
+                --mempool-capacity N        transactions the mempool holds (default 200000; 10% reserved for
+                                            the producer and the marketplace operators)
+                --mempool-max-bytes N       bytes the mempool holds (default 134217728; 10% reserved likewise)
+                --mempool-future-ttl-ms N   how long a transaction behind a nonce gap may wait (default 180000)
                 --no-ml             no ML role on this silo: Model Factory and OpenLoRA grains go to other silos
                 --serving-key HEX   the serving operator key that posts OpenLoRA's answers to inferences (dev
                                     chains use the dev serving operator); without one no inference is answered

@@ -2,6 +2,7 @@ using System.Security.Cryptography.X509Certificates;
 using OpenLedger.Grains.Hosting;
 using OpenLedger.Core.Crypto;
 using OpenLedger.Core.Genesis;
+using OpenLedger.Core.Mempool;
 using OpenLedger.Storage;
 
 namespace OpenLedger.Silo.Configuration;
@@ -26,8 +27,14 @@ public sealed record NodeSettings(
     string? ClusterCertificateFile = null,
     IReadOnlyList<string>? AllowedHosts = null,
     IReadOnlyList<string>? AllowedOrigins = null,
-    string? OperatorTokenFile = null)
+    string? OperatorTokenFile = null,
+    long MempoolMaxBytes = 128L * 1024 * 1024,
+    long MempoolFutureTtlMs = 180_000)
 {
+    /// <summary>The mempool's limits: capacity, bytes and the gapped transactions' time to live from the command line
+    /// (or environment); the rest at <see cref="MempoolOptions"/>' defaults.</summary>
+    public MempoolOptions Mempool => new(Capacity: MempoolCapacity, MaxBytes: MempoolMaxBytes, FutureTtlMs: MempoolFutureTtlMs);
+
     /// <summary>The operator's token file (administration over HTTP): --operator-token, or operator.token in the data
     /// directory.</summary>
     public string OperatorTokenPath => OperatorTokenFile ?? Path.Combine(DataDirectory, Silo.Hosting.Boundary.OperatorToken.DefaultFileName);
@@ -70,7 +77,13 @@ public sealed record NodeSettings(
             Opt("cluster-cert", "OPENLEDGER_CLUSTER_CERT") is { } cert ? Path.GetFullPath(cert) : null,
             List(Opt("allowed-hosts", "OPENLEDGER_ALLOWED_HOSTS")),
             List(Opt("allowed-origins", "OPENLEDGER_ALLOWED_ORIGINS")),
-            Opt("operator-token", "OPENLEDGER_OPERATOR_TOKEN_FILE") is { } token ? Path.GetFullPath(token) : null);
+            Opt("operator-token", "OPENLEDGER_OPERATOR_TOKEN_FILE") is { } token ? Path.GetFullPath(token) : null,
+            Long("mempool-max-bytes", "OPENLEDGER_MEMPOOL_MAX_BYTES", 128L * 1024 * 1024),
+            Long("mempool-future-ttl-ms", "OPENLEDGER_MEMPOOL_FUTURE_TTL_MS", 180_000));
+
+        long Long(string name, string env, long fallback) => Opt(name, env) is not { } v ? fallback
+            : long.TryParse(v, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n
+            : throw new UsageException($"--{name} expects a number, got '{v}'");
     }
 
     private static IReadOnlyList<string>? List(string? commaSeparated) =>

@@ -35,7 +35,7 @@ public static class NodeHost
         await content.EnsureSchemaAsync(ct);
         var clusterCertificate = settings.LoadClusterCertificate(create: true);
         var node = new LedgerNode(rules, store, settings.ResolveProducerKey(genesis, rules),
-            new MempoolOptions(Capacity: settings.MempoolCapacity), settings.ProduceEmptyBlocks, content);
+            settings.Mempool, settings.ProduceEmptyBlocks, content);
 
         var builder = WebApplication.CreateBuilder();
         builder.WebHost.UseUrls($"http://127.0.0.1:{settings.HttpPort}");

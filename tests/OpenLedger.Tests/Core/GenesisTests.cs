@@ -34,6 +34,18 @@ public class GenesisTests
     }
 
     [Fact]
+    public void A_genesis_where_a_kind_could_never_fit_in_a_block_is_refused()
+    {
+        var g = GenesisCommand.Dev();
+        g.MaxBlockGas = 199_999; // SettleAttribution and CreateDatanet cost 200,000
+        var e = Assert.Throws<FormatException>(() => g.ToRules());
+        Assert.Contains("exceeds maxBlockGas = 199999", e.Message);
+        Assert.Contains("could never fit in a block", e.Message);
+        g.MaxBlockGas = 200_000;
+        Assert.Equal(200_000UL, g.ToRules().MaxBlockGas);
+    }
+
+    [Fact]
     public void A_doubly_allocated_address_is_refused()
     {
         var g = GenesisCommand.Dev();

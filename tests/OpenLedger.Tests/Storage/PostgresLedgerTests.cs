@@ -4,6 +4,7 @@ using Npgsql;
 using Orleans.TestingHost;
 using OpenLedger.Core.Crypto;
 using OpenLedger.Core.Money;
+using OpenLedger.Core.Mempool;
 using OpenLedger.Grains.Hosting;
 using OpenLedger.Grains.Ledger;
 using OpenLedger.Silo.Cli;

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using OpenLedger.Silo.Configuration;
 using OpenLedger.Silo.Hosting;
@@ -11,16 +12,28 @@ public sealed class InProcessNode(IHost host, string dataDirectory) : IAsyncDisp
 {
     public IHost Host { get; } = host;
 
+    /// <summary>The silo's own grain factory (the in-process client of the node under test).</summary>
+    public IGrainFactory Grains => Host.Services.GetRequiredService<IGrainFactory>();
+
     /// <summary>Writes the chain's genesis, starts the node on the given ports, and returns once /healthz answers.</summary>
-    public static async Task<InProcessNode> StartAsync(TestChain chain, string dataDirectory, int httpPort, int? gatewayPort = null)
+    public static async Task<InProcessNode> StartAsync(TestChain chain, string dataDirectory, int httpPort, int? gatewayPort = null,
+        int mempoolCapacity = 10_000)
     {
         var genesisPath = Path.Combine(dataDirectory, "genesis.json");
         await File.WriteAllTextAsync(genesisPath, chain.Genesis.ToJson());
         var settings = new NodeSettings(StorageBackend.Sqlite, TestChain.SqliteConnection(dataDirectory), dataDirectory, genesisPath,
-            FreePorts.Next(), gatewayPort ?? FreePorts.Next(), null, false, 10_000, httpPort);
+            FreePorts.Next(), gatewayPort ?? FreePorts.Next(), null, false, mempoolCapacity, httpPort);
         var (host, _, _) = await NodeHost.BuildAsync(settings);
         var node = new InProcessNode(host, dataDirectory);
-        await host.StartAsync();
+        try
+        {
+            await host.StartAsync();
+        }
+        catch
+        {
+            host.Dispose(); // a node that fails to start leaves nothing running
+            throw;
+        }
 
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         var health = $"http://127.0.0.1:{httpPort}/healthz";

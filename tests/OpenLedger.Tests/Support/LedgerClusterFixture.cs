@@ -1,6 +1,7 @@
 using Orleans.TestingHost;
 using OpenLedger.Core.Crypto;
 using OpenLedger.Core.Money;
+using OpenLedger.Core.Mempool;
 using OpenLedger.Grains.Hosting;
 using OpenLedger.Grains.Ledger;
 using OpenLedger.Storage;

@@ -2,6 +2,7 @@ using OpenLedger.Core.Crypto;
 using OpenLedger.Core.Datanets;
 using OpenLedger.Core.Money;
 using OpenLedger.Core.Transactions;
+using OpenLedger.Core.Mempool;
 using OpenLedger.Grains.Hosting;
 using OpenLedger.Grains.Ledger;
 using OpenLedger.Grains.Market;

@@ -20,10 +20,11 @@ public sealed class TestChain
     public Address Treasury => PrivateKey.Derive(Seed, GenesisCommand.TreasuryLabel).Address;
 
     public TestChain(int accounts = 10, int blockIntervalMs = 100, ulong chainId = 1_717, int maxBlockTxs = 20_000, string seed = "openledger test seed",
-        Action<MarketplaceConfig>? market = null)
+        Action<MarketplaceConfig>? market = null, ulong? maxBlockGas = null)
     {
         Genesis = GenesisCommand.Dev(chainId, seed, accounts, 1_000_000, blockIntervalMs, maxBlockTxs);
         market?.Invoke(Genesis.Marketplace);
+        if (maxBlockGas is { } gas) Genesis.MaxBlockGas = gas;
         Rules = Genesis.ToRules();
         Keys = Genesis.DevAccounts!.Keys().ToList();
         ProducerKey = PrivateKey.Derive(seed, "producer");
