@@ -185,6 +185,31 @@ public class MarketMoneyPropertyTests
             Execute([model]);
             var request = d.Sign(Key(3), new RequestInference(model.Hash, MarketDriver.H("boot"), Wei.FromOpen(10)));
             Execute([request, d.Sign(d.Serving, new PostResult(request.Hash, MarketDriver.H("boot out")))]);
+
+            // Every outcome the test asserts was seen, made sure of here rather than left to the random ops (a run of
+            // ops that happened to send no transfer beyond its sender's balance once failed the coverage check): a
+            // transfer that pays and one beyond its sender's balance, a datanet and a model updated, a duplicate
+            // contribution, a second curation, an out-of-bounds split, an attribution outside the training set (the
+            // rejected contribution), then a settlement of the served inference. A second served inference is left
+            // open, to expire by the history's resolution.
+            Execute(
+            [
+                d.Sign(Key(4), new Transfer(Key(0).Address, new Wei(1))),
+                d.Sign(Key(0), new UpdateDatanet(datanet.Hash, "boot, updated", [], [Key(1).Address])),
+                d.Sign(Key(2), MarketDriver.Contribution(datanet.Hash, Item.Of($"boot 0 {x}"))),
+                d.Sign(Key(1), new Curate(contributions[0].Hash, true, "again")),
+                d.Sign(Key(4), MarketDriver.NewModel("boot split", Wei.Zero, 7_000, 2_000, 999, DatanetVersion.IdOf(datanet.Hash, 1))),
+                d.Sign(Key(5), new UpdateModel(model.Hash, new Wei((x >> 11) % 5_000_000_000_000_000_000), ModelStatus.Active, Hash32.Zero, Hash32.Zero, [])),
+                d.Sign(d.Attribution, new SettleAttribution(request.Hash, MarketDriver.H("boot record"), [contributions[1].Hash], [1])),
+            ]);
+            Execute([d.Sign(Key(5), new Transfer(Key(0).Address, d.Balance(Key(5)) + Wei.FromOpen(1)))]);
+            var second = d.Sign(Key(3), new RequestInference(model.Hash, MarketDriver.H("boot 2"), Wei.FromOpen(10)));
+            Execute(
+            [
+                d.Sign(d.Attribution, new SettleAttribution(request.Hash, MarketDriver.H("boot record"), [contributions[0].Hash, contributions[2].Hash], [1, 2])),
+                second,
+                d.Sign(d.Serving, new PostResult(second.Hash, MarketDriver.H("boot out 2"))),
+            ]);
         }
 
         public void Execute(IReadOnlyList<SignedTransaction> txs)
