@@ -19,11 +19,13 @@ public sealed record ChainRules(
     int MaxTransactionBytes,
     IReadOnlyList<(Address Address, Wei Balance)> InitialBalances,
     Wei TotalSupply,
-    MarketRules Market)
+    MarketRules Market,
+    bool Dev = false)
 {
     public ulong GasOf(TxKind kind) => GasSchedule[kind];
 
-    /// <summary>A commitment to the consensus rules (chain id, producer, gas schedule, floor, interval, limits, marketplace rules).
+    /// <summary>A commitment to the consensus rules (chain id, producer, gas schedule, floor, interval, limits, marketplace rules,
+    /// and whether it is a dev chain: a dev genesis and a real one never share a hash).
     /// It is block 0's parent hash, so two chains that differ in any rule have different genesis hashes.</summary>
     public Hash32 Commitment()
     {
@@ -32,6 +34,6 @@ public sealed record ChainRules(
         return Keccak256.Hash(string.Join("|",
             "openledger-genesis-v1", ChainId.ToString(ci), Name, Producer.ToString(), gas, GasPriceFloor.ToString(),
             BlockIntervalMs.ToString(ci), MaxBlockTransactions.ToString(ci), MaxBlockGas.ToString(ci), MaxTransactionBytes.ToString(ci),
-            Market.CommitmentText()));
+            Market.CommitmentText(), Dev ? "dev" : "live"));
     }
 }

@@ -14,6 +14,10 @@ public sealed class GenesisConfig
 {
     public ulong ChainId { get; set; }
     public string Name { get; set; } = "openledger";
+    /// <summary>A dev or test chain. Only a dev chain may fund keys derived from a public seed (<see cref="DevAccounts"/>),
+    /// and nodes and clients accept such keys (the CLI's --dev N and --operator, a node's derived producer and serving
+    /// keys) only on one. Committed in block 0's hash like every other rule.</summary>
+    public bool Dev { get; set; }
     public long TimestampMs { get; set; }
     public string Producer { get; set; } = "";
     /// <summary>Gas charged per transaction kind (fee = gas x the transaction's gas price).</summary>
@@ -24,7 +28,8 @@ public sealed class GenesisConfig
     public ulong MaxBlockGas { get; set; } = 1_000_000_000;
     public int MaxTransactionBytes { get; set; } = TransactionCodec.DefaultMaxTransactionBytes;
     public List<Allocation> Allocations { get; set; } = [];
-    /// <summary>Optional: accounts funded from keys derived from a public seed (see <see cref="PrivateKey.Derive"/>). Dev and test chains only.</summary>
+    /// <summary>Optional: accounts funded from keys derived from a public seed (see <see cref="PrivateKey.Derive"/>). Dev chains
+    /// only (<see cref="Dev"/>): anyone can derive those keys.</summary>
     public DevAccounts? DevAccounts { get; set; }
     /// <summary>The marketplace's rules: operators, treasury, fee-split bounds, inference timeout, size limits.</summary>
     public MarketplaceConfig Marketplace { get; set; } = new();
@@ -76,6 +81,8 @@ public sealed class GenesisConfig
         }
         if (DevAccounts is { } dev)
         {
+            if (!Dev)
+                throw new FormatException("genesis: devAccounts fund keys derived from a public seed, which anyone can derive: only a dev chain may have them (\"dev\": true); a real chain lists explicit allocations");
             if (!Wei.TryParse(dev.Balance, out var bal)) throw new FormatException($"genesis: devAccounts.balance '{dev.Balance}' is not an amount of wei");
             foreach (var key in dev.Keys())
             {
@@ -86,7 +93,7 @@ public sealed class GenesisConfig
         UInt128 supply = 0;
         foreach (var (_, b) in balances) supply = checked(supply + b.Value);
         return new ChainRules(ChainId, Name, TimestampMs, producer, schedule, floor, BlockIntervalMs,
-            MaxBlockTransactions, MaxBlockGas, MaxTransactionBytes, balances, new Wei(supply), Marketplace.ToRules(producer, MaxTransactionBytes));
+            MaxBlockTransactions, MaxBlockGas, MaxTransactionBytes, balances, new Wei(supply), Marketplace.ToRules(producer, MaxTransactionBytes), Dev);
     }
 }
 

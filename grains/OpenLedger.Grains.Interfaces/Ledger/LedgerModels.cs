@@ -118,4 +118,8 @@ public sealed record ChainInfo(
     [property: Id(5)] int BlockIntervalMs,
     [property: Id(6)] IReadOnlyDictionary<string, ulong> GasSchedule,
     [property: Id(7)] long HeadHeight,
-    [property: Id(8)] Hash32 HeadHash);
+    [property: Id(8)] Hash32 HeadHash)
+{
+    /// <summary>A dev chain (its genesis says so): clients accept keys derived from the public dev seed only on one.</summary>
+    [Id(9)] public bool Dev { get; init; }
+}

@@ -20,6 +20,9 @@ public sealed class ChainType : ObjectGraphType<ChainInfo>
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<GasCostType>>>>("gasSchedule")
             .ListSize(Enum.GetValues<OpenLedger.Core.Transactions.TxKind>().Length)
             .Resolve(c => c.Source.GasSchedule.OrderBy(kv => kv.Key).Select(kv => new GasCost(kv.Key, kv.Value)).ToList());
+        Field<NonNullGraphType<BooleanGraphType>>("dev")
+            .Description("A dev chain: its genesis may fund keys derived from a public seed, which nobody should use where value is at stake.")
+            .Resolve(c => c.Source.Dev);
         Field<NonNullGraphType<LongGraphType>>("headHeight").Resolve(c => c.Source.HeadHeight);
         Field<BlockType>("head").Resolve(c => c.LoadBlock(c.Source.HeadHeight));
     }

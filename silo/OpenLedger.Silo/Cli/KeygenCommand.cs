@@ -1,26 +1,34 @@
 using OpenLedger.Core.Crypto;
 using OpenLedger.Silo.Configuration;
+using OpenLedger.Silo.Keys;
 
 namespace OpenLedger.Silo.Cli;
 
 /// <summary>`openledger keygen` and `openledger dev-keys`.</summary>
 public static class KeygenCommand
 {
-    public static int Execute(Args args)
+    /// <summary>`keygen --out FILE [--show-private-key]`: a new key in a file only its owner can read (mode 0600); prints
+    /// its address, and the private key only when asked (a terminal's scrollback and logs keep what is printed).</summary>
+    public static int Execute(Args args, TextWriter output)
     {
+        var path = args.Value("out") ?? throw new UsageException("--out FILE is required: the key file to write (mode 0600); keygen never overwrites one");
         var key = PrivateKey.Generate();
-        Console.WriteLine($"address     {key.Address}");
-        Console.WriteLine($"private key {key.ToHex()}");
+        try { KeyFile.Create(path, key); }
+        catch (CredentialFileException e) { throw new UsageException(e.Message); }
+        output.WriteLine($"address     {key.Address}");
+        output.WriteLine($"key file    {Path.GetFullPath(path)} (mode 0600; sign with --key-file {path})");
+        if (args.Has("show-private-key")) output.WriteLine($"private key {key.ToHex()}");
         return 0;
     }
 
-    public static int ExecuteDevKeys(Args args)
+    /// <summary>`dev-keys`: the dev accounts of a dev genesis and their keys, which anyone can derive from its public seed.</summary>
+    public static int ExecuteDevKeys(Args args, TextWriter output)
     {
         var genesis = NodeSettings.From(args).LoadGenesis();
-        if (genesis.DevAccounts is not { } dev) throw new UsageException("this genesis has no dev accounts");
+        if (!genesis.Dev || genesis.DevAccounts is not { } dev) throw new UsageException("this genesis is not a dev genesis with dev accounts");
         int i = 0;
-        foreach (var key in dev.Keys()) Console.WriteLine($"[{i++}] {key.Address} {key.ToHex()}");
-        Console.WriteLine($"producer {PrivateKey.Derive(dev.Seed, "producer").Address} {PrivateKey.Derive(dev.Seed, "producer").ToHex()}");
+        foreach (var key in dev.Keys()) output.WriteLine($"[{i++}] {key.Address} {key.ToHex()}");
+        output.WriteLine($"producer {PrivateKey.Derive(dev.Seed, "producer").Address} {PrivateKey.Derive(dev.Seed, "producer").ToHex()}");
         return 0;
     }
 }

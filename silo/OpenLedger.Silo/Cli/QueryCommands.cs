@@ -20,7 +20,7 @@ public static class QueryCommands
         Console.WriteLine($"balance    {a.Balance.ToOpenString()} OPEN ({a.Balance} wei)");
         Console.WriteLine($"nonce      {a.Nonce} (next {a.NextNonce}, {a.PendingCount} pending)");
         foreach (var h in a.PendingTransactions) Console.WriteLine($"  pending  {h}");
-        var txs = await grain.GetTransactionsAsync(args.GetInt("limit", 10), null);
+        var txs = await grain.GetTransactionsAsync(args.GetInt("limit", 10, 1, 1_000), null);
         if (txs.Count > 0) Console.WriteLine("recent transactions:");
         foreach (var t in txs)
             Console.WriteLine($"  block {t.BlockHeight,6} #{t.Index,-5} {t.Hash} {t.Kind} {t.From} -> {t.To} {t.Amount?.ToOpenString()} OPEN {(t.Succeeded == true ? "ok" : t.ErrorCode)}");
@@ -47,7 +47,7 @@ public static class QueryCommands
         Console.WriteLine($"producer     {b.Producer}");
         Console.WriteLine($"gas used     {b.GasUsed}");
         Console.WriteLine($"transactions {b.TransactionHashes.Count}");
-        foreach (var h in b.TransactionHashes.Take(args.GetInt("limit", 20))) Console.WriteLine($"  {h}");
+        foreach (var h in b.TransactionHashes.Take(args.GetInt("limit", 20, 0, 100_000))) Console.WriteLine($"  {h}");
         return 0;
     }
 

@@ -17,35 +17,53 @@ public static class Usage
                 --silo-port N       silo-to-silo port (default 11111)
                 --gateway-port N    client gateway port (default 30000)
                 --http-port N       GraphQL and /healthz on 127.0.0.1 (default 8080)
-                --producer-key HEX  the block producer's key (dev chains derive it from the dev seed)
+                --producer-key-file FILE  the block producer's key file (mode 0600; or OPENLEDGER_PRODUCER_KEY_FILE,
+                                    OPENLEDGER_PRODUCER_KEY; --producer-key HEX works but shows it to other local
+                                    users). A dev chain derives it from the dev seed; a real chain refuses dev keys
                 --empty-blocks      seal a block every interval even when no transaction waits
                 --mempool-capacity N        transactions the mempool holds (default 200000; 10% reserved for
                                             the producer and the marketplace operators)
                 --mempool-max-bytes N       bytes the mempool holds (default 134217728; 10% reserved likewise)
                 --mempool-future-ttl-ms N   how long a transaction behind a nonce gap may wait (default 180000)
                 --no-ml             no ML role on this silo: Model Factory and OpenLoRA grains go to other silos
-                --serving-key HEX   the serving operator key that posts OpenLoRA's answers to inferences (dev
-                                    chains use the dev serving operator); without one no inference is answered
+                --serving-key-file FILE   the serving operator key that posts OpenLoRA's answers to inferences
+                                    (or OPENLEDGER_SERVING_KEY_FILE, OPENLEDGER_SERVING_KEY, --serving-key HEX; a dev
+                                    chain uses the dev serving operator); without one no inference is answered
                 --base-model DIR    the base model Model Factory trains and OpenLoRA serves over (default: the
                                     built-in one), e.g. an `ml import-gpt2` output
               gateway             run only the GraphQL gateway, as an Orleans client of running silos
                                   (--http-port, --gateway-port or --postgres to find them)
-              keygen              generate a private key and print it with its address
-              dev-keys            print the dev accounts of a genesis file (keys derived from its public seed)
-              genesis             write a genesis file: --out FILE --chain-id N --dev-seed S --dev-count N
-                                  --dev-balance OPEN --block-interval-ms N --max-block-txs N
+              keygen --out FILE   write a new private key to FILE (mode 0600, never overwritten) and print its
+                                  address; the private key is printed only with --show-private-key
+              dev-keys            print the dev accounts of a dev genesis and their keys (derived from its public seed)
+              genesis             write a real chain's genesis (to --out FILE or stdout); every key is named by address,
+                                  nothing derives from a seed, published dev keys are refused:
+                                  --chain-id N --producer ADDRESS --treasury ADDRESS [--name N]
+                                  [--alloc ADDRESS=OPEN[,...]] (repeatable) [--serving-operators A,B]
+                                  [--attribution-operators A,B] [--gas-price-floor WEI] [--timestamp-ms MS]
+                                  [--block-interval-ms N] [--max-block-txs N]
+              genesis --dev       write a dev chain's genesis ("dev": true; accounts, producer and operators derived
+                                  from a public seed): [--chain-id N] [--dev-seed S] [--dev-count N] [--dev-balance OPEN]
+                                  [--block-interval-ms N] [--max-block-txs N] [--out FILE]
               transfer            sign and submit a transfer to a running node, and wait until it commits
-                --key HEX | --dev N   the sender's key (or dev account N of the genesis)
+                --key-file FILE | --dev N   the sender's key (see signing keys below)
                 --to ADDRESS --amount OPEN   (or --wei AMOUNT)
-                [--gas-price WEI] [--nonce N] [--no-wait]
+                [--gas-price WEI] [--nonce N] [--no-wait] [--timeout SECONDS (30)]
               account ADDRESS     balance, nonce, pending count and recent transactions
               block N|latest      a block's header and transaction hashes
               tx HASH             a transaction's status and receipt
               verify              replay the chain from genesis and check every header, root and signature
                                   (reads the store directly: --data-dir or --postgres, and --genesis)
 
-            marketplace (signing verbs take --key HEX | --dev N | --operator serving|attribution, and
-            [--gas-price WEI] [--nonce N] [--no-wait]; ids are 0x + 64 hex; amounts are OPEN such as 12.5):
+            signing keys (transfer and the marketplace's signing verbs), one of:
+              --key-file FILE     a key file only its owner can read (mode 0600; `keygen` writes one)
+              OPENLEDGER_KEY      the environment variable, holding the key's 0x-hex
+              --key HEX           works, with a warning: other local users can read command lines
+              --dev N | --operator serving|attribution   keys derived from a dev genesis' public seed: refused
+                                  unless the genesis and the node's chain are a dev chain
+
+            marketplace (signing verbs take a signing key, and [--gas-price WEI] [--nonce N] [--no-wait]
+            [--timeout SECONDS]; ids are 0x + 64 hex; amounts are OPEN such as 12.5):
               datanet create      --name N [--description D] [--tags a,b] [--license L]
                                   [--task text|prompt-completion|text-label] [--fee-per-kb OPEN] [--stake OPEN]
                                   [--forfeit owner|treasury] [--curators 0x..,0x..]     prints the datanet id
@@ -93,7 +111,8 @@ public static class Usage
                 [--train N (12000)] [--test N] [--epochs X (3) | --steps N] [--rank N] [--alpha X] [--lr X]
                 [--batch N (32)] [--seed N] [--threads N] [--out FILE (JSON report)] [--base-model DIR]
 
-            Exit codes: 0 success; 1 refused or failed on the node (the stable error code is printed); 2 usage error.
+            Exit codes: 0 success; 1 refused or failed on the node (the stable error code is printed), or not
+            committed within the wait, or no answer in time; 2 usage error.
 
             Client verbs reach the node at --gateway-port (default 30000) on localhost,
             or through the cluster table with --postgres.

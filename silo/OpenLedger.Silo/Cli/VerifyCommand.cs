@@ -11,7 +11,7 @@ public static class VerifyCommand
     public static async Task<int> ExecuteAsync(Args args)
     {
         var settings = NodeSettings.From(args);
-        var rules = settings.LoadGenesis().ToRules();
+        var (_, rules) = settings.LoadChain();
         var store = new SqlLedgerStore(settings.Backend, settings.ConnectionString);
         var result = await VerifyAsync(rules, store);
         Console.WriteLine(result);

@@ -1,9 +1,11 @@
 namespace OpenLedger.Silo.Configuration;
 
-/// <summary>A minimal command line: a verb, positional values and <c>--name value</c> / <c>--flag</c> options.</summary>
+/// <summary>A minimal command line: a verb, positional values and <c>--name value</c> / <c>--flag</c> options. An
+/// option given twice keeps every value (<see cref="Values"/>); <see cref="Get"/> and <see cref="Value"/> read the last.</summary>
 public sealed class Args
 {
     private readonly Dictionary<string, string?> _options = new(StringComparer.OrdinalIgnoreCase);
+    private readonly List<(string Name, string? Value)> _all = [];
     public string Verb { get; }
     public List<string> Positional { get; } = [];
 
@@ -16,19 +18,42 @@ public sealed class Args
             if (a.StartsWith("--"))
             {
                 var eq = a.IndexOf('=');
-                if (eq > 0) _options[a[2..eq]] = a[(eq + 1)..];
-                else if (i + 1 < argv.Length && !argv[i + 1].StartsWith("--")) _options[a[2..]] = argv[++i];
-                else _options[a[2..]] = null;
+                var (name, value) = eq > 0 ? (a[2..eq], a[(eq + 1)..])
+                    : i + 1 < argv.Length && !argv[i + 1].StartsWith("--") ? (a[2..], argv[++i])
+                    : (a[2..], (string?)null);
+                _options[name] = value;
+                _all.Add((name, value));
             }
             else Positional.Add(a);
         }
     }
 
     public bool Has(string name) => _options.ContainsKey(name);
+
+    /// <summary>The option's value as given: null when absent, or when given as a flag without a value.</summary>
     public string? Get(string name) => _options.TryGetValue(name, out var v) ? v : null;
     public string Get(string name, string fallback) => Get(name) ?? fallback;
+
+    /// <summary>The value of an option that takes one: null when absent; a usage error naming it when it was given
+    /// without a value (<c>--nonce</c> at the end of the line, or before another option).</summary>
+    public string? Value(string name) =>
+        !_options.TryGetValue(name, out var v) ? null : v ?? throw new UsageException($"--{name} needs a value");
+
+    /// <summary>Every value of an option given several times (<c>--alloc A=1 --alloc B=2</c>), in order.</summary>
+    public IReadOnlyList<string> Values(string name) =>
+        _all.Where(o => string.Equals(o.Name, name, StringComparison.OrdinalIgnoreCase))
+            .Select(o => o.Value ?? throw new UsageException($"--{name} needs a value")).ToList();
+
     public int GetInt(string name, int fallback) =>
-        Get(name) is { } v ? int.TryParse(v, out var n) ? n : throw new UsageException($"--{name} expects a number, got '{v}'") : fallback;
+        Value(name) is { } v ? int.TryParse(v, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n
+            : throw new UsageException($"--{name} expects a number, got '{v}'") : fallback;
+
+    /// <summary>A whole number in [<paramref name="min"/>, <paramref name="max"/>].</summary>
+    public int GetInt(string name, int fallback, int min, int max)
+    {
+        var n = GetInt(name, fallback);
+        return n >= min && n <= max ? n : throw new UsageException($"--{name} must be {min}..{max}, got {n}");
+    }
 }
 
 /// <summary>A mistake on the command line: printed with usage, exit code 2.</summary>

@@ -29,7 +29,9 @@ public sealed record NodeSettings(
     IReadOnlyList<string>? AllowedOrigins = null,
     string? OperatorTokenFile = null,
     long MempoolMaxBytes = 128L * 1024 * 1024,
-    long MempoolFutureTtlMs = 180_000)
+    long MempoolFutureTtlMs = 180_000,
+    string? ProducerKeyFile = null,
+    string? ServingKeyFile = null)
 {
     /// <summary>The mempool's limits: capacity, bytes and the gapped transactions' time to live from the command line
     /// (or environment); the rest at <see cref="MempoolOptions"/>' defaults.</summary>
@@ -57,33 +59,46 @@ public sealed record NodeSettings(
 
     public static NodeSettings From(Args args)
     {
-        string? Opt(string name, string env) => args.Get(name) ?? Environment.GetEnvironmentVariable(env);
+        string? Opt(string name, string env) => args.Value(name) ?? Environment.GetEnvironmentVariable(env);
         var postgres = Opt("postgres", "OPENLEDGER_POSTGRES");
         var dataDir = Path.GetFullPath(Opt("data-dir", "OPENLEDGER_DATA_DIR") ?? "data");
         var backend = postgres is null ? StorageBackend.Sqlite : StorageBackend.PostgreSql;
         var conn = postgres ?? $"Data Source={Path.Combine(dataDir, "openledger.db")};Pooling=True;Default Timeout=30";
+        if (args.Has("producer-key") && args.Has("producer-key-file")) throw new UsageException("give --producer-key-file or --producer-key, not both");
+        if (args.Has("serving-key") && args.Has("serving-key-file")) throw new UsageException("give --serving-key-file or --serving-key, not both");
         return new NodeSettings(
             backend, conn, dataDir,
             Path.GetFullPath(Opt("genesis", "OPENLEDGER_GENESIS") ?? DefaultGenesisPath),
-            args.GetInt("silo-port", int.TryParse(Environment.GetEnvironmentVariable("OPENLEDGER_SILO_PORT"), out var sp) ? sp : DefaultSiloPort),
-            args.GetInt("gateway-port", int.TryParse(Environment.GetEnvironmentVariable("OPENLEDGER_GATEWAY_PORT"), out var gp) ? gp : DefaultGatewayPort),
-            Opt("producer-key", "OPENLEDGER_PRODUCER_KEY"),
+            Port(args, "silo-port", "OPENLEDGER_SILO_PORT", DefaultSiloPort),
+            Port(args, "gateway-port", "OPENLEDGER_GATEWAY_PORT", DefaultGatewayPort),
+            args.Has("producer-key-file") ? null : Opt("producer-key", "OPENLEDGER_PRODUCER_KEY"),
             args.Has("empty-blocks"),
-            args.GetInt("mempool-capacity", 200_000),
-            args.GetInt("http-port", int.TryParse(Environment.GetEnvironmentVariable("OPENLEDGER_HTTP_PORT"), out var hp) ? hp : DefaultHttpPort),
+            args.GetInt("mempool-capacity", 200_000, 1, int.MaxValue),
+            Port(args, "http-port", "OPENLEDGER_HTTP_PORT", DefaultHttpPort),
             !args.Has("no-ml") && Environment.GetEnvironmentVariable("OPENLEDGER_NO_ML") is null or "" or "0",
-            Opt("serving-key", "OPENLEDGER_SERVING_KEY"),
+            args.Has("serving-key-file") ? null : Opt("serving-key", "OPENLEDGER_SERVING_KEY"),
             Opt("base-model", "OPENLEDGER_BASE_MODEL") is { } baseModel ? Path.GetFullPath(baseModel) : null,
             Opt("cluster-cert", "OPENLEDGER_CLUSTER_CERT") is { } cert ? Path.GetFullPath(cert) : null,
             List(Opt("allowed-hosts", "OPENLEDGER_ALLOWED_HOSTS")),
             List(Opt("allowed-origins", "OPENLEDGER_ALLOWED_ORIGINS")),
             Opt("operator-token", "OPENLEDGER_OPERATOR_TOKEN_FILE") is { } token ? Path.GetFullPath(token) : null,
             Long("mempool-max-bytes", "OPENLEDGER_MEMPOOL_MAX_BYTES", 128L * 1024 * 1024),
-            Long("mempool-future-ttl-ms", "OPENLEDGER_MEMPOOL_FUTURE_TTL_MS", 180_000));
+            Long("mempool-future-ttl-ms", "OPENLEDGER_MEMPOOL_FUTURE_TTL_MS", 180_000),
+            (args.Has("producer-key") ? null : Opt("producer-key-file", "OPENLEDGER_PRODUCER_KEY_FILE")) is { } pf ? Path.GetFullPath(pf) : null,
+            (args.Has("serving-key") ? null : Opt("serving-key-file", "OPENLEDGER_SERVING_KEY_FILE")) is { } sf ? Path.GetFullPath(sf) : null);
 
         long Long(string name, string env, long fallback) => Opt(name, env) is not { } v ? fallback
             : long.TryParse(v, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n
-            : throw new UsageException($"--{name} expects a number, got '{v}'");
+            : throw new UsageException($"--{name} (or {env}) expects a number, got '{v}'");
+    }
+
+    /// <summary>A TCP port from the command line or the environment (1..65535).</summary>
+    private static int Port(Args args, string name, string env, int fallback)
+    {
+        var text = args.Value(name) ?? Environment.GetEnvironmentVariable(env);
+        if (string.IsNullOrEmpty(text)) return fallback;
+        return int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port) && port is > 0 and <= 65_535
+            ? port : throw new UsageException($"--{name} (or {env}) must be a port number 1..65535, got '{text}'");
     }
 
     private static IReadOnlyList<string>? List(string? commaSeparated) =>
@@ -103,23 +118,45 @@ public sealed record NodeSettings(
         }
     }
 
+    /// <summary>The genesis file, parsed (not yet checked: <see cref="LoadChain"/> does that).</summary>
     public GenesisConfig LoadGenesis()
     {
         if (!File.Exists(GenesisPath)) throw new UsageException($"genesis file not found: {GenesisPath}");
-        return GenesisConfig.Parse(File.ReadAllText(GenesisPath));
+        try
+        {
+            return GenesisConfig.Parse(File.ReadAllText(GenesisPath));
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or FormatException or NotSupportedException)
+        {
+            throw new UsageException($"{GenesisPath} is not a genesis file: {e.Message}");
+        }
+    }
+
+    /// <summary>The genesis file and the rules it sets, checked (a refused genesis is a usage error with the reason).</summary>
+    public (GenesisConfig Genesis, ChainRules Rules) LoadChain()
+    {
+        var genesis = LoadGenesis();
+        try
+        {
+            return (genesis, genesis.ToRules());
+        }
+        catch (Exception e) when (e is FormatException or OverflowException)
+        {
+            throw new UsageException($"{GenesisPath}: {e.Message}");
+        }
     }
 
     /// <summary>The serving operator key that signs PostResult for the inferences this node's OpenLoRA answers:
-    /// given explicitly, or on a dev chain the dev serving operator's. Null: the node serves no on-chain inferences.</summary>
+    /// given (--serving-key-file, OPENLEDGER_SERVING_KEY_FILE, OPENLEDGER_SERVING_KEY, --serving-key), or on a dev
+    /// chain the dev serving operator's. Null: the node serves no on-chain inferences.</summary>
     public PrivateKey? ResolveServingKey(GenesisConfig genesis, ChainRules rules)
     {
-        if (ServingKeyHex is not null)
+        if (GivenKey("serving-key", ServingKeyFile, ServingKeyHex, genesis) is { } key)
         {
-            var key = PrivateKey.Parse(ServingKeyHex);
             if (!rules.Market.IsServingOperator(key.Address)) throw new UsageException($"--serving-key is for {key.Address}, which is not a serving operator of this genesis");
             return key;
         }
-        if (genesis.DevAccounts is { } dev)
+        if (genesis.Dev && genesis.DevAccounts is { } dev)
         {
             var devServing = PrivateKey.Derive(dev.Seed, Cli.GenesisCommand.ServingOperatorLabel);
             if (rules.Market.IsServingOperator(devServing.Address)) return devServing;
@@ -127,20 +164,37 @@ public sealed record NodeSettings(
         return null;
     }
 
-    /// <summary>The producer key: given explicitly, or on a dev chain the one derived from the dev seed.</summary>
+    /// <summary>The producer key: given (--producer-key-file, OPENLEDGER_PRODUCER_KEY_FILE, OPENLEDGER_PRODUCER_KEY,
+    /// --producer-key), or on a dev chain the one derived from the dev seed.</summary>
     public PrivateKey? ResolveProducerKey(GenesisConfig genesis, ChainRules rules)
     {
-        if (ProducerKeyHex is not null)
+        if (GivenKey("producer-key", ProducerKeyFile, ProducerKeyHex, genesis) is { } key)
         {
-            var key = PrivateKey.Parse(ProducerKeyHex);
             if (key.Address != rules.Producer) throw new UsageException($"--producer-key is for {key.Address}, but the genesis producer is {rules.Producer}");
             return key;
         }
-        if (genesis.DevAccounts is { } dev)
+        if (genesis.Dev && genesis.DevAccounts is { } dev)
         {
             var devProducer = PrivateKey.Derive(dev.Seed, "producer");
             if (devProducer.Address == rules.Producer) return devProducer;
         }
         return null;
+    }
+
+    /// <summary>A key given to the node by file or value; on a chain that is not a dev chain, a published dev key is
+    /// refused (anyone could sign what it signs).</summary>
+    private static PrivateKey? GivenKey(string option, string? file, string? hex, GenesisConfig genesis)
+    {
+        PrivateKey? key;
+        if (file is not null)
+        {
+            try { key = Keys.KeyFile.Load(file); }
+            catch (Keys.CredentialFileException e) { throw new UsageException($"--{option}-file: {e.Message}"); }
+        }
+        else if (hex is not null) key = Keys.KeyFile.Parse(hex) ?? throw new UsageException($"--{option} must be a 32-byte private key in 0x-hex");
+        else return null;
+        if (!genesis.Dev && Keys.WellKnownDevKeys.Contains(key))
+            throw new UsageException($"--{option} is a published dev key (derived from the dev seed): anyone can sign with it, so it is refused on a chain that is not a dev chain");
+        return key;
     }
 }

@@ -13,6 +13,7 @@ public class GenesisTests
         Assert.Equal(GenesisCommand.Dev().ToJson(), shipped.ToJson());
         var rules = shipped.ToRules();
         Assert.Equal(1717UL, rules.ChainId);
+        Assert.True(rules.Dev);
         Assert.Equal(12, rules.InitialBalances.Count); // 10 dev accounts and the two marketplace operators
         // The genesis hash is reproducible from the file alone.
         Assert.Equal(GenesisBlock.Build(rules).Header.Hash, GenesisBlock.Build(GenesisConfig.Parse(shipped.ToJson()).ToRules()).Header.Hash);
@@ -52,5 +53,24 @@ public class GenesisTests
         var first = g.DevAccounts!.Keys().First().Address.ToString();
         g.Allocations.Add(new Allocation { Address = first, Balance = "1" });
         Assert.Contains("allocated twice", Assert.Throws<FormatException>(() => g.ToRules()).Message);
+    }
+
+    [Fact]
+    public void A_real_chain_genesis_with_dev_accounts_is_refused()
+    {
+        var g = GenesisCommand.Dev();
+        g.Dev = false;
+        var e = Assert.Throws<FormatException>(() => g.ToRules());
+        Assert.Contains("only a dev chain may have them", e.Message);
+    }
+
+    [Fact]
+    public void The_dev_flag_is_committed_in_the_genesis_hash()
+    {
+        var dev = GenesisCommand.Dev();
+        dev.DevAccounts = null;
+        var real = GenesisConfig.Parse(dev.ToJson());
+        real.Dev = false;
+        Assert.NotEqual(GenesisBlock.Build(dev.ToRules()).Header.Hash, GenesisBlock.Build(real.ToRules()).Header.Hash);
     }
 }

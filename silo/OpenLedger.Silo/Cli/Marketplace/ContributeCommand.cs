@@ -31,7 +31,7 @@ public static class ContributeCommand
         var signer = Signer.From(args, settings);
         var items = files.Select(f => new Item(f, File.ReadAllBytes(f))).ToList();
 
-        await using var s = await MarketSession.ConnectAsync(settings, output);
+        await using var s = await MarketSession.ConnectAsync(settings, output, signer);
         var d = await s.GetAsync<Datanet>(datanet, "datanet");
         output.WriteLine($"datanet {d.Id} ({d.Name}): fee {MarketSession.Open(d.FeePerKb)} per started KiB, stake {MarketSession.Open(d.Stake)} per contribution");
 
@@ -57,7 +57,7 @@ public static class ContributeCommand
             // that nonce, so they are not waited for here.
             var firstRefused = Enumerable.Range(0, submitted.Count).FirstOrDefault(k => !submitted[k].Accepted, -1);
             var views = await Task.WhenAll(signed.Select(async (t, k) =>
-                submitted[k].Accepted && !signer.NoWait && (firstRefused < 0 || k < firstRefused) ? await s.WaitAsync(t.Hash) : null));
+                submitted[k].Accepted && !signer.NoWait && (firstRefused < 0 || k < firstRefused) ? await s.WaitAsync(t.Hash, signer.Wait) : null));
             for (int k = 0; k < sending.Count; k++)
             {
                 var waited = views[k] is not null;

@@ -18,7 +18,7 @@ public static class CurateCommand
         var settings = NodeSettings.From(args);
         var signer = Signer.From(args, settings);
 
-        await using var s = await MarketSession.ConnectAsync(settings, output);
+        await using var s = await MarketSession.ConnectAsync(settings, output, signer);
         var o = await s.SendAsync(signer, body);
         if (o.ExitCode == 0 && o.Succeeded && await s.FindAsync<Contribution>(contribution) is { } c)
         {

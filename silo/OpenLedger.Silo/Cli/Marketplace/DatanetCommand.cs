@@ -33,7 +33,7 @@ public static class DatanetCommand
         var settings = NodeSettings.From(args);
         var signer = Signer.From(args, settings);
 
-        await using var s = await MarketSession.ConnectAsync(settings, output);
+        await using var s = await MarketSession.ConnectAsync(settings, output, signer);
         var o = await s.SendAsync(signer, body);
         if (o.ExitCode == 0) s.Field("datanet", o.Hash);
         return o.ExitCode;
@@ -49,7 +49,7 @@ public static class DatanetCommand
         var settings = NodeSettings.From(args);
         var signer = Signer.From(args, settings);
 
-        await using var s = await MarketSession.ConnectAsync(settings, output);
+        await using var s = await MarketSession.ConnectAsync(settings, output, signer);
         // The transaction replaces all three fields: what was not given keeps its committed value.
         var d = await s.GetAsync<Datanet>(id, "datanet");
         var body = Options.Body<UpdateDatanet>(UpdateDatanet.TryCreate, id, description ?? d.Description, tags ?? d.Tags, curators ?? d.Curators);
@@ -61,7 +61,7 @@ public static class DatanetCommand
     private static async Task<int> ShowAsync(Args args, TextWriter output)
     {
         var id = Options.Id(args, "id", "datanet");
-        var limit = args.GetInt("limit", 50);
+        var limit = args.GetInt("limit", 50, 1, 1_000);
         await using var s = await MarketSession.ConnectAsync(NodeSettings.From(args), output);
         var d = await s.GetAsync<Datanet>(id, "datanet");
         Print(s, d);
@@ -86,7 +86,7 @@ public static class DatanetCommand
     private static async Task<int> ListAsync(Args args, TextWriter output)
     {
         var owner = Options.OptionalAddress(args, "owner");
-        var limit = args.GetInt("limit", 50);
+        var limit = args.GetInt("limit", 50, 1, 1_000);
         await using var s = await MarketSession.ConnectAsync(NodeSettings.From(args), output);
         var page = await s.Query.QueryObjectsAsync(new MarketObjectQuery(MarketObjectKind.Datanet, Party: owner, Limit: limit));
         foreach (var d in page.Select(v => v.As<Datanet>()))

@@ -24,7 +24,7 @@ public static class InferCommand
         var signer = Signer.From(args, settings);
         var input = file is null ? null : File.ReadAllBytes(file);
 
-        await using var s = await MarketSession.ConnectAsync(settings, output);
+        await using var s = await MarketSession.ConnectAsync(settings, output, signer);
         var m = await s.GetAsync<Model>(model, "model");
         if (input is not null)
         {

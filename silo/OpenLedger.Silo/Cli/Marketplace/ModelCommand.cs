@@ -36,7 +36,7 @@ public static class ModelCommand
         var settings = NodeSettings.From(args);
         var signer = Signer.From(args, settings);
 
-        await using var s = await MarketSession.ConnectAsync(settings, output);
+        await using var s = await MarketSession.ConnectAsync(settings, output, signer);
         if (jobId is { } id)
         {
             var job = await s.Grains.GetGrain<ITrainingJobGrain>(id.ToString()).GetAsync() ?? throw new CommandFailedException($"no training job {id}");
@@ -62,7 +62,7 @@ public static class ModelCommand
         var settings = NodeSettings.From(args);
         var signer = Signer.From(args, settings);
 
-        await using var s = await MarketSession.ConnectAsync(settings, output);
+        await using var s = await MarketSession.ConnectAsync(settings, output, signer);
         // The transaction sets price and status together: what was not given keeps its committed value.
         var m = await s.GetAsync<Model>(id, "model");
         var body = Options.Body<UpdateModel>(UpdateModel.TryCreate, id, price ?? m.Price, (byte)(status ?? m.Status),

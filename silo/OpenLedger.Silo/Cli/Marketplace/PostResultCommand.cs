@@ -13,7 +13,7 @@ public static class PostResultCommand
         var settings = NodeSettings.From(args);
         var signer = Signer.From(args, settings);
 
-        await using var s = await MarketSession.ConnectAsync(settings, output);
+        await using var s = await MarketSession.ConnectAsync(settings, output, signer);
         var o = await s.SendAsync(signer, body);
         if (o.Succeeded && await s.FindAsync<InferenceRequest>(body.Inference) is { } i)
         {

@@ -17,7 +17,7 @@ public static class PublishVersionCommand
         var settings = NodeSettings.From(args);
         var signer = Signer.From(args, settings);
 
-        await using var s = await MarketSession.ConnectAsync(settings, output);
+        await using var s = await MarketSession.ConnectAsync(settings, output, signer);
         await s.GetAsync<Datanet>(datanet, "datanet");
         var o = await s.SendAsync(signer, body);
         if (!o.Succeeded) return o.ExitCode;

@@ -22,7 +22,7 @@ public static class SettleCommand
         var settings = NodeSettings.From(args);
         var signer = Signer.From(args, settings);
 
-        await using var s = await MarketSession.ConnectAsync(settings, output);
+        await using var s = await MarketSession.ConnectAsync(settings, output, signer);
         var o = await s.SendAsync(signer, body);
         if (!o.Succeeded) return o.ExitCode;
         s.Field("inference", inference);

@@ -28,13 +28,13 @@ public static class TrainCommand
     {
         var request = new TrainingJobRequest(
             Options.Id(args, "datanet", "datanet"),
-            (uint)args.GetInt("version", 0),
-            args.GetInt("rank", 8),
-            Number(args, "alpha", 16),
+            Options.UInt(args, "version", 0),
+            args.GetInt("rank", 8), // ranges are the node's rule (InvalidField, exit 1)
+            Options.Double(args, "alpha", 16),
             args.Get("targets") is { } t ? Options.List(t) : null,
-            Number(args, "lr", 3e-3),
-            Number(args, "epochs", 1),
-            args.Get("steps") is not null ? args.GetInt("steps", 0) : null,
+            Options.Double(args, "lr", 3e-3),
+            Options.Double(args, "epochs", 1),
+            args.Has("steps") ? args.GetInt("steps", 0) : null,
             args.GetInt("batch-size", 16),
             args.GetInt("seed", 1));
         await using var s = await MarketSession.ConnectAsync(NodeSettings.From(args), output);
@@ -121,7 +121,7 @@ public static class TrainCommand
     private static async Task<int> ListAsync(Args args, TextWriter output)
     {
         await using var s = await MarketSession.ConnectAsync(NodeSettings.From(args), output);
-        foreach (var job in await s.Grains.GetGrain<IModelFactoryGrain>(0).ListAsync(args.GetInt("limit", 50)))
+        foreach (var job in await s.Grains.GetGrain<IModelFactoryGrain>(0).ListAsync(args.GetInt("limit", 50, 1, 1_000)))
             s.Out.WriteLine($"{job.Id} {job.Status.ToString().ToLowerInvariant(),-9} datanet {job.Request.Datanet} v{job.Request.VersionNumber} {job.Step}/{job.TotalSteps}");
         return 0;
     }
@@ -134,11 +134,6 @@ public static class TrainCommand
         s.Out.WriteLine(System.Text.Encoding.UTF8.GetString(record));
         return 0;
     }
-
-    private static double Number(Args args, string name, double fallback) =>
-        args.Get(name) is not { } v ? fallback
-        : double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d
-        : throw new UsageException($"--{name} '{v}' is not a number");
 
     private static string Fmt(double? value) => value is { } v ? v.ToString("F3", CultureInfo.InvariantCulture) : "-";
 }

@@ -1,0 +1,55 @@
+using OpenLedger.Silo.Cli.Marketplace;
+using OpenLedger.Silo.Cli.Ml;
+using OpenLedger.Silo.Configuration;
+
+namespace OpenLedger.Silo.Cli;
+
+/// <summary>Every verb of <c>openledger</c> and how a command line maps to an exit code: 0 success; 1 refused or failed
+/// on the node, or no answer in time; 2 a mistake on the command line (the message names it). Program runs it, and so
+/// do tests, in-process.</summary>
+public static class CliVerbs
+{
+    /// <summary>The verbs other than the node's own (run, gateway), which only parse and print or reach a node as clients.</summary>
+    public static readonly IReadOnlyList<string> ClientVerbs =
+        ["keygen", "dev-keys", "genesis", "transfer", "account", "block", "tx", .. MarketplaceVerbs.Verbs];
+
+    public static async Task<int> RunAsync(string[] argv, TextWriter output, TextWriter error)
+    {
+        try
+        {
+            // `openledger VERB --help` prints the usage and does nothing else (for verbs whose options are all optional,
+            // such as run or ml train-base, running would otherwise start the work).
+            if (argv.Contains("--help") || argv.Contains("-h")) return Usage.Print();
+            var args = new Args(argv);
+            return args.Verb switch
+            {
+                "run" => await RunCommand.ExecuteAsync(args),
+                "gateway" => await GatewayCommand.ExecuteAsync(args),
+                "keygen" => KeygenCommand.Execute(args, output),
+                "dev-keys" => KeygenCommand.ExecuteDevKeys(args, output),
+                "genesis" => GenesisCommand.Execute(args),
+                "transfer" => await TransferCommand.ExecuteAsync(args, output),
+                "account" => await QueryCommands.AccountAsync(args),
+                "block" => await QueryCommands.BlockAsync(args),
+                "tx" => await QueryCommands.TransactionAsync(args),
+                "verify" => await VerifyCommand.ExecuteAsync(args),
+                "ml" => MlVerbs.Execute(args),
+                var verb when MarketplaceVerbs.Handles(verb) => await MarketplaceVerbs.ExecuteAsync(args, output),
+                "help" => Usage.Print(),
+                _ => throw new UsageException($"unknown verb '{args.Verb}'"),
+            };
+        }
+        catch (UsageException e)
+        {
+            error.WriteLine($"error: {e.Message}");
+            error.WriteLine("run `openledger help` for usage");
+            return 2;
+        }
+        catch (TimeoutException e)
+        {
+            // The node took too long to answer a call (a busy or stalled silo): nothing is known to have failed or succeeded.
+            error.WriteLine($"error: the node did not answer in time ({e.Message}); check `openledger tx HASH` or `openledger account ADDRESS` before retrying");
+            return 1;
+        }
+    }
+}

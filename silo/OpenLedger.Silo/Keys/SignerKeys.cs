@@ -1,0 +1,90 @@
+using System.Globalization;
+using OpenLedger.Core.Crypto;
+using OpenLedger.Core.Genesis;
+using OpenLedger.Silo.Cli;
+using OpenLedger.Silo.Configuration;
+
+namespace OpenLedger.Silo.Keys;
+
+/// <summary>
+/// The key a CLI verb signs with (it never leaves this process), from exactly one of: <c>--key-file FILE</c> (mode 0600),
+/// the environment variable <c>OPENLEDGER_KEY</c>, <c>--key HEX</c> (with a warning: command lines are visible to other
+/// local users), or on a dev chain <c>--dev N</c> (dev account N of the genesis) and <c>--operator serving|attribution</c>
+/// (the dev chain's operator keys, derived from its seed like the producer's).
+/// </summary>
+public static class SignerKeys
+{
+    public const string EnvironmentVariable = "OPENLEDGER_KEY";
+    private static readonly string[] Sources = ["key-file", "key", "dev", "operator"];
+
+    public static SigningKey Resolve(Args args, NodeSettings settings, TextWriter warnings)
+    {
+        var given = Sources.Where(args.Has).ToList();
+        if (given.Count > 1) throw new UsageException($"give one signing key, not {string.Join(" and ", given.Select(g => "--" + g))}");
+        switch (given.FirstOrDefault())
+        {
+            case "key-file":
+                try { return new SigningKey(KeyFile.Load(args.Value("key-file")!), KeySource.Given); }
+                catch (CredentialFileException e) { throw new UsageException($"--key-file: {e.Message}"); }
+            case "key":
+                var key = KeyFile.Parse(args.Value("key")) ?? throw new UsageException("--key must be a 32-byte private key in 0x-hex");
+                KeyOnCommandLine.Warn(warnings, "key", $"--key-file FILE (mode 0600) or {EnvironmentVariable}");
+                return new SigningKey(key, KeySource.Given);
+            case "dev":
+                return DevAccount(args, settings);
+            case "operator":
+                return DevOperator(args, settings);
+        }
+        if (Environment.GetEnvironmentVariable(EnvironmentVariable) is { Length: > 0 } fromEnvironment)
+            return new SigningKey(KeyFile.Parse(fromEnvironment) ?? throw new UsageException($"{EnvironmentVariable} does not hold a private key (0x + 64 hex)"), KeySource.Given);
+        throw new UsageException($"give the sender's key: --key-file FILE, {EnvironmentVariable}, or on a dev chain --dev N or --operator serving|attribution");
+    }
+
+    /// <summary>Refuses to sign for the connected node's chain with a key derived from a public seed unless that chain is
+    /// a dev chain, and the one the key was derived for (the local genesis file may not be the node's).</summary>
+    public static void RequireAcceptedBy(SigningKey key, Grains.Ledger.ChainInfo chain)
+    {
+        if (!key.IsDerived) return;
+        if (!chain.Dev)
+            throw new UsageException($"the node's chain '{chain.Name}' (chain id {chain.ChainId}) is not a dev chain: keys derived from a public seed " +
+                                     "(--dev N, --operator) are refused there. Give --key-file FILE");
+        if (key.DerivedForChain != chain.ChainId)
+            throw new UsageException($"the key was derived from a genesis for chain id {key.DerivedForChain}, but the node runs chain id {chain.ChainId}; give --genesis with the node's genesis file");
+    }
+
+    private static SigningKey DevAccount(Args args, NodeSettings settings)
+    {
+        var idx = args.Value("dev")!;
+        var (genesis, _) = DevGenesis(settings, "--dev");
+        var dev = genesis.DevAccounts ?? throw new UsageException($"--dev needs a genesis with dev accounts; {settings.GenesisPath} has none");
+        if (!int.TryParse(idx, NumberStyles.None, CultureInfo.InvariantCulture, out var i) || i >= dev.Count) throw new UsageException($"--dev must be 0..{dev.Count - 1}");
+        return new SigningKey(PrivateKey.Derive(dev.Seed, i.ToString(CultureInfo.InvariantCulture)), KeySource.DevAccount, genesis.ChainId);
+    }
+
+    private static SigningKey DevOperator(Args args, NodeSettings settings)
+    {
+        var role = args.Value("operator");
+        var label = role switch
+        {
+            "serving" => GenesisCommand.ServingOperatorLabel,
+            "attribution" => GenesisCommand.AttributionOperatorLabel,
+            _ => throw new UsageException("--operator must be serving or attribution"),
+        };
+        var (genesis, rules) = DevGenesis(settings, "--operator");
+        var dev = genesis.DevAccounts ?? throw new UsageException("--operator needs a genesis with dev accounts (its operator keys derive from the dev seed); give --key-file otherwise");
+        var key = PrivateKey.Derive(dev.Seed, label);
+        if (!(role == "serving" ? rules.Market.IsServingOperator(key.Address) : rules.Market.IsAttributionOperator(key.Address)))
+            throw new UsageException($"the dev {role} operator key ({key.Address}) is not a {role} operator of this genesis; give --key-file");
+        return new SigningKey(key, KeySource.DevOperator, genesis.ChainId);
+    }
+
+    /// <summary>The genesis keys are derived from, which must say it is a dev chain.</summary>
+    private static (GenesisConfig Genesis, ChainRules Rules) DevGenesis(NodeSettings settings, string option)
+    {
+        var (genesis, rules) = settings.LoadChain();
+        if (!genesis.Dev)
+            throw new UsageException($"{option} signs with a key derived from a public seed, which only a dev chain accepts; " +
+                                     $"{settings.GenesisPath} is not a dev genesis (\"dev\": true). Give --key-file FILE");
+        return (genesis, rules);
+    }
+}
