@@ -68,7 +68,7 @@ public static class GenesisCommand
         var g = args.Has("dev") ? DevFrom(args) : RealFrom(args);
         var rules = Checked(g);
         var json = g.ToJson();
-        if (args.Value("out") is { } path) File.WriteAllText(path, json + "\n");
+        if (args.FullPath("out") is { } path) File.WriteAllText(path, json + "\n");
         else Console.WriteLine(json);
         Console.Error.WriteLine($"genesis hash {GenesisBlock.Build(rules).Header.Hash}");
         return 0;

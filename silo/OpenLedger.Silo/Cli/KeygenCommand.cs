@@ -11,12 +11,12 @@ public static class KeygenCommand
     /// its address, and the private key only when asked (a terminal's scrollback and logs keep what is printed).</summary>
     public static int Execute(Args args, TextWriter output)
     {
-        var path = args.Value("out") ?? throw new UsageException("--out FILE is required: the key file to write (mode 0600); keygen never overwrites one");
+        var path = args.FullPath("out") ?? throw new UsageException("--out FILE is required: the key file to write (mode 0600); keygen never overwrites one");
         var key = PrivateKey.Generate();
         try { KeyFile.Create(path, key); }
         catch (CredentialFileException e) { throw new UsageException(e.Message); }
         output.WriteLine($"address     {key.Address}");
-        output.WriteLine($"key file    {Path.GetFullPath(path)} (mode 0600; sign with --key-file {path})");
+        output.WriteLine($"key file    {path} (mode 0600; sign with --key-file {path})");
         if (args.Has("show-private-key")) output.WriteLine($"private key {key.ToHex()}");
         return 0;
     }

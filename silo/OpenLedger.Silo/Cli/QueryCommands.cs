@@ -12,6 +12,7 @@ public static class QueryCommands
     public static async Task<int> AccountAsync(Args args)
     {
         if (args.Positional.Count < 1 || !Address.TryParse(args.Positional[0], out var address)) throw new UsageException("usage: openledger account ADDRESS");
+        var limit = args.GetInt("limit", 10, 1, 1_000);
         using var host = await NodeClient.ConnectAsync(NodeSettings.From(args));
         var grains = host.Services.GetRequiredService<IClusterClient>();
         var grain = grains.GetGrain<IAccountGrain>(address.ToString().ToLowerInvariant());
@@ -20,7 +21,7 @@ public static class QueryCommands
         Console.WriteLine($"balance    {a.Balance.ToOpenString()} OPEN ({a.Balance} wei)");
         Console.WriteLine($"nonce      {a.Nonce} (next {a.NextNonce}, {a.PendingCount} pending)");
         foreach (var h in a.PendingTransactions) Console.WriteLine($"  pending  {h}");
-        var txs = await grain.GetTransactionsAsync(args.GetInt("limit", 10, 1, 1_000), null);
+        var txs = await grain.GetTransactionsAsync(limit, null);
         if (txs.Count > 0) Console.WriteLine("recent transactions:");
         foreach (var t in txs)
             Console.WriteLine($"  block {t.BlockHeight,6} #{t.Index,-5} {t.Hash} {t.Kind} {t.From} -> {t.To} {t.Amount?.ToOpenString()} OPEN {(t.Succeeded == true ? "ok" : t.ErrorCode)}");
@@ -30,11 +31,13 @@ public static class QueryCommands
     public static async Task<int> BlockAsync(Args args)
     {
         var which = args.Positional.FirstOrDefault() ?? "latest";
+        long height = 0;
+        if (which != "latest" && (!long.TryParse(which, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out height)))
+            throw new UsageException($"usage: openledger block N|latest ('{which}' is neither)");
+        var limit = args.GetInt("limit", 20, 0, 100_000);
         using var host = await NodeClient.ConnectAsync(NodeSettings.From(args));
         var grains = host.Services.GetRequiredService<IClusterClient>();
-        long height;
         if (which == "latest") height = (await grains.GetGrain<IChainGrain>(0).GetInfoAsync()).HeadHeight;
-        else if (!long.TryParse(which, out height) || height < 0) throw new UsageException("usage: openledger block N|latest");
         var b = await grains.GetGrain<IBlockGrain>(height).GetAsync();
         if (b is null) { Console.WriteLine($"no block at height {height}"); return 1; }
         Console.WriteLine($"block        {b.Height}");
@@ -47,7 +50,7 @@ public static class QueryCommands
         Console.WriteLine($"producer     {b.Producer}");
         Console.WriteLine($"gas used     {b.GasUsed}");
         Console.WriteLine($"transactions {b.TransactionHashes.Count}");
-        foreach (var h in b.TransactionHashes.Take(args.GetInt("limit", 20, 0, 100_000))) Console.WriteLine($"  {h}");
+        foreach (var h in b.TransactionHashes.Take(limit)) Console.WriteLine($"  {h}");
         return 0;
     }
 

@@ -48,6 +48,17 @@ public sealed class Args
         Value(name) is { } v ? int.TryParse(v, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n
             : throw new UsageException($"--{name} expects a number, got '{v}'") : fallback;
 
+    /// <summary>The option's value as a full path (null when absent): a usage error when it is empty or not a path.</summary>
+    public string? FullPath(string name) => Value(name) is { } text ? FullPath(text, $"--{name}") : null;
+
+    /// <summary><paramref name="text"/> as a full path; <paramref name="what"/> names where it came from in the error.</summary>
+    public static string FullPath(string text, string what)
+    {
+        if (string.IsNullOrWhiteSpace(text) || text.Contains('\0')) throw new UsageException($"{what} '{text}' is not a path");
+        try { return Path.GetFullPath(text); }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException) { throw new UsageException($"{what} '{text}' is not a path: {e.Message}"); }
+    }
+
     /// <summary>A whole number in [<paramref name="min"/>, <paramref name="max"/>].</summary>
     public int GetInt(string name, int fallback, int min, int max)
     {

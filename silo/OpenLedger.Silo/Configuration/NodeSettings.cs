@@ -59,16 +59,17 @@ public sealed record NodeSettings(
 
     public static NodeSettings From(Args args)
     {
-        string? Opt(string name, string env) => args.Value(name) ?? Environment.GetEnvironmentVariable(env);
+        string? Opt(string name, string env) => args.Value(name) ?? (Environment.GetEnvironmentVariable(env) is { Length: > 0 } v ? v : null);
+        string? PathOpt(string name, string env) => Opt(name, env) is { } p ? Args.FullPath(p, $"--{name} (or {env})") : null;
         var postgres = Opt("postgres", "OPENLEDGER_POSTGRES");
-        var dataDir = Path.GetFullPath(Opt("data-dir", "OPENLEDGER_DATA_DIR") ?? "data");
+        var dataDir = PathOpt("data-dir", "OPENLEDGER_DATA_DIR") ?? Path.GetFullPath("data");
         var backend = postgres is null ? StorageBackend.Sqlite : StorageBackend.PostgreSql;
         var conn = postgres ?? $"Data Source={Path.Combine(dataDir, "openledger.db")};Pooling=True;Default Timeout=30";
         if (args.Has("producer-key") && args.Has("producer-key-file")) throw new UsageException("give --producer-key-file or --producer-key, not both");
         if (args.Has("serving-key") && args.Has("serving-key-file")) throw new UsageException("give --serving-key-file or --serving-key, not both");
         return new NodeSettings(
             backend, conn, dataDir,
-            Path.GetFullPath(Opt("genesis", "OPENLEDGER_GENESIS") ?? DefaultGenesisPath),
+            PathOpt("genesis", "OPENLEDGER_GENESIS") ?? DefaultGenesisPath,
             Port(args, "silo-port", "OPENLEDGER_SILO_PORT", DefaultSiloPort),
             Port(args, "gateway-port", "OPENLEDGER_GATEWAY_PORT", DefaultGatewayPort),
             args.Has("producer-key-file") ? null : Opt("producer-key", "OPENLEDGER_PRODUCER_KEY"),
@@ -77,15 +78,15 @@ public sealed record NodeSettings(
             Port(args, "http-port", "OPENLEDGER_HTTP_PORT", DefaultHttpPort),
             !args.Has("no-ml") && Environment.GetEnvironmentVariable("OPENLEDGER_NO_ML") is null or "" or "0",
             args.Has("serving-key-file") ? null : Opt("serving-key", "OPENLEDGER_SERVING_KEY"),
-            Opt("base-model", "OPENLEDGER_BASE_MODEL") is { } baseModel ? Path.GetFullPath(baseModel) : null,
-            Opt("cluster-cert", "OPENLEDGER_CLUSTER_CERT") is { } cert ? Path.GetFullPath(cert) : null,
+            PathOpt("base-model", "OPENLEDGER_BASE_MODEL"),
+            PathOpt("cluster-cert", "OPENLEDGER_CLUSTER_CERT"),
             List(Opt("allowed-hosts", "OPENLEDGER_ALLOWED_HOSTS")),
             List(Opt("allowed-origins", "OPENLEDGER_ALLOWED_ORIGINS")),
-            Opt("operator-token", "OPENLEDGER_OPERATOR_TOKEN_FILE") is { } token ? Path.GetFullPath(token) : null,
+            PathOpt("operator-token", "OPENLEDGER_OPERATOR_TOKEN_FILE"),
             Long("mempool-max-bytes", "OPENLEDGER_MEMPOOL_MAX_BYTES", 128L * 1024 * 1024),
             Long("mempool-future-ttl-ms", "OPENLEDGER_MEMPOOL_FUTURE_TTL_MS", 180_000),
-            (args.Has("producer-key") ? null : Opt("producer-key-file", "OPENLEDGER_PRODUCER_KEY_FILE")) is { } pf ? Path.GetFullPath(pf) : null,
-            (args.Has("serving-key") ? null : Opt("serving-key-file", "OPENLEDGER_SERVING_KEY_FILE")) is { } sf ? Path.GetFullPath(sf) : null);
+            args.Has("producer-key") ? null : PathOpt("producer-key-file", "OPENLEDGER_PRODUCER_KEY_FILE"),
+            args.Has("serving-key") ? null : PathOpt("serving-key-file", "OPENLEDGER_SERVING_KEY_FILE"));
 
         long Long(string name, string env, long fallback) => Opt(name, env) is not { } v ? fallback
             : long.TryParse(v, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n

@@ -24,7 +24,7 @@ public static class SignerKeys
         switch (given.FirstOrDefault())
         {
             case "key-file":
-                try { return new SigningKey(KeyFile.Load(args.Value("key-file")!), KeySource.Given); }
+                try { return new SigningKey(KeyFile.Load(args.FullPath("key-file")!), KeySource.Given); }
                 catch (CredentialFileException e) { throw new UsageException($"--key-file: {e.Message}"); }
             case "key":
                 var key = KeyFile.Parse(args.Value("key")) ?? throw new UsageException("--key must be a 32-byte private key in 0x-hex");
