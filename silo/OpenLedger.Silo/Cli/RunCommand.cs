@@ -2,6 +2,7 @@ using Microsoft.Extensions.Hosting;
 using OpenLedger.Core.Money;
 using OpenLedger.Silo.Configuration;
 using OpenLedger.Silo.Hosting;
+using OpenLedger.Silo.Keys;
 using OpenLedger.Storage;
 
 namespace OpenLedger.Silo.Cli;
@@ -12,6 +13,8 @@ public static class RunCommand
     public static async Task<int> ExecuteAsync(Args args)
     {
         var settings = NodeSettings.From(args);
+        foreach (var (option, instead) in new[] { ("producer-key", "--producer-key-file FILE"), ("serving-key", "--serving-key-file FILE") })
+            if (args.Has(option)) KeyOnCommandLine.Warn(Console.Error, option, $"{instead} (mode 0600)");
         var (host, node, genesis) = await NodeHost.BuildAsync(settings);
         await host.StartAsync();
         var head = await node.Store.GetHeadAsync();

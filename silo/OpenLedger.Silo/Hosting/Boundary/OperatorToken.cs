@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using OpenLedger.Silo.Keys;
 
 namespace OpenLedger.Silo.Hosting.Boundary;
 
@@ -24,25 +25,11 @@ public sealed class OperatorToken
     public static OperatorToken LoadOrCreate(string path)
     {
         path = System.IO.Path.GetFullPath(path);
-        if (!File.Exists(path))
-        {
-            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
-            var fresh = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
-            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-            if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-            try
-            {
-                using var file = new FileStream(path, options);
-                file.Write(Encoding.ASCII.GetBytes(fresh + "\n"));
-            }
-            catch (IOException) when (File.Exists(path))
-            {
-                // Another process of this node created it first: use theirs.
-            }
-        }
-        if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(path) & (UnixFileMode.GroupRead | UnixFileMode.OtherRead | UnixFileMode.GroupWrite | UnixFileMode.OtherWrite)) != 0)
-            throw new Configuration.UsageException($"{path} is readable or writable by other users: whoever reads it administers the node. Run: chmod 600 {path}");
-        var text = File.ReadAllText(path).Trim();
+        // False when it exists already (made before, or by another process of this node just now): use that one.
+        OwnerOnlyFile.TryCreate(path, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)) + "\n");
+        string text;
+        try { text = OwnerOnlyFile.ReadText(path, "administers the node").Trim(); }
+        catch (CredentialFileException e) { throw new Configuration.UsageException(e.Message); }
         if (text.Length < 32 || !text.All(Uri.IsHexDigit))
             throw new Configuration.UsageException($"{path} does not hold an operator token (at least 32 hex digits); delete it and a new one is made");
         return new OperatorToken(path, Encoding.ASCII.GetBytes(text.ToLowerInvariant()));
