@@ -1,9 +1,11 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Hosting;
 using OpenLedger.Core.Crypto;
 using OpenLedger.Silo.Cli.Marketplace;
 using OpenLedger.Silo.Configuration;
 using OpenLedger.Silo.Hosting;
 using OpenLedger.Storage;
+using OpenLedger.Tests.Crash;
 using OpenLedger.Tests.Support;
 
 namespace OpenLedger.Tests.Cli;
@@ -55,6 +57,29 @@ public sealed class CliNodeFixture : IAsyncLifetime
         using var error = new StringWriter();
         var code = await MarketplaceVerbs.RunAsync(argv, output, error);
         return new CliRun(code, output.ToString(), error.ToString());
+    }
+
+    /// <summary>Runs the built executable (<c>dotnet openledger.dll ARGV...</c>) with no OPENLEDGER_* variables from this
+    /// process' environment, only those in <paramref name="environment"/>.</summary>
+    public static async Task<CliRun> RunExecutableAsync(IReadOnlyDictionary<string, string>? environment, params string[] argv)
+    {
+        var psi = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        psi.ArgumentList.Add(NodeProcess.ExecutablePath);
+        foreach (var a in argv) psi.ArgumentList.Add(a);
+        foreach (var key in psi.Environment.Keys.Where(k => k.StartsWith("OPENLEDGER_", StringComparison.OrdinalIgnoreCase)).ToList())
+            psi.Environment.Remove(key);
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>()) psi.Environment[key] = value;
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await p.WaitForExitAsync(cts.Token);
+        return new CliRun(p.ExitCode, await stdout, await stderr);
     }
 
     public async Task DisposeAsync()

@@ -137,6 +137,25 @@ public sealed partial class KeyAndGenesisCliTests : IDisposable
     }
 
     [Fact]
+    public async Task The_signing_key_comes_from_OPENLEDGER_KEY_and_a_key_on_the_command_line_is_warned_about()
+    {
+        var key = PrivateKey.Derive("not the dev seed", "environment");
+        string[] line = ["datanet", "create", "--name", "n", "--genesis", _devGenesis, "--data-dir", _dir, "--gateway-port", _port];
+
+        // The key is taken (the verb goes on to look for the cluster certificate, the last step before connecting).
+        var fromEnvironment = await CliNodeFixture.RunExecutableAsync(new Dictionary<string, string> { ["OPENLEDGER_KEY"] = key.ToHex() }, line);
+        Assert.True(fromEnvironment.ExitCode == 2 && fromEnvironment.Error.Contains("no cluster certificate"), fromEnvironment.ToString());
+        Assert.DoesNotContain("warning", fromEnvironment.Error);
+
+        var notAKey = await CliNodeFixture.RunExecutableAsync(new Dictionary<string, string> { ["OPENLEDGER_KEY"] = "0x12" }, line);
+        Assert.Contains("OPENLEDGER_KEY does not hold a private key", notAKey.Error);
+
+        var onTheLine = await CliNodeFixture.RunExecutableAsync(null, [.. line, "--key", key.ToHex()]);
+        Assert.True(onTheLine.ExitCode == 2 && onTheLine.Error.Contains("no cluster certificate"), onTheLine.ToString());
+        Assert.Contains("warning: --key puts a private key on the command line", onTheLine.Error);
+    }
+
+    [Fact]
     public async Task Keygen_writes_an_owner_only_key_file_and_prints_the_private_key_only_when_asked()
     {
         var path = Path.Combine(_dir, "new.key");

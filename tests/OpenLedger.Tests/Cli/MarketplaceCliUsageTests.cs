@@ -114,23 +114,5 @@ public sealed class MarketplaceCliUsageTests : IDisposable
         Assert.DoesNotContain("training the base model", trainHelp.Output);
     }
 
-    private static async Task<CliRun> RunExecutableAsync(params string[] argv)
-    {
-        var psi = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        psi.ArgumentList.Add(NodeProcess.ExecutablePath);
-        foreach (var a in argv) psi.ArgumentList.Add(a);
-        foreach (var key in psi.Environment.Keys.Where(k => k.StartsWith("OPENLEDGER_", StringComparison.OrdinalIgnoreCase)).ToList())
-            psi.Environment.Remove(key);
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await p.WaitForExitAsync(cts.Token);
-        return new CliRun(p.ExitCode, await stdout, await stderr);
-    }
+    private static Task<CliRun> RunExecutableAsync(params string[] argv) => CliNodeFixture.RunExecutableAsync(null, argv);
 }
