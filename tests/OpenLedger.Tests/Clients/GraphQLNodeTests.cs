@@ -18,7 +18,7 @@ public sealed class GraphQLNodeTests(GraphQLNodeFixture node, ITestOutputHelper 
     private const string BlocksSub = "subscription Blocks { blocks { height hash transactionHashes } }";
     private const string TxSub = "subscription Tx($h: Hash!) { transaction(hash: $h) { hash status blockHeight index receipt { succeeded fee gasUsed } } }";
     private const string TxQuery = "query Tx($h: Hash!) { transaction(hash: $h) { status blockHeight receipt { succeeded fee gasUsed } block { height hash } } }";
-    private const string Chain = "{ chain { chainId headHeight gasPriceFloor } mempool { pending } }";
+    private const string Chain = "{ chain { chainId headHeight gasPriceFloor dev } mempool { pending } }";
     private const string Account = "query A($a: Address!) { account(address: $a) { balance nonce } }";
     // A block's transactions are a page (Transaction.block leads back to them, so the cost analyzer must see each level).
     private const string BlockTransactions = "query B($h: Long!, $after: String) { block(height: $h) { transactionCount transactions(first: 10, after: $after) { totalCount nodes { hash index inclusionProof { root } } pageInfo { hasNextPage endCursor } } } }";
@@ -163,6 +163,7 @@ public sealed class GraphQLNodeTests(GraphQLNodeFixture node, ITestOutputHelper 
         var (code, chain) = await PostAsync(Chain);
         Assert.Equal(HttpStatusCode.OK, code);
         Assert.Equal((long)node.Chain.Rules.ChainId, chain["data"]!["chain"]!["chainId"]!.GetValue<long>());
+        Assert.True(chain["data"]!["chain"]!["dev"]!.GetValue<bool>()); // the test chain is a dev chain; clients check before using dev keys
     }
 
     [Fact]
