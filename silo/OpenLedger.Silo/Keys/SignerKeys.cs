@@ -40,11 +40,17 @@ public static class SignerKeys
         throw new UsageException($"give the sender's key: --key-file FILE, {EnvironmentVariable}, or on a dev chain --dev N or --operator serving|attribution");
     }
 
-    /// <summary>Refuses to sign for the connected node's chain with a key derived from a public seed unless that chain is
-    /// a dev chain, and the one the key was derived for (the local genesis file may not be the node's).</summary>
+    /// <summary>Refuses to sign for the connected node's chain with a key derived from a public seed (or given, but one of
+    /// the published dev keys) unless that chain is a dev chain, and the one the key was derived for (the local genesis
+    /// file may not be the node's).</summary>
     public static void RequireAcceptedBy(SigningKey key, Grains.Ledger.ChainInfo chain)
     {
-        if (!key.IsDerived) return;
+        if (!key.IsDerived)
+        {
+            if (!chain.Dev && WellKnownDevKeys.Contains(key.Key))
+                throw new UsageException($"the key is a published dev key (derived from the dev seed), refused on chain '{chain.Name}', which is not a dev chain: anyone can sign with it");
+            return;
+        }
         if (!chain.Dev)
             throw new UsageException($"the node's chain '{chain.Name}' (chain id {chain.ChainId}) is not a dev chain: keys derived from a public seed " +
                                      "(--dev N, --operator) are refused there. Give --key-file FILE");

@@ -83,6 +83,9 @@ public sealed partial class KeyAndGenesisCliTests : IDisposable
         Assert.Contains("chain id 1717, but the node runs chain id 42", other.Message);
         SignerKeys.RequireAcceptedBy(derived, info with { Dev = true });
         SignerKeys.RequireAcceptedBy(new SigningKey(dev.Keys[0], KeySource.Given), info with { Dev = false }); // a key of one's own signs anywhere
+        var published = new SigningKey(PrivateKey.Derive(GenesisCommand.DevSeed, "0"), KeySource.Given); // dev key 0 in a key file
+        Assert.Contains("published dev key", Assert.Throws<UsageException>(() => SignerKeys.RequireAcceptedBy(published, info with { Dev = false })).Message);
+        SignerKeys.RequireAcceptedBy(published, info with { Dev = true });
     }
 
     [Fact]
