@@ -51,6 +51,11 @@ public sealed class MultiAdapterModel : IDisposable
     /// <summary>The projection names an adapter may target.</summary>
     public IReadOnlyCollection<string> ProjectionNames => _projections.Keys;
 
+    /// <summary>The base weight [out, in] of each projection an adapter may target, by name (what
+    /// <see cref="AdapterValidator.For"/> checks adapters against).</summary>
+    public IReadOnlyDictionary<string, Parameter> ProjectionWeights =>
+        _projections.ToDictionary(p => p.Key, p => p.Value.Projection.Weight, StringComparer.Ordinal);
+
     /// <summary>Logits [batch, time, vocab] of <paramref name="tokens"/> [batch, time] where row r runs through the base
     /// plus <paramref name="adapterOfRow"/>[r] (null: the base alone).</summary>
     public Tensor Forward(Tensor tokens, IReadOnlyList<ServedAdapter?> adapterOfRow) =>
