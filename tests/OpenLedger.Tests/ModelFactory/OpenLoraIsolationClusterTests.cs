@@ -72,8 +72,9 @@ public sealed class OpenLoraIsolationClusterTests(MlClusterFixture fx)
         Assert.Equal(("InvalidAdapter", "quarantined"), (load.ErrorCode, load.Adapter!.State));
         Assert.Contains("h.0.attn.c_attn", load.Message);
 
-        // Not retried: over a few of the fixture's 2-second retry periods nobody asks the cache for the bad adapter again.
-        var requestsBefore = view.Requests;
+        // Not retried: over a few of the fixture's 2-second retry periods nobody asks the cache for the bad adapter again
+        // (counted after the operator's load above, which is a request too).
+        var requestsBefore = (await openLora.ListAdaptersAsync()).Single(a => a.Adapter == bad).Requests;
         await Task.Delay(TimeSpan.FromSeconds(5));
         Assert.Equal(requestsBefore, (await openLora.ListAdaptersAsync()).Single(a => a.Adapter == bad).Requests);
         Assert.Equal(status.Failed, (await worker.GetStatusAsync()).Failed);
