@@ -1,3 +1,4 @@
+using OpenLedger.ML.Lora;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -36,7 +37,7 @@ public sealed class AdapterValidator
     public static AdapterValidator For(MultiAdapterModel model, int maxRank = DefaultMaxRank)
     {
         var weights = model.ProjectionWeights;
-        var shapes = weights.ToDictionary(w => w.Key, w => new ProjectionShape(w.Value.shape[1], w.Value.shape[0]), StringComparer.Ordinal);
+        var shapes = weights.ToDictionary(w => w.Key, w => ProjectionShape.Of(w.Value), StringComparer.Ordinal);
         var dtypes = weights.Values.Select(w => w.dtype).Distinct().ToList();
         if (dtypes.Count != 1) throw new InvalidOperationException($"the base model's projections mix dtypes: {string.Join(", ", dtypes)}");
         return new AdapterValidator(shapes, dtypes[0], maxRank);
@@ -58,10 +59,7 @@ public sealed class AdapterValidator
             var rank = a.shape[0];
             if (b.shape[1] != rank)
                 return $"{name}: A has rank {rank} ({Shape(a)}) but B has rank {b.shape[1]} ({Shape(b)})";
-            if (a.shape[1] != projection.InFeatures)
-                return $"{name}: A is {Shape(a)}, the projection takes {projection.InFeatures} inputs (A must be [r, {projection.InFeatures}])";
-            if (b.shape[0] != projection.OutFeatures)
-                return $"{name}: B is {Shape(b)}, the projection gives {projection.OutFeatures} outputs (B must be [{projection.OutFeatures}, r])";
+            if (FitProblem(name, weights, projection) is { } misfit) return misfit;
             var rankBound = Math.Min(MaxRank, Math.Min(projection.InFeatures, projection.OutFeatures));
             if (rank < 1 || rank > rankBound)
                 return $"{name}: rank {rank} is outside [1, {rankBound}] (the served maximum {MaxRank} and the projection's size)";
@@ -70,6 +68,19 @@ public sealed class AdapterValidator
             if (!AllFinite(a)) return $"{name}: A holds NaN or infinite values";
             if (!AllFinite(b)) return $"{name}: B holds NaN or infinite values";
         }
+        return null;
+    }
+
+    /// <summary>Null when A [r, in] and B [out, r] fit <paramref name="projection"/>'s in and out features; otherwise
+    /// the mismatch. The one statement of that rule: <see cref="MultiAdapterModel"/> checks it again before every forward
+    /// pass, for adapters that did not come through a validating cache.</summary>
+    internal static string? FitProblem(string name, LoraWeights weights, ProjectionShape projection)
+    {
+        var (a, b) = (weights.A, weights.B);
+        if (a.shape[1] != projection.InFeatures)
+            return $"{name}: A is {Shape(a)}, the projection takes {projection.InFeatures} inputs (A must be [r, {projection.InFeatures}])";
+        if (b.shape[0] != projection.OutFeatures)
+            return $"{name}: B is {Shape(b)}, the projection gives {projection.OutFeatures} outputs (B must be [{projection.OutFeatures}, r])";
         return null;
     }
 
@@ -83,4 +94,8 @@ public sealed class AdapterValidator
 }
 
 /// <summary>A base projection's sizes: y = x·Wᵀ with W [out, in].</summary>
-public sealed record ProjectionShape(long InFeatures, long OutFeatures);
+public readonly record struct ProjectionShape(long InFeatures, long OutFeatures)
+{
+    /// <summary>The sizes of the projection whose weight is <paramref name="weight"/> [out, in].</summary>
+    public static ProjectionShape Of(Tensor weight) => new(weight.shape[1], weight.shape[0]);
+}

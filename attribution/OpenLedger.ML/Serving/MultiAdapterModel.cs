@@ -181,9 +181,8 @@ public sealed class MultiAdapterModel : IDisposable
         {
             if (!_projections.TryGetValue(name, out var entry))
                 throw new ArgumentException($"adapter {adapter.Id} targets '{name}', which this model does not have");
-            var weight = entry.Projection.Weight;
-            if (weights.A.shape[1] != weight.shape[1] || weights.B.shape[0] != weight.shape[0])
-                throw new ArgumentException($"adapter {adapter.Id}: {name} has A [{string.Join(", ", weights.A.shape)}], B [{string.Join(", ", weights.B.shape)}] for a weight [{string.Join(", ", weight.shape)}]");
+            if (AdapterValidator.FitProblem(name, weights, ProjectionShape.Of(entry.Projection.Weight)) is { } misfit)
+                throw new ArgumentException($"adapter {adapter.Id}: {misfit}");
         }
     }
 }
