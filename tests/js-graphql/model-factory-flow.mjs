@@ -130,6 +130,9 @@ await finish(client, timer, async () => {
   const reloaded = (await act('loadAdapter', job.adapter)).loadAdapter;
   const missingCode = await errorCode('mutation L($a: Hash!) { loadAdapter(adapter: $a) { state } }', { a: keccak256(toUtf8Bytes('no adapter')) });
   const notAdapterCode = await errorCode('mutation L($a: Hash!) { loadAdapter(adapter: $a) { state } }', { a: inputHash });
+  // Refused at load, it is quarantined: listed with its reason until unloadAdapter clears the verdict.
+  const quarantined = (await gql('{ adapters { adapter state reason } }')).adapters.find((a) => a.adapter === inputHash);
+  const cleared = (await gql('mutation U($a: Hash!) { unloadAdapter(adapter: $a) { state reason } }', { a: inputHash })).unloadAdapter;
 
   at('validate documents');
   const errorsOfDocuments = await documentErrors();
@@ -139,6 +142,7 @@ await finish(client, timer, async () => {
     progress: { events: progress.events, errors: progress.errors, completed: progress.completed },
     modelId, inferenceId, inputHash, served, answerErrors: answer.errors,
     adaptersAfterServing, pinned, unloadPinnedCode, unpinned, unloaded, unpinAgainCode, reloaded, missingCode, notAdapterCode,
+    quarantined, cleared,
     signed, timings, documentCount: documents.length, documentErrors: errorsOfDocuments,
   };
 });

@@ -14,6 +14,8 @@ namespace OpenLedger.ML.Grains.Hosting;
 /// names it); null: the machine's cores.</param>
 /// <param name="MaxActiveJobs">Training jobs queued or running at once on the cluster; more are refused with
 /// TrainingQuotaExceeded (each takes the CPU or GPU of an ML silo for minutes to hours).</param>
+/// <param name="RetryFailedAfter">How long the inference worker waits before serving again an inference it failed to
+/// serve (an input or adapter not in the store yet); a refused (quarantined) adapter's inferences are not retried.</param>
 public sealed record MlOptions(
     string JobsDirectory,
     PrivateKey? ServingKey = null,
@@ -23,9 +25,11 @@ public sealed record MlOptions(
     int MaxNewTokens = 24,
     TimeSpan? PollInterval = null,
     int? TrainingThreads = null,
-    int MaxActiveJobs = 2)
+    int MaxActiveJobs = 2,
+    TimeSpan? RetryFailedAfter = null)
 {
     public int Threads => TrainingThreads ?? Environment.ProcessorCount;
     public string BaseModelPath => BaseModelDirectory ?? BaseModelRecipe.BuiltinDirectory;
     public TimeSpan Poll => PollInterval ?? TimeSpan.FromSeconds(1);
+    public TimeSpan RetryFailed => RetryFailedAfter ?? TimeSpan.FromSeconds(60);
 }

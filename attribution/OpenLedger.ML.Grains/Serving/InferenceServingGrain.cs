@@ -9,6 +9,7 @@ using OpenLedger.Grains.Hosting;
 using OpenLedger.Grains.Ledger;
 using OpenLedger.Grains.Serving;
 using OpenLedger.ML.Grains.Hosting;
+using OpenLedger.ML.Serving;
 using OpenLedger.Storage.Ledger;
 
 namespace OpenLedger.ML.Grains.Serving;
@@ -21,7 +22,10 @@ namespace OpenLedger.ML.Grains.Serving;
 /// <see cref="OpenLoraHost"/> (so they share heterogeneous batches), stores each output text in the content store
 /// and posts all their results in one submission, signed by the node's serving-operator key with consecutive nonces.
 /// Inferences of models on another base model are left to other silos; one it fails to serve (missing input, an adapter
-/// that does not load) is retried a minute later. Either way the chain refunds an unserved inference at its deadline.
+/// not in the store) is retried a minute later. One whose adapter OpenLoRA refuses (InvalidAdapter: it is quarantined,
+/// see <see cref="AdapterCache"/>) is not retried: it waits, at no cost per poll, for its deadline, when the chain
+/// refunds it, or for an operator to clear the adapter; such an adapter is logged once, not per inference per poll.
+/// Either way the chain refunds an unserved inference at its deadline.
 /// </summary>
 public sealed class InferenceServingGrain(OpenLoraHost host, LedgerNode node, MlOptions options, ILogger<InferenceServingGrain> logger)
     : Grain, IInferenceServingGrain
@@ -30,13 +34,17 @@ public sealed class InferenceServingGrain(OpenLoraHost host, LedgerNode node, Ml
     // Posted but not yet committed: not served again until the block shows the result, or until this long has passed
     // (the transaction may have been dropped).
     private static readonly TimeSpan RepostAfter = TimeSpan.FromSeconds(30);
-    private static readonly TimeSpan RetryFailedAfter = TimeSpan.FromSeconds(60);
 
     // Inferences seen but not answered on chain yet, and when to look at them again: posted (waiting for the block) or
     // failed (to retry). Everything else is found through the cursor, so a poll costs the new inferences, not all open ones.
     private readonly Dictionary<Hash32, (DateTime RetryAt, bool Posted)> _waiting = [];
     // Models on another base model than this silo's: their inferences are left alone (and logged once per model).
     private readonly HashSet<Hash32> _otherBase = [];
+    // Inferences whose adapter OpenLoRA refuses (quarantined), by adapter, with their deadline heights: not served while
+    // it stays quarantined, dropped once past their deadline (the chain refunds them), served again if an operator
+    // clears the adapter. An adapter stays here while quarantined, so it is logged once. Bounded by the adapters the
+    // cache keeps quarantined and the inferences still open.
+    private readonly Dictionary<Hash32, Dictionary<Hash32, long>> _refused = [];
     private int? _cursor;
     private IGrainTimer? _timer;
     private long _served;
@@ -51,12 +59,14 @@ public sealed class InferenceServingGrain(OpenLoraHost host, LedgerNode node, Ml
     }
 
     public Task<InferenceWorkerStatus> GetStatusAsync() =>
-        Task.FromResult(new InferenceWorkerStatus(options.ServingKey?.Address.ToString(), _served, _failedCount, _waiting.Values.Count(w => w.Posted), _lastError));
+        Task.FromResult(new InferenceWorkerStatus(options.ServingKey?.Address.ToString(), _served, _failedCount, _waiting.Values.Count(w => w.Posted), _lastError,
+            _refused.Values.Sum(r => r.Count)));
 
     private async Task PollAsync(CancellationToken cancellationToken)
     {
         var key = options.ServingKey!;
         var now = DateTime.UtcNow;
+        if (_refused.Count > 0) await ReviewRefusedAsync(now, cancellationToken);
         var due = new List<InferenceRequest>();
         // New requests: market objects are appended to the state tree, so a later inference has a higher index.
         while (true)
@@ -113,6 +123,8 @@ public sealed class InferenceServingGrain(OpenLoraHost host, LedgerNode node, Ml
             }
             var version = model.Versions.FirstOrDefault(v => v.Number == inference.ModelVersion)
                           ?? throw new InvalidDataException($"model {model.Id} has no version {inference.ModelVersion}");
+            // Before reading the input: a quarantined adapter's inference costs a model read and nothing more.
+            if (host.QuarantineReason(version.Adapter) is { } reason) return Refuse(inference, version.Adapter, reason);
             var task = await TaskOfAsync(version, cancellationToken);
             var input = await node.Content!.GetAsync(inference.Input, cancellationToken);
             if (input is null) return Fail(inference.Id, $"inference {inference.Id}: input {inference.Input} is not in the content store");
@@ -122,9 +134,48 @@ public sealed class InferenceServingGrain(OpenLoraHost host, LedgerNode node, Ml
             if (stored.Hash != output.Output) throw new InvalidOperationException("the stored output's hash differs from the served one");
             return (inference, output.Output);
         }
+        catch (InvalidAdapterException e)
+        {
+            return Refuse(inference, e.Id, e.Reason);
+        }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             return Fail(inference.Id, $"inference {inference.Id}: {e.GetType().Name}: {e.Message}");
+        }
+    }
+
+    /// <summary>Leaves <paramref name="inference"/> to its deadline: OpenLoRA refuses its adapter, and would refuse it on
+    /// every retry. There is no refusal transaction: the chain refunds it when it expires.</summary>
+    private (InferenceRequest, Hash32)? Refuse(InferenceRequest inference, Hash32 adapter, string reason)
+    {
+        _waiting.Remove(inference.Id);
+        if (!_refused.TryGetValue(adapter, out var inferences))
+        {
+            _refused[adapter] = inferences = [];
+            logger.LogWarning("adapter {Adapter} is quarantined ({Reason}): inferences served with it are left to expire and refund " +
+                              "unless an operator clears it (unloadAdapter)", adapter, reason);
+        }
+        if (inferences.TryAdd(inference.Id, inference.DeadlineHeight))
+        {
+            _failedCount++;
+            _lastError = $"inference {inference.Id}: adapter {adapter} is quarantined: {reason}";
+        }
+        return null;
+    }
+
+    /// <summary>Drops refused inferences past their deadline and hands those of adapters no longer quarantined (an
+    /// operator cleared them) back to the waiting list, due now.</summary>
+    private async Task ReviewRefusedAsync(DateTime now, CancellationToken cancellationToken)
+    {
+        var head = (await node.Store.GetHeadAsync(cancellationToken))?.Height ?? 0;
+        foreach (var (adapter, inferences) in _refused.ToList())
+        {
+            foreach (var (id, deadline) in inferences.ToList())
+                if (deadline < head) inferences.Remove(id);
+            if (host.QuarantineReason(adapter) is not null) continue;
+            _refused.Remove(adapter);
+            foreach (var id in inferences.Keys) _waiting[id] = (now, false);
+            logger.LogInformation("adapter {Adapter} is no longer quarantined: its {Count} open inferences are served again", adapter, inferences.Count);
         }
     }
 
@@ -140,7 +191,7 @@ public sealed class InferenceServingGrain(OpenLoraHost host, LedgerNode node, Ml
 
     private (InferenceRequest, Hash32)? Fail(Hash32 inference, string message)
     {
-        _waiting[inference] = (DateTime.UtcNow + RetryFailedAfter, false);
+        _waiting[inference] = (DateTime.UtcNow + options.RetryFailed, false);
         _failedCount++;
         _lastError = message;
         logger.LogWarning("{Message}", message);

@@ -6,8 +6,9 @@ using Orleans.Concurrency;
 namespace OpenLedger.ML.Grains.Serving;
 
 /// <summary>Administration of the receiving silo's OpenLoRA (stateless worker: it always runs beside the silo's
-/// <see cref="OpenLoraHost"/>). Errors are values with stable codes: AdapterNotFound, InvalidAdapter,
-/// AdapterCacheFull, AdapterNotLoaded, NotPinned, AdapterPinned, AdapterBusy.</summary>
+/// <see cref="OpenLoraHost"/>). Errors are values with stable codes: AdapterNotFound, InvalidAdapter (refused at load,
+/// or quarantined: the message says why), AdapterCacheFull, AdapterNotLoaded, NotPinned, AdapterPinned, AdapterBusy.
+/// Unloading a quarantined adapter clears its quarantine: its next request reads and checks it again.</summary>
 [StatelessWorker]
 public sealed class OpenLoraGrain(OpenLoraHost host, ILocalSiloDetails silo) : Grain, IOpenLoraGrain
 {
@@ -36,6 +37,10 @@ public sealed class OpenLoraGrain(OpenLoraHost host, ILocalSiloDetails silo) : G
         // The cache's state decides the code; the cache itself still refuses if a batch takes the adapter meanwhile.
         switch (host.Cache.Metrics(adapter))
         {
+            // The operator's way out of a verdict (a forward pass that failed for a passing reason, a fixed store).
+            case { State: AdapterState.Quarantined }:
+                host.Cache.ClearQuarantine(adapter);
+                return Task.CompletedTask;
             case { State: AdapterState.Pinned }: throw new Refused("AdapterPinned", $"adapter {adapter} is pinned: unpin it first");
             case { InUse: > 0 }: throw new Refused("AdapterBusy", $"adapter {adapter} is serving a batch");
         }
@@ -52,7 +57,8 @@ public sealed class OpenLoraGrain(OpenLoraHost host, ILocalSiloDetails silo) : G
         }
         catch (Refused e) { return Error(e.Code, e.Message); }
         catch (AdapterNotFoundException e) { return Error("AdapterNotFound", e.Message); }
-        catch (InvalidDataException e) { return Error("InvalidAdapter", e.Message); }
+        catch (InvalidAdapterException e) { return Error(InvalidAdapterException.Code, e.Message); }
+        catch (InvalidDataException e) { return Error(InvalidAdapterException.Code, e.Message); } // the store's bytes are not the hash's
         catch (AdapterCacheFullException e) { return Error("AdapterCacheFull", e.Message); }
         catch (InvalidOperationException e) { return Error("AdapterBusy", e.Message); } // the state changed under the check
 

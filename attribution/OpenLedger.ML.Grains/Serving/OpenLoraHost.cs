@@ -16,7 +16,8 @@ namespace OpenLedger.ML.Grains.Serving;
 
 /// <summary>
 /// OpenLoRA on one silo: the one base model in memory, the adapter cache (loading artifacts just in time from the
-/// node's content store, by the hash registered on chain) and the batching engine. A singleton of the ML silo's
+/// node's content store, by the hash registered on chain, checked against the base model and quarantined when they do
+/// not fit it) and the batching engine. A singleton of the ML silo's
 /// services, started on first use; grains on the silo share it.
 /// </summary>
 public sealed class OpenLoraHost(MlOptions options, LedgerNode node) : IAsyncDisposable
@@ -48,7 +49,7 @@ public sealed class OpenLoraHost(MlOptions options, LedgerNode node) : IAsyncDis
             var model = new MultiAdapterModel(loaded.Model);
             var content = node.Content ?? throw new InvalidOperationException("OpenLoRA needs the node's content store");
             var cache = new AdapterCache(options.AdapterBudgetBytes, async (id, ct) =>
-                await content.GetAsync(id, ct) ?? throw new AdapterNotFoundException(id));
+                await content.GetAsync(id, ct) ?? throw new AdapterNotFoundException(id), AdapterValidator.For(model));
             var eot = loaded.Tokenizer.EndOfTextId;
             var engine = new LoraServingEngine(model, cache, new ServingOptions(options.MaxBatchSize, ServingMode.Heterogeneous, eot));
             return _started = new Started(loaded, model, cache, engine, FineTuneRun.BaseModelName(loaded.Manifest));
@@ -89,6 +90,9 @@ public sealed class OpenLoraHost(MlOptions options, LedgerNode node) : IAsyncDis
             Interlocked.Read(ref _servedCount), Interlocked.Read(ref _failedCount), options.ServingKey?.Address.ToString());
     }
 
+    /// <summary>Why OpenLoRA refuses <paramref name="adapter"/> (quarantined), or null when it does not.</summary>
+    public string? QuarantineReason(Hash32 adapter) => Cache.QuarantineReason(adapter);
+
     public AdapterView? View(Hash32 adapter, string silo) => Cache.Metrics(adapter) is { } m ? ToView(m, silo) : null;
 
     public IReadOnlyList<AdapterView> Views(string silo) => Cache.AllMetrics().Select(m => ToView(m, silo)).ToList();
@@ -97,7 +101,7 @@ public sealed class OpenLoraHost(MlOptions options, LedgerNode node) : IAsyncDis
     {
         var (served, totalMs) = _served.TryGetValue(m.Id, out var s) ? s : (0, 0);
         return new AdapterView(m.Id, m.State.ToString().ToLowerInvariant(), m.Requests, m.Loads, Math.Round(m.LastLoadMilliseconds, 3), m.Bytes,
-            m.InUse, silo, served > 0 ? Math.Round(totalMs / served, 3) : 0, served);
+            m.InUse, silo, served > 0 ? Math.Round(totalMs / served, 3) : 0, served, m.QuarantineReason);
     }
 
     public async ValueTask DisposeAsync()

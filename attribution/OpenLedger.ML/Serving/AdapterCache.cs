@@ -8,12 +8,21 @@ namespace OpenLedger.ML.Serving;
 /// A missing adapter is loaded just in time through the loader (the node's content store), once however many requests
 /// wait for it (single flight), and checked against its hash. When a new adapter does not fit, the least recently used
 /// adapters that are neither pinned nor in use (<see cref="AdapterLease"/>) are evicted and their tensors freed.
+/// An artifact that is not an adapter, or not one for the base model (<see cref="AdapterValidator"/>), is refused at
+/// load and quarantined (as is an adapter the engine caught failing a forward pass, <see cref="Quarantine"/>): later
+/// requests for it are refused at once, without reading the store again, until an operator clears it.
 /// Thread-safe.</summary>
 /// <remarks>Accounted bytes are the adapters' tensor bytes (<see cref="ServedAdapter.ResidentBytes"/>); per-adapter
-/// metrics are kept after eviction, so the table grows with the number of distinct adapters ever requested.</remarks>
+/// metrics are kept after eviction, so the table grows with the number of distinct adapters ever requested; the
+/// quarantine holds at most its capacity of verdicts.</remarks>
 public sealed class AdapterCache : IDisposable
 {
+    /// <summary>The default number of quarantine verdicts kept (a few hundred bytes each).</summary>
+    public const int DefaultQuarantineCapacity = 4096;
+
     private readonly Func<Hash32, CancellationToken, Task<byte[]>> _loader;
+    private readonly AdapterValidator? _validator;
+    private readonly AdapterQuarantine _quarantine;
     private readonly Dictionary<Hash32, Entry> _entries = new();
     private readonly Lock _gate = new();
     private readonly CancellationTokenSource _lifetime = new();
@@ -23,11 +32,17 @@ public sealed class AdapterCache : IDisposable
 
     /// <param name="budgetBytes">The most tensor bytes resident at once.</param>
     /// <param name="loader">Fetches an adapter's safetensors artifact by its keccak256.</param>
-    public AdapterCache(long budgetBytes, Func<Hash32, CancellationToken, Task<byte[]>> loader)
+    /// <param name="validator">Checks each loaded adapter against the base model it will run on; null checks only that
+    /// the artifact is a LoRA adapter (<see cref="ServedAdapter.Parse"/>).</param>
+    /// <param name="quarantineCapacity">The most quarantine verdicts kept (the oldest is forgotten first).</param>
+    public AdapterCache(long budgetBytes, Func<Hash32, CancellationToken, Task<byte[]>> loader, AdapterValidator? validator = null,
+        int quarantineCapacity = DefaultQuarantineCapacity)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(budgetBytes);
         BudgetBytes = budgetBytes;
         _loader = loader;
+        _validator = validator;
+        _quarantine = new AdapterQuarantine(quarantineCapacity);
     }
 
     public long BudgetBytes { get; }
@@ -39,8 +54,10 @@ public sealed class AdapterCache : IDisposable
     }
 
     /// <summary>The resident adapter <paramref name="id"/>, loaded first if needed, held until the lease is disposed.
-    /// Throws <see cref="AdapterCacheFullException"/> when it cannot fit, <see cref="InvalidDataException"/> when the
-    /// artifact does not hash to <paramref name="id"/> or is not an adapter, and whatever the loader throws.</summary>
+    /// Throws <see cref="InvalidAdapterException"/> when the adapter is quarantined or its artifact is refused now (it is
+    /// then quarantined), <see cref="AdapterCacheFullException"/> when it cannot fit, <see cref="InvalidDataException"/>
+    /// when the store's bytes do not hash to <paramref name="id"/> (the store's fault, not the adapter's: not
+    /// quarantined), and whatever the loader throws.</summary>
     public async Task<AdapterLease> AcquireAsync(Hash32 id, CancellationToken cancellationToken = default)
     {
         var counted = false;
@@ -54,6 +71,7 @@ public sealed class AdapterCache : IDisposable
                 if (!_entries.TryGetValue(id, out entry!)) _entries[id] = entry = new Entry(id);
                 if (!counted) entry.Requests++;
                 counted = true;
+                if (_quarantine.ReasonOf(id) is { } reason) throw new InvalidAdapterException(id, reason);
                 if (entry.Adapter is { } resident) return Lease(entry, resident);
                 // Started outside the lock (Task.Run) so a synchronous loader never runs while holding it; the
                 // completion takes the lock, so it cannot clear Loading before it is set here.
@@ -100,15 +118,44 @@ public sealed class AdapterCache : IDisposable
         }
     }
 
+    /// <summary>Refuses <paramref name="id"/> from now on with <paramref name="reason"/> (the engine calls this for an
+    /// adapter that failed a forward pass that the base model alone ran). A resident copy is freed as soon as no batch
+    /// holds it, pinned or not: a quarantined adapter is never served.</summary>
+    public void Quarantine(Hash32 id, string reason)
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _quarantine.Add(id, reason);
+            if (!_entries.TryGetValue(id, out var entry)) _entries[id] = entry = new Entry(id);
+            entry.Pins = 0;
+            if (entry.Leases == 0) Evict(entry);
+        }
+    }
+
+    /// <summary>Why <paramref name="id"/> is quarantined, or null when it is not: the engine's fast path, which
+    /// refuses such a request before it waits for a batch.</summary>
+    public string? QuarantineReason(Hash32 id)
+    {
+        lock (_gate) return _quarantine.ReasonOf(id);
+    }
+
+    /// <summary>Forgets the verdict on <paramref name="id"/> (administration): its next request reads and checks the
+    /// artifact again. False when it was not quarantined.</summary>
+    public bool ClearQuarantine(Hash32 id)
+    {
+        lock (_gate) return _quarantine.Remove(id);
+    }
+
     public AdapterMetrics? Metrics(Hash32 id)
     {
-        lock (_gate) return _entries.TryGetValue(id, out var entry) ? entry.Snapshot() : null;
+        lock (_gate) return _entries.TryGetValue(id, out var entry) ? entry.Snapshot(_quarantine.ReasonOf(id)) : null;
     }
 
     /// <summary>Every adapter ever requested, most recently used first.</summary>
     public IReadOnlyList<AdapterMetrics> AllMetrics()
     {
-        lock (_gate) return _entries.Values.OrderByDescending(e => e.LastUse).Select(e => e.Snapshot()).ToList();
+        lock (_gate) return _entries.Values.OrderByDescending(e => e.LastUse).Select(e => e.Snapshot(_quarantine.ReasonOf(e.Id))).ToList();
     }
 
     /// <summary>Frees every resident adapter; loads in flight are cancelled.</summary>
@@ -128,7 +175,10 @@ public sealed class AdapterCache : IDisposable
     {
         lock (_gate)
         {
-            if (_entries.TryGetValue(adapter.Id, out var entry) && ReferenceEquals(entry.Adapter, adapter)) entry.Leases--;
+            if (!_entries.TryGetValue(adapter.Id, out var entry) || !ReferenceEquals(entry.Adapter, adapter)) return;
+            entry.Leases--;
+            // Quarantined while a batch held it: freed by the last batch out.
+            if (entry.Leases == 0 && _quarantine.ReasonOf(entry.Id) is not null) Evict(entry);
         }
     }
 
@@ -148,10 +198,12 @@ public sealed class AdapterCache : IDisposable
             var bytes = await _loader(entry.Id, _lifetime.Token).ConfigureAwait(false);
             var hash = SafeTensorsFile.Hash(bytes);
             if (hash != entry.Id) throw new InvalidDataException($"the artifact loaded for adapter {entry.Id} hashes to {hash}");
-            adapter = ServedAdapter.Parse(entry.Id, bytes);
+            adapter = Checked(entry.Id, bytes);
             lock (_gate)
             {
                 ObjectDisposedException.ThrowIf(_disposed, this);
+                // Quarantined by the engine while this load ran (an earlier copy failed a batch): never resident again.
+                if (_quarantine.ReasonOf(entry.Id) is { } reason) throw new InvalidAdapterException(entry.Id, reason);
                 MakeRoom(entry.Id, adapter.ResidentBytes);
                 entry.Adapter = adapter;
                 entry.Loading = null;
@@ -169,6 +221,34 @@ public sealed class AdapterCache : IDisposable
             lock (_gate) entry.Loading = null;
             throw;
         }
+    }
+
+    /// <summary>The adapter in <paramref name="bytes"/> if it is one and the validator accepts it; otherwise it is
+    /// quarantined and <see cref="InvalidAdapterException"/> thrown. These bytes are what <paramref name="id"/> names,
+    /// so the verdict is final for them.</summary>
+    private ServedAdapter Checked(Hash32 id, byte[] bytes)
+    {
+        string reason;
+        try
+        {
+            var adapter = ServedAdapter.Parse(id, bytes);
+            var problem = _validator?.Problem(adapter);
+            if (problem is null) return adapter;
+            adapter.Dispose();
+            reason = problem;
+        }
+        catch (InvalidDataException e)
+        {
+            // Parse's messages start with the adapter's id, which the refusal names already.
+            var prefix = $"adapter {id}: ";
+            reason = e.Message.StartsWith(prefix, StringComparison.Ordinal) ? e.Message[prefix.Length..] : e.Message;
+        }
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _quarantine.Add(id, reason);
+        }
+        throw new InvalidAdapterException(id, reason);
     }
 
     /// <summary>Evicts least recently used free adapters until <paramref name="bytes"/> more fit, or throws before
@@ -206,11 +286,12 @@ public sealed class AdapterCache : IDisposable
         public long Bytes { get; set; }
         public long LastUse { get; set; }
 
-        public AdapterMetrics Snapshot()
+        public AdapterMetrics Snapshot(string? quarantineReason)
         {
-            var state = Adapter is not null ? (Pins > 0 ? AdapterState.Pinned : AdapterState.Resident)
+            var state = quarantineReason is not null ? AdapterState.Quarantined
+                : Adapter is not null ? (Pins > 0 ? AdapterState.Pinned : AdapterState.Resident)
                 : Loading is not null ? AdapterState.Loading : AdapterState.Evicted;
-            return new AdapterMetrics(Id, state, Requests, Loads, LastLoadMilliseconds, Bytes, Leases);
+            return new AdapterMetrics(Id, state, Requests, Loads, LastLoadMilliseconds, Bytes, Leases, quarantineReason);
         }
     }
 }

@@ -13,6 +13,9 @@ public enum AdapterState
     Pinned,
     /// <summary>Was resident (or failed to load); the next request loads it again.</summary>
     Evicted,
+    /// <summary>Refused: not an adapter for this base model, or it failed a forward pass. Every request for it is refused
+    /// at once (<see cref="InvalidAdapterException"/>) until an operator clears it.</summary>
+    Quarantined,
 }
 
 /// <summary>One adapter's counters in an <see cref="AdapterCache"/>.</summary>
@@ -21,5 +24,6 @@ public enum AdapterState
 /// <param name="LastLoadMilliseconds">Fetch plus parse time of the last completed load.</param>
 /// <param name="Bytes">Resident tensor bytes (0 while never loaded).</param>
 /// <param name="InUse">Leases currently held (batches running with it).</param>
+/// <param name="QuarantineReason">Why it is quarantined (naming the layer and the mismatch); null when it is not.</param>
 public sealed record AdapterMetrics(
-    Hash32 Id, AdapterState State, long Requests, int Loads, double LastLoadMilliseconds, long Bytes, int InUse);
+    Hash32 Id, AdapterState State, long Requests, int Loads, double LastLoadMilliseconds, long Bytes, int InUse, string? QuarantineReason = null);

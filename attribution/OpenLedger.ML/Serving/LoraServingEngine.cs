@@ -15,6 +15,9 @@ namespace OpenLedger.ML.Serving;
 /// needed and every row computes exactly what it would alone. Each step recomputes the whole sequences (no KV cache);
 /// a row leaves the batch when it has its tokens. A batch runs to completion before the next is formed (no
 /// continuous batching yet).
+/// <para>Isolation: one adapter never fails another's requests. Requests for a quarantined adapter are refused before
+/// they queue, an adapter that does not load fails only its own rows, and a batch whose forward pass throws is run again
+/// adapter by adapter, so only the adapter at fault fails its requests and is quarantined (<see cref="Isolate"/>).</para>
 /// </remarks>
 public sealed class LoraServingEngine : IAsyncDisposable
 {
@@ -46,7 +49,9 @@ public sealed class LoraServingEngine : IAsyncDisposable
     }
 
     /// <summary>Queues a request. Throws <see cref="ArgumentException"/> for an empty prompt, an id outside the
-    /// vocabulary, or more tokens in all than the model's context.</summary>
+    /// vocabulary, or more tokens in all than the model's context. The task fails with
+    /// <see cref="InvalidAdapterException"/> at once when the adapter is quarantined, and later when it is refused at
+    /// load or caught failing a forward pass.</summary>
     public Task<GenerationResult> GenerateAsync(GenerationRequest request, CancellationToken cancellationToken = default)
     {
         var config = _model.Model.Config;
@@ -56,6 +61,8 @@ public sealed class LoraServingEngine : IAsyncDisposable
             throw new ArgumentException($"{request.Prompt.Count} prompt tokens + {request.MaxNewTokens} new exceed the context length {config.ContextLength}");
         if (request.Prompt.Any(t => t < 0 || t >= config.VocabSize))
             throw new ArgumentException($"a prompt token is outside the vocabulary [0, {config.VocabSize})");
+        if (request.Adapter is { } adapter && _cache.QuarantineReason(adapter) is { } reason)
+            return Task.FromException<GenerationResult>(new InvalidAdapterException(adapter, reason));
 
         var pending = new Pending(request, Stopwatch.GetTimestamp());
         if (cancellationToken.CanBeCanceled)
@@ -150,27 +157,107 @@ public sealed class LoraServingEngine : IAsyncDisposable
             List<long>[] generated;
             try
             {
-                generated = _options.Mode == ServingMode.MergePerRequest && adapters[0] is { } merged
-                    ? _model.RunMerged(merged, () => Generate(rows, new ServedAdapter?[rows.Count]))
-                    : Generate(rows, adapters);
+                generated = Run(rows, adapters);
             }
             catch (Exception error)
             {
-                foreach (var pending in rows) pending.Completion.TrySetException(error);
+                Isolate(rows, adapters, error);
                 return;
             }
-            finally
-            {
-                _model.EndBatch();
-            }
-            var ran = Stopwatch.GetElapsedTime(started);
-            var distinct = adapters.OfType<ServedAdapter>().Distinct().Count();
-            for (var i = 0; i < rows.Count; i++)
-                rows[i].Completion.TrySetResult(new GenerationResult(generated[i], Stopwatch.GetElapsedTime(rows[i].Submitted, started), ran, rows.Count, distinct));
+            Complete(rows, adapters, generated, started);
         }
         finally
         {
             foreach (var lease in leases.Values) lease.Dispose();
+        }
+    }
+
+    /// <summary>Generates the tokens of <paramref name="rows"/> as one batch, in the engine's mode.</summary>
+    private List<long>[] Run(IReadOnlyList<Pending> rows, IReadOnlyList<ServedAdapter?> adapters)
+    {
+        try
+        {
+            return _options.Mode == ServingMode.MergePerRequest && adapters[0] is { } merged
+                ? _model.RunMerged(merged, () => Generate(rows, new ServedAdapter?[rows.Count]))
+                : Generate(rows, adapters);
+        }
+        finally
+        {
+            _model.EndBatch();
+        }
+    }
+
+    private static void Complete(IReadOnlyList<Pending> rows, IReadOnlyList<ServedAdapter?> adapters, List<long>[] generated, long started)
+    {
+        var ran = Stopwatch.GetElapsedTime(started);
+        var distinct = adapters.OfType<ServedAdapter>().Distinct().Count();
+        for (var i = 0; i < rows.Count; i++)
+            rows[i].Completion.TrySetResult(new GenerationResult(generated[i], Stopwatch.GetElapsedTime(rows[i].Submitted, started), ran, rows.Count, distinct));
+    }
+
+    /// <summary>A batch's forward pass threw: find whose fault it is rather than fail every row. Each adapter's rows
+    /// (and the base-only rows) run again as a batch of their own, so the good rows get exactly the tokens they would
+    /// get alone. An adapter whose rows still fail, while the base model alone runs the same prompts
+    /// (<see cref="BaseRuns"/>), is at fault: it is quarantined and its requests fail with
+    /// <see cref="InvalidAdapterException"/>. Rows that fail with the base alone too (the model, memory, a bug: no
+    /// adapter's doing) fail with their error and quarantine nothing.</summary>
+    /// <remarks>Only a failed batch comes here, so the batched path pays nothing for it. The cache's validation refuses
+    /// mis-shaped adapters before they reach a batch; this is what holds for whatever it does not foresee.</remarks>
+    private void Isolate(IReadOnlyList<Pending> rows, IReadOnlyList<ServedAdapter?> adapters, Exception error)
+    {
+        var groups = Enumerable.Range(0, rows.Count).GroupBy(i => adapters[i]?.Id).ToList();
+        foreach (var group in groups)
+        {
+            var groupRows = group.Select(i => rows[i]).ToList();
+            var groupAdapters = group.Select(i => adapters[i]).ToList();
+            // A batch of one group has just failed alone: running it again would only fail the same way.
+            var failure = groups.Count == 1 ? error : null;
+            if (failure is null)
+            {
+                var started = Stopwatch.GetTimestamp();
+                List<long>[]? generated = null;
+                try
+                {
+                    generated = Run(groupRows, groupAdapters);
+                }
+                catch (Exception alone)
+                {
+                    failure = alone;
+                }
+                if (generated is not null)
+                {
+                    Complete(groupRows, groupAdapters, generated, started);
+                    continue;
+                }
+            }
+            var outcome = failure!;
+            if (groupAdapters[0] is { } adapter && BaseRuns(groupRows))
+            {
+                var refused = new InvalidAdapterException(adapter.Id, $"a forward pass with it failed: {outcome.GetType().Name}: {outcome.Message}");
+                _cache.Quarantine(adapter.Id, refused.Reason);
+                outcome = refused;
+            }
+            foreach (var pending in groupRows) pending.Completion.TrySetException(outcome);
+        }
+    }
+
+    /// <summary>Whether the base model alone takes the first decoding step of <paramref name="rows"/>: the control that
+    /// tells an adapter's failure from the model's own.</summary>
+    private bool BaseRuns(IReadOnlyList<Pending> rows)
+    {
+        try
+        {
+            var sequences = rows.Select(p => p.Request.Prompt).ToList();
+            NextTokens(sequences, new ServedAdapter?[rows.Count]);
+            return true;
+        }
+        catch (Exception)
+        {
+            return false;
+        }
+        finally
+        {
+            _model.EndBatch();
         }
     }
 
@@ -182,16 +269,7 @@ public sealed class LoraServingEngine : IAsyncDisposable
         var active = Enumerable.Range(0, rows.Count).Where(i => rows[i].Request.MaxNewTokens > 0).ToList();
         while (active.Count > 0)
         {
-            using var scope = torch.NewDisposeScope();
-            var time = active.Max(i => sequences[i].Count);
-            var ids = new long[active.Count * time];
-            Array.Fill(ids, _options.PadToken);
-            for (var j = 0; j < active.Count; j++) sequences[active[j]].CopyTo(ids, j * time);
-            var tokens = torch.tensor(ids, [active.Count, time], dtype: ScalarType.Int64);
-            var rowAdapters = active.Select(i => adapters[i]).ToList();
-            // Only each row's last position is read, so only it is projected onto the vocabulary.
-            var logits = _model.ForwardAt(tokens, rowAdapters, active.Select(i => (long)sequences[i].Count - 1).ToList());
-            var next = logits.argmax(-1).data<long>().ToArray();
+            var next = NextTokens(active.Select(i => sequences[i]).ToList(), active.Select(i => adapters[i]).ToList());
             for (var j = 0; j < active.Count; j++)
             {
                 sequences[active[j]].Add(next[j]);
@@ -200,6 +278,24 @@ public sealed class LoraServingEngine : IAsyncDisposable
             active.RemoveAll(i => generated[i].Count >= rows[i].Request.MaxNewTokens);
         }
         return generated;
+    }
+
+    /// <summary>One greedy step: the next token of each sequence, right-padded into one batch.</summary>
+    private long[] NextTokens(IReadOnlyList<IReadOnlyList<long>> sequences, IReadOnlyList<ServedAdapter?> rowAdapters)
+    {
+        using var scope = torch.NewDisposeScope();
+        var time = sequences.Max(s => s.Count);
+        var ids = new long[sequences.Count * time];
+        Array.Fill(ids, _options.PadToken);
+        for (var j = 0; j < sequences.Count; j++)
+        {
+            if (sequences[j] is List<long> list) list.CopyTo(ids, j * time);
+            else for (var t = 0; t < sequences[j].Count; t++) ids[j * time + t] = sequences[j][t];
+        }
+        var tokens = torch.tensor(ids, [sequences.Count, time], dtype: ScalarType.Int64);
+        // Only each row's last position is read, so only it is projected onto the vocabulary.
+        var logits = _model.ForwardAt(tokens, rowAdapters, sequences.Select(s => (long)s.Count - 1).ToList());
+        return logits.argmax(-1).data<long>().ToArray();
     }
 
     private sealed class Pending(GenerationRequest request, long submitted)

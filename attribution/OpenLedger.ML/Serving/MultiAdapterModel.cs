@@ -51,6 +51,11 @@ public sealed class MultiAdapterModel : IDisposable
     /// <summary>The projection names an adapter may target.</summary>
     public IReadOnlyCollection<string> ProjectionNames => _projections.Keys;
 
+    /// <summary>The base weight [out, in] of each projection an adapter may target, by name (what
+    /// <see cref="AdapterValidator.For"/> checks adapters against).</summary>
+    public IReadOnlyDictionary<string, Parameter> ProjectionWeights =>
+        _projections.ToDictionary(p => p.Key, p => p.Value.Projection.Weight, StringComparer.Ordinal);
+
     /// <summary>Logits [batch, time, vocab] of <paramref name="tokens"/> [batch, time] where row r runs through the base
     /// plus <paramref name="adapterOfRow"/>[r] (null: the base alone).</summary>
     public Tensor Forward(Tensor tokens, IReadOnlyList<ServedAdapter?> adapterOfRow) =>
@@ -176,9 +181,8 @@ public sealed class MultiAdapterModel : IDisposable
         {
             if (!_projections.TryGetValue(name, out var entry))
                 throw new ArgumentException($"adapter {adapter.Id} targets '{name}', which this model does not have");
-            var weight = entry.Projection.Weight;
-            if (weights.A.shape[1] != weight.shape[1] || weights.B.shape[0] != weight.shape[0])
-                throw new ArgumentException($"adapter {adapter.Id}: {name} has A [{string.Join(", ", weights.A.shape)}], B [{string.Join(", ", weights.B.shape)}] for a weight [{string.Join(", ", weight.shape)}]");
+            if (AdapterValidator.FitProblem(name, weights, ProjectionShape.Of(entry.Projection.Weight)) is { } misfit)
+                throw new ArgumentException($"adapter {adapter.Id}: {misfit}");
         }
     }
 }

@@ -2,8 +2,8 @@ using OpenLedger.Core.Crypto;
 
 namespace OpenLedger.Grains.Serving;
 
-/// <summary>One adapter as an OpenLoRA silo holds it: state (resident, pinned, loading, evicted), counters and the last
-/// load time.</summary>
+/// <summary>One adapter as an OpenLoRA silo holds it: state (resident, pinned, loading, evicted, quarantined), counters,
+/// the last load time and, when quarantined, why.</summary>
 [GenerateSerializer, Immutable, Alias("openledger.AdapterView")]
 public sealed record AdapterView(
     [property: Id(0)] Hash32 Adapter,
@@ -15,7 +15,8 @@ public sealed record AdapterView(
     [property: Id(6)] int InUse,
     [property: Id(7)] string Silo,
     [property: Id(8)] double MeanLatencyMs,
-    [property: Id(9)] long Served);
+    [property: Id(9)] long Served,
+    [property: Id(10)] string? Reason = null);
 
 /// <summary>The serving side of a silo: base model, cache budget and use.</summary>
 [GenerateSerializer, Immutable, Alias("openledger.ServingStatus")]
@@ -30,7 +31,7 @@ public sealed record ServingStatus(
     [property: Id(7)] string? ServingOperator);
 
 /// <summary>The outcome of an admin action: the adapter afterwards, or a stable error code (AdapterNotFound,
-/// InvalidAdapter, AdapterCacheFull, NotPinned) and a message.</summary>
+/// InvalidAdapter, AdapterCacheFull, AdapterNotLoaded, NotPinned, AdapterPinned, AdapterBusy) and a message.</summary>
 [GenerateSerializer, Immutable, Alias("openledger.AdapterActionResult")]
 public sealed record AdapterActionResult([property: Id(0)] AdapterView? Adapter, [property: Id(1)] string? ErrorCode, [property: Id(2)] string? Message)
 {
@@ -47,12 +48,14 @@ public sealed record ServedOutput(
     [property: Id(4)] double LatencyMs);
 
 /// <summary>OpenLoRA on the ML silo that receives the call (stateless worker: a local handle to the silo's one base
-/// model and adapter cache). Administration: list, load, unload, pin, unpin.</summary>
+/// model and adapter cache). Administration: list, load, unload (which also clears a quarantine), pin, unpin.</summary>
 public interface IOpenLoraGrain : IGrainWithIntegerKey
 {
     Task<ServingStatus> GetStatusAsync();
     Task<IReadOnlyList<AdapterView>> ListAdaptersAsync();
     Task<AdapterActionResult> LoadAsync(Hash32 adapter);
+    /// <summary>Frees a resident adapter, or forgets a quarantined one's verdict so that its next request loads and
+    /// checks it again.</summary>
     Task<AdapterActionResult> UnloadAsync(Hash32 adapter);
     Task<AdapterActionResult> PinAsync(Hash32 adapter);
     Task<AdapterActionResult> UnpinAsync(Hash32 adapter);
@@ -67,10 +70,13 @@ public interface IInferenceServingGrain : IGrainWithIntegerKey
     Task<InferenceWorkerStatus> GetStatusAsync();
 }
 
+/// <summary>The inference worker's counters.</summary>
+/// <param name="Refused">Open inferences left to their deadline because OpenLoRA refuses (quarantines) their adapter.</param>
 [GenerateSerializer, Immutable, Alias("openledger.InferenceWorkerStatus")]
 public sealed record InferenceWorkerStatus(
     [property: Id(0)] string? Operator,
     [property: Id(1)] long Served,
     [property: Id(2)] long Failed,
     [property: Id(3)] int InFlight,
-    [property: Id(4)] string? LastError);
+    [property: Id(4)] string? LastError,
+    [property: Id(5)] int Refused = 0);

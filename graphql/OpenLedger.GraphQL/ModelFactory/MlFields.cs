@@ -85,7 +85,8 @@ public static class MlFields
             });
 
         AdapterAction(mutation, "loadAdapter", "Loads an adapter from the content store into OpenLoRA's cache.", (g, a) => g.LoadAsync(a));
-        AdapterAction(mutation, "unloadAdapter", "Frees a resident adapter (not while pinned or serving).", (g, a) => g.UnloadAsync(a));
+        AdapterAction(mutation, "unloadAdapter", "Frees a resident adapter (not while pinned or serving), or clears a quarantined adapter's verdict " +
+                                                 "so that its next request loads and checks it again.", (g, a) => g.UnloadAsync(a));
         AdapterAction(mutation, "pinAdapter", "Loads an adapter if needed and keeps it resident until unpinned.", (g, a) => g.PinAsync(a));
         AdapterAction(mutation, "unpinAdapter", "Makes a pinned adapter evictable again.", (g, a) => g.UnpinAsync(a));
     }

@@ -11,7 +11,7 @@ public sealed class AdapterType : ObjectGraphType<AdapterView>
         Name = "Adapter";
         Description = "A LoRA adapter as an OpenLoRA silo holds it.";
         Field<NonNullGraphType<HashGraphType>>("adapter").Description("keccak256 of its safetensors artifact.").Resolve(c => c.Source.Adapter);
-        Field<NonNullGraphType<StringGraphType>>("state").Description("resident, pinned, loading or evicted.").Resolve(c => c.Source.State);
+        Field<NonNullGraphType<StringGraphType>>("state").Description("resident, pinned, loading, evicted or quarantined (refused: see reason).").Resolve(c => c.Source.State);
         Field<NonNullGraphType<LongGraphType>>("requests").Description("Times it was asked for (serving and loads).").Resolve(c => c.Source.Requests);
         Field<NonNullGraphType<IntGraphType>>("loads").Resolve(c => c.Source.Loads);
         Field<NonNullGraphType<FloatGraphType>>("lastLoadMs").Resolve(c => c.Source.LastLoadMs);
@@ -20,6 +20,8 @@ public sealed class AdapterType : ObjectGraphType<AdapterView>
         Field<NonNullGraphType<LongGraphType>>("served").Description("Generations served with it.").Resolve(c => c.Source.Served);
         Field<NonNullGraphType<FloatGraphType>>("meanLatencyMs").Description("Mean time of those generations, queueing included.").Resolve(c => c.Source.MeanLatencyMs);
         Field<NonNullGraphType<StringGraphType>>("silo").Resolve(c => c.Source.Silo);
+        Field<StringGraphType>("reason").Description("Why it is quarantined (the layer and the mismatch, or the failed forward pass); null otherwise. " +
+                                                     "Requests for it fail with InvalidAdapter until unloadAdapter clears it.").Resolve(c => c.Source.Reason);
     }
 }
 

@@ -5,7 +5,7 @@ namespace OpenLedger.Benchmarks.ML.Serving;
 
 /// <summary>One adapter's first load through the cache.</summary>
 /// <param name="TotalMilliseconds">The cache's own measure (<see cref="AdapterMetrics.LastLoadMilliseconds"/>): fetch,
-/// keccak check, parse into tensors.</param>
+/// keccak check, parse into tensors, validation against the base model.</param>
 /// <param name="FetchMilliseconds">The store's share (SELECT by hash into a byte array).</param>
 public sealed record LoadSample(Hash32 Id, double TotalMilliseconds, double FetchMilliseconds, long ResidentBytes, long RawBytes);
 
@@ -17,16 +17,17 @@ public static class ColdLoads
 {
     /// <summary>Runs the load path on a few adapters in a throwaway cache first: the first load JIT-compiles the
     /// store, hashing and parsing code, which is not what a node pays per adapter.</summary>
-    public static async Task WarmUpAsync(SqliteAdapterStore store, IReadOnlyList<Hash32> ids)
+    public static async Task WarmUpAsync(SqliteAdapterStore store, IReadOnlyList<Hash32> ids, AdapterValidator validator)
     {
-        using var cache = new AdapterCache(long.MaxValue, store.LoadAsync);
+        using var cache = new AdapterCache(long.MaxValue, store.LoadAsync, validator);
         foreach (var id in ids.TakeLast(5))
             using (await cache.AcquireAsync(id)) { }
     }
 
-    public static async Task<(AdapterCache Cache, List<LoadSample> Samples)> LoadAllAsync(SqliteAdapterStore store, IReadOnlyList<Hash32> ids, long budgetBytes)
+    public static async Task<(AdapterCache Cache, List<LoadSample> Samples)> LoadAllAsync(SqliteAdapterStore store, IReadOnlyList<Hash32> ids, long budgetBytes,
+        AdapterValidator validator)
     {
-        var cache = new AdapterCache(budgetBytes, store.LoadAsync);
+        var cache = new AdapterCache(budgetBytes, store.LoadAsync, validator);
         var samples = new List<LoadSample>(ids.Count);
         foreach (var id in ids)
         {

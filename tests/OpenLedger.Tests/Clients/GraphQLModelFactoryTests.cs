@@ -88,5 +88,8 @@ public sealed partial class GraphQLMarketplaceTests
         Assert.Equal("NotPinned", S(r["unpinAgainCode"]));
         Assert.Equal("resident", S(r["reloaded"]!["state"]));
         Assert.Equal(("AdapterNotFound", "InvalidAdapter"), (S(r["missingCode"]), S(r["notAdapterCode"])));
+        Assert.Equal("quarantined", S(r["quarantined"]!["state"]));
+        Assert.False(string.IsNullOrEmpty(S(r["quarantined"]!["reason"])));
+        Assert.Equal(("evicted", null), (S(r["cleared"]!["state"]), r["cleared"]!["reason"]?.ToString()));
     }
 }

@@ -83,5 +83,39 @@ internal sealed class ServingTestAdapter : IDisposable
         return (id, _) => files.TryGetValue(id, out var bytes) ? Task.FromResult(bytes) : throw new FileNotFoundException($"no adapter {id}");
     }
 
+    /// <summary>An artifact made by hand, for what training never produces: each layer's A [rank, in] and B [out, rank]
+    /// random (seeded), unless <paramref name="edit"/> replaces them, and alpha as written in the metadata.</summary>
+    public static (byte[] Bytes, Hash32 Id) Artifact(IEnumerable<(string Module, long[] AShape, long[] BShape)> layers, string alpha = "8",
+        ScalarType dtype = ScalarType.Float32, Action<string, Tensor>? edit = null)
+    {
+        using var scope = torch.NewDisposeScope();
+        using var generator = new Generator(7, torch.CPU);
+        var tensors = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        foreach (var (module, aShape, bShape) in layers)
+        {
+            tensors[module + ".lora_A"] = torch.randn(aShape, generator: generator).to(dtype);
+            tensors[module + ".lora_B"] = torch.randn(bShape, generator: generator).to(dtype);
+        }
+        if (edit is not null)
+            foreach (var (name, tensor) in tensors) edit(name, tensor);
+        var bytes = TorchSafeTensors.Serialize(tensors, new Dictionary<string, string>(StringComparer.Ordinal) { [ServedAdapter.AlphaKey] = alpha });
+        return (bytes, SafeTensorsFile.Hash(bytes));
+    }
+
+    /// <summary>A loader of these artifacts that counts its calls (the quarantine's fast path must not read the store).</summary>
+    public sealed class CountingLoader(IEnumerable<(byte[] Bytes, Hash32 Id)> artifacts)
+    {
+        private readonly Dictionary<Hash32, byte[]> _files = artifacts.ToDictionary(a => a.Id, a => a.Bytes);
+        private int _calls;
+
+        public int Calls => Volatile.Read(ref _calls);
+
+        public Task<byte[]> LoadAsync(Hash32 id, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _calls);
+            return _files.TryGetValue(id, out var bytes) ? Task.FromResult(bytes) : throw new FileNotFoundException($"no adapter {id}");
+        }
+    }
+
     public void Dispose() => Model.Dispose();
 }

@@ -49,13 +49,20 @@ public sealed class ConnectionAndUploadLimitTests
         await open[0].CloseAsync(WebSocketCloseStatus.NormalClosure, "", CancellationToken.None);
         open[0].Dispose();
         open.RemoveAt(0);
-        using var again = new ClientWebSocket();
+        // The server counts a connection until its handler returns, just after the close handshake the client saw:
+        // the first attempt may still be refused. A ClientWebSocket cannot connect twice, so each attempt is a new one.
         await Poll.UntilAsync(async () =>
         {
-            try { await again.ConnectAsync(uri, CancellationToken.None); return true; }
-            catch (WebSocketException) { return false; }
+            var attempt = new ClientWebSocket();
+            try { await attempt.ConnectAsync(uri, CancellationToken.None); open.Add(attempt); return true; }
+            catch (WebSocketException) { attempt.Dispose(); return false; }
         }, "a place freed by the closed connection", () => "still refused", TimeSpan.FromSeconds(10));
-        foreach (var ws in open) ws.Dispose();
+        // Closed before the server stops: a server waits for open WebSockets up to its shutdown timeout.
+        foreach (var ws in open)
+        {
+            await ws.CloseAsync(WebSocketCloseStatus.NormalClosure, "", CancellationToken.None);
+            ws.Dispose();
+        }
         await app.StopAsync();
     }
 

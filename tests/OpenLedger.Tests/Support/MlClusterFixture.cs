@@ -48,7 +48,10 @@ public sealed class MlClusterFixture : IAsyncLifetime
         {
             silo.AddOpenLedger(Node, StorageBackend.Sqlite, conn);
             if (options.SiloName == LedgerOnlySilo) silo.WithoutMl();
-            else silo.AddOpenLedgerMl(new MlOptions(JobsDirectory, Chain.ServingOperator, PollInterval: TimeSpan.FromMilliseconds(300), TrainingThreads: 1, MaxActiveJobs: 3));
+            // Failed inferences are retried after 2 s (a node waits a minute), so a test sees within seconds whether
+            // an inference is retried.
+            else silo.AddOpenLedgerMl(new MlOptions(JobsDirectory, Chain.ServingOperator, PollInterval: TimeSpan.FromMilliseconds(300), TrainingThreads: 1,
+                MaxActiveJobs: 3, RetryFailedAfter: TimeSpan.FromSeconds(2)));
         });
         builder.ConfigureClient(client => client.AddOpenLedgerStreams());
         Cluster = builder.Build();
