@@ -30,9 +30,9 @@ const serving = new Wallet(keys.serving);
 const attribution = new Wallet(keys.attribution);
 
 const EVENT_FIELDS = 'height sequence txIndex kind subject party amount datanet model contribution inference detail txHash timestamp';
-const DATANET_SUB = `subscription DatanetActivity($id: Hash!) { datanetActivity(id: $id) { ${EVENT_FIELDS} } }`;
-const REWARDS_SUB = `subscription Rewards($a: Address!) { rewards(address: $a) { ${EVENT_FIELDS} } }`;
-const REWARDS_ALL_SUB = `subscription RewardsAll($a: Address!) { rewards(address: $a, all: true) { ${EVENT_FIELDS} } }`;
+const DATANET_SUB = `subscription DatanetActivity($id: Hash!, $from: Long) { datanetActivity(id: $id, fromHeight: $from) { ${EVENT_FIELDS} } }`;
+const REWARDS_SUB = `subscription Rewards($a: Address!, $from: Long) { rewards(address: $a, fromHeight: $from) { ${EVENT_FIELDS} } }`;
+const REWARDS_ALL_SUB = `subscription RewardsAll($a: Address!, $from: Long) { rewards(address: $a, all: true, fromHeight: $from) { ${EVENT_FIELDS} } }`;
 const BALANCE = 'query Balance($a: Address!) { account(address: $a) { balance } }';
 
 const client = createClient({ url: wsUrl, webSocketImpl: WebSocket, retryAttempts: 0 });
@@ -61,12 +61,12 @@ await finish(client, timer, async () => {
     name: 'Birds of Europe', description: 'Short encyclopaedic texts about birds.', tags: ['birds', 'wordnet'], license: 'CC-BY-4.0',
     taskKind: 1, feePerKb: '1000000000000000', stake: '2000000000000000000', forfeitTo: 1, curators: [],
   });
-  await committed(datanetId);
+  const created = await committed(datanetId);
 
-  // 3. Watch the datanet from now on; then the owner names the publisher as a curator.
+  // 3. Watch the datanet from its creation (fromHeight replays what committed before the subscription was active, so
+  //    no event falls between); then the owner names the publisher as a curator.
   step = 'datanetActivity';
-  const activity = watch(client, DATANET_SUB, { id: datanetId });
-  await sleep(500);
+  const activity = watch(client, DATANET_SUB, { id: datanetId, from: created.blockHeight });
   step = 'updateDatanet';
   await committed(await signAndSend(owner, 'updateDatanet', {
     datanet: datanetId, description: 'Short encyclopaedic texts about European birds.', tags: ['birds', 'wordnet', 'europe'], curators: [publisher.address],
@@ -152,14 +152,15 @@ await finish(client, timer, async () => {
   const inferenceId = await signAndSend(caller, 'requestInference', { model: modelId, input: h('what does a starling sound like?'), maxFee: price });
   await committed(inferenceId);
   step = 'postResult';
-  await committed(await signAndSend(serving, 'postResult', { inference: inferenceId, output: h('a varied, unmusical song') }));
+  const posted = await committed(await signAndSend(serving, 'postResult', { inference: inferenceId, output: h('a varied, unmusical song') }));
 
-  // 11. Subscribe to the first contributor's rewards (and all of the caller's events) BEFORE settlement.
+  // 11. Subscribe to the first contributor's rewards (and all of the caller's events) BEFORE settlement, from the block
+  //    after the result: whenever the gateway's listeners become active, the settlement's events are replayed or live.
   step = 'subscribe rewards';
-  const rewardsSub = watch(client, REWARDS_SUB, { a: contributors[0].address });
-  const callerAll = watch(client, REWARDS_ALL_SUB, { a: caller.address });
-  const callerRewardsOnly = watch(client, REWARDS_SUB, { a: caller.address });
-  await sleep(700);
+  const from = posted.blockHeight + 1;
+  const rewardsSub = watch(client, REWARDS_SUB, { a: contributors[0].address, from });
+  const callerAll = watch(client, REWARDS_ALL_SUB, { a: caller.address, from });
+  const callerRewardsOnly = watch(client, REWARDS_SUB, { a: caller.address, from });
   const before = (await gql(BALANCE, { a: contributors[0].address })).account.balance;
 
   // 12. The attribution operator settles: weights 3:1 between the two approved contributions.
@@ -215,7 +216,6 @@ await finish(client, timer, async () => {
   rewardsSub.dispose();
   callerAll.dispose();
   callerRewardsOnly.dispose();
-  await sleep(200);
 
   return {
     addresses: {

@@ -7,7 +7,7 @@ namespace OpenLedger.Core.Inference;
 
 /// <summary>An authorised attribution operator settles a served inference: the attribution record (by hash) and the
 /// contributions that influenced the output with their weights. The escrow is split exactly (see
-/// <see cref="FeeSplit"/>); each contribution must be in a datanet version the model was trained on, and appear once.</summary>
+/// <see cref="Money.FeeSplit"/>); each contribution must be in a datanet version the model was trained on, and appear once.</summary>
 public sealed record SettleAttribution(Hash32 Inference, Hash32 Record, Hash32[] Contributions, ulong[] Weights) : ITxBody
 {
     public static readonly TypedField[] Schema =

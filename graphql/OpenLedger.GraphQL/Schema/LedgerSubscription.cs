@@ -2,6 +2,7 @@ using GraphQL;
 using GraphQL.Types;
 using Microsoft.Extensions.DependencyInjection;
 using OpenLedger.Core.Crypto;
+using OpenLedger.Core.Market;
 using OpenLedger.Grains.Hosting;
 using OpenLedger.Grains.Ledger;
 using OpenLedger.Grains.Market;
@@ -51,24 +52,38 @@ public sealed class LedgerSubscription : ObjectGraphType
         this.AddMlSubscriptions();
     }
 
+    private const string FromHeightDescription =
+        "Replay the committed events from this block height (at most 1,000; REPLAY_TOO_LONG beyond), then continue live " +
+        "with no gap and no repeat. Without it, only events committed after the subscription is active.";
+
     private void AddMarketplace()
     {
         Field<NonNullGraphType<MarketEventType>, MarketEventMessage>("datanetActivity")
             .Description("Each committed event of a datanet as it commits: contributions added, approved, rejected, versions published, updates.")
             .Argument<NonNullGraphType<HashGraphType>>("id")
-            .ResolveStreamAsync(async c => await MarketEventFeed.OpenAsync(Subscriptions(c),
-                MarketStreams.DatanetStream(MarketLoading.Key(c.GetArgument<Hash32>("id"))), _ => true, c.CancellationToken));
+            .Argument<LongGraphType>("fromHeight", FromHeightDescription)
+            .ResolveStreamAsync(async c =>
+            {
+                var id = c.GetArgument<Hash32>("id");
+                var replay = MarketEventReplay.From(c.MarketQuery(), new MarketEventQuery(Datanet: id), c.GetArgument<long?>("fromHeight"));
+                return await MarketEventFeed.OpenAsync(Subscriptions(c), MarketStreams.DatanetStream(MarketLoading.Key(id)), _ => true,
+                    c.CancellationToken, replay);
+            });
 
         Field<NonNullGraphType<MarketEventType>, MarketEventMessage>("rewards")
             .Description("Each reward credited to the account as its settlement commits (RewardCredited); with all: true, every committed " +
                          "marketplace event concerning the account.")
             .Argument<NonNullGraphType<AddressGraphType>>("address")
             .Argument<BooleanGraphType>("all", a => a.DefaultValue = false)
+            .Argument<LongGraphType>("fromHeight", FromHeightDescription)
             .ResolveStreamAsync(async c =>
             {
                 var all = c.GetArgument<bool>("all");
-                return await MarketEventFeed.OpenAsync(Subscriptions(c), MarketStreams.RewardsStream(MarketLoading.Key(c.GetArgument<Address>("address"))),
-                    e => all || e.Kind == MarketEventKinds.RewardCredited, c.CancellationToken);
+                var address = c.GetArgument<Address>("address");
+                var replay = MarketEventReplay.From(c.MarketQuery(),
+                    new MarketEventQuery(Party: address, Kinds: all ? null : [MarketEventKind.RewardCredited]), c.GetArgument<long?>("fromHeight"));
+                return await MarketEventFeed.OpenAsync(Subscriptions(c), MarketStreams.RewardsStream(MarketLoading.Key(address)),
+                    e => all || e.Kind == MarketEventKinds.RewardCredited, c.CancellationToken, replay);
             });
     }
 

@@ -145,6 +145,7 @@ public sealed partial class GraphQLMarketplaceTests(GraphQLMarketplaceFixture no
         Assert.Equal(1, kinds.Count(k => k == "CONTRIBUTION_REJECTED"));
         Assert.Equal(1, kinds.Count(k => k == "VERSION_PUBLISHED"));
         Assert.Contains("DATANET_UPDATED", kinds);
+        Assert.Equal("DATANET_CREATED", kinds[0]); // committed before the subscription: replayed from fromHeight
         Assert.All(activity, e => Assert.Equal(datanetId, S(e!["datanet"])));
         var order = activity.Select(e => (e!["height"]!.GetValue<long>(), I(e["sequence"]))).ToList();
         Assert.Equal(order.Order(), order);
@@ -277,6 +278,14 @@ public sealed partial class GraphQLMarketplaceTests(GraphQLMarketplaceFixture no
         await SendAsync(ws, Subscribe("b", $"subscription {{ datanetActivity(id: \"{datanet}\") {{ kind height }} }}"));
         await SendAsync(ws, Subscribe("c", $"subscription {{ rewards(address: \"{account}\") {{ amount }} }}"));
         await ListenersAre("three subscriptions on two streams", (datanetStream, 2), (rewardsStream, 1));
+
+        // A replay from a negative height is refused with its code before any listener is made.
+        await SendAsync(ws, Subscribe("d", $"subscription {{ datanetActivity(id: \"{datanet}\", fromHeight: -1) {{ kind }} }}"));
+        var refused = await ReceiveAsync(ws);
+        Assert.Equal("d", S(refused["id"]));
+        var errors = S(refused["type"]) == "error" ? refused["payload"]!.AsArray() : refused["payload"]!["errors"]!.AsArray();
+        Assert.Equal("INVALID_HEIGHT", S(errors[0]!["extensions"]!["code"]));
+        await ListenersAre("the refused replay added no listener", (datanetStream, 2), (rewardsStream, 1));
 
         await SendAsync(ws, new JsonObject { ["id"] = "a", ["type"] = "complete" });
         await ListenersAre("the completed subscription's listener released", (datanetStream, 1), (rewardsStream, 1));

@@ -4,9 +4,13 @@ namespace OpenLedger.Tests.Support;
 /// the failure says what was awaited and what was last seen, not just "timed out".</summary>
 public static class Poll
 {
+    /// <summary>Generous: a condition that holds returns at once, and a loaded CI machine (or a CPU hog beside the
+    /// suite) can take seconds to run what a quiet one does in milliseconds.</summary>
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
+
     public static async Task UntilAsync(Func<bool> condition, string awaited, Func<string> seen, TimeSpan? timeout = null)
     {
-        var limit = timeout ?? TimeSpan.FromSeconds(10);
+        var limit = timeout ?? DefaultTimeout;
         var clock = System.Diagnostics.Stopwatch.StartNew();
         while (!condition())
         {
@@ -17,7 +21,7 @@ public static class Poll
 
     public static async Task UntilAsync(Func<Task<bool>> condition, string awaited, Func<string> seen, TimeSpan? timeout = null)
     {
-        var limit = timeout ?? TimeSpan.FromSeconds(10);
+        var limit = timeout ?? DefaultTimeout;
         var clock = System.Diagnostics.Stopwatch.StartNew();
         while (!await condition())
         {

@@ -1,7 +1,7 @@
 using System.Numerics;
 using OpenLedger.Core.Money;
 
-namespace OpenLedger.Core.Market;
+namespace OpenLedger.Core.Money;
 
 /// <summary>Exact proportional splitting of an amount of wei (the largest-remainder method): each part gets the
 /// floor of its exact share, then the wei left over go one each to the parts with the largest fractional remainders,
