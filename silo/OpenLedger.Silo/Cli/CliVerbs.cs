@@ -1,3 +1,4 @@
+using OpenLedger.Client;
 using OpenLedger.Silo.Cli.Marketplace;
 using OpenLedger.Silo.Cli.Ml;
 using OpenLedger.Silo.Configuration;
@@ -13,6 +14,9 @@ public static class CliVerbs
     public static readonly IReadOnlyList<string> ClientVerbs =
         ["keygen", "dev-keys", "genesis", "transfer", "account", "block", "tx", .. MarketplaceVerbs.Verbs];
 
+    /// <summary>The client verbs that reach a node: through its public API only (GraphQL over HTTP, <see cref="NodeOptions"/>).</summary>
+    public static readonly IReadOnlyList<string> NodeVerbs = ["transfer", "account", "block", "tx", .. MarketplaceVerbs.Verbs];
+
     public static async Task<int> RunAsync(string[] argv, TextWriter output, TextWriter error)
     {
         try
@@ -21,6 +25,7 @@ public static class CliVerbs
             // such as run or ml train-base, running would otherwise start the work).
             if (argv.Contains("--help") || argv.Contains("-h")) return Usage.Print();
             var args = new Args(argv);
+            if (NodeVerbs.Contains(args.Verb)) NodeOptions.RefuseOrleansOptions(args);
             return args.Verb switch
             {
                 "run" => await RunCommand.ExecuteAsync(args),
@@ -29,9 +34,9 @@ public static class CliVerbs
                 "dev-keys" => KeygenCommand.ExecuteDevKeys(args, output),
                 "genesis" => GenesisCommand.Execute(args),
                 "transfer" => await TransferCommand.ExecuteAsync(args, output),
-                "account" => await QueryCommands.AccountAsync(args),
-                "block" => await QueryCommands.BlockAsync(args),
-                "tx" => await QueryCommands.TransactionAsync(args),
+                "account" => await QueryCommands.AccountAsync(args, output),
+                "block" => await QueryCommands.BlockAsync(args, output),
+                "tx" => await QueryCommands.TransactionAsync(args, output),
                 "verify" => await VerifyCommand.ExecuteAsync(args),
                 "ml" => MlVerbs.Execute(args),
                 var verb when MarketplaceVerbs.Handles(verb) => await MarketplaceVerbs.ExecuteAsync(args, output),
@@ -44,6 +49,17 @@ public static class CliVerbs
             error.WriteLine($"error: {e.Message}");
             error.WriteLine("run `openledger help` for usage");
             return 2;
+        }
+        catch (NodeUnreachableException e)
+        {
+            error.WriteLine($"error: {e.Message}");
+            return 1;
+        }
+        catch (GraphQLRequestException e)
+        {
+            // The node refused the request (its stable code first), e.g. OPERATOR_REQUIRED or UPLOAD_QUOTA_EXCEEDED.
+            error.WriteLine($"error: {e.Message}");
+            return 1;
         }
         catch (TimeoutException e)
         {
