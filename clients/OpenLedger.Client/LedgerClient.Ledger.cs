@@ -6,6 +6,7 @@ namespace OpenLedger.Client;
 // Reads of the ledger: the chain, accounts, transactions and blocks.
 public sealed partial class LedgerClient
 {
+    private const string PageInfo = "pageInfo { hasNextPage endCursor }";
     private const string TransactionFields =
         "hash status kind from to amount nonce blockHeight index receipt { succeeded errorCode gasUsed fee }";
 
@@ -22,13 +23,10 @@ public sealed partial class LedgerClient
         return new AccountInfo(a.Addr("address"), a.Wei("balance"), a.ULong("nonce"), a.ULong("nextNonce"), a.Int("pendingCount"), a.Hashes("pendingTransactions"));
     }
 
-    /// <summary>The account's committed transactions, sent or received, newest first (at most 100).</summary>
-    public async Task<IReadOnlyList<TransactionInfo>> GetAccountTransactionsAsync(Address address, int first, CancellationToken ct = default)
-    {
-        var a = (await QueryAsync($"query($a: Address!, $n: Int) {{ account(address: $a) {{ transactions(first: $n) {{ nodes {{ {TransactionFields} }} }} }} }}",
-            new { a = address.ToString(), n = first }, ct)).Req("account");
-        return a.Nodes("transactions").Select(ReadTransaction).ToList();
-    }
+    /// <summary>The account's newest <paramref name="limit"/> committed transactions, sent or received, newest first.</summary>
+    public async Task<IReadOnlyList<TransactionInfo>> GetAccountTransactionsAsync(Address address, int limit, CancellationToken ct = default) =>
+        await CollectAsync($"query($a: Address!, $n: Int, $after: String) {{ account(address: $a) {{ transactions(first: $n, after: $after) {{ nodes {{ {TransactionFields} }} {PageInfo} }} }} }}",
+            (after, n) => new { a = address.ToString(), n, after }, d => d.Req("account").Req("transactions"), ReadTransaction, limit, ct);
 
     /// <summary>The transaction, with status Unknown when the node has never seen it.</summary>
     public async Task<TransactionInfo> GetTransactionAsync(Hash32 hash, CancellationToken ct = default)

@@ -24,18 +24,15 @@ public sealed partial class LedgerClient
     public async Task<Datanet?> GetDatanetAsync(Hash32 id, CancellationToken ct = default) =>
         (await QueryAsync($"query($id: Hash!) {{ datanet(id: $id) {{ {DatanetFields} }} }}", new { id = id.ToString() }, ct)).Opt("datanet") is { } d ? ReadDatanet(d) : null;
 
-    /// <summary>Datanets, newest first; only <paramref name="owner"/>'s when given.</summary>
-    public async Task<IReadOnlyList<Datanet>> GetDatanetsAsync(Address? owner, int first, CancellationToken ct = default) =>
-        (await QueryAsync($"query($o: Address, $n: Int) {{ datanets(owner: $o, first: $n) {{ nodes {{ {DatanetFields} }} }} }}",
-            new { o = owner?.ToString(), n = first }, ct)).Nodes("datanets").Select(ReadDatanet).ToList();
+    /// <summary>The newest <paramref name="limit"/> datanets, newest first; only <paramref name="owner"/>'s when given.</summary>
+    public async Task<IReadOnlyList<Datanet>> GetDatanetsAsync(Address? owner, int limit, CancellationToken ct = default) =>
+        await CollectAsync($"query($o: Address, $n: Int, $after: String) {{ datanets(owner: $o, first: $n, after: $after) {{ nodes {{ {DatanetFields} }} {PageInfo} }} }}",
+            (after, n) => new { o = owner?.ToString(), n, after }, d => d.Req("datanets"), ReadDatanet, limit, ct);
 
-    /// <summary>A datanet's versions, oldest first (at most <paramref name="first"/>, the newest ones).</summary>
-    public async Task<IReadOnlyList<DatanetVersion>> GetDatanetVersionsAsync(Hash32 datanet, int first, CancellationToken ct = default)
-    {
-        var d = (await QueryAsync($"query($id: Hash!, $n: Int) {{ datanet(id: $id) {{ versions(first: $n) {{ nodes {{ {VersionFields} }} }} }} }}",
-            new { id = datanet.ToString(), n = first }, ct)).Opt("datanet");
-        return d is { } x ? x.Nodes("versions").Select(ReadVersion).OrderBy(v => v.Number).ToList() : [];
-    }
+    /// <summary>A datanet's newest <paramref name="limit"/> versions, oldest first.</summary>
+    public async Task<IReadOnlyList<DatanetVersion>> GetDatanetVersionsAsync(Hash32 datanet, int limit, CancellationToken ct = default) =>
+        (await CollectAsync($"query($id: Hash!, $n: Int, $after: String) {{ datanet(id: $id) {{ versions(first: $n, after: $after) {{ nodes {{ {VersionFields} }} {PageInfo} }} }} }}",
+            (after, n) => new { id = datanet.ToString(), n, after }, d => d.Opt("datanet")?.Req("versions"), ReadVersion, limit, ct)).OrderBy(v => v.Number).ToList();
 
     public async Task<DatanetVersion?> GetDatanetVersionAsync(Hash32 id, CancellationToken ct = default) =>
         (await QueryAsync($"query($id: Hash!) {{ datanetVersion(id: $id) {{ {VersionFields} }} }}", new { id = id.ToString() }, ct)).Opt("datanetVersion") is { } v ? ReadVersion(v) : null;
@@ -43,10 +40,10 @@ public sealed partial class LedgerClient
     public async Task<Contribution?> GetContributionAsync(Hash32 id, CancellationToken ct = default) =>
         (await QueryAsync($"query($id: Hash!) {{ contribution(id: $id) {{ {ContributionFields} }} }}", new { id = id.ToString() }, ct)).Opt("contribution") is { } c ? ReadContribution(c) : null;
 
-    /// <summary>A datanet's contributions, newest first.</summary>
-    public async Task<IReadOnlyList<Contribution>> GetContributionsAsync(Hash32 datanet, int first, CancellationToken ct = default) =>
-        (await QueryAsync($"query($d: Hash, $n: Int) {{ contributions(datanet: $d, first: $n) {{ nodes {{ {ContributionFields} }} }} }}",
-            new { d = datanet.ToString(), n = first }, ct)).Nodes("contributions").Select(ReadContribution).ToList();
+    /// <summary>A datanet's newest <paramref name="limit"/> contributions, newest first.</summary>
+    public async Task<IReadOnlyList<Contribution>> GetContributionsAsync(Hash32 datanet, int limit, CancellationToken ct = default) =>
+        await CollectAsync($"query($d: Hash, $n: Int, $after: String) {{ contributions(datanet: $d, first: $n, after: $after) {{ nodes {{ {ContributionFields} }} {PageInfo} }} }}",
+            (after, n) => new { d = datanet.ToString(), n, after }, d => d.Req("contributions"), ReadContribution, limit, ct);
 
     /// <summary>Contributions of the same datanet with content similar to this one's.</summary>
     public async Task<IReadOnlyList<NearDuplicate>> GetNearDuplicatesAsync(Hash32 contribution, CancellationToken ct = default) =>

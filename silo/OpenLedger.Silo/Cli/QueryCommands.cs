@@ -17,8 +17,7 @@ public static class QueryCommands
         output.WriteLine($"balance    {a.Balance.ToOpenString()} OPEN ({a.Balance} wei)");
         output.WriteLine($"nonce      {a.Nonce} (next {a.NextNonce}, {a.PendingCount} pending)");
         foreach (var h in a.PendingTransactions) output.WriteLine($"  pending  {h}");
-        // The node pages at most 100 at a time.
-        var txs = await client.GetAccountTransactionsAsync(address, Math.Min(limit, 100));
+        var txs = await client.GetAccountTransactionsAsync(address, limit);
         if (txs.Count > 0) output.WriteLine("recent transactions:");
         foreach (var t in txs)
             output.WriteLine($"  block {t.BlockHeight,6} #{t.Index,-5} {t.Hash} {t.Kind} {t.From} -> {t.To} {t.Amount?.ToOpenString()} OPEN {(t.Succeeded == true ? "ok" : t.ErrorCode)}");

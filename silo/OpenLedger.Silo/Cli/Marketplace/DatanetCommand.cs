@@ -66,7 +66,7 @@ public static class DatanetCommand
         s.Field("versions", d.Versions);
         if (d.Versions > 0)
         {
-            foreach (var v in await s.Client.GetDatanetVersionsAsync(d.Id, (int)Math.Min(d.Versions, 100)))
+            foreach (var v in await s.Client.GetDatanetVersionsAsync(d.Id, (int)Math.Min(d.Versions, int.MaxValue)))
                 output.WriteLine($"  v{v.Number,-4} {v.Id}  root {v.Root}  {v.Count} contributions  block {v.CreatedHeight}  by {v.PublishedBy}");
         }
         if (args.Has("contributions"))
