@@ -35,6 +35,27 @@ public sealed class LedgerClientTests(CliNodeFixture node, ITestOutputHelper log
     }
 
     [Fact]
+    public async Task A_batch_submits_in_one_request_and_lists_longer_than_a_page_follow_the_cursor()
+    {
+        using var client = Client();
+        var key = node.Chain.Keys[1];
+        var chain = await client.GetChainIdentityAsync();
+        var nonce = await client.NextNonceAsync(key.Address);
+        const int count = LedgerClient.MaxPage + 20;
+        var signed = Enumerable.Range(0, count)
+            .Select(k => LedgerClient.Sign(chain, key, nonce + (ulong)k, new Transfer(Payee("batch"), Wei.FromOpen(1)))).ToList();
+        var results = await client.SubmitAsync(signed);
+        Assert.All(results, r => Assert.True(r.Accepted, r.ErrorCode));
+        Assert.Equal(signed.Select(t => (Hash32?)t.Hash), results.Select(r => r.Hash));
+        Assert.Equal(TransactionStatus.Committed, (await client.WaitForCommitAsync(signed[^1].Hash, TimeSpan.FromSeconds(30))).Status);
+
+        var listed = await client.GetAccountTransactionsAsync(Payee("batch"), count + 50);
+        Assert.Equal(count, listed.Count); // two pages, no duplicate at the seam
+        Assert.Equal(signed.Select(t => t.Hash).ToHashSet(), listed.Select(t => t.Hash).ToHashSet());
+        Assert.Equal(7, (await client.GetAccountTransactionsAsync(Payee("batch"), 7)).Count);
+    }
+
+    [Fact]
     public async Task A_reused_nonce_is_refused_with_NonceTooLow()
     {
         using var client = Client();
