@@ -6,7 +6,7 @@ using OpenLedger.Silo.Configuration;
 namespace OpenLedger.Silo.Cli;
 
 /// <summary>Every verb of <c>openledger</c> and how a command line maps to an exit code: 0 success; 1 refused or failed
-/// on the node, or no answer in time; 2 a mistake on the command line (the message names it). Program runs it, and so
+/// on the node, no node at the URL, or no answer in time; 2 a mistake on the command line (the message names it). Program runs it, and so
 /// do tests, in-process.</summary>
 public static class CliVerbs
 {
@@ -50,15 +50,17 @@ public static class CliVerbs
             error.WriteLine("run `openledger help` for usage");
             return 2;
         }
-        catch (NodeUnreachableException e)
+        catch (Exception e) when (e is NodeUnreachableException or GraphQLRequestException)
         {
+            // No node at the URL (the message names it), or the node refused the request with its stable code first
+            // (e.g. OPERATOR_REQUIRED, UPLOAD_QUOTA_EXCEEDED).
             error.WriteLine($"error: {e.Message}");
             return 1;
         }
-        catch (GraphQLRequestException e)
+        catch (HttpRequestException e)
         {
-            // The node refused the request (its stable code first), e.g. OPERATOR_REQUIRED or UPLOAD_QUOTA_EXCEEDED.
-            error.WriteLine($"error: {e.Message}");
+            // Connected, then the connection failed (reset, closed mid-answer, TLS): what the node did is not known.
+            error.WriteLine($"error: the connection to the node failed ({e.Message}); check `openledger tx HASH` or `openledger account ADDRESS` before retrying");
             return 1;
         }
         catch (TimeoutException e)
