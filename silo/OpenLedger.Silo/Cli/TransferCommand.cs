@@ -15,10 +15,9 @@ public static class TransferCommand
         if (args.Has("wei") && args.Has("amount")) throw new UsageException("give --amount OPEN or --wei AMOUNT, not both");
         var amount = Options.OptionalWei(args, "wei") ?? Options.OptionalOpen(args, "amount")
             ?? throw new UsageException("--amount is required: an amount of OPEN such as 12.5 (or give --wei)");
-        var settings = NodeSettings.From(args);
-        var signer = Signer.From(args, settings);
+        var signer = Signer.From(args, NodeSettings.From(args));
 
-        await using var s = await MarketSession.ConnectAsync(settings, output, signer);
+        using var s = await MarketSession.ConnectAsync(args, output, signer);
         output.WriteLine($"transfer {amount.ToOpenString()} OPEN {signer.Key.Address} -> {to}");
         var o = await s.SendAsync(signer, new Transfer(to, amount));
         return o.ExitCode;

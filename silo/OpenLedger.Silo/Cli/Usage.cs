@@ -15,7 +15,7 @@ public static class Usage
                 --postgres CONN     use PostgreSQL (storage + clustering) instead of SQLite
                 --genesis FILE      genesis file (default: the built-in dev genesis)
                 --silo-port N       silo-to-silo port (default 11111)
-                --gateway-port N    client gateway port (default 30000)
+                --gateway-port N    Orleans gateway port for the cluster's own processes (default 30000)
                 --http-port N       GraphQL and /healthz on 127.0.0.1 (default 8080)
                 --producer-key-file FILE  the block producer's key file (mode 0600; or OPENLEDGER_PRODUCER_KEY_FILE,
                                     OPENLEDGER_PRODUCER_KEY; --producer-key HEX works but shows it to other local
@@ -95,7 +95,7 @@ public static class Usage
                                   bar until it ends; prints the adapter and training record hashes
               train status        --id JOB            progress, or the outcome
               train cancel        --id JOB            stop after the current step (starting it again resumes)
-              train list          [--limit N]
+              train list          [--limit N (at most 100)]
               train record        --id JOB            the training record JSON (its keccak256 is on chain)
 
             ML engine:
@@ -112,10 +112,15 @@ public static class Usage
                 [--batch N (32)] [--seed N] [--threads N] [--out FILE (JSON report)] [--base-model DIR]
 
             Exit codes: 0 success; 1 refused or failed on the node (the stable error code is printed), or not
-            committed within the wait, or no answer in time; 2 usage error.
+            committed within the wait, no node at the URL, or no answer in time; 2 usage error.
 
-            Client verbs reach the node at --gateway-port (default 30000) on localhost,
-            or through the cluster table with --postgres.
+            Client verbs (transfer, account, block, tx, the marketplace and train) speak only the node's public API,
+            GraphQL over HTTP:
+              --node URL          the node's GraphQL endpoint (or OPENLEDGER_NODE; default http://127.0.0.1:8080/graphql)
+              --operator-token-file PATH   the node's operator token, for train and train cancel (default: the data
+                                  directory's operator.token, when the node is on this machine)
+            They need no cluster certificate and no gateway port (--gateway-port and --cluster-cert are for run and
+            gateway only).
             """);
         return 0;
     }

@@ -7,7 +7,8 @@ using OpenLedger.Storage;
 
 namespace OpenLedger.Silo.Hosting;
 
-/// <summary>An Orleans client connected to a running node's gateway (the CLI and tools use it).</summary>
+/// <summary>An Orleans client connected to a running node's gateway, for tools inside the cluster's trust boundary (tests,
+/// benchmarks). The CLI's client verbs do not use it: they speak GraphQL (OpenLedger.Client).</summary>
 public static class NodeClient
 {
     public static async Task<IHost> ConnectAsync(NodeSettings settings, CancellationToken ct = default)

@@ -43,7 +43,7 @@ public static class SignerKeys
     /// <summary>Refuses to sign for the connected node's chain with a key derived from a public seed (or given, but one of
     /// the published dev keys) unless that chain is a dev chain, and the one the key was derived for (the local genesis
     /// file may not be the node's).</summary>
-    public static void RequireAcceptedBy(SigningKey key, Grains.Ledger.ChainInfo chain)
+    public static void RequireAcceptedBy(SigningKey key, OpenLedger.Client.ChainSummary chain)
     {
         if (!key.IsDerived)
         {

@@ -27,13 +27,13 @@ public sealed class CliArgumentTests : IDisposable
         try { Directory.Delete(_dir, recursive: true); } catch (IOException) { }
     }
 
-    /// <summary>Runs a command line in-process as the executable does, against no node: a closed gateway port, the test
-    /// genesis, and a data directory without a cluster certificate (a verb that got as far as connecting stops there).</summary>
+    /// <summary>Runs a command line in-process as the executable does, against no node: a closed port (a verb that got
+    /// as far as connecting stops there, exit code 1), the test genesis, and an empty data directory.</summary>
     private async Task<CliRun> RunAsync(string[] argv)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var code = await CliVerbs.RunAsync([.. argv, "--gateway-port", _port, "--genesis", _genesis, "--data-dir", _dir], output, error);
+        var code = await CliVerbs.RunAsync([.. argv, "--node", $"http://127.0.0.1:{_port}/graphql", "--genesis", _genesis, "--data-dir", _dir], output, error);
         return new CliRun(code, output.ToString(), error.ToString());
     }
 
@@ -93,7 +93,7 @@ public sealed class CliArgumentTests : IDisposable
         "batch-size", "seed", "targets", "timeout", "chain-id", "producer", "treasury", "alloc", "dev-count", "dev-balance", "dev-seed",
         "block-interval-ms", "max-block-txs", "gas-price-floor", "timestamp-ms", "serving-operators", "attribution-operators", "approve",
         "reject", "reason", "no-wait", "show-private-key", "contributions", "http-port", "silo-port", "mempool-capacity", "cluster-cert",
-        "mempool-max-bytes", "mempool-future-ttl-ms", "producer-key", "serving-key", "producer-key-file",
+        "mempool-max-bytes", "mempool-future-ttl-ms", "producer-key", "serving-key", "producer-key-file", "node", "operator-token-file",
     ];
 
     private static readonly string[] Values =
@@ -138,7 +138,7 @@ public sealed class CliArgumentTests : IDisposable
         {
             var r = await RunAsync(line);
             if (line[0] is "genesis" or "dev-keys") Assert.True(r.ExitCode == 0, $"{string.Join(' ', line)}: {r}");
-            else Assert.True(r.ExitCode == 2 && r.Error.Contains("no cluster certificate"), $"{string.Join(' ', line)}: {r}");
+            else Assert.True(r.ExitCode == 1 && r.Error.Contains("cannot reach a node"), $"{string.Join(' ', line)}: {r}");
         }
     }
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Hosting;
 using OpenLedger.Core.Crypto;
-using OpenLedger.Silo.Cli.Marketplace;
+using OpenLedger.Silo.Cli;
 using OpenLedger.Silo.Configuration;
 using OpenLedger.Silo.Hosting;
 using OpenLedger.Storage;
@@ -30,8 +30,8 @@ public sealed record CliRun(int ExitCode, string Output, string Error)
 }
 
 /// <summary>One real node (<see cref="NodeHost"/>: silo + gateway) on SQLite in a temp directory and free ports with a
-/// 200 ms block interval, and a way to run the CLI's marketplace verbs against it in-process, exactly as the
-/// executable dispatches them (each run connects its own Orleans client to the node's gateway port).</summary>
+/// 200 ms block interval, and a way to run the CLI's verbs against it in-process, exactly as the executable dispatches
+/// them (each run speaks GraphQL to the node's HTTP port, as any client does).</summary>
 public sealed class CliNodeFixture : IAsyncLifetime
 {
     public TestChain Chain { get; } = new(accounts: 6, blockIntervalMs: 200);
@@ -39,23 +39,22 @@ public sealed class CliNodeFixture : IAsyncLifetime
     public string GenesisPath => Path.Combine(DataDirectory, "genesis.json");
     public int GatewayPort { get; } = FreePorts.Next();
     public int HttpPort { get; } = FreePorts.Next();
+    public string NodeUrl => $"http://127.0.0.1:{HttpPort}/graphql";
 
     private InProcessNode? node;
 
     public async Task InitializeAsync() => node = await InProcessNode.StartAsync(Chain, DataDirectory, HttpPort, GatewayPort);
 
-    /// <summary>Runs <c>openledger ARGV...</c> against this node (its gateway port, genesis and cluster certificate
-    /// files are appended).</summary>
-    public Task<CliRun> RunAsync(params string[] argv) =>
-        RunExactlyAsync([.. argv, "--gateway-port", GatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "--genesis", GenesisPath,
-            "--cluster-cert", Path.Combine(DataDirectory, "cluster.pfx")]);
+    /// <summary>Runs <c>openledger ARGV...</c> against this node (its GraphQL URL, genesis file and data directory,
+    /// whose operator token the operator verbs present, are appended).</summary>
+    public Task<CliRun> RunAsync(params string[] argv) => RunExactlyAsync([.. argv, "--node", NodeUrl, "--genesis", GenesisPath, "--data-dir", DataDirectory]);
 
-    /// <summary>Runs a marketplace verb with exactly these arguments.</summary>
+    /// <summary>Runs a verb in-process with exactly these arguments.</summary>
     public static async Task<CliRun> RunExactlyAsync(string[] argv)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var code = await MarketplaceVerbs.RunAsync(argv, output, error);
+        var code = await CliVerbs.RunAsync(argv, output, error);
         return new CliRun(code, output.ToString(), error.ToString());
     }
 

@@ -46,7 +46,7 @@ public sealed partial class KeyAndGenesisCliTests : IDisposable
         return g;
     }
 
-    private Task<CliRun> RunAsync(params string[] argv) => RunExactlyAsync([.. argv, "--gateway-port", _port]);
+    private Task<CliRun> RunAsync(params string[] argv) => RunExactlyAsync([.. argv, "--node", $"http://127.0.0.1:{_port}/graphql"]);
 
     private static async Task<CliRun> RunExactlyAsync(string[] argv)
     {
@@ -74,8 +74,7 @@ public sealed partial class KeyAndGenesisCliTests : IDisposable
     {
         var dev = new TestChain(accounts: 2);
         var derived = new SigningKey(dev.Keys[0], KeySource.DevAccount, dev.Rules.ChainId);
-        var info = new ChainInfo(dev.Rules.ChainId, dev.Rules.Name, default, dev.Rules.Producer, dev.Rules.GasPriceFloor, 100,
-            new Dictionary<string, ulong>(), 0, default);
+        var info = new OpenLedger.Client.ChainSummary(dev.Rules.ChainId, dev.Rules.Name, dev.Rules.GasPriceFloor, 100, 0, Dev: false);
 
         var real = Assert.Throws<UsageException>(() => SignerKeys.RequireAcceptedBy(derived, info with { Dev = false }));
         Assert.Contains("is not a dev chain", real.Message);
@@ -143,18 +142,18 @@ public sealed partial class KeyAndGenesisCliTests : IDisposable
     public async Task The_signing_key_comes_from_OPENLEDGER_KEY_and_a_key_on_the_command_line_is_warned_about()
     {
         var key = PrivateKey.Derive("not the dev seed", "environment");
-        string[] line = ["datanet", "create", "--name", "n", "--genesis", _devGenesis, "--data-dir", _dir, "--gateway-port", _port];
+        string[] line = ["datanet", "create", "--name", "n", "--genesis", _devGenesis, "--data-dir", _dir, "--node", $"http://127.0.0.1:{_port}/graphql"];
 
-        // The key is taken (the verb goes on to look for the cluster certificate, the last step before connecting).
+        // The key is taken (the verb goes on to connect, and finds no node at the closed port).
         var fromEnvironment = await CliNodeFixture.RunExecutableAsync(new Dictionary<string, string> { ["OPENLEDGER_KEY"] = key.ToHex() }, line);
-        Assert.True(fromEnvironment.ExitCode == 2 && fromEnvironment.Error.Contains("no cluster certificate"), fromEnvironment.ToString());
+        Assert.True(fromEnvironment.ExitCode == 1 && fromEnvironment.Error.Contains("cannot reach a node"), fromEnvironment.ToString());
         Assert.DoesNotContain("warning", fromEnvironment.Error);
 
         var notAKey = await CliNodeFixture.RunExecutableAsync(new Dictionary<string, string> { ["OPENLEDGER_KEY"] = "0x12" }, line);
         Assert.Contains("OPENLEDGER_KEY does not hold a private key", notAKey.Error);
 
         var onTheLine = await CliNodeFixture.RunExecutableAsync(null, [.. line, "--key", key.ToHex()]);
-        Assert.True(onTheLine.ExitCode == 2 && onTheLine.Error.Contains("no cluster certificate"), onTheLine.ToString());
+        Assert.True(onTheLine.ExitCode == 1 && onTheLine.Error.Contains("cannot reach a node"), onTheLine.ToString());
         Assert.Contains("warning: --key puts a private key on the command line", onTheLine.Error);
     }
 

@@ -62,7 +62,7 @@ public sealed class MarketplaceCliUsageTests : IDisposable
     [MemberData(nameof(Mistakes))]
     public async Task A_mistake_is_exit_code_2_with_a_clear_message_and_no_connection(string commandLine, string message)
     {
-        var argv = commandLine.Split(' ').Concat(["--gateway-port", _port, "--genesis", _genesis]).ToArray();
+        var argv = commandLine.Split(' ').Concat(["--node", $"http://127.0.0.1:{_port}/graphql", "--genesis", _genesis]).ToArray();
         var clock = Stopwatch.StartNew();
         var r = await CliNodeFixture.RunExactlyAsync(argv);
         Assert.True(r.ExitCode == 2, r.ToString());
@@ -88,7 +88,7 @@ public sealed class MarketplaceCliUsageTests : IDisposable
         foreach (var (genesis, message) in new[] { (noDevPath, "--operator needs a genesis with dev accounts"), (noOperatorsPath, "is not a serving operator of this genesis") })
         {
             var r = await CliNodeFixture.RunExactlyAsync(["post-result", "--operator", "serving", "--inference", SomeId, "--output-hash", SomeId,
-                "--gateway-port", _port, "--genesis", genesis]);
+                "--node", $"http://127.0.0.1:{_port}/graphql", "--genesis", genesis]);
             Assert.True(r.ExitCode == 2, r.ToString());
             Assert.Contains(message, r.Error);
         }
@@ -97,7 +97,7 @@ public sealed class MarketplaceCliUsageTests : IDisposable
     [Fact]
     public async Task The_executable_maps_a_marketplace_usage_error_to_exit_code_2_and_lists_the_verbs_in_help()
     {
-        var bad = await RunExecutableAsync("datanet", "create", "--dev", "0", "--gateway-port", _port, "--genesis", _genesis);
+        var bad = await RunExecutableAsync("datanet", "create", "--dev", "0", "--node", $"http://127.0.0.1:{_port}/graphql", "--genesis", _genesis);
         Assert.True(bad.ExitCode == 2, bad.ToString());
         Assert.Contains("error: --name is required", bad.Error);
 

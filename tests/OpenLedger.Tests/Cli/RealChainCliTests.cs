@@ -15,6 +15,7 @@ public sealed class RealChainNodeFixture : IAsyncLifetime
     public string DataDirectory { get; } = TestChain.TempDirectory("openledger-cli-real");
     public string ClientDirectory { get; } = TestChain.TempDirectory("openledger-cli-real-client");
     public int GatewayPort { get; } = FreePorts.Next();
+    public int HttpPort { get; } = FreePorts.Next();
     public PrivateKey Funded { get; } = PrivateKey.Derive("not the dev seed", "funded");
     private InProcessNode? _node;
 
@@ -24,7 +25,7 @@ public sealed class RealChainNodeFixture : IAsyncLifetime
         chain.Genesis.Dev = false;
         chain.Genesis.DevAccounts = null;
         chain.Genesis.Allocations.Add(new Allocation { Address = Funded.Address.ToString(), Balance = Wei.FromOpen(10).ToString() });
-        _node = await InProcessNode.StartAsync(chain, DataDirectory, FreePorts.Next(), GatewayPort);
+        _node = await InProcessNode.StartAsync(chain, DataDirectory, HttpPort, GatewayPort);
         // A client deceived about the chain (its genesis file says dev) must still be refused on the node's word.
         await File.WriteAllTextAsync(Path.Combine(ClientDirectory, "dev.json"), new TestChain(accounts: 2).Genesis.ToJson());
     }
@@ -39,8 +40,8 @@ public sealed class RealChainNodeFixture : IAsyncLifetime
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var code = await CliVerbs.RunAsync([.. argv, "--gateway-port", GatewayPort.ToString(CultureInfo.InvariantCulture),
-            "--genesis", Path.Combine(ClientDirectory, "dev.json"), "--cluster-cert", Path.Combine(DataDirectory, "cluster.pfx")], output, error);
+        var code = await CliVerbs.RunAsync([.. argv, "--node", $"http://127.0.0.1:{HttpPort.ToString(CultureInfo.InvariantCulture)}/graphql",
+            "--genesis", Path.Combine(ClientDirectory, "dev.json")], output, error);
         return new CliRun(code, output.ToString(), error.ToString());
     }
 }

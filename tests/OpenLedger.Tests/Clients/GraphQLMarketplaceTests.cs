@@ -4,6 +4,7 @@ using System.Numerics;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
+using OpenLedger.Client;
 using OpenLedger.Core.Crypto;
 using OpenLedger.Core.Eip712;
 using OpenLedger.Core.Market;
@@ -249,10 +250,11 @@ public sealed partial class GraphQLMarketplaceTests(GraphQLMarketplaceFixture no
         var (_, batch) = await PostAsync("mutation($s: [SignedTransactionInput!]!) { sendTransactions(signed: $s) { accepted hash errorCode } }",
             new JsonObject { ["s"] = new JsonArray(signedItems[1]!.DeepClone()) });
         Assert.True(batch["data"]!["sendTransactions"]![0]!["accepted"]!.GetValue<bool>(), batch.ToJsonString());
+        using var client = new LedgerClient(node.GraphQLUrl);
         foreach (var hash in hashes)
         {
-            var tx = await CommittedAsync(hash);
-            Assert.True(tx["receipt"]!["succeeded"]!.GetValue<bool>(), tx.ToJsonString());
+            var tx = await client.WaitForCommitAsync(Hash32.Parse(hash), TimeSpan.FromSeconds(20));
+            Assert.True(tx is { Status: TransactionStatus.Committed, Succeeded: true }, tx.ToString());
             var (_, datanet) = await PostAsync("query($id: Hash!) { datanet(id: $id) { id name taskKind forfeitTo stake curators } }", new JsonObject { ["id"] = hash });
             Assert.Equal(hash, S(datanet["data"]!["datanet"]!["id"]));
             Assert.Equal(("PROMPT_COMPLETION", "TREASURY", "5"), (S(datanet["data"]!["datanet"]!["taskKind"]), S(datanet["data"]!["datanet"]!["forfeitTo"]), S(datanet["data"]!["datanet"]!["stake"])));
@@ -364,19 +366,6 @@ public sealed partial class GraphQLMarketplaceTests(GraphQLMarketplaceFixture no
         Assert.Equal(HttpStatusCode.OK, okStatus);
         Assert.Null(ok["errors"]);
         Assert.StartsWith("0x", S(ok["data"]!["typedData"]!["hash"]));
-    }
-
-    private async Task<JsonNode> CommittedAsync(string hash)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (DateTime.UtcNow < deadline)
-        {
-            var (_, body) = await PostAsync("query($h: Hash!) { transaction(hash: $h) { status receipt { succeeded errorCode } } }", new JsonObject { ["h"] = hash });
-            var tx = body["data"]?["transaction"];
-            if (tx?["status"]?.GetValue<string>() == "COMMITTED") return tx;
-            await Task.Delay(100);
-        }
-        throw new TimeoutException($"{hash} not committed within 20 s");
     }
 
     private async Task<(HttpStatusCode Status, JsonNode Body)> PostAsync(string query, JsonNode? variables = null)

@@ -3,7 +3,7 @@ using OpenLedger.Core.Crypto;
 using OpenLedger.Core.Datanets;
 using OpenLedger.Core.Money;
 using OpenLedger.Core.Transactions;
-using OpenLedger.Grains.Market;
+using OpenLedger.Client;
 using OpenLedger.Silo.Configuration;
 
 namespace OpenLedger.Silo.Cli.Marketplace;
@@ -20,29 +20,28 @@ public static class ContributeCommand
         public byte[] Content { get; } = content;
         public ContentDigest Digest { get; } = ContentHashes.Compute(content);
         public string? Problem { get; set; }
-        public TxOutcome? Outcome { get; set; }
+        public SendOutcome? Outcome { get; set; }
     }
 
     public static async Task<int> ExecuteAsync(Args args, TextWriter output)
     {
         var datanet = Options.Id(args, "datanet", "datanet");
         var files = Files(args.Positional);
-        var settings = NodeSettings.From(args);
-        var signer = Signer.From(args, settings);
+        var signer = Signer.From(args, NodeSettings.From(args));
         var items = files.Select(f => new Item(f, File.ReadAllBytes(f))).ToList();
 
-        await using var s = await MarketSession.ConnectAsync(settings, output, signer);
-        var d = await s.GetAsync<Datanet>(datanet, "datanet");
+        using var s = await MarketSession.ConnectAsync(args, output, signer);
+        var d = MarketSession.Require(await s.Client.GetDatanetAsync(datanet), datanet, "datanet");
         output.WriteLine($"datanet {d.Id} ({d.Name}): fee {MarketSession.Open(d.FeePerKb)} per started KiB, stake {MarketSession.Open(d.Stake)} per contribution");
 
         // Upload first: the node admits a Contribute only for content it holds, with the hashes and size it declares.
-        var store = s.Grains.GetGrain<IContentGrain>(0);
         foreach (var item in items)
         {
-            var put = await store.PutAsync(item.Content);
-            if (!put.Ok) item.Problem = $"upload failed: {put.ErrorCode}: {put.Message}";
-            else if (put.Content!.Hash != item.Digest.ContentHash || put.Content.NormalizedHash != item.Digest.NormalizedHash || put.Content.Size != item.Digest.Size)
-                item.Problem = $"upload failed: the node's hashes ({put.Content.Hash}, {put.Content.NormalizedHash}, {put.Content.Size} bytes) differ from this client's";
+            StoredContent put;
+            try { put = await s.Client.UploadAsync(item.Content); }
+            catch (GraphQLRequestException e) { item.Problem = $"upload failed: {e.Code}: {e.Detail}"; continue; }
+            if (put.Hash != item.Digest.ContentHash || put.NormalizedHash != item.Digest.NormalizedHash || put.Size != item.Digest.Size)
+                item.Problem = $"upload failed: the node's hashes ({put.Hash}, {put.NormalizedHash}, {put.Size} bytes) differ from this client's";
         }
 
         // One transaction per uploaded file, consecutive nonces, one gateway call.
@@ -52,16 +51,16 @@ public static class ContributeCommand
             var nonce = await s.NextNonceAsync(signer);
             var signed = sending.Select((item, k) => s.Sign(signer, nonce + (ulong)k,
                 new Contribute(d.Id, item.Digest.ContentHash, item.Digest.NormalizedHash, (ulong)item.Digest.Size))).ToList();
-            var submitted = await s.SubmitAsync(signed);
+            var submitted = await s.Client.SubmitAsync(signed);
             // A transaction refused at submission leaves a nonce gap: the ones signed after it wait in the mempool for
             // that nonce, so they are not waited for here.
             var firstRefused = Enumerable.Range(0, submitted.Count).FirstOrDefault(k => !submitted[k].Accepted, -1);
             var views = await Task.WhenAll(signed.Select(async (t, k) =>
-                submitted[k].Accepted && !signer.NoWait && (firstRefused < 0 || k < firstRefused) ? await s.WaitAsync(t.Hash, signer.Wait) : null));
+                submitted[k].Accepted && !signer.NoWait && (firstRefused < 0 || k < firstRefused) ? await s.Client.WaitForCommitAsync(t.Hash, signer.Wait) : null));
             for (int k = 0; k < sending.Count; k++)
             {
                 var waited = views[k] is not null;
-                sending[k].Outcome = new TxOutcome(signed[k], submitted[k], views[k], waited);
+                sending[k].Outcome = new SendOutcome(signed[k], submitted[k], views[k], waited);
                 if (submitted[k].Accepted && !waited && !signer.NoWait)
                     sending[k].Problem = $"pending: waits for nonce {nonce + (ulong)firstRefused}, which was refused";
             }
@@ -80,9 +79,8 @@ public static class ContributeCommand
         // Near-duplicates, for the contributions now committed: other contributions of the datanet with similar content.
         var committed = items.Where(i => i.Outcome is { Succeeded: true }).ToList();
         var names = committed.ToDictionary(i => i.Outcome!.Hash, i => i.Name);
-        var datanetGrain = s.Grains.GetGrain<IDatanetGrain>(MarketSession.Key(d.Id));
         foreach (var item in committed)
-            foreach (var near in await datanetGrain.GetNearDuplicatesAsync(item.Outcome!.Hash))
+            foreach (var near in await s.Client.GetNearDuplicatesAsync(item.Outcome!.Hash))
                 output.WriteLine($"warning: {item.Name} is a near-duplicate of {(names.TryGetValue(near.Contribution, out var n) ? n + " " : "")}" +
                                  $"{near.Contribution} (similarity {near.Similarity:0.00})");
 

@@ -15,12 +15,11 @@ public static class CurateCommand
         if (args.Get(approve ? "approve" : "reject") is { } stray)
             throw new UsageException($"--{(approve ? "approve" : "reject")} takes no value (got '{stray}'); give the reason with --reason");
         var body = Options.Body<Curate>(Curate.TryCreate, contribution, approve, args.Get("reason") ?? "");
-        var settings = NodeSettings.From(args);
-        var signer = Signer.From(args, settings);
+        var signer = Signer.From(args, NodeSettings.From(args));
 
-        await using var s = await MarketSession.ConnectAsync(settings, output, signer);
+        using var s = await MarketSession.ConnectAsync(args, output, signer);
         var o = await s.SendAsync(signer, body);
-        if (o.ExitCode == 0 && o.Succeeded && await s.FindAsync<Contribution>(contribution) is { } c)
+        if (o.ExitCode == 0 && o.Succeeded && await s.Client.GetContributionAsync(contribution) is { } c)
         {
             s.Field("contribution", c.Id);
             s.Field("status", c.ApprovalIndex >= 0 ? $"{c.Status} (approval index {c.ApprovalIndex})" : c.Status.ToString());

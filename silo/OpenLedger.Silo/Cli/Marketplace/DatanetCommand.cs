@@ -2,7 +2,6 @@ using OpenLedger.Core.Crypto;
 using OpenLedger.Core.Datanets;
 using OpenLedger.Core.Market;
 using OpenLedger.Core.Money;
-using OpenLedger.Grains.Market;
 using OpenLedger.Silo.Configuration;
 
 namespace OpenLedger.Silo.Cli.Marketplace;
@@ -30,10 +29,9 @@ public static class DatanetCommand
             Options.OptionalOpen(args, "stake") ?? Wei.Zero,
             (byte)Options.Choice(args, "forfeit", ForfeitRule.Owner, ("owner", ForfeitRule.Owner), ("treasury", ForfeitRule.Treasury)),
             Options.Addresses(args.Get("curators") ?? "", "curators"));
-        var settings = NodeSettings.From(args);
-        var signer = Signer.From(args, settings);
+        var signer = Signer.From(args, NodeSettings.From(args));
 
-        await using var s = await MarketSession.ConnectAsync(settings, output, signer);
+        using var s = await MarketSession.ConnectAsync(args, output, signer);
         var o = await s.SendAsync(signer, body);
         if (o.ExitCode == 0) s.Field("datanet", o.Hash);
         return o.ExitCode;
@@ -46,12 +44,11 @@ public static class DatanetCommand
         var tags = args.Has("tags") ? Options.List(args.Get("tags") ?? "") : null;
         var curators = args.Has("curators") ? Options.Addresses(args.Get("curators") ?? "", "curators") : null;
         if (description is null && tags is null && curators is null) throw new UsageException("datanet update changes --description, --tags or --curators: give at least one");
-        var settings = NodeSettings.From(args);
-        var signer = Signer.From(args, settings);
+        var signer = Signer.From(args, NodeSettings.From(args));
 
-        await using var s = await MarketSession.ConnectAsync(settings, output, signer);
+        using var s = await MarketSession.ConnectAsync(args, output, signer);
         // The transaction replaces all three fields: what was not given keeps its committed value.
-        var d = await s.GetAsync<Datanet>(id, "datanet");
+        var d = MarketSession.Require(await s.Client.GetDatanetAsync(id), id, "datanet");
         var body = Options.Body<UpdateDatanet>(UpdateDatanet.TryCreate, id, description ?? d.Description, tags ?? d.Tags, curators ?? d.Curators);
         var o = await s.SendAsync(signer, body);
         if (o.ExitCode == 0) s.Field("datanet", id);
@@ -62,22 +59,21 @@ public static class DatanetCommand
     {
         var id = Options.Id(args, "id", "datanet");
         var limit = args.GetInt("limit", 50, 1, 1_000);
-        await using var s = await MarketSession.ConnectAsync(NodeSettings.From(args), output);
-        var d = await s.GetAsync<Datanet>(id, "datanet");
+        using var s = await MarketSession.ConnectAsync(args, output);
+        var d = MarketSession.Require(await s.Client.GetDatanetAsync(id), id, "datanet");
         Print(s, d);
         s.Field("contributions", $"{d.Contributions} ({d.Approved} approved, {d.Rejected} rejected, {d.Expired} expired, {d.Pending} pending)");
         s.Field("versions", d.Versions);
         if (d.Versions > 0)
         {
-            var ids = Enumerable.Range(1, (int)d.Versions).Select(n => DatanetVersion.IdOf(d.Id, (uint)n)).ToList();
-            foreach (var v in (await s.Query.GetObjectsAsync(ids)).Select(v => v?.Object).OfType<DatanetVersion>())
+            foreach (var v in await s.Client.GetDatanetVersionsAsync(d.Id, (int)Math.Min(d.Versions, int.MaxValue)))
                 output.WriteLine($"  v{v.Number,-4} {v.Id}  root {v.Root}  {v.Count} contributions  block {v.CreatedHeight}  by {v.PublishedBy}");
         }
         if (args.Has("contributions"))
         {
-            var page = await s.Query.QueryObjectsAsync(new MarketObjectQuery(MarketObjectKind.Contribution, Parent: d.Id, Limit: limit));
+            var page = await s.Client.GetContributionsAsync(d.Id, limit);
             output.WriteLine($"contribution list ({page.Count}{(page.Count < d.Contributions ? $" of {d.Contributions}; raise --limit for more" : "")}):");
-            foreach (var c in page.Select(v => v.As<Contribution>()))
+            foreach (var c in page)
                 output.WriteLine($"  {c.Id}  {c.Status,-8} {c.Size,8} bytes  by {c.Contributor}  block {c.CreatedHeight}{(c.Status == ContributionStatus.Pending ? $"  curate by block {c.DeadlineHeight}" : "")}{(c.Reason.Length > 0 ? "  reason: " + c.Reason : "")}");
         }
         return 0;
@@ -87,9 +83,9 @@ public static class DatanetCommand
     {
         var owner = Options.OptionalAddress(args, "owner");
         var limit = args.GetInt("limit", 50, 1, 1_000);
-        await using var s = await MarketSession.ConnectAsync(NodeSettings.From(args), output);
-        var page = await s.Query.QueryObjectsAsync(new MarketObjectQuery(MarketObjectKind.Datanet, Party: owner, Limit: limit));
-        foreach (var d in page.Select(v => v.As<Datanet>()))
+        using var s = await MarketSession.ConnectAsync(args, output);
+        var page = await s.Client.GetDatanetsAsync(owner, limit);
+        foreach (var d in page)
             output.WriteLine($"{d.Id}  {d.Name}  owner {d.Owner}  {d.Contributions} contributions ({d.Approved} approved)  {d.Versions} version{(d.Versions == 1 ? "" : "s")}");
         output.WriteLine($"{page.Count} datanet{(page.Count == 1 ? "" : "s")}{(owner is { } o ? " owned by " + o : "")}");
         return 0;

@@ -2,7 +2,6 @@ using OpenLedger.Core.Content;
 using OpenLedger.Core.Crypto;
 using OpenLedger.Core.Inference;
 using OpenLedger.Core.Models;
-using OpenLedger.Grains.Market;
 using OpenLedger.Silo.Configuration;
 
 namespace OpenLedger.Silo.Cli.Marketplace;
@@ -20,26 +19,26 @@ public static class InferCommand
         if ((file is null) == (hash is null)) throw new UsageException("give the input as exactly one of --input-file FILE and --input-hash HASH");
         if (file is not null && !File.Exists(file)) throw new UsageException($"no such file: {file}");
         var maxFee = Options.OptionalOpen(args, "max-fee");
-        var settings = NodeSettings.From(args);
-        var signer = Signer.From(args, settings);
+        var signer = Signer.From(args, NodeSettings.From(args));
         var input = file is null ? null : File.ReadAllBytes(file);
 
-        await using var s = await MarketSession.ConnectAsync(settings, output, signer);
-        var m = await s.GetAsync<Model>(model, "model");
+        using var s = await MarketSession.ConnectAsync(args, output, signer);
+        var (m, _) = await s.Client.GetModelAsync(model) ?? throw new CommandFailedException($"no model {model} on this chain");
         if (input is not null)
         {
-            var put = await s.Grains.GetGrain<IContentGrain>(0).PutAsync(input);
-            if (!put.Ok) throw new CommandFailedException($"uploading {file} failed: {put.ErrorCode}: {put.Message}");
-            if (put.Content!.Hash != ContentHashes.Compute(input).ContentHash) throw new CommandFailedException($"the node stored {file} under {put.Content.Hash}, not its hash");
-            hash = put.Content.Hash;
-            output.WriteLine($"uploaded {Path.GetFileName(file)}: {put.Content.Size} bytes, content {hash}");
+            Client.StoredContent put;
+            try { put = await s.Client.UploadAsync(input); }
+            catch (Client.GraphQLRequestException e) { throw new CommandFailedException($"uploading {file} failed: {e.Code}: {e.Detail}"); }
+            if (put.Hash != ContentHashes.Compute(input).ContentHash) throw new CommandFailedException($"the node stored {file} under {put.Hash}, not its hash");
+            hash = put.Hash;
+            output.WriteLine($"uploaded {Path.GetFileName(file)}: {put.Size} bytes, content {hash}");
         }
         var body = Options.Body<RequestInference>(RequestInference.TryCreate, model, hash!.Value, maxFee ?? m.Price);
         var o = await s.SendAsync(signer, body);
         if (o.ExitCode != 0) return o.ExitCode;
         s.Field("inference", o.Hash);
         s.Field("input", hash);
-        if (o.Succeeded && await s.FindAsync<InferenceRequest>(o.Hash) is { } i)
+        if (o.Succeeded && await s.Client.GetInferenceAsync(o.Hash) is { } i)
         {
             s.Field("escrow", MarketSession.Open(i.Escrow));
             s.Field("model version", i.ModelVersion);

@@ -4,7 +4,7 @@ namespace OpenLedger.Silo.Cli.Marketplace;
 
 /// <summary>The marketplace verbs of <c>openledger</c> (datanets, contributions, models, inference, rewards, proofs):
 /// which verbs they are, and how one runs. Every verb writes to the given writer, so hosts other than Program (tests,
-/// tools) run them in-process.</summary>
+/// tools) run them in-process through <see cref="CliVerbs"/>.</summary>
 public static class MarketplaceVerbs
 {
     public static readonly IReadOnlyList<string> Verbs =
@@ -38,22 +38,6 @@ public static class MarketplaceVerbs
         {
             output.WriteLine($"error: {e.Message}");
             return 1;
-        }
-    }
-
-    /// <summary>Runs a verb from its command line as the executable does: usage mistakes print to
-    /// <paramref name="error"/> and give exit code 2.</summary>
-    public static async Task<int> RunAsync(string[] argv, TextWriter output, TextWriter error)
-    {
-        try
-        {
-            return await ExecuteAsync(new Args(argv), output);
-        }
-        catch (UsageException e)
-        {
-            error.WriteLine($"error: {e.Message}");
-            error.WriteLine("run `openledger help` for usage");
-            return 2;
         }
     }
 }

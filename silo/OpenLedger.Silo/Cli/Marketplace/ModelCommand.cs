@@ -1,4 +1,4 @@
-using OpenLedger.Grains.ModelFactory;
+using OpenLedger.Client;
 using OpenLedger.Core.Crypto;
 using OpenLedger.Core.Models;
 using OpenLedger.Silo.Configuration;
@@ -33,15 +33,14 @@ public static class ModelCommand
             Options.Id(args, "adapter", "adapter artifact"),
             Versions(args) ?? throw new UsageException("--versions is required: the datanet version ids the model was trained on (VID[,VID]), or give --job"),
             Options.Id(args, "training-record", "training record"));
-        var settings = NodeSettings.From(args);
-        var signer = Signer.From(args, settings);
+        var signer = Signer.From(args, NodeSettings.From(args));
 
-        await using var s = await MarketSession.ConnectAsync(settings, output, signer);
+        using var s = await MarketSession.ConnectAsync(args, output, signer);
         if (jobId is { } id)
         {
-            var job = await s.Grains.GetGrain<ITrainingJobGrain>(id.ToString()).GetAsync() ?? throw new CommandFailedException($"no training job {id}");
-            if (job.Status != TrainingJobStatus.Succeeded) throw new CommandFailedException($"training job {id} is {job.Status.ToString().ToLowerInvariant()}, not succeeded");
-            body = Body(job.BaseModel, job.Adapter!.Value, [job.Version], job.TrainingRecord!.Value);
+            var job = await s.Client.GetTrainingJobAsync(id) ?? throw new CommandFailedException($"no training job {id}");
+            if (job.Status != TrainingStatus.Succeeded) throw new CommandFailedException($"training job {id} is {job.Status.ToString().ToLowerInvariant()}, not succeeded");
+            body = Body(job.BaseModel, job.Adapter!.Value, [job.DatanetVersion], job.TrainingRecord!.Value);
         }
         var o = await s.SendAsync(signer, body!);
         if (o.ExitCode == 0) s.Field("model", o.Hash);
@@ -59,33 +58,32 @@ public static class ModelCommand
         if ((adapter is null) != (record is null) || (adapter is null) != (versions is null))
             throw new UsageException("a new model version needs all of --adapter, --training-record and --versions");
         if (price is null && status is null && adapter is null) throw new UsageException("model update changes --price, --status or the version (--adapter ...): give at least one");
-        var settings = NodeSettings.From(args);
-        var signer = Signer.From(args, settings);
+        var signer = Signer.From(args, NodeSettings.From(args));
 
-        await using var s = await MarketSession.ConnectAsync(settings, output, signer);
+        using var s = await MarketSession.ConnectAsync(args, output, signer);
         // The transaction sets price and status together: what was not given keeps its committed value.
-        var m = await s.GetAsync<Model>(id, "model");
+        var (m, _) = await s.Client.GetModelAsync(id) ?? throw new CommandFailedException($"no model {id} on this chain");
         var body = Options.Body<UpdateModel>(UpdateModel.TryCreate, id, price ?? m.Price, (byte)(status ?? m.Status),
             adapter ?? Hash32.Zero, record ?? Hash32.Zero, versions ?? []);
         var o = await s.SendAsync(signer, body);
-        if (o.Succeeded && await s.FindAsync<Model>(id) is { } updated) await PrintAsync(s, updated);
+        if (o.Succeeded && await s.Client.GetModelAsync(id) is { } updated) Print(s, updated.Model, updated.Inferences);
         return o.ExitCode;
     }
 
     private static async Task<int> ShowAsync(Args args, TextWriter output)
     {
         var id = Options.Id(args, "id", "model");
-        await using var s = await MarketSession.ConnectAsync(NodeSettings.From(args), output);
-        await PrintAsync(s, await s.GetAsync<Model>(id, "model"));
+        using var s = await MarketSession.ConnectAsync(args, output);
+        var (m, inferences) = await s.Client.GetModelAsync(id) ?? throw new CommandFailedException($"no model {id} on this chain");
+        Print(s, m, inferences);
         return 0;
     }
 
     private static Hash32[]? Versions(Args args) =>
         args.Get("versions") is { } v ? Options.Hashes(v, "versions", "datanet version") : args.Has("versions") ? [] : null;
 
-    private static async Task PrintAsync(MarketSession s, Model m)
+    private static void Print(MarketSession s, Model m, long inferences)
     {
-        var usage = await s.FindAsync<ModelUsage>(ModelUsage.IdOf(m.Id));
         s.Field("model", m.Id);
         s.Field("name", m.Name);
         s.Field("owner", m.Owner);
@@ -93,7 +91,7 @@ public static class ModelCommand
         s.Field("status", m.Status);
         s.Field("price", MarketSession.Open(m.Price));
         s.Field("fee split", $"owner {m.OwnerBps} bps, contributors {m.ContributorsBps} bps, protocol {m.ProtocolBps} bps");
-        s.Field("inferences", usage?.Inferences ?? 0);
+        s.Field("inferences", inferences);
         s.Field("created", $"block {m.CreatedHeight}");
         foreach (var v in m.Versions)
         {

@@ -10,12 +10,11 @@ public static class PostResultCommand
     public static async Task<int> ExecuteAsync(Args args, TextWriter output)
     {
         var body = Options.Body<PostResult>(PostResult.TryCreate, Options.Id(args, "inference", "inference"), Options.Id(args, "output-hash", "output content"));
-        var settings = NodeSettings.From(args);
-        var signer = Signer.From(args, settings);
+        var signer = Signer.From(args, NodeSettings.From(args));
 
-        await using var s = await MarketSession.ConnectAsync(settings, output, signer);
+        using var s = await MarketSession.ConnectAsync(args, output, signer);
         var o = await s.SendAsync(signer, body);
-        if (o.Succeeded && await s.FindAsync<InferenceRequest>(body.Inference) is { } i)
+        if (o.Succeeded && await s.Client.GetInferenceAsync(body.Inference) is { } i)
         {
             s.Field("inference", i.Id);
             s.Field("status", i.Status);

@@ -1,6 +1,5 @@
 using OpenLedger.Core.Datanets;
 using OpenLedger.Core.Merkle;
-using OpenLedger.Grains.Market;
 using OpenLedger.Silo.Configuration;
 
 namespace OpenLedger.Silo.Cli.Marketplace;
@@ -16,22 +15,22 @@ public static class ProofCommand
             : uint.TryParse(n, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var v) && v > 0 ? v
             : throw new UsageException($"--version '{n}' is not a version number (1, 2, ...)");
 
-        await using var s = await MarketSession.ConnectAsync(NodeSettings.From(args), output);
-        var c = await s.GetAsync<Contribution>(contribution, "contribution");
-        var p = await s.Grains.GetGrain<IDatanetGrain>(MarketSession.Key(c.Datanet)).GetProofAsync(contribution, number);
+        using var s = await MarketSession.ConnectAsync(args, output);
+        var c = MarketSession.Require(await s.Client.GetContributionAsync(contribution), contribution, "contribution");
+        var p = await s.Client.GetProofAsync(contribution, number == 0 ? null : (int)number);
         if (p is null)
             throw new CommandFailedException($"contribution {contribution} ({c.Status}) is not in {(number == 0 ? "the latest version" : $"version {number}")} of datanet {c.Datanet}");
 
         // Check it here: against the root of the version object the chain committed, not only the one the proof carries.
-        var version = await s.GetAsync<DatanetVersion>(p.Version, "datanet version");
-        var proof = new MerkleProof(c.Content, p.Index, p.Count, p.Siblings.Zip(p.SiblingOnLeft, (h, left) => new MerkleStep(h, left)).ToList());
+        var version = MarketSession.Require(await s.Client.GetDatanetVersionAsync(p.Version), p.Version, "datanet version");
+        var proof = new MerkleProof(c.Content, p.Index, p.Count, p.Siblings.Select(step => new MerkleStep(step.Hash, step.Left)).ToList());
         var computed = proof.ComputeRoot();
         s.Field("contribution", c.Id);
         s.Field("content", c.Content);
         s.Field("datanet", c.Datanet);
         s.Field("version", $"{version.Number} ({version.Id})");
         s.Field("leaf", $"{p.Index} of {p.Count}");
-        for (int k = 0; k < p.Siblings.Length; k++) output.WriteLine($"  {(p.SiblingOnLeft[k] ? "left " : "right")} {p.Siblings[k]}");
+        foreach (var step in p.Siblings) output.WriteLine($"  {(step.Left ? "left " : "right")} {step.Hash}");
         s.Field("root", version.Root);
         s.Field("computed root", computed);
         var ok = p.Content == c.Content && p.Count == version.Count && proof.Verify(version.Root);

@@ -1,7 +1,6 @@
 using OpenLedger.Core.Crypto;
 using OpenLedger.Core.Datanets;
 using OpenLedger.Core.Market;
-using OpenLedger.Grains.Market;
 using OpenLedger.Silo.Configuration;
 
 namespace OpenLedger.Silo.Cli.Marketplace;
@@ -14,17 +13,16 @@ public static class PublishVersionCommand
     {
         var datanet = Options.Id(args, "datanet", "datanet");
         var body = Options.Body<PublishVersion>(PublishVersion.TryCreate, datanet);
-        var settings = NodeSettings.From(args);
-        var signer = Signer.From(args, settings);
+        var signer = Signer.From(args, NodeSettings.From(args));
 
-        await using var s = await MarketSession.ConnectAsync(settings, output, signer);
-        await s.GetAsync<Datanet>(datanet, "datanet");
+        using var s = await MarketSession.ConnectAsync(args, output, signer);
+        MarketSession.Require(await s.Client.GetDatanetAsync(datanet), datanet, "datanet");
         var o = await s.SendAsync(signer, body);
         if (!o.Succeeded) return o.ExitCode;
 
         // The version this transaction published (a curator may publish another right after): found by its event.
-        var e = await s.FindEventAsync(new MarketEventQuery(Datanet: datanet, Kinds: [MarketEventKind.VersionPublished], Limit: 20), o.Hash);
-        var v = e is not null ? await s.FindAsync<DatanetVersion>(Hash32.Parse(e.Subject)) : null;
+        var e = (await s.Client.GetDatanetEventsAsync(datanet, "VERSION_PUBLISHED", 20)).FirstOrDefault(e => e.TxHash == o.Hash);
+        var v = e is not null ? await s.Client.GetDatanetVersionAsync(e.Subject) : null;
         if (v is null) throw new CommandFailedException($"published, but the version of transaction {o.Hash} was not found");
         s.Field("version", v.Number);
         s.Field("id", v.Id);

@@ -1,4 +1,4 @@
-using OpenLedger.Grains.Market;
+using OpenLedger.Client;
 using OpenLedger.Silo.Configuration;
 
 namespace OpenLedger.Silo.Cli.Marketplace;
@@ -10,8 +10,8 @@ public static class RewardsCommand
     public static async Task<int> ExecuteAsync(Args args, TextWriter output)
     {
         var address = Options.RequiredAddress(args, "address");
-        await using var s = await MarketSession.ConnectAsync(NodeSettings.From(args), output);
-        var r = await s.Grains.GetGrain<IRewardAccountGrain>(MarketSession.Key(address)).GetSummaryAsync();
+        using var s = await MarketSession.ConnectAsync(args, output);
+        var r = await s.Client.GetRewardsAsync(address);
         s.Field("account", r.Account);
         s.Field("total", $"{MarketSession.Open(r.Total)} in {r.Count} credit{(r.Count == 1 ? "" : "s")}");
         s.Field("as of", $"block {r.AsOfHeight}");
@@ -21,7 +21,7 @@ public static class RewardsCommand
         return 0;
     }
 
-    private static void Print(TextWriter output, string title, IReadOnlyList<RewardTotal> totals)
+    private static void Print(TextWriter output, string title, IReadOnlyList<RewardTotalInfo> totals)
     {
         if (totals.Count == 0) return;
         output.WriteLine($"{title}:");

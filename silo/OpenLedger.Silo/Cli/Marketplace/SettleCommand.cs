@@ -3,7 +3,6 @@ using OpenLedger.Core.Crypto;
 using OpenLedger.Core.Inference;
 using OpenLedger.Core.Market;
 using OpenLedger.Core.Money;
-using OpenLedger.Grains.Market;
 using OpenLedger.Silo.Configuration;
 
 namespace OpenLedger.Silo.Cli.Marketplace;
@@ -19,21 +18,17 @@ public static class SettleCommand
         var record = Options.Id(args, "record", "attribution record");
         var (contributions, weights) = Attributions(args.Get("attributions"));
         var body = Options.Body<SettleAttribution>(SettleAttribution.TryCreate, inference, record, contributions, weights);
-        var settings = NodeSettings.From(args);
-        var signer = Signer.From(args, settings);
+        var signer = Signer.From(args, NodeSettings.From(args));
 
-        await using var s = await MarketSession.ConnectAsync(settings, output, signer);
+        using var s = await MarketSession.ConnectAsync(args, output, signer);
         var o = await s.SendAsync(signer, body);
         if (!o.Succeeded) return o.ExitCode;
         s.Field("inference", inference);
-        if (await s.FindAsync<InferenceRequest>(inference) is { } i) s.Field("escrow", MarketSession.Open(i.Escrow));
-        var payouts = (await s.Query.QueryEventsAsync(new MarketEventQuery(Subject: inference, Kinds: [MarketEventKind.RewardCredited], Limit: 500)))
-            .Where(e => e.TxHash == MarketSession.Key(o.Hash)).OrderBy(e => e.Sequence);
+        if (await s.Client.GetInferenceAsync(inference) is { } i) s.Field("escrow", MarketSession.Open(i.Escrow));
+        var payouts = (await s.Client.GetInferenceRewardsAsync(inference)).Where(e => e.TxHash == o.Hash).OrderBy(e => e.Sequence);
         foreach (var e in payouts)
         {
-            var amount = Wei.Parse(e.Amount ?? "0");
-            var party = Address.TryParse(e.Party, out var a) ? a.ToString() : e.Party; // EIP-55, as addresses print elsewhere
-            output.WriteLine($"  {e.Detail,-12} {party}  {MarketSession.Open(amount)}{(e.Contribution is { } c ? "  for " + c : "")}");
+            output.WriteLine($"  {e.Detail,-12} {e.Party}  {MarketSession.Open(e.Amount ?? Wei.Zero)}{(e.Contribution is { } c ? "  for " + c : "")}");
         }
         return 0;
     }

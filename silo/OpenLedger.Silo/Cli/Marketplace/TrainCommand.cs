@@ -1,5 +1,5 @@
 using System.Globalization;
-using OpenLedger.Grains.ModelFactory;
+using OpenLedger.Client;
 using OpenLedger.Silo.Configuration;
 
 namespace OpenLedger.Silo.Cli.Marketplace;
@@ -26,7 +26,7 @@ public static class TrainCommand
 
     private static async Task<int> StartAsync(Args args, TextWriter output)
     {
-        var request = new TrainingJobRequest(
+        var request = new TrainingRequest(
             Options.Id(args, "datanet", "datanet"),
             Options.UInt(args, "version", 0),
             args.GetInt("rank", 8), // ranges are the node's rule (InvalidField, exit 1)
@@ -37,27 +37,24 @@ public static class TrainCommand
             args.Has("steps") ? args.GetInt("steps", 0) : null,
             args.GetInt("batch-size", 16),
             args.GetInt("seed", 1));
-        await using var s = await MarketSession.ConnectAsync(NodeSettings.From(args), output);
-        var result = await s.Grains.GetGrain<IModelFactoryGrain>(0).SubmitAsync(request);
-        if (!result.Ok) throw new CommandFailedException($"{result.ErrorCode}: {result.Message}");
-        var job = result.Job!;
+        using var s = await MarketSession.ConnectAsync(args, output, asOperator: true);
+        var job = await OperatorCallAsync(() => s.Client.StartTrainingJobAsync(request));
         s.Field("job", job.Id);
-        s.Field("datanetVersion", $"{job.Version} (v{job.Request.VersionNumber}, {job.Examples} examples)");
+        s.Field("datanetVersion", $"{job.DatanetVersion} (v{job.VersionNumber}, {job.Examples} examples)");
         if (args.Has("no-wait")) return 0;
         return await FollowAsync(s, job, output);
     }
 
     /// <summary>Polls the job until it finishes, drawing a bar in place on a terminal and a line per 10% otherwise.</summary>
-    private static async Task<int> FollowAsync(MarketSession s, TrainingJobView job, TextWriter output)
+    private static async Task<int> FollowAsync(MarketSession s, TrainingJobInfo job, TextWriter output)
     {
-        var grain = s.Grains.GetGrain<ITrainingJobGrain>(job.Id.ToString());
         var inPlace = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
         var lastDecile = -1;
         var lastSequence = -1L;
         while (!job.IsFinished)
         {
             await Task.Delay(PollEvery);
-            job = await grain.GetAsync() ?? throw new CommandFailedException($"training job {job.Id} vanished");
+            job = await s.Client.GetTrainingJobAsync(job.Id) ?? throw new CommandFailedException($"training job {job.Id} vanished");
             if (job.Sequence == lastSequence) continue;
             lastSequence = job.Sequence;
             var decile = job.TotalSteps > 0 ? job.Step * 10 / job.TotalSteps : 0;
@@ -69,10 +66,10 @@ public static class TrainCommand
         return Report(s, job);
     }
 
-    private static int Report(MarketSession s, TrainingJobView job)
+    private static int Report(MarketSession s, TrainingJobInfo job)
     {
         s.Field("status", job.Status.ToString().ToLowerInvariant());
-        if (job.Status != TrainingJobStatus.Succeeded)
+        if (job.Status != TrainingStatus.Succeeded)
         {
             s.Out.WriteLine($"error: {job.ErrorCode}: {job.Message}");
             return 1;
@@ -88,7 +85,7 @@ public static class TrainCommand
         return 0;
     }
 
-    public static string Bar(TrainingJobView job)
+    public static string Bar(TrainingJobInfo job)
     {
         const int width = 24;
         var filled = job.TotalSteps > 0 ? (int)Math.Round((double)job.Step / job.TotalSteps * width) : 0;
@@ -100,8 +97,8 @@ public static class TrainCommand
     private static async Task<int> StatusAsync(Args args, TextWriter output)
     {
         var id = Options.Id(args, "id", "training job");
-        await using var s = await MarketSession.ConnectAsync(NodeSettings.From(args), output);
-        var job = await s.Grains.GetGrain<ITrainingJobGrain>(id.ToString()).GetAsync() ?? throw new CommandFailedException($"no training job {id}");
+        using var s = await MarketSession.ConnectAsync(args, output);
+        var job = await s.Client.GetTrainingJobAsync(id) ?? throw new CommandFailedException($"no training job {id}");
         s.Field("job", job.Id);
         s.Out.WriteLine(Bar(job));
         if (job.IsFinished) return Report(s, job);
@@ -111,8 +108,8 @@ public static class TrainCommand
     private static async Task<int> CancelAsync(Args args, TextWriter output)
     {
         var id = Options.Id(args, "id", "training job");
-        await using var s = await MarketSession.ConnectAsync(NodeSettings.From(args), output);
-        var job = await s.Grains.GetGrain<ITrainingJobGrain>(id.ToString()).CancelAsync() ?? throw new CommandFailedException($"no training job {id}");
+        using var s = await MarketSession.ConnectAsync(args, output, asOperator: true);
+        var job = await OperatorCallAsync(() => s.Client.CancelTrainingJobAsync(id));
         s.Field("job", job.Id);
         s.Field("status", job.IsFinished ? job.Status.ToString().ToLowerInvariant() : "cancelling (stops after its current step, keeps its checkpoint)");
         return 0;
@@ -120,19 +117,32 @@ public static class TrainCommand
 
     private static async Task<int> ListAsync(Args args, TextWriter output)
     {
-        await using var s = await MarketSession.ConnectAsync(NodeSettings.From(args), output);
-        foreach (var job in await s.Grains.GetGrain<IModelFactoryGrain>(0).ListAsync(args.GetInt("limit", 50, 1, 1_000)))
-            s.Out.WriteLine($"{job.Id} {job.Status.ToString().ToLowerInvariant(),-9} datanet {job.Request.Datanet} v{job.Request.VersionNumber} {job.Step}/{job.TotalSteps}");
+        var limit = args.GetInt("limit", 50, 1, 100); // the node lists at most 100
+        using var s = await MarketSession.ConnectAsync(args, output);
+        foreach (var job in await s.Client.GetTrainingJobsAsync(limit))
+            s.Out.WriteLine($"{job.Id} {job.Status.ToString().ToLowerInvariant(),-9} datanet {job.Datanet} v{job.VersionNumber} {job.Step}/{job.TotalSteps}");
         return 0;
     }
 
     private static async Task<int> RecordAsync(Args args, TextWriter output)
     {
         var id = Options.Id(args, "id", "training job");
-        await using var s = await MarketSession.ConnectAsync(NodeSettings.From(args), output);
-        var record = await s.Grains.GetGrain<ITrainingJobGrain>(id.ToString()).GetRecordAsync() ?? throw new CommandFailedException($"training job {id} has no record (not succeeded)");
-        s.Out.WriteLine(System.Text.Encoding.UTF8.GetString(record));
+        using var s = await MarketSession.ConnectAsync(args, output);
+        var record = await s.Client.GetTrainingRecordAsync(id) ?? throw new CommandFailedException($"training job {id} has no record (not succeeded)");
+        s.Out.WriteLine(record);
         return 0;
+    }
+
+    /// <summary>An administrative call: refused without the operator token (OPERATOR_REQUIRED), with a hint where to find it.</summary>
+    private static async Task<TrainingJobInfo> OperatorCallAsync(Func<Task<TrainingJobInfo>> call)
+    {
+        try { return await call(); }
+        catch (GraphQLRequestException e) when (e.Code == "OPERATOR_REQUIRED")
+        {
+            throw new CommandFailedException($"{e.Code}: {e.Detail} (give the node's operator token with --operator-token-file PATH; " +
+                                             "on the node's machine it is read from the data directory's operator.token)");
+        }
+        catch (GraphQLRequestException e) { throw new CommandFailedException($"{e.Code}: {e.Detail}"); }
     }
 
     private static string Fmt(double? value) => value is { } v ? v.ToString("F3", CultureInfo.InvariantCulture) : "-";
