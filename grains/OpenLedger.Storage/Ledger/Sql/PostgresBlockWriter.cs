@@ -31,6 +31,9 @@ internal sealed class PostgresBlockWriter : IBlockWriter
 
         public Sink(LedgerTable table, int rows) : base(table)
         {
+            // A null is left as the array's default, which is null only for arrays of references.
+            if (table.Columns.FirstOrDefault(c => c.Nullable && c.Type is not (ColumnType.Bytes or ColumnType.Text)) is { } column)
+                throw new InvalidOperationException($"{table.Name}.{column.Name}: a nullable integer column needs nullable arrays here");
             _columns = table.Columns.Select(c => (Array)(c.Type switch
             {
                 ColumnType.Bytes => new byte[]?[rows],
@@ -55,7 +58,7 @@ internal sealed class PostgresBlockWriter : IBlockWriter
             }
         }
 
-        // The arrays of nullable columns start as nulls.
+        // The arrays of nullable columns (bytes and text only, checked above) start as nulls.
         protected override void PutNull(LedgerColumn column) { }
 
         protected override void RowDone() => _row++;
