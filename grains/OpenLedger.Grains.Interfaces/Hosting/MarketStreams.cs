@@ -1,10 +1,9 @@
-using Orleans.Providers;
-
 namespace OpenLedger.Grains.Hosting;
 
 /// <summary>The "market" stream provider that carries committed marketplace events (<see cref="Market.MarketEventMessage"/>)
 /// to GraphQL subscriptions and grains, and the stream ids of each topic. Silos and Orleans clients both call
-/// <c>AddOpenLedgerStreams()</c>; the provider name must match on both sides.</summary>
+/// <c>AddOpenLedgerStreams()</c> (MarketStreamHosting, in OpenLedger.Grains); the provider name must match on both sides.
+/// It lives with the grain interfaces because the gateway, which references only those, subscribes to these streams.</summary>
 /// <remarks>
 /// Memory streams: messages live in queue grains inside the cluster and are lost if the silo holding them dies.
 /// That is acceptable because nothing that moves money depends on a stream message: settlement is driven from chain
@@ -28,23 +27,6 @@ public static class MarketStreams
     /// <summary>Stream key: training job id. Every progress report and status change of one Model Factory job
     /// (<see cref="ModelFactory.TrainingJobView"/>).</summary>
     public const string TrainingNamespace = "training";
-
-    /// <summary>The grain storage the memory provider's pub/sub keeps subscriptions in (the name is fixed by Orleans).</summary>
-    public const string PubSubStorageName = "PubSubStore";
-
-    public static ISiloBuilder AddOpenLedgerStreams(this ISiloBuilder silo)
-    {
-        silo.AddMemoryStreams<DefaultMemoryMessageBodySerializer>(ProviderName);
-        // Explicit subscriptions are kept in "PubSubStore". In memory is enough: the subscribers of these streams are
-        // GraphQL gateways and grains that re-make their subscriptions when they (re)connect or activate, implicit
-        // subscriptions are not stored at all, and an event missed while a subscription was lost is recoverable from
-        // chain state. A durable store would only keep subscriptions of gateways that are gone.
-        silo.AddMemoryGrainStorage(PubSubStorageName);
-        return silo;
-    }
-
-    public static IClientBuilder AddOpenLedgerStreams(this IClientBuilder client) =>
-        client.AddMemoryStreams<DefaultMemoryMessageBodySerializer>(ProviderName);
 
     public static StreamId DatanetStream(string datanetIdHex) => StreamId.Create(DatanetNamespace, Key(datanetIdHex));
     public static StreamId RewardsStream(string addressHex) => StreamId.Create(RewardsNamespace, Key(addressHex));

@@ -1,0 +1,107 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using OpenLedger.Core.Crypto;
+using OpenLedger.Core.Ledger;
+using OpenLedger.Core.Money;
+using OpenLedger.Core.Transactions;
+
+namespace OpenLedger.Storage.Ledger.Sql;
+
+/// <summary>Reads of committed blocks, transactions and accounts. Each opens its own connection and reads in one
+/// statement (or, for a block's transactions, one statement per block).</summary>
+internal sealed class SqlLedgerQueries(LedgerConnections connections)
+{
+    public const string SelectHead = "SELECT header FROM ledger_blocks ORDER BY height DESC LIMIT 1";
+
+    public async Task<BlockHeader?> GetHeadAsync(CancellationToken ct)
+    {
+        await using var c = await connections.OpenAsync(ct);
+        await using var cmd = LedgerConnections.Command(c, null, SelectHead);
+        return await cmd.ExecuteScalarAsync(ct) is byte[] b ? BlockHeader.Decode(b) : null;
+    }
+
+    public async Task<long?> GetHeightOfBlockAsync(Hash32 hash, CancellationToken ct)
+    {
+        await using var c = await connections.OpenAsync(ct);
+        await using var cmd = LedgerConnections.Command(c, null, "SELECT height FROM ledger_blocks WHERE hash = @h", ("@h", hash.ToArray()));
+        return await cmd.ExecuteScalarAsync(ct) is { } v and not DBNull ? Convert.ToInt64(v, CultureInfo.InvariantCulture) : null;
+    }
+
+    /// <summary>Blocks from <paramref name="from"/> to <paramref name="to"/> in height order, each with its raw
+    /// transactions (read on a second connection while the first still streams the blocks).</summary>
+    public async IAsyncEnumerable<SealedBlock> ReadBlocksAsync(long from, long to, [EnumeratorCancellation] CancellationToken ct)
+    {
+        await using var c = await connections.OpenAsync(ct);
+        await using var bc = await connections.OpenAsync(ct);
+        await using var cmd = LedgerConnections.Command(c, null,
+            "SELECT height, header, signature FROM ledger_blocks WHERE height >= @f AND height <= @t ORDER BY height", ("@f", from), ("@t", to));
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct))
+        {
+            var height = r.GetInt64(0);
+            var header = BlockHeader.Decode((byte[])r[1]);
+            var sig = Signature.Read((byte[])r[2]);
+            var raws = new List<byte[]>(header.TxCount);
+            if (header.TxCount > 0)
+            {
+                await using var tc = LedgerConnections.Command(bc, null, "SELECT raw FROM ledger_transactions WHERE height = @h ORDER BY idx", ("@h", height));
+                await using var tr = await tc.ExecuteReaderAsync(ct);
+                while (await tr.ReadAsync(ct)) raws.Add((byte[])tr[0]);
+            }
+            yield return new SealedBlock(header, sig, raws);
+        }
+    }
+
+    // Every column of ledger_transactions, in table order: ReadTx's ordinals.
+    private static readonly string SelectTx = LedgerTables.Transactions.Select;
+
+    private static TransactionRecord ReadTx(DbDataReader r)
+    {
+        var hash = new Hash32((byte[])r[0]);
+        var receipt = new Receipt(hash, r.GetInt32(2), (ReceiptStatus)Convert.ToByte(r[7], CultureInfo.InvariantCulture),
+            (ErrorCode)r.GetInt32(8), (ulong)r.GetInt64(9), Wei.Parse(r.GetString(10)));
+        return new TransactionRecord(r.GetInt64(1), r.GetInt32(2), (TxKind)r.GetInt32(5), new Address((byte[])r[3]),
+            r.IsDBNull(4) ? null : new Address((byte[])r[4]), (byte[])r[6], receipt);
+    }
+
+    private async Task<IReadOnlyList<TransactionRecord>> QueryTxsAsync(string sql, CancellationToken ct, params (string, object?)[] ps)
+    {
+        await using var c = await connections.OpenAsync(ct);
+        await using var cmd = LedgerConnections.Command(c, null, sql, ps);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        var list = new List<TransactionRecord>();
+        while (await r.ReadAsync(ct)) list.Add(ReadTx(r));
+        return list;
+    }
+
+    public async Task<TransactionRecord?> GetTransactionAsync(Hash32 hash, CancellationToken ct) =>
+        (await QueryTxsAsync(SelectTx + " WHERE hash = @h", ct, ("@h", hash.ToArray()))).FirstOrDefault();
+
+    public Task<IReadOnlyList<TransactionRecord>> GetBlockTransactionsAsync(long height, CancellationToken ct) =>
+        QueryTxsAsync(SelectTx + " WHERE height = @h ORDER BY idx", ct, ("@h", height));
+
+    public Task<IReadOnlyList<TransactionRecord>> GetBlockTransactionsAsync(long height, int offset, int limit, CancellationToken ct) =>
+        QueryTxsAsync(SelectTx + " WHERE height = @h AND idx >= @o ORDER BY idx LIMIT @n", ct, ("@h", height), ("@o", offset), ("@n", limit));
+
+    public Task<IReadOnlyList<TransactionRecord>> GetAccountTransactionsAsync(Address address, int limit, long? beforeHeight, CancellationToken ct) =>
+        QueryTxsAsync(
+            $"SELECT * FROM ({SelectTx} WHERE sender = @a AND height < @b UNION {SelectTx} WHERE recipient = @a AND height < @b) AS t " +
+            "ORDER BY height DESC, idx DESC LIMIT @n", ct,
+            ("@a", address.ToArray()), ("@b", beforeHeight ?? long.MaxValue), ("@n", limit));
+
+    public async Task<IReadOnlyDictionary<Address, AccountState>> GetAccountsAsync(IReadOnlyCollection<Address> addresses, CancellationToken ct)
+    {
+        var result = new Dictionary<Address, AccountState>();
+        if (addresses.Count == 0) return result;
+        await using var c = await connections.OpenAsync(ct);
+        await using var cmd = LedgerConnections.Command(c, null, "SELECT balance, nonce FROM ledger_accounts WHERE address = @a", ("@a", null));
+        foreach (var a in addresses)
+        {
+            cmd.Parameters[0].Value = a.ToArray();
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            if (await r.ReadAsync(ct)) result[a] = new AccountState(Wei.Parse(r.GetString(0)), (ulong)r.GetInt64(1));
+        }
+        return result;
+    }
+}
