@@ -31,6 +31,8 @@ public static class Usage
                                     chain uses the dev serving operator); without one no inference is answered
                 --base-model DIR    the base model Model Factory trains and OpenLoRA serves over (default: the
                                     built-in one), e.g. an `ml import-gpt2` output
+                --training-threads N   libtorch threads per training job (default: the cores; a job's record
+                                    names its count, and the same count reproduces its adapter bit for bit)
               gateway             run only the GraphQL gateway, as an Orleans client of running silos
                                   (--http-port, --gateway-port or --postgres to find them)
               keygen --out FILE   write a new private key to FILE (mode 0600, never overwritten) and print its

@@ -31,7 +31,8 @@ public sealed record NodeSettings(
     long MempoolMaxBytes = 128L * 1024 * 1024,
     long MempoolFutureTtlMs = 180_000,
     string? ProducerKeyFile = null,
-    string? ServingKeyFile = null)
+    string? ServingKeyFile = null,
+    int? TrainingThreads = null)
 {
     /// <summary>The mempool's limits: capacity, bytes and the gapped transactions' time to live from the command line
     /// (or environment); the rest at <see cref="MempoolOptions"/>' defaults.</summary>
@@ -86,7 +87,14 @@ public sealed record NodeSettings(
             Long("mempool-max-bytes", "OPENLEDGER_MEMPOOL_MAX_BYTES", 128L * 1024 * 1024),
             Long("mempool-future-ttl-ms", "OPENLEDGER_MEMPOOL_FUTURE_TTL_MS", 180_000),
             args.Has("producer-key") ? null : PathOpt("producer-key-file", "OPENLEDGER_PRODUCER_KEY_FILE"),
-            args.Has("serving-key") ? null : PathOpt("serving-key-file", "OPENLEDGER_SERVING_KEY_FILE"));
+            args.Has("serving-key") ? null : PathOpt("serving-key-file", "OPENLEDGER_SERVING_KEY_FILE"),
+            TrainingThreadsOpt());
+
+        // libtorch threads per Model Factory job: the cores by default; fewer leaves room for serving and the ledger on a
+        // shared machine (libtorch's threads spin at their barriers, so more threads than free cores is far slower).
+        int? TrainingThreadsOpt() => Opt("training-threads", "OPENLEDGER_TRAINING_THREADS") is not { } v ? null
+            : int.TryParse(v, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= 256 ? n
+            : throw new UsageException($"--training-threads (or OPENLEDGER_TRAINING_THREADS) must be a number 1..256, got '{v}'");
 
         long Long(string name, string env, long fallback) => Opt(name, env) is not { } v ? fallback
             : long.TryParse(v, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n

@@ -60,7 +60,7 @@ public static class NodeHost
             // The ML role (Model Factory, OpenLoRA): on unless --no-ml; a silo without it never hosts ML grains.
             if (settings.Ml)
                 silo.AddOpenLedgerMl(new MlOptions(Path.Combine(settings.DataDirectory, "jobs"), settings.ResolveServingKey(genesis, rules),
-                    settings.BaseModelDirectory));
+                    settings.BaseModelDirectory, TrainingThreads: settings.TrainingThreads));
             else
                 silo.WithoutMl();
             silo.AddDashboard();

@@ -22,7 +22,10 @@ public sealed class InProcessNode(IHost host, string dataDirectory) : IAsyncDisp
         var genesisPath = Path.Combine(dataDirectory, "genesis.json");
         await File.WriteAllTextAsync(genesisPath, chain.Genesis.ToJson());
         var settings = new NodeSettings(StorageBackend.Sqlite, TestChain.SqliteConnection(dataDirectory), dataDirectory, genesisPath,
-            FreePorts.Next(), gatewayPort ?? FreePorts.Next(), null, false, mempoolCapacity, httpPort);
+            FreePorts.Next(), gatewayPort ?? FreePorts.Next(), null, false, mempoolCapacity, httpPort,
+            // One libtorch thread per training job: the suite runs test classes side by side on a few cores, and two
+            // spinning libtorch threads on a busy machine slowed a 60-step job from seconds to over 2 minutes.
+            TrainingThreads: 1);
         var (host, _, _) = await NodeHost.BuildAsync(settings);
         var node = new InProcessNode(host, dataDirectory);
         try
