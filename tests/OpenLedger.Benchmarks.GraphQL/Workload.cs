@@ -1,10 +1,8 @@
 using System.Diagnostics;
-using System.Globalization;
 using OpenLedger.Core.Crypto;
 using OpenLedger.Core.Genesis;
 using OpenLedger.Core.Money;
 using OpenLedger.Core.Transactions;
-using OpenLedger.Silo.Cli;
 
 namespace OpenLedger.Benchmarks.GraphQL;
 
@@ -32,10 +30,10 @@ public sealed class Workload
     {
         var run = Math.Max(1, o.Transactions / o.Accounts);
         var total = o.Accounts + o.WarmupAccounts + DripAccounts;
-        var genesis = GenesisCommand.Dev(ChainId, Seed, total, balanceOpen: 1_000_000, o.BlockIntervalMs, maxBlockTxs: 20_000);
+        var genesis = DevChain.Genesis(ChainId, Seed, total, balanceOpen: 1_000_000, o.BlockIntervalMs, maxBlockTxs: 20_000);
         var gasPrice = Wei.Parse(genesis.GasPriceFloor);
         var keys = new PrivateKey[total];
-        Parallel.For(0, total, i => keys[i] = PrivateKey.Derive(Seed, i.ToString(CultureInfo.InvariantCulture)));
+        Parallel.For(0, total, i => keys[i] = DevChain.Account(Seed, i));
         var sw = Stopwatch.StartNew();
         var raw = Sign(keys[..o.Accounts], run, gasPrice);
         var signTime = sw.Elapsed;

@@ -1,5 +1,6 @@
 using OpenLedger.Core.Crypto;
 using OpenLedger.Core.Datanets;
+using OpenLedger.Grains;
 using OpenLedger.Grains.Market;
 using OpenLedger.ML.FineTuning;
 using OpenLedger.Storage.Content;
@@ -15,7 +16,7 @@ public static class DatasetLoader
     public static async Task<FineTuneDataset?> LoadAsync(IGrainFactory grains, IContentStore content, Hash32 datanet, uint number,
         CancellationToken cancellationToken = default)
     {
-        var contents = await grains.GetGrain<IDatanetGrain>(datanet.ToString()).GetVersionContentsAsync(number);
+        var contents = await grains.GetGrain<IDatanetGrain>(GrainKeys.Of(datanet)).GetVersionContentsAsync(number);
         if (contents is null) return null;
         var task = (TaskKind)contents.Task;
         var examples = new List<DatasetExample>(contents.Contents.Length);

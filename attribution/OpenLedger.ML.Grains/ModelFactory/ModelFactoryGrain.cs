@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using OpenLedger.Core.Crypto;
+using OpenLedger.Grains;
 using OpenLedger.Grains.Market;
 using OpenLedger.Grains.ModelFactory;
 using OpenLedger.ML.BaseModel;
@@ -31,7 +32,7 @@ public sealed class ModelFactoryGrain(
     {
         var spec = TrainingJobIds.Spec(request);
         if (spec.Problem() is { } problem) return new(null, "InvalidField", problem);
-        var datanet = GrainFactory.GetGrain<IDatanetGrain>(request.Datanet.ToString());
+        var datanet = GrainFactory.GetGrain<IDatanetGrain>(GrainKeys.Of(request.Datanet));
         var contents = await datanet.GetVersionContentsAsync(request.VersionNumber);
         if (contents is null)
             return await datanet.GetAsync() is null
@@ -55,7 +56,7 @@ public sealed class ModelFactoryGrain(
             state.State.Unfinished.Add(id);
             await state.WriteStateAsync();
         }
-        var view = await GrainFactory.GetGrain<ITrainingJobGrain>(id.ToString()).StartAsync(initial);
+        var view = await GrainFactory.GetGrain<ITrainingJobGrain>(GrainKeys.Of(id)).StartAsync(initial);
         if (!view.IsFinished && !state.State.Unfinished.Contains(id))
         {
             state.State.Unfinished.Add(id);
@@ -67,7 +68,7 @@ public sealed class ModelFactoryGrain(
     public async Task<IReadOnlyList<TrainingJobView>> ListAsync(int limit)
     {
         var ids = Enumerable.Reverse(state.State.Jobs).Take(Math.Clamp(limit, 1, 500)).ToList();
-        var views = await Task.WhenAll(ids.Select(id => GrainFactory.GetGrain<ITrainingJobGrain>(id.ToString()).GetAsync()));
+        var views = await Task.WhenAll(ids.Select(id => GrainFactory.GetGrain<ITrainingJobGrain>(GrainKeys.Of(id)).GetAsync()));
         return views.OfType<TrainingJobView>().ToList();
     }
 
@@ -76,7 +77,7 @@ public sealed class ModelFactoryGrain(
         var jobs = state.State.Unfinished.ToList();
         foreach (var id in jobs)
         {
-            try { await GrainFactory.GetGrain<ITrainingJobGrain>(id.ToString()).ResumeAsync(); }
+            try { await GrainFactory.GetGrain<ITrainingJobGrain>(GrainKeys.Of(id)).ResumeAsync(); }
             catch (Exception e) { logger.LogWarning(e, "could not resume training job {Job}", id); }
         }
         if (jobs.Count > 0) logger.LogInformation("resumed {Count} unfinished training job(s)", jobs.Count);

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using OpenLedger.Core.Crypto;
+using OpenLedger.Grains;
 using OpenLedger.Grains.Hosting;
 using OpenLedger.Grains.ModelFactory;
 using OpenLedger.ML.FineTuning;
@@ -240,7 +241,7 @@ public sealed class TrainingJobGrain(
     {
         try
         {
-            var stream = this.GetStreamProvider(MarketStreams.ProviderName).GetStream<TrainingJobView>(MarketStreams.TrainingStream(Id.ToString()));
+            var stream = this.GetStreamProvider(MarketStreams.ProviderName).GetStream<TrainingJobView>(MarketStreams.TrainingStream(GrainKeys.Of(Id)));
             await stream.OnNextAsync(View!);
         }
         catch (Exception e)

@@ -5,6 +5,7 @@ using OpenLedger.Core.Inference;
 using OpenLedger.Core.Market;
 using OpenLedger.Core.Models;
 using OpenLedger.Core.Transactions;
+using OpenLedger.Grains;
 using OpenLedger.Grains.Hosting;
 using OpenLedger.Grains.Ledger;
 using OpenLedger.Grains.Serving;
@@ -89,7 +90,7 @@ public sealed class InferenceServingGrain(OpenLoraHost host, LedgerNode node, Ml
         var results = outcomes.OfType<(InferenceRequest Inference, Hash32 Output)>().ToList();
         if (results.Count == 0) return;
 
-        var nonce = (await GrainFactory.GetGrain<IAccountGrain>(key.Address.ToString().ToLowerInvariant()).GetAsync()).NextNonce;
+        var nonce = (await GrainFactory.GetGrain<IAccountGrain>(GrainKeys.Of(key.Address)).GetAsync()).NextNonce;
         var signed = results.Select((r, i) => new Transaction(node.Rules.ChainId, key.Address, nonce + (ulong)i, node.Rules.GasPriceFloor,
             new PostResult(r.Inference.Id, r.Output)).Sign(key)).ToList();
         var submitted = await GrainFactory.GetGrain<ITransactionGatewayGrain>(0).SubmitAsync(signed.Select(s => s.Encode()).ToList());

@@ -177,5 +177,5 @@ public sealed class DevAccounts
     public int Count { get; set; }
     public string Balance { get; set; } = "0";
 
-    public IEnumerable<PrivateKey> Keys() => Enumerable.Range(0, Count).Select(i => PrivateKey.Derive(Seed, i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+    public IEnumerable<PrivateKey> Keys() => Enumerable.Range(0, Count).Select(i => DevChain.Account(Seed, i));
 }

@@ -28,21 +28,10 @@ public static class MarketStreams
     /// (<see cref="ModelFactory.TrainingJobView"/>).</summary>
     public const string TrainingNamespace = "training";
 
-    public static StreamId DatanetStream(string datanetIdHex) => StreamId.Create(DatanetNamespace, Key(datanetIdHex));
-    public static StreamId RewardsStream(string addressHex) => StreamId.Create(RewardsNamespace, Key(addressHex));
-    public static StreamId ModelStream(string modelIdHex) => StreamId.Create(ModelNamespace, Key(modelIdHex));
-    public static StreamId InferenceStream(string inferenceIdHex) => StreamId.Create(InferenceNamespace, Key(inferenceIdHex));
-    public static StreamId TrainingStream(string jobIdHex) => StreamId.Create(TrainingNamespace, Key(jobIdHex));
-
-    /// <summary>Stream keys are lower-case 0x hex, so an EIP-55 address and its lower-case form name the same stream.</summary>
-    public static string Key(string hex)
-    {
-        ArgumentNullException.ThrowIfNull(hex);
-        if (hex.Length < 3 || hex[0] != '0' || (hex[1] != 'x' && hex[1] != 'X') || hex.AsSpan(2).ContainsAnyExcept(HexDigits))
-            throw new ArgumentException($"a stream key must be 0x-prefixed hex, got '{hex}'", nameof(hex));
-        return hex.ToLowerInvariant();
-    }
-
-    private static readonly System.Buffers.SearchValues<char> HexDigits =
-        System.Buffers.SearchValues.Create("0123456789abcdefABCDEF");
+    /// <summary>Stream keys are <see cref="GrainKeys"/>: lower-case 0x hex, so an EIP-55 address and its lower-case form name the same stream.</summary>
+    public static StreamId DatanetStream(string datanetIdHex) => StreamId.Create(DatanetNamespace, GrainKeys.OfHex(datanetIdHex));
+    public static StreamId RewardsStream(string addressHex) => StreamId.Create(RewardsNamespace, GrainKeys.OfHex(addressHex));
+    public static StreamId ModelStream(string modelIdHex) => StreamId.Create(ModelNamespace, GrainKeys.OfHex(modelIdHex));
+    public static StreamId InferenceStream(string inferenceIdHex) => StreamId.Create(InferenceNamespace, GrainKeys.OfHex(inferenceIdHex));
+    public static StreamId TrainingStream(string jobIdHex) => StreamId.Create(TrainingNamespace, GrainKeys.OfHex(jobIdHex));
 }

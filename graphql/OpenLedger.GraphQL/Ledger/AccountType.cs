@@ -3,6 +3,7 @@ using GraphQL.Types;
 using GraphQL.Types.Relay;
 using GraphQL.Types.Relay.DataObjects;
 using OpenLedger.Core.Market;
+using OpenLedger.Grains;
 using OpenLedger.Grains.Ledger;
 using OpenLedger.Grains.Market;
 using OpenLedger.GraphQL.Market;
@@ -34,7 +35,7 @@ public sealed class AccountType : ObjectGraphType<AccountView>
             {
                 var first = Math.Clamp(c.First ?? 20, 1, MaxPageSize);
                 var after = Cursors.Decode(c.After);
-                var grain = c.Grains().GetGrain<IAccountGrain>(c.Source.Address.ToString().ToLowerInvariant());
+                var grain = c.Grains().GetGrain<IAccountGrain>(GrainKeys.Of(c.Source.Address));
                 // The store pages by block; one block may hold several of the account's transactions, so over-fetch
                 // the boundary block and cut exactly after the cursor's (height, index).
                 var page = await grain.GetTransactionsAsync(first + 1 + 64, after?.Height + 1);
@@ -45,7 +46,7 @@ public sealed class AccountType : ObjectGraphType<AccountView>
 
         Field<NonNullGraphType<RewardSummaryType>>("rewards")
             .Description("Everything settlements credited to it: in total, by role, by datanet and by model.")
-            .ResolveAsync(async c => await c.Grains().GetGrain<IRewardAccountGrain>(MarketLoading.Key(c.Source.Address)).GetSummaryAsync());
+            .ResolveAsync(async c => await c.Grains().GetGrain<IRewardAccountGrain>(GrainKeys.Of(c.Source.Address)).GetSummaryAsync());
 
         Connection<MarketEventType, EdgeType<MarketEventType>, NodesConnectionType<MarketEventType, MarketEventMessage>>("rewardHistory")
             .Description("Its RewardCredited events, newest first.")

@@ -2,6 +2,7 @@ using GraphQL;
 using GraphQL.Types;
 using OpenLedger.Core.Crypto;
 using OpenLedger.Core.Datanets;
+using OpenLedger.Grains;
 using OpenLedger.Grains.Market;
 using OpenLedger.GraphQL.Ledger;
 using OpenLedger.GraphQL.Scalars;
@@ -41,7 +42,7 @@ public sealed class ContributionType : ObjectGraphType<Contribution>
 
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<NearDuplicateType>>>>("nearDuplicates")
             .Description("Other contributions of its datanet with similar content (estimated Jaccard similarity >= 0.8), most similar first.")
-            .ResolveAsync(async c => await c.Grains().GetGrain<IDatanetGrain>(MarketLoading.Key(c.Source.Datanet)).GetNearDuplicatesAsync(c.Source.Id));
+            .ResolveAsync(async c => await c.Grains().GetGrain<IDatanetGrain>(GrainKeys.Of(c.Source.Datanet)).GetNearDuplicatesAsync(c.Source.Id));
 
         Field<VersionProofType>("proof")
             .Description("The Merkle proof that its content is in version n of its datanet (default: the latest); null if it is not in it.")
@@ -51,7 +52,7 @@ public sealed class ContributionType : ObjectGraphType<Contribution>
             {
                 var number = c.GetArgument<int?>("version") ?? 0;
                 if (number < 0) throw new InvalidInputError("BAD_ARGUMENTS", "version is a version number from 1 (or omit it for the latest)");
-                return await c.Grains().GetGrain<IDatanetGrain>(MarketLoading.Key(c.Source.Datanet)).GetProofAsync(c.Source.Id, (uint)number);
+                return await c.Grains().GetGrain<IDatanetGrain>(GrainKeys.Of(c.Source.Datanet)).GetProofAsync(c.Source.Id, (uint)number);
             });
     }
 

@@ -16,11 +16,6 @@ internal static class MarketLoading
 
     public static IMarketQueryGrain MarketQuery(this IResolveFieldContext ctx) => ctx.Grains().GetGrain<IMarketQueryGrain>(0);
 
-    /// <summary>Grain keys and stream keys: lower-case 0x hex.</summary>
-    public static string Key(Hash32 id) => id.ToString();
-
-    public static string Key(Address a) => a.ToString().ToLowerInvariant();
-
     public static IDataLoaderResult<MarketObjectView?> LoadObject(this IResolveFieldContext ctx, Hash32 id)
     {
         var grains = ctx.Grains();

@@ -1,5 +1,6 @@
 using GraphQL.Types;
 using OpenLedger.Core.Crypto;
+using OpenLedger.Grains;
 using OpenLedger.Grains.Market;
 using OpenLedger.GraphQL.Ledger;
 using OpenLedger.GraphQL.Scalars;
@@ -23,7 +24,7 @@ public sealed class UploadedContentType : ObjectGraphType<UploadedContentView>
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<NearDuplicateType>>>>("nearDuplicates")
             .Description("Contributions of the datanet given to uploadContent whose content is similar (estimated Jaccard >= 0.8); empty without a datanet.")
             .ResolveAsync(async c => c.Source.Datanet is { } d
-                ? await c.Grains().GetGrain<IDatanetGrain>(d.ToString()).GetNearDuplicatesOfContentAsync(c.Source.Content.Hash)
+                ? await c.Grains().GetGrain<IDatanetGrain>(GrainKeys.Of(d)).GetNearDuplicatesOfContentAsync(c.Source.Content.Hash)
                 : (IReadOnlyList<NearDuplicate>)[]);
     }
 }

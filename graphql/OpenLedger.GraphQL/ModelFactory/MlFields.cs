@@ -2,6 +2,7 @@ using GraphQL;
 using GraphQL.Types;
 using Microsoft.Extensions.DependencyInjection;
 using OpenLedger.Core.Crypto;
+using OpenLedger.Grains;
 using OpenLedger.Grains.ModelFactory;
 using OpenLedger.Grains.Serving;
 using OpenLedger.GraphQL.Ledger;
@@ -25,7 +26,7 @@ public static class MlFields
         query.Field<TrainingJobType>("trainingJob")
             .Description("A Model Factory job by id.")
             .Argument<NonNullGraphType<HashGraphType>>("id")
-            .ResolveAsync(async c => await c.Grains().GetGrain<ITrainingJobGrain>(c.GetArgument<Hash32>("id").ToString()).GetAsync());
+            .ResolveAsync(async c => await c.Grains().GetGrain<ITrainingJobGrain>(GrainKeys.Of(c.GetArgument<Hash32>("id"))).GetAsync());
 
         query.Field<NonNullGraphType<ListGraphType<NonNullGraphType<TrainingJobType>>>>("trainingJobs")
             .Description($"Model Factory jobs, newest first: at most limit (1 to {MaxJobs}).")
@@ -45,7 +46,7 @@ public static class MlFields
             .Cost(100)
             .ResolveAsync(async c =>
             {
-                if (await c.Grains().GetGrain<ITrainingJobGrain>(c.GetArgument<Hash32>("job").ToString()).GetRecordAsync() is not { } bytes) return null;
+                if (await c.Grains().GetGrain<ITrainingJobGrain>(GrainKeys.Of(c.GetArgument<Hash32>("job"))).GetRecordAsync() is not { } bytes) return null;
                 c.ChargeResponseBytes(bytes.Length);
                 return System.Text.Encoding.UTF8.GetString(bytes);
             });
@@ -81,7 +82,7 @@ public static class MlFields
             {
                 c.RequireOperator();
                 var id = c.GetArgument<Hash32>("id");
-                return await c.Grains().GetGrain<ITrainingJobGrain>(id.ToString()).CancelAsync() ?? throw new InvalidInputError("JobNotFound", $"no training job {id}");
+                return await c.Grains().GetGrain<ITrainingJobGrain>(GrainKeys.Of(id)).CancelAsync() ?? throw new InvalidInputError("JobNotFound", $"no training job {id}");
             });
 
         AdapterAction(mutation, "loadAdapter", "Loads an adapter from the content store into OpenLoRA's cache.", (g, a) => g.LoadAsync(a));

@@ -1,4 +1,5 @@
 using OpenLedger.Core.Crypto;
+using OpenLedger.Grains;
 using OpenLedger.Grains.Hosting;
 using OpenLedger.Grains.ModelFactory;
 using Orleans.Streams;
@@ -40,7 +41,7 @@ public sealed class TrainingJobFeed : IObservable<TrainingJobView>
         {
             try
             {
-                var stream = client.GetStreamProvider(MarketStreams.ProviderName).GetStream<TrainingJobView>(MarketStreams.TrainingStream(id.ToString()));
+                var stream = client.GetStreamProvider(MarketStreams.ProviderName).GetStream<TrainingJobView>(MarketStreams.TrainingStream(GrainKeys.Of(id)));
                 var handle = await stream.SubscribeAsync((view, _) => { Deliver(view); return Task.CompletedTask; });
                 bool disposeNow;
                 lock (_gate)
@@ -50,7 +51,7 @@ public sealed class TrainingJobFeed : IObservable<TrainingJobView>
                 }
                 if (disposeNow) await handle.UnsubscribeAsync();
                 // Subscribed first, read second: an update between the two is delivered, not lost.
-                var current = await client.GetGrain<ITrainingJobGrain>(id.ToString()).GetAsync();
+                var current = await client.GetGrain<ITrainingJobGrain>(GrainKeys.Of(id)).GetAsync();
                 if (current is null) Complete(new ArgumentException($"no training job {id}"));
                 else Deliver(current);
             }

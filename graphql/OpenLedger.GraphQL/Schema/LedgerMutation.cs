@@ -7,6 +7,7 @@ using OpenLedger.Core.Eip712;
 using OpenLedger.Core.Ledger;
 using OpenLedger.Core.Money;
 using OpenLedger.Core.Transactions;
+using OpenLedger.Grains;
 using OpenLedger.Grains.Ledger;
 using OpenLedger.Grains.Market;
 using OpenLedger.GraphQL.Ledger;
@@ -51,7 +52,7 @@ public sealed class LedgerMutation : ObjectGraphType
             if (intent.GetValueOrDefault("nonce") is Wei big && big.Value > ulong.MaxValue)
                 throw new InvalidInputError(nameof(ErrorCode.InvalidField), "nonce is an unsigned 64-bit integer");
             var nonce = intent.GetValueOrDefault("nonce") is Wei n ? (ulong)n.Value
-                : (await grains.GetGrain<IAccountGrain>(from.ToString().ToLowerInvariant()).GetAsync()).NextNonce;
+                : (await grains.GetGrain<IAccountGrain>(GrainKeys.Of(from)).GetAsync()).NextNonce;
             var gasPrice = intent.GetValueOrDefault("gasPrice") is Wei g ? g : chain.GasPriceFloor;
             var tx = new Transaction(chain.ChainId, from, nonce, gasPrice, body);
             return new TypedDataView(TypedDataDocument.ToJson(tx), tx.SigningHash(), tx.PrimaryType);

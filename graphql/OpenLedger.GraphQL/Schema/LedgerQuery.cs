@@ -6,6 +6,7 @@ using OpenLedger.Core.Datanets;
 using OpenLedger.Core.Inference;
 using OpenLedger.Core.Market;
 using OpenLedger.Core.Models;
+using OpenLedger.Grains;
 using OpenLedger.Grains.Ledger;
 using OpenLedger.Grains.Market;
 using OpenLedger.GraphQL.Ledger;
@@ -70,13 +71,13 @@ public sealed class LedgerQuery : ObjectGraphType
             .Argument<NonNullGraphType<HashGraphType>>("hash")
             .ResolveAsync(async c =>
             {
-                var view = await c.Grains().GetGrain<ITransactionGrain>(c.GetArgument<Hash32>("hash").ToString()).GetAsync();
+                var view = await c.Grains().GetGrain<ITransactionGrain>(GrainKeys.Of(c.GetArgument<Hash32>("hash"))).GetAsync();
                 return view.Status == TxStatus.Unknown ? null : view;
             });
 
         Field<NonNullGraphType<AccountType>>("account")
             .Argument<NonNullGraphType<AddressGraphType>>("address")
-            .ResolveAsync(async c => await c.Grains().GetGrain<IAccountGrain>(c.GetArgument<Address>("address").ToString().ToLowerInvariant()).GetAsync());
+            .ResolveAsync(async c => await c.Grains().GetGrain<IAccountGrain>(GrainKeys.Of(c.GetArgument<Address>("address"))).GetAsync());
 
         Field<NonNullGraphType<MempoolStatsType>>("mempool").ResolveAsync(async c => await c.Grains().GetGrain<IMempoolGrain>(0).GetStatsAsync());
 
@@ -144,7 +145,7 @@ public sealed class LedgerQuery : ObjectGraphType
         Field<NonNullGraphType<RewardSummaryType>>("rewards")
             .Description("An account's reward totals (the same as account(address) { rewards }).")
             .Argument<NonNullGraphType<AddressGraphType>>("address")
-            .ResolveAsync(async c => await c.Grains().GetGrain<IRewardAccountGrain>(MarketLoading.Key(c.GetArgument<Address>("address"))).GetSummaryAsync());
+            .ResolveAsync(async c => await c.Grains().GetGrain<IRewardAccountGrain>(GrainKeys.Of(c.GetArgument<Address>("address"))).GetSummaryAsync());
 
         Connection<MarketEventType, EdgeType<MarketEventType>, NodesConnectionType<MarketEventType, MarketEventMessage>>("marketEvents")
             .Description("Committed marketplace events, newest first; the filters given must all match.")

@@ -3,6 +3,7 @@ using GraphQL.Types;
 using Microsoft.Extensions.DependencyInjection;
 using OpenLedger.Core.Crypto;
 using OpenLedger.Core.Market;
+using OpenLedger.Grains;
 using OpenLedger.Grains.Hosting;
 using OpenLedger.Grains.Ledger;
 using OpenLedger.Grains.Market;
@@ -33,7 +34,7 @@ public sealed class LedgerSubscription : ObjectGraphType
             .ResolveStream(c =>
             {
                 var hash = c.GetArgument<Hash32>("hash");
-                var grain = c.Grains().GetGrain<ITransactionGrain>(hash.ToString());
+                var grain = c.Grains().GetGrain<ITransactionGrain>(GrainKeys.Of(hash));
                 return new TransactionWatch(Feed(c), () => grain.GetAsync(), hash);
             });
 
@@ -66,7 +67,7 @@ public sealed class LedgerSubscription : ObjectGraphType
             {
                 var id = c.GetArgument<Hash32>("id");
                 var replay = MarketEventReplay.From(c.MarketQuery(), new MarketEventQuery(Datanet: id), c.GetArgument<long?>("fromHeight"));
-                return await MarketEventFeed.OpenAsync(Subscriptions(c), MarketStreams.DatanetStream(MarketLoading.Key(id)), _ => true,
+                return await MarketEventFeed.OpenAsync(Subscriptions(c), MarketStreams.DatanetStream(GrainKeys.Of(id)), _ => true,
                     c.CancellationToken, replay);
             });
 
@@ -82,7 +83,7 @@ public sealed class LedgerSubscription : ObjectGraphType
                 var address = c.GetArgument<Address>("address");
                 var replay = MarketEventReplay.From(c.MarketQuery(),
                     new MarketEventQuery(Party: address, Kinds: all ? null : [MarketEventKind.RewardCredited]), c.GetArgument<long?>("fromHeight"));
-                return await MarketEventFeed.OpenAsync(Subscriptions(c), MarketStreams.RewardsStream(MarketLoading.Key(address)),
+                return await MarketEventFeed.OpenAsync(Subscriptions(c), MarketStreams.RewardsStream(GrainKeys.Of(address)),
                     e => all || e.Kind == MarketEventKinds.RewardCredited, c.CancellationToken, replay);
             });
     }
@@ -93,7 +94,7 @@ public sealed class LedgerSubscription : ObjectGraphType
             .Description("A paid inference now, then at each committed change (its result posted with outputText, settled, expired); " +
                          "completes once it is settled or expired.")
             .Argument<NonNullGraphType<HashGraphType>>("id")
-            .ResolveStream(c => new InferenceWatch(c.Grains().GetGrain<IInferenceGrain>(MarketLoading.Key(c.GetArgument<Hash32>("id")))));
+            .ResolveStream(c => new InferenceWatch(c.Grains().GetGrain<IInferenceGrain>(GrainKeys.Of(c.GetArgument<Hash32>("id")))));
     }
 
     private static MarketEventSubscriptions Subscriptions(IResolveFieldContext c) =>

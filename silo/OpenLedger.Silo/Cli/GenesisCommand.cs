@@ -8,61 +8,9 @@ namespace OpenLedger.Silo.Cli;
 
 /// <summary>`openledger genesis`: writes a genesis file. A real chain's (the default) names its producer, operators,
 /// treasury and allocations by address and holds no seed; <c>--dev</c> writes a dev chain's, whose accounts, producer
-/// and operators derive from a public seed.</summary>
+/// and operators derive from a public seed (<see cref="DevChain"/>).</summary>
 public static class GenesisCommand
 {
-    public const string DevSeed = "openledger dev seed";
-
-    public static GenesisConfig Dev(ulong chainId = 1_717, string seed = DevSeed, int count = 10, ulong balanceOpen = 1_000_000,
-        int blockIntervalMs = 1000, int maxBlockTxs = 20_000) => new()
-    {
-        ChainId = chainId,
-        Name = "openledger-dev",
-        Dev = true,
-        TimestampMs = 1_767_225_600_000, // 2026-01-01T00:00:00Z: fixed, so the genesis hash is reproducible
-        Producer = PrivateKey.Derive(seed, "producer").Address.ToString(),
-        GasSchedule = DevGasSchedule(),
-        GasPriceFloor = "1000000000", // 1 gwei: a transfer costs 0.000021 OPEN
-        BlockIntervalMs = blockIntervalMs,
-        MaxBlockTransactions = maxBlockTxs,
-        MaxBlockGas = (ulong)maxBlockTxs * 200_000,
-        MaxTransactionBytes = 16_384,
-        DevAccounts = new DevAccounts { Seed = seed, Count = count, Balance = Wei.FromOpen(balanceOpen).ToString() },
-        // The operators need gas; the treasury starts empty and fills with the protocol's share of inference fees.
-        Allocations =
-        [
-            new Allocation { Address = PrivateKey.Derive(seed, ServingOperatorLabel).Address.ToString(), Balance = Wei.FromOpen(balanceOpen).ToString() },
-            new Allocation { Address = PrivateKey.Derive(seed, AttributionOperatorLabel).Address.ToString(), Balance = Wei.FromOpen(balanceOpen).ToString() },
-        ],
-        Marketplace = new MarketplaceConfig
-        {
-            Treasury = PrivateKey.Derive(seed, TreasuryLabel).Address.ToString(),
-            ServingOperators = [PrivateKey.Derive(seed, ServingOperatorLabel).Address.ToString()],
-            AttributionOperators = [PrivateKey.Derive(seed, AttributionOperatorLabel).Address.ToString()],
-        },
-    };
-
-    /// <summary>Labels of the dev chain's derived operator keys: keccak256(seed + "/" + label), like the producer's.</summary>
-    public const string ServingOperatorLabel = "serving-operator";
-    public const string AttributionOperatorLabel = "attribution-operator";
-    public const string TreasuryLabel = "treasury";
-
-    /// <summary>Gas per kind: roughly the work and the state each kind adds (a settlement pays out up to hundreds of shares).</summary>
-    public static Dictionary<string, ulong> DevGasSchedule() => new()
-    {
-        ["Transfer"] = 21_000,
-        ["CreateDatanet"] = 200_000,
-        ["UpdateDatanet"] = 50_000,
-        ["Contribute"] = 60_000,
-        ["Curate"] = 40_000,
-        ["PublishVersion"] = 100_000,
-        ["RegisterModel"] = 150_000,
-        ["UpdateModel"] = 50_000,
-        ["RequestInference"] = 60_000,
-        ["PostResult"] = 40_000,
-        ["SettleAttribution"] = 200_000,
-    };
-
     public static int Execute(Args args)
     {
         var g = args.Has("dev") ? DevFrom(args) : RealFrom(args);
@@ -77,9 +25,9 @@ public static class GenesisCommand
     private static GenesisConfig DevFrom(Args args)
     {
         if (args.Get("dev") is { } stray) throw new UsageException($"--dev takes no value (got '{stray}')");
-        return Dev(
+        return DevChain.Genesis(
             chainId: ChainId(args),
-            seed: args.Value("dev-seed") ?? DevSeed,
+            seed: args.Value("dev-seed") ?? DevChain.Seed,
             count: args.GetInt("dev-count", 10, 0, WellKnownDevKeys.Accounts),
             balanceOpen: Options.OptionalULong(args, "dev-balance") ?? 1_000_000,
             blockIntervalMs: args.GetInt("block-interval-ms", 1000, 10, 3_600_000),
@@ -112,7 +60,7 @@ public static class GenesisCommand
                     : throw new UsageException($"--timestamp-ms '{t}' is not a number of milliseconds since 1970")
                 : DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
             Producer = producer.ToString(),
-            GasSchedule = DevGasSchedule(),
+            GasSchedule = DevChain.GasSchedule(),
             GasPriceFloor = (Options.OptionalWei(args, "gas-price-floor") ?? Wei.Parse("1000000000")).ToString(),
             BlockIntervalMs = args.GetInt("block-interval-ms", 1000, 10, 3_600_000),
             MaxBlockTransactions = maxBlockTxs,

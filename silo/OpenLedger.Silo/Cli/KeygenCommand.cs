@@ -1,4 +1,5 @@
 using OpenLedger.Core.Crypto;
+using OpenLedger.Core.Genesis;
 using OpenLedger.Silo.Configuration;
 using OpenLedger.Silo.Keys;
 
@@ -28,7 +29,8 @@ public static class KeygenCommand
         if (!genesis.Dev || genesis.DevAccounts is not { } dev) throw new UsageException("this genesis is not a dev genesis with dev accounts");
         int i = 0;
         foreach (var key in dev.Keys()) output.WriteLine($"[{i++}] {key.Address} {key.ToHex()}");
-        output.WriteLine($"producer {PrivateKey.Derive(dev.Seed, "producer").Address} {PrivateKey.Derive(dev.Seed, "producer").ToHex()}");
+        var producer = DevChain.Producer(dev.Seed);
+        output.WriteLine($"producer {producer.Address} {producer.ToHex()}");
         return 0;
     }
 }

@@ -167,7 +167,7 @@ public sealed record NodeSettings(
         }
         if (genesis.Dev && genesis.DevAccounts is { } dev)
         {
-            var devServing = PrivateKey.Derive(dev.Seed, Cli.GenesisCommand.ServingOperatorLabel);
+            var devServing = DevChain.ServingOperator(dev.Seed);
             if (rules.Market.IsServingOperator(devServing.Address)) return devServing;
         }
         return null;
@@ -184,7 +184,7 @@ public sealed record NodeSettings(
         }
         if (genesis.Dev && genesis.DevAccounts is { } dev)
         {
-            var devProducer = PrivateKey.Derive(dev.Seed, "producer");
+            var devProducer = DevChain.Producer(dev.Seed);
             if (devProducer.Address == rules.Producer) return devProducer;
         }
         return null;

@@ -64,7 +64,7 @@ public static class SignerKeys
         var (genesis, _) = DevGenesis(settings, "--dev");
         var dev = genesis.DevAccounts ?? throw new UsageException($"--dev needs a genesis with dev accounts; {settings.GenesisPath} has none");
         if (!int.TryParse(idx, NumberStyles.None, CultureInfo.InvariantCulture, out var i) || i >= dev.Count) throw new UsageException($"--dev must be 0..{dev.Count - 1}");
-        return new SigningKey(PrivateKey.Derive(dev.Seed, i.ToString(CultureInfo.InvariantCulture)), KeySource.DevAccount, genesis.ChainId);
+        return new SigningKey(DevChain.Account(dev.Seed, i), KeySource.DevAccount, genesis.ChainId);
     }
 
     private static SigningKey DevOperator(Args args, NodeSettings settings)
@@ -72,8 +72,8 @@ public static class SignerKeys
         var role = args.Value("operator");
         var label = role switch
         {
-            "serving" => GenesisCommand.ServingOperatorLabel,
-            "attribution" => GenesisCommand.AttributionOperatorLabel,
+            "serving" => DevChain.ServingOperatorLabel,
+            "attribution" => DevChain.AttributionOperatorLabel,
             _ => throw new UsageException("--operator must be serving or attribution"),
         };
         var (genesis, rules) = DevGenesis(settings, "--operator");

@@ -1,9 +1,7 @@
-using System.Globalization;
 using OpenLedger.Core.Crypto;
 using OpenLedger.Core.Genesis;
 using OpenLedger.Core.Money;
 using OpenLedger.Core.Transactions;
-using OpenLedger.Silo.Cli;
 
 namespace OpenLedger.Benchmarks.Ledger;
 
@@ -28,12 +26,12 @@ public sealed class Workload
 
     public static Workload Create(int accounts, int transactions, int warmupAccounts, int warmupTransactions, int blockIntervalMs, int maxBlockTxs)
     {
-        var genesis = GenesisCommand.Dev(ChainId, Seed, accounts + warmupAccounts, balanceOpen: 1_000_000, blockIntervalMs, maxBlockTxs);
+        var genesis = DevChain.Genesis(ChainId, Seed, accounts + warmupAccounts, balanceOpen: 1_000_000, blockIntervalMs, maxBlockTxs);
         var gasPrice = Wei.Parse(genesis.GasPriceFloor);
 
         var sw = System.Diagnostics.Stopwatch.StartNew();
         var keys = new PrivateKey[accounts + warmupAccounts];
-        Parallel.For(0, keys.Length, i => keys[i] = PrivateKey.Derive(Seed, i.ToString(CultureInfo.InvariantCulture)));
+        Parallel.For(0, keys.Length, i => keys[i] = DevChain.Account(Seed, i));
         var keyTime = sw.Elapsed;
 
         sw.Restart();

@@ -8,7 +8,6 @@ using OpenLedger.Core.Ledger;
 using OpenLedger.Core.Models;
 using OpenLedger.Core.Money;
 using OpenLedger.Core.Transactions;
-using OpenLedger.Silo.Cli;
 using OpenLedger.Silo.Configuration;
 
 namespace OpenLedger.Benchmarks.Marketplace;
@@ -49,7 +48,7 @@ public static class InferenceCostBenchmark
 
     private static Result Measure(int modelVersions, int requests, int rounds)
     {
-        var genesis = GenesisCommand.Dev(1_717, "inference-cost", 2, 1_000_000_000, 1_000, Math.Max(20_000, requests));
+        var genesis = DevChain.Genesis(1_717, "inference-cost", 2, 1_000_000_000, 1_000, Math.Max(20_000, requests));
         // Above the default cap (64) the genesis raises it, up to the most a genesis may set.
         genesis.Marketplace.MaxModelVersions = Math.Max(genesis.Marketplace.MaxModelVersions, modelVersions);
         var chain = new Chain(genesis.ToRules(), genesis.DevAccounts!.Keys().ToList());

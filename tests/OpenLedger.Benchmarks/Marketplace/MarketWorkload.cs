@@ -1,4 +1,3 @@
-using System.Globalization;
 using OpenLedger.Core.Content;
 using OpenLedger.Core.Crypto;
 using OpenLedger.Core.Datanets;
@@ -6,7 +5,6 @@ using OpenLedger.Core.Inference;
 using OpenLedger.Core.Genesis;
 using OpenLedger.Core.Money;
 using OpenLedger.Core.Transactions;
-using OpenLedger.Silo.Cli;
 
 namespace OpenLedger.Benchmarks.Marketplace;
 
@@ -61,11 +59,11 @@ public sealed class MarketWorkload
         var callers = Math.Max(1, (requests + RequestsPerCaller - 1) / RequestsPerCaller);
         var devCount = 1 + o.Contributors + warmContributors + callers;
 
-        var genesis = GenesisCommand.Dev(ChainId, Seed, devCount, balanceOpen: 1_000_000, o.BlockIntervalMs);
+        var genesis = DevChain.Genesis(ChainId, Seed, devCount, balanceOpen: 1_000_000, o.BlockIntervalMs);
         var serving = Enumerable.Range(0, ServingOperators)
-            .Select(k => PrivateKey.Derive(Seed, k == 0 ? GenesisCommand.ServingOperatorLabel : $"{GenesisCommand.ServingOperatorLabel}-{k + 1}")).ToArray();
+            .Select(k => PrivateKey.Derive(Seed, k == 0 ? DevChain.ServingOperatorLabel : $"{DevChain.ServingOperatorLabel}-{k + 1}")).ToArray();
         var attribution = Enumerable.Range(0, o.AttributionOperators)
-            .Select(k => PrivateKey.Derive(Seed, k == 0 ? GenesisCommand.AttributionOperatorLabel : $"{GenesisCommand.AttributionOperatorLabel}-{k + 1}")).ToArray();
+            .Select(k => PrivateKey.Derive(Seed, k == 0 ? DevChain.AttributionOperatorLabel : $"{DevChain.AttributionOperatorLabel}-{k + 1}")).ToArray();
         foreach (var key in serving.Skip(1).Concat(attribution.Skip(1)))
             genesis.Allocations.Add(new Allocation { Address = key.Address.ToString(), Balance = Wei.FromOpen(1_000_000).ToString() });
         genesis.Marketplace.ServingOperators.AddRange(serving.Skip(1).Select(k => k.Address.ToString()));
@@ -76,7 +74,7 @@ public sealed class MarketWorkload
         var rules = genesis.ToRules();
 
         var keys = new PrivateKey[devCount];
-        Parallel.For(0, devCount, i => keys[i] = PrivateKey.Derive(Seed, i.ToString(CultureInfo.InvariantCulture)));
+        Parallel.For(0, devCount, i => keys[i] = DevChain.Account(Seed, i));
         var contributors = Runs(keys.AsSpan(1, o.Contributors).ToArray(), o.Contributions, 0);
         var warmKeys = keys.AsSpan(1 + o.Contributors, warmContributors).ToArray();
         var warm = Runs(warmKeys, o.WarmupContributions, o.Contributions);
@@ -123,7 +121,7 @@ public sealed class MarketWorkload
             ContributeSignMicros = contributeSign, SettleSignMicros = settleSign,
             Genesis = genesis, Rules = rules, Owner = keys[0], Contributors = contributors, WarmupContributors = warm,
             Callers = keys.AsSpan(1 + o.Contributors + warmContributors, callers).ToArray(),
-            ServingKeys = serving, AttributionKeys = attribution, Treasury = PrivateKey.Derive(Seed, GenesisCommand.TreasuryLabel),
+            ServingKeys = serving, AttributionKeys = attribution, Treasury = DevChain.Treasury(Seed),
             Texts = texts, Digests = digests, UploadsFrom = o.Contributions + o.WarmupContributions,
             CeilingTransfers = ceiling, BuildTime = sw.Elapsed,
         };

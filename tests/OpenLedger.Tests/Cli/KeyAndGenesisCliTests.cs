@@ -82,7 +82,7 @@ public sealed partial class KeyAndGenesisCliTests : IDisposable
         Assert.Contains("chain id 1717, but the node runs chain id 42", other.Message);
         SignerKeys.RequireAcceptedBy(derived, info with { Dev = true });
         SignerKeys.RequireAcceptedBy(new SigningKey(dev.Keys[0], KeySource.Given), info with { Dev = false }); // a key of one's own signs anywhere
-        var published = new SigningKey(PrivateKey.Derive(GenesisCommand.DevSeed, "0"), KeySource.Given); // dev key 0 in a key file
+        var published = new SigningKey(DevChain.Account(DevChain.Seed, 0), KeySource.Given); // dev key 0 in a key file
         Assert.Contains("published dev key", Assert.Throws<UsageException>(() => SignerKeys.RequireAcceptedBy(published, info with { Dev = false })).Message);
         SignerKeys.RequireAcceptedBy(published, info with { Dev = true });
     }
@@ -90,8 +90,8 @@ public sealed partial class KeyAndGenesisCliTests : IDisposable
     [Fact]
     public void A_node_on_a_real_chain_refuses_a_published_dev_producer_or_serving_key()
     {
-        var producer = PrivateKey.Derive(GenesisCommand.DevSeed, "producer");
-        var serving = PrivateKey.Derive(GenesisCommand.DevSeed, GenesisCommand.ServingOperatorLabel);
+        var producer = DevChain.Producer(DevChain.Seed);
+        var serving = DevChain.ServingOperator(DevChain.Seed);
         var g = RealChain();
         g.Producer = producer.Address.ToString();
         g.Marketplace.ServingOperators = [serving.Address.ToString()];
@@ -102,14 +102,14 @@ public sealed partial class KeyAndGenesisCliTests : IDisposable
         Assert.Contains("published dev key", Assert.Throws<UsageException>(() => settings.ResolveServingKey(g, rules)).Message);
 
         // The same keys on the dev chain they belong to are the dev chain's own.
-        var devGenesis = GenesisCommand.Dev();
+        var devGenesis = DevChain.Genesis();
         Assert.Equal(producer.Address, settings.ResolveProducerKey(devGenesis, devGenesis.ToRules())!.Address);
     }
 
     [Fact]
     public void A_node_derives_its_producer_key_only_on_a_dev_chain()
     {
-        var devGenesis = GenesisCommand.Dev();
+        var devGenesis = DevChain.Genesis();
         Assert.NotNull(Settings().ResolveProducerKey(devGenesis, devGenesis.ToRules()));
         Assert.NotNull(Settings().ResolveServingKey(devGenesis, devGenesis.ToRules()));
         devGenesis.Dev = false;
@@ -225,8 +225,8 @@ public sealed partial class KeyAndGenesisCliTests : IDisposable
     public async Task Genesis_mistakes_are_usage_errors(string commandLine, string message)
     {
         var argv = commandLine.Replace("{me}", Mine.ToString())
-            .Replace("{devProducer}", PrivateKey.Derive(GenesisCommand.DevSeed, "producer").Address.ToString())
-            .Replace("{dev0}", PrivateKey.Derive(GenesisCommand.DevSeed, "0").Address.ToString()).Split(' ');
+            .Replace("{devProducer}", DevChain.Producer(DevChain.Seed).Address.ToString())
+            .Replace("{dev0}", DevChain.Account(DevChain.Seed, 0).Address.ToString()).Split(' ');
         var r = await RunExactlyAsync(argv);
         Assert.True(r.ExitCode == 2, r.ToString());
         Assert.Contains(message, r.Error);

@@ -1,8 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using OpenLedger.Core.Crypto;
+using OpenLedger.Core.Genesis;
 using OpenLedger.Grains.Market;
-using OpenLedger.Silo.Cli;
 using OpenLedger.Silo.Configuration;
 using OpenLedger.Silo.Hosting;
 using OpenLedger.Storage;
@@ -20,8 +20,8 @@ public sealed class GraphQLMarketplaceFixture : IAsyncLifetime
     public const int MaxContributionBytes = 8 * 1024;
 
     public TestChain Chain { get; } = new(accounts: 8, blockIntervalMs: 200, seed: Seed);
-    public PrivateKey ServingOperator { get; } = PrivateKey.Derive(Seed, GenesisCommand.ServingOperatorLabel);
-    public PrivateKey AttributionOperator { get; } = PrivateKey.Derive(Seed, GenesisCommand.AttributionOperatorLabel);
+    public PrivateKey ServingOperator { get; } = DevChain.ServingOperator(Seed);
+    public PrivateKey AttributionOperator { get; } = DevChain.AttributionOperator(Seed);
     public string DataDirectory { get; } = TestChain.TempDirectory("openledger-graphql-market");
     public int HttpPort { get; } = FreePorts.Next();
     public Uri GraphQLUrl => new($"http://127.0.0.1:{HttpPort}/graphql");

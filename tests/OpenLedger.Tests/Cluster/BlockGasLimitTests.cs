@@ -1,5 +1,6 @@
 using OpenLedger.Core.Crypto;
 using OpenLedger.Core.Money;
+using OpenLedger.Grains;
 using OpenLedger.Grains.Ledger;
 using OpenLedger.Tests.Support;
 
@@ -22,7 +23,7 @@ public sealed class BlockGasLimitTests
         var results = await grains.GetGrain<ITransactionGatewayGrain>(0).SubmitAsync(sent.Select(t => t.Encode()).ToList());
         Assert.All(results, r => Assert.True(r.Accepted, r.Message));
 
-        var views = await Task.WhenAll(sent.Select(t => grains.GetGrain<ITransactionGrain>(t.Hash.ToString()).WaitForCommitAsync(TimeSpan.FromSeconds(20))));
+        var views = await Task.WhenAll(sent.Select(t => grains.GetGrain<ITransactionGrain>(GrainKeys.Of(t.Hash)).WaitForCommitAsync(TimeSpan.FromSeconds(20))));
         Assert.All(views, v => Assert.Equal(TxStatus.Committed, v.Status));
         Assert.True(views.Select(v => v.BlockHeight).Distinct().Count() >= 2, "60 transfers cannot fit one block of 1,000,000 gas");
         foreach (var height in views.Select(v => v.BlockHeight!.Value).Distinct())
@@ -31,7 +32,7 @@ public sealed class BlockGasLimitTests
         // The sender is not locked out: its next transfer commits.
         var next = chain.Transfer(sender, to, new Wei(1), 60);
         Assert.True((await grains.GetGrain<ITransactionGatewayGrain>(0).SubmitAsync([next.Encode()]))[0].Accepted);
-        Assert.Equal(TxStatus.Committed, (await grains.GetGrain<ITransactionGrain>(next.Hash.ToString()).WaitForCommitAsync(TimeSpan.FromSeconds(20))).Status);
+        Assert.Equal(TxStatus.Committed, (await grains.GetGrain<ITransactionGrain>(GrainKeys.Of(next.Hash)).WaitForCommitAsync(TimeSpan.FromSeconds(20))).Status);
         var mempool = await grains.GetGrain<IMempoolGrain>(0).GetStatsAsync();
         Assert.Equal((0, 0), (mempool.Pending, mempool.InFlight));
     }

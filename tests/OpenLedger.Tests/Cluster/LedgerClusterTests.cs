@@ -1,6 +1,7 @@
 using OpenLedger.Core.Crypto;
 using OpenLedger.Core.Money;
 using OpenLedger.Core.Transactions;
+using OpenLedger.Grains;
 using OpenLedger.Grains.Ledger;
 using OpenLedger.Tests.Support;
 
@@ -40,7 +41,7 @@ public class LedgerClusterTests(LedgerClusterFixture fx)
         Assert.Equal(stored!.Header.Hash, block.Hash);
         Assert.True(stored.IsSignedBy(fx.Chain.Rules.Producer));
 
-        var history = await fx.Client.GetGrain<IAccountGrain>(bob.ToString().ToLowerInvariant()).GetTransactionsAsync(10, null);
+        var history = await fx.Client.GetGrain<IAccountGrain>(GrainKeys.Of(bob)).GetTransactionsAsync(10, null);
         Assert.Equal(tx.Hash, Assert.Single(history).Hash);
     }
 
@@ -112,7 +113,7 @@ public class LedgerClusterTests(LedgerClusterFixture fx)
         var first = fx.Chain.Transfer(k, to, new Wei(1), n);
         Assert.All(await fx.Gateway.SubmitAsync([third.Encode(), second.Encode()]), r => Assert.True(r.Accepted, r.Message));
         await Task.Delay(300); // several block intervals: nothing may commit while nonce n is missing
-        Assert.Equal(TxStatus.Pending, (await fx.Client.GetGrain<ITransactionGrain>(third.Hash.ToString()).GetAsync()).Status);
+        Assert.Equal(TxStatus.Pending, (await fx.Client.GetGrain<ITransactionGrain>(GrainKeys.Of(third.Hash)).GetAsync()).Status);
         var waiting = await fx.AccountAsync(k.Address);
         Assert.Equal(2, waiting.PendingCount);
         Assert.Equal(new[] { second.Hash, third.Hash }.OrderBy(h => h), waiting.PendingTransactions.OrderBy(h => h));
@@ -144,7 +145,7 @@ public class LedgerClusterTests(LedgerClusterFixture fx)
     [Fact]
     public async Task Unknown_transactions_and_future_blocks_read_as_absent()
     {
-        var view = await fx.Client.GetGrain<ITransactionGrain>(Keccak256.Hash("never sent").ToString()).GetAsync();
+        var view = await fx.Client.GetGrain<ITransactionGrain>(GrainKeys.Of(Keccak256.Hash("never sent"))).GetAsync();
         Assert.Equal(TxStatus.Unknown, view.Status);
         Assert.Null(await fx.Client.GetGrain<IBlockGrain>(10_000_000).GetAsync());
         var chain = await fx.Client.GetGrain<IChainGrain>(0).GetInfoAsync();

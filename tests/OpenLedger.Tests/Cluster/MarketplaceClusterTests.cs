@@ -8,6 +8,7 @@ using OpenLedger.Core.Merkle;
 using OpenLedger.Core.Models;
 using OpenLedger.Core.Money;
 using OpenLedger.Core.Transactions;
+using OpenLedger.Grains;
 using OpenLedger.Grains.Hosting;
 using OpenLedger.Grains.Ledger;
 using OpenLedger.Grains.Market;
@@ -69,8 +70,8 @@ public sealed class MarketplaceClusterTests(LedgerClusterFixture fx)
         var datanetEvents = new ConcurrentQueue<MarketEventMessage>();
         var aliceEvents = new ConcurrentQueue<MarketEventMessage>();
         var settledSeen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var s1 = await subscriptions.SubscribeAsync(MarketStreams.DatanetStream(datanet.ToString()), e => { datanetEvents.Enqueue(e); return Task.CompletedTask; });
-        await using var s2 = await subscriptions.SubscribeAsync(MarketStreams.RewardsStream(Alice.Address.ToString().ToLowerInvariant()), e =>
+        await using var s1 = await subscriptions.SubscribeAsync(MarketStreams.DatanetStream(GrainKeys.Of(datanet)), e => { datanetEvents.Enqueue(e); return Task.CompletedTask; });
+        await using var s2 = await subscriptions.SubscribeAsync(MarketStreams.RewardsStream(GrainKeys.Of(Alice.Address)), e =>
         {
             aliceEvents.Enqueue(e);
             if (e.Kind == nameof(MarketEventKind.RewardCredited)) settledSeen.TrySetResult();
@@ -113,7 +114,7 @@ public sealed class MarketplaceClusterTests(LedgerClusterFixture fx)
         await CommitAsync(Curator, new Curate(cn.Hash, false, "near-duplicate of another contribution"));
         await CommitAsync(Curator, new Curate(cn.Hash, true, "changed my mind"), "AlreadyCurated");
 
-        var datanetGrain = fx.Client.GetGrain<IDatanetGrain>(datanet.ToString());
+        var datanetGrain = fx.Client.GetGrain<IDatanetGrain>(GrainKeys.Of(datanet));
         var similar = await datanetGrain.GetNearDuplicatesAsync(cn.Hash);
         Assert.Contains(similar, s => s.Contribution == ca.Hash && s.Similarity >= 0.8);
         Assert.DoesNotContain(similar, s => s.Contribution == cb.Hash);
@@ -142,7 +143,7 @@ public sealed class MarketplaceClusterTests(LedgerClusterFixture fx)
         await CommitAsync(Stranger, new UpdateModel(model.Id, Wei.FromOpen(1), ModelStatus.Active, Hash32.Zero, Hash32.Zero, []), "NotModelOwner");
         await CommitAsync(Caller, new RequestInference(model.Id, Keccak256.Hash("input"), Wei.FromOpen(9)), "PriceAboveMaximum");
         var request = await CommitAsync(Caller, new RequestInference(model.Id, Keccak256.Hash("input"), Wei.FromOpen(10)));
-        var inferenceGrain = fx.Client.GetGrain<IInferenceGrain>(request.Hash.ToString());
+        var inferenceGrain = fx.Client.GetGrain<IInferenceGrain>(GrainKeys.Of(request.Hash));
         var requested = (await inferenceGrain.GetAsync())!;
         Assert.Equal(InferenceStatus.Requested, requested.As<InferenceRequest>().Status);
 
@@ -162,7 +163,7 @@ public sealed class MarketplaceClusterTests(LedgerClusterFixture fx)
         // 10 OPEN: protocol 1, owner 5, contributors 4 split 3:1.
         Assert.Equal(aliceBefore + Wei.FromOpen(3), await fx.BalanceAsync(Alice.Address));
         Assert.Equal(treasuryBefore + Wei.FromOpen(1), await fx.BalanceAsync(fx.Chain.Treasury));
-        var summary = await fx.Client.GetGrain<IRewardAccountGrain>(Alice.Address.ToString().ToLowerInvariant()).GetSummaryAsync();
+        var summary = await fx.Client.GetGrain<IRewardAccountGrain>(GrainKeys.Of(Alice.Address)).GetSummaryAsync();
         Assert.Equal(Wei.FromOpen(3), summary.Total);
         Assert.Equal(1, summary.Count);
         Assert.Equal(Wei.FromOpen(3), summary.ByDatanet.Single(t => t.Scope == datanet.ToString()).Amount);

@@ -1,6 +1,7 @@
 using OpenLedger.Core.Crypto;
 using OpenLedger.Core.Money;
 using OpenLedger.Core.Transactions;
+using OpenLedger.Grains;
 using OpenLedger.Grains.Ledger;
 using OpenLedger.Tests.Support;
 
@@ -16,7 +17,7 @@ public sealed class MempoolAttackTests
     private const int GappedPerAttacker = 64;
 
     private static async Task<TransactionView> WaitAsync(IGrainFactory grains, Hash32 hash) =>
-        await grains.GetGrain<ITransactionGrain>(hash.ToString()).WaitForCommitAsync(TimeSpan.FromSeconds(20));
+        await grains.GetGrain<ITransactionGrain>(GrainKeys.Of(hash)).WaitForCommitAsync(TimeSpan.FromSeconds(20));
 
     private static async Task<SubmitResult> SubmitAsync(IGrainFactory grains, SignedTransaction tx) =>
         (await grains.GetGrain<ITransactionGatewayGrain>(0).SubmitAsync([tx.Encode()]))[0];

@@ -2,6 +2,7 @@ using Orleans.TestingHost;
 using OpenLedger.Core.Crypto;
 using OpenLedger.Core.Mempool;
 using OpenLedger.Core.Money;
+using OpenLedger.Grains;
 using OpenLedger.Grains.Hosting;
 using OpenLedger.Grains.Ledger;
 using OpenLedger.Silo.Cli;
@@ -46,9 +47,9 @@ public sealed class ProducerFaultTests : IAsyncLifetime
     private IClusterClient Client => _cluster.Client;
 
     private Task<TransactionView> WaitAsync(Hash32 hash) =>
-        Client.GetGrain<ITransactionGrain>(hash.ToString()).WaitForCommitAsync(TimeSpan.FromSeconds(20));
+        Client.GetGrain<ITransactionGrain>(GrainKeys.Of(hash)).WaitForCommitAsync(TimeSpan.FromSeconds(20));
 
-    private Task<AccountView> AccountAsync(Address a) => Client.GetGrain<IAccountGrain>(a.ToString().ToLowerInvariant()).GetAsync();
+    private Task<AccountView> AccountAsync(Address a) => Client.GetGrain<IAccountGrain>(GrainKeys.Of(a)).GetAsync();
 
     [Fact]
     public async Task A_fault_midway_through_a_block_discards_its_changes_drops_the_culprit_and_the_next_block_commits()
@@ -72,7 +73,7 @@ public sealed class ProducerFaultTests : IAsyncLifetime
         var views = await Task.WhenAll(others.Select(t => WaitAsync(t.Hash)));
         Assert.All(views, v => Assert.Equal(TxStatus.Committed, v.Status));
         Assert.Equal(1, faults);
-        Assert.Equal(TxStatus.Unknown, (await Client.GetGrain<ITransactionGrain>(culprit.Hash.ToString()).GetAsync()).Status);
+        Assert.Equal(TxStatus.Unknown, (await Client.GetGrain<ITransactionGrain>(GrainKeys.Of(culprit.Hash)).GetAsync()).Status);
         Assert.Equal(Wei.FromOpen(7), (await AccountAsync(to)).Balance);
         for (int i = 0; i < senders.Count; i++)
         {

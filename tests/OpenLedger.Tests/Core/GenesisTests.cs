@@ -1,5 +1,5 @@
+using OpenLedger.Core.Crypto;
 using OpenLedger.Core.Genesis;
-using OpenLedger.Silo.Cli;
 
 namespace OpenLedger.Tests.Core;
 
@@ -10,13 +10,20 @@ public class GenesisTests
     {
         var path = Path.Combine(AppContext.BaseDirectory, "genesis", "dev.json");
         var shipped = GenesisConfig.Parse(File.ReadAllText(path));
-        Assert.Equal(GenesisCommand.Dev().ToJson(), shipped.ToJson());
+        Assert.Equal(DevChain.Genesis().ToJson(), shipped.ToJson());
         var rules = shipped.ToRules();
         Assert.Equal(1717UL, rules.ChainId);
         Assert.True(rules.Dev);
         Assert.Equal(12, rules.InitialBalances.Count); // 10 dev accounts and the two marketplace operators
         // The genesis hash is reproducible from the file alone.
         Assert.Equal(GenesisBlock.Build(rules).Header.Hash, GenesisBlock.Build(GenesisConfig.Parse(shipped.ToJson()).ToRules()).Header.Hash);
+    }
+
+    [Fact]
+    public void The_dev_genesis_hash_does_not_change()
+    {
+        Assert.Equal(Hash32.Parse("0xacdd1af5484499394f8149c367f4f4ab7fec0380924feb155dbeec09693c6f39"),
+            GenesisBlock.Build(DevChain.Genesis().ToRules()).Header.Hash);
     }
 
     [Theory]
@@ -28,7 +35,7 @@ public class GenesisTests
     [InlineData("blockIntervalMs", "1", "blockIntervalMs")]
     public void Invalid_genesis_files_are_refused_with_the_reason(string field, string value, string expected)
     {
-        var node = System.Text.Json.Nodes.JsonNode.Parse(GenesisCommand.Dev().ToJson())!;
+        var node = System.Text.Json.Nodes.JsonNode.Parse(DevChain.Genesis().ToJson())!;
         node[field] = System.Text.Json.Nodes.JsonNode.Parse(value);
         var e = Assert.Throws<FormatException>(() => GenesisConfig.Parse(node.ToJsonString()).ToRules());
         Assert.Contains(expected, e.Message);
@@ -37,7 +44,7 @@ public class GenesisTests
     [Fact]
     public void A_genesis_where_a_kind_could_never_fit_in_a_block_is_refused()
     {
-        var g = GenesisCommand.Dev();
+        var g = DevChain.Genesis();
         g.MaxBlockGas = 199_999; // SettleAttribution and CreateDatanet cost 200,000
         var e = Assert.Throws<FormatException>(() => g.ToRules());
         Assert.Contains("exceeds maxBlockGas = 199999", e.Message);
@@ -49,7 +56,7 @@ public class GenesisTests
     [Fact]
     public void A_doubly_allocated_address_is_refused()
     {
-        var g = GenesisCommand.Dev();
+        var g = DevChain.Genesis();
         var first = g.DevAccounts!.Keys().First().Address.ToString();
         g.Allocations.Add(new Allocation { Address = first, Balance = "1" });
         Assert.Contains("allocated twice", Assert.Throws<FormatException>(() => g.ToRules()).Message);
@@ -58,7 +65,7 @@ public class GenesisTests
     [Fact]
     public void A_real_chain_genesis_with_dev_accounts_is_refused()
     {
-        var g = GenesisCommand.Dev();
+        var g = DevChain.Genesis();
         g.Dev = false;
         var e = Assert.Throws<FormatException>(() => g.ToRules());
         Assert.Contains("only a dev chain may have them", e.Message);
@@ -67,7 +74,7 @@ public class GenesisTests
     [Fact]
     public void The_dev_flag_is_committed_in_the_genesis_hash()
     {
-        var dev = GenesisCommand.Dev();
+        var dev = DevChain.Genesis();
         dev.DevAccounts = null;
         var real = GenesisConfig.Parse(dev.ToJson());
         real.Dev = false;

@@ -9,6 +9,7 @@ using OpenLedger.Core.Inference;
 using OpenLedger.Core.Models;
 using OpenLedger.Core.Money;
 using OpenLedger.Core.Transactions;
+using OpenLedger.Grains;
 using OpenLedger.Grains.Ledger;
 using OpenLedger.Grains.Market;
 using OpenLedger.Silo.Cli;
@@ -439,8 +440,8 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output) : IDisposable
         public CancellationToken Lost => _lost.Token;
         public ITransactionGatewayGrain Gateway => _client.GetGrain<ITransactionGatewayGrain>(0);
         public IChainGrain Chain => _client.GetGrain<IChainGrain>(0);
-        public IAccountGrain Account(Address a) => _client.GetGrain<IAccountGrain>(a.ToString().ToLowerInvariant());
-        public ITransactionGrain Transaction(Hash32 h) => _client.GetGrain<ITransactionGrain>(h.ToString());
+        public IAccountGrain Account(Address a) => _client.GetGrain<IAccountGrain>(GrainKeys.Of(a));
+        public ITransactionGrain Transaction(Hash32 h) => _client.GetGrain<ITransactionGrain>(GrainKeys.Of(h));
         public IContentGrain Content => _client.GetGrain<IContentGrain>(0);
 
         public void MarkLost() => _lost.Cancel();

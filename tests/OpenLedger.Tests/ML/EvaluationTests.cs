@@ -5,7 +5,6 @@ using OpenLedger.ML.Corpus;
 using OpenLedger.ML.Evaluation;
 using OpenLedger.ML.FineTuning;
 using OpenLedger.ML.Runtime;
-using OpenLedger.Silo.Cli.Ml;
 
 namespace OpenLedger.Tests.ML;
 
@@ -111,7 +110,7 @@ public sealed class EvaluationTests
     public void The_fine_tuning_dataset_hashes_each_example_in_the_text_label_format()
     {
         var task = LexnameTask.Build(WordNet.Value, Builtin.Value, trainCount: 50, testCap: 5);
-        var dataset = EvalLexnameCommand.Dataset(task);
+        var dataset = LexnameEvaluation.Dataset(task);
 
         Assert.Equal(TaskKind.TextLabel, dataset.Task);
         Assert.Equal(50, dataset.Examples.Count);
@@ -123,8 +122,8 @@ public sealed class EvaluationTests
             Assert.False(TaskExampleFormat.TryParse(TaskKind.TextLabel, content, out var parsed).IsError);
             Assert.Equal(example.Example, parsed);
         }
-        Assert.Equal(dataset.Root, EvalLexnameCommand.Dataset(task).Root);
-        Assert.Null(FineTuneRun.Problem(dataset, EvalLexnameCommand.DefaultSpec));
+        Assert.Equal(dataset.Root, LexnameEvaluation.Dataset(task).Root);
+        Assert.Null(FineTuneRun.Problem(dataset, LexnameEvaluation.DefaultSpec));
     }
 
     // ---- end to end ----
@@ -135,11 +134,11 @@ public sealed class EvaluationTests
         using var singleThreaded = TorchDeterminism.SingleThreaded();
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var log = new StringWriter();
-        var report = EvalLexnameCommand.Run(new EvalLexnameCommand.Settings
+        var report = LexnameEvaluation.Run(new LexnameEvaluation.Settings
         {
             TrainCount = 40,
             TestCap = 12,
-            Spec = EvalLexnameCommand.DefaultSpec with { Steps = 4, BatchSize = 8 },
+            Spec = LexnameEvaluation.DefaultSpec with { Steps = 4, BatchSize = 8 },
             Baseline = new BagOfWordsLogisticRegression.Options { Iterations = 50 },
         }, log);
 
@@ -156,7 +155,7 @@ public sealed class EvaluationTests
         Assert.Equal(40, report.FineTuneTrainExamples + report.FineTuneHeldOutExamples);
         Assert.Equal(4, report.FineTuneSteps);
         Assert.StartsWith("0x", report.Adapter);
-        Assert.Contains("LoRA adapter (Model Factory)", EvalLexnameCommand.Table(report));
+        Assert.Contains("LoRA adapter (Model Factory)", LexnameEvaluation.Table(report));
         Assert.Contains("fine-tuning", log.ToString());
     }
 }

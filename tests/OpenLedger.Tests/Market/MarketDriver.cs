@@ -8,7 +8,6 @@ using OpenLedger.Core.Market;
 using OpenLedger.Core.Models;
 using OpenLedger.Core.Money;
 using OpenLedger.Core.Transactions;
-using OpenLedger.Silo.Cli;
 
 namespace OpenLedger.Tests.Market;
 
@@ -40,16 +39,16 @@ public sealed class MarketDriver
     public List<SealedBlock> Blocks { get; } = [];
     public List<ExecutedBlock> Executed { get; } = [];
     public IReadOnlyList<PrivateKey> Keys { get; }
-    public PrivateKey ProducerKey { get; } = PrivateKey.Derive(Seed, "producer");
-    public PrivateKey Serving { get; } = PrivateKey.Derive(Seed, GenesisCommand.ServingOperatorLabel);
-    public PrivateKey Attribution { get; } = PrivateKey.Derive(Seed, GenesisCommand.AttributionOperatorLabel);
+    public PrivateKey ProducerKey { get; } = DevChain.Producer(Seed);
+    public PrivateKey Serving { get; } = DevChain.ServingOperator(Seed);
+    public PrivateKey Attribution { get; } = DevChain.AttributionOperator(Seed);
     public Address Treasury => Rules.Market.Treasury;
 
     private readonly Dictionary<Address, ulong> _nonces = [];
 
     public MarketDriver(int accounts = 8, Action<MarketplaceConfig>? market = null)
     {
-        Genesis = GenesisCommand.Dev(1_717, Seed, accounts, 1_000_000, 100, 20_000);
+        Genesis = DevChain.Genesis(1_717, Seed, accounts, 1_000_000, 100, 20_000);
         market?.Invoke(Genesis.Marketplace);
         Rules = Genesis.ToRules();
         Keys = Genesis.DevAccounts!.Keys().ToList();

@@ -1,22 +1,21 @@
 using OpenLedger.Core.Crypto;
 using OpenLedger.Core.Genesis;
 using OpenLedger.Core.Market;
-using OpenLedger.Silo.Cli;
 
 namespace OpenLedger.Tests.Market;
 
 /// <summary>The genesis file's marketplace section: validated, committed to by the genesis hash, and stable through JSON.</summary>
 public class MarketGenesisTests
 {
-    private static GenesisConfig Dev() => GenesisCommand.Dev(1_717, MarketDriver.Seed, 3);
+    private static GenesisConfig Dev() => DevChain.Genesis(1_717, MarketDriver.Seed, 3);
 
     [Fact]
     public void The_dev_marketplace_names_its_derived_operators_and_treasury()
     {
         var rules = Dev().ToRules().Market;
-        Assert.Equal(PrivateKey.Derive(MarketDriver.Seed, GenesisCommand.TreasuryLabel).Address, rules.Treasury);
-        Assert.Equal([PrivateKey.Derive(MarketDriver.Seed, GenesisCommand.ServingOperatorLabel).Address], rules.ServingOperators);
-        Assert.Equal([PrivateKey.Derive(MarketDriver.Seed, GenesisCommand.AttributionOperatorLabel).Address], rules.AttributionOperators);
+        Assert.Equal(DevChain.Treasury(MarketDriver.Seed).Address, rules.Treasury);
+        Assert.Equal([DevChain.ServingOperator(MarketDriver.Seed).Address], rules.ServingOperators);
+        Assert.Equal([DevChain.AttributionOperator(MarketDriver.Seed).Address], rules.AttributionOperators);
         Assert.Equal((1_000, 0, 2_000, 600L, TimeoutResolution.Refund, 1_048_576UL, 256),
             ((int)rules.MinContributorsBps, (int)rules.MinProtocolBps, (int)rules.MaxProtocolBps, rules.InferenceTimeoutBlocks, rules.TimeoutResolution, rules.MaxContributionBytes, rules.MaxAttributions));
         Assert.Equal((64, 604_800L), (rules.MaxModelVersions, rules.CurationTimeoutBlocks));

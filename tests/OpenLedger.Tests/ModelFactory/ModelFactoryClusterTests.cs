@@ -1,5 +1,6 @@
 using OpenLedger.Core.Crypto;
 using OpenLedger.Core.Datanets;
+using OpenLedger.Grains;
 using OpenLedger.Grains.ModelFactory;
 using OpenLedger.Grains.Serving;
 using OpenLedger.ML.BaseModel;
@@ -52,7 +53,7 @@ public sealed class ModelFactoryClusterTests(MlClusterFixture fx)
         var request = new TrainingJobRequest(datanet, 0, Steps: 200, BatchSize: 4, Seed: 11);
         var factory = fx.Client.GetGrain<IModelFactoryGrain>(0);
         var job = (await factory.SubmitAsync(request)).Job!;
-        var grain = fx.Client.GetGrain<ITrainingJobGrain>(job.Id.ToString());
+        var grain = fx.Client.GetGrain<ITrainingJobGrain>(GrainKeys.Of(job.Id));
 
         await UntilAsync(grain, j => j.Step >= 5);
         await grain.CancelAsync();
@@ -91,7 +92,7 @@ public sealed class ModelFactoryClusterTests(MlClusterFixture fx)
         {
             foreach (var job in jobs)
             {
-                var grain = fx.Client.GetGrain<ITrainingJobGrain>(job.Id.ToString());
+                var grain = fx.Client.GetGrain<ITrainingJobGrain>(GrainKeys.Of(job.Id));
                 await grain.CancelAsync();
                 await UntilAsync(grain, j => j.IsFinished);
             }
@@ -99,7 +100,7 @@ public sealed class ModelFactoryClusterTests(MlClusterFixture fx)
         // An ended job frees its place.
         var admitted = await factory.SubmitAsync(Request(4));
         Assert.NotNull(admitted.Job);
-        var fourth = fx.Client.GetGrain<ITrainingJobGrain>(admitted.Job!.Id.ToString());
+        var fourth = fx.Client.GetGrain<ITrainingJobGrain>(GrainKeys.Of(admitted.Job!.Id));
         await fourth.CancelAsync();
         await UntilAsync(fourth, j => j.IsFinished);
     }
@@ -110,7 +111,7 @@ public sealed class ModelFactoryClusterTests(MlClusterFixture fx)
         var datanet = await fx.PublishedDatanetAsync(fx.Chain.Keys[2], "silo-restart", Examples.Value);
         var request = new TrainingJobRequest(datanet, 0, Steps: 200, BatchSize: 4, Seed: 12);
         var job = (await fx.Client.GetGrain<IModelFactoryGrain>(0).SubmitAsync(request)).Job!;
-        var grain = fx.Client.GetGrain<ITrainingJobGrain>(job.Id.ToString());
+        var grain = fx.Client.GetGrain<ITrainingJobGrain>(GrainKeys.Of(job.Id));
         var running = await UntilAsync(grain, j => j.Step >= 5);
 
         // Stop the silo running it (gracefully: the trainer checkpoints at its next step) and start a new ML silo.

@@ -4,6 +4,7 @@ using OpenLedger.Core.Inference;
 using OpenLedger.Core.Models;
 using OpenLedger.Core.Money;
 using OpenLedger.Core.Transactions;
+using OpenLedger.Grains;
 using OpenLedger.Grains.Ledger;
 using OpenLedger.Grains.Market;
 using OpenLedger.Grains.Serving;
@@ -92,20 +93,20 @@ public sealed class OpenLoraIsolationClusterTests(MlClusterFixture fx)
     /// <summary>Signs the bodies with consecutive nonces, submits them together and waits until the last commits.</summary>
     private async Task<List<Hash32>> RequestAllAsync(PrivateKey caller, IReadOnlyList<RequestInference> bodies)
     {
-        var nonce = (await fx.Client.GetGrain<IAccountGrain>(caller.Address.ToString().ToLowerInvariant()).GetAsync()).NextNonce;
+        var nonce = (await fx.Client.GetGrain<IAccountGrain>(GrainKeys.Of(caller.Address)).GetAsync()).NextNonce;
         var signed = bodies.Select((b, i) => new Transaction(fx.Chain.Rules.ChainId, caller.Address, nonce + (ulong)i, fx.Chain.GasPrice, b).Sign(caller)).ToList();
         var submitted = await fx.Client.GetGrain<ITransactionGatewayGrain>(0).SubmitAsync(signed.Select(s => s.Encode()).ToList());
         Assert.All(submitted, s => Assert.True(s.Accepted, $"{s.ErrorCode}: {s.Message}"));
         foreach (var tx in signed)
         {
-            var view = await fx.Client.GetGrain<ITransactionGrain>(tx.Hash.ToString()).WaitForCommitAsync(TimeSpan.FromSeconds(20));
+            var view = await fx.Client.GetGrain<ITransactionGrain>(GrainKeys.Of(tx.Hash)).WaitForCommitAsync(TimeSpan.FromSeconds(20));
             Assert.Equal((TxStatus.Committed, "None"), (view.Status, view.ErrorCode ?? "None"));
         }
         return signed.Select(s => s.Hash).ToList();
     }
 
     private async Task<InferenceRequest> InferenceAsync(Hash32 id) =>
-        (await fx.Client.GetGrain<IInferenceGrain>(id.ToString()).GetAsync())!.As<InferenceRequest>();
+        (await fx.Client.GetGrain<IInferenceGrain>(GrainKeys.Of(id)).GetAsync())!.As<InferenceRequest>();
 
     private async Task<InferenceRequest> UntilAsync(Hash32 id, Func<InferenceRequest, bool> condition, TimeSpan timeout)
     {

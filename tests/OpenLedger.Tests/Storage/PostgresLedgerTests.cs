@@ -5,6 +5,7 @@ using Orleans.TestingHost;
 using OpenLedger.Core.Crypto;
 using OpenLedger.Core.Money;
 using OpenLedger.Core.Mempool;
+using OpenLedger.Grains;
 using OpenLedger.Grains.Hosting;
 using OpenLedger.Grains.Ledger;
 using OpenLedger.Silo.Cli;
@@ -38,11 +39,11 @@ public class PostgresLedgerTests(PostgresServerFixture pg)
 
     private static async Task<TransactionView> TransferAsync(IClusterClient client, TestChain chain, PrivateKey from, Address to, Wei amount)
     {
-        var nonce = (await client.GetGrain<IAccountGrain>(from.Address.ToString().ToLowerInvariant()).GetAsync()).NextNonce;
+        var nonce = (await client.GetGrain<IAccountGrain>(GrainKeys.Of(from.Address)).GetAsync()).NextNonce;
         var tx = chain.Transfer(from, to, amount, nonce);
         var r = (await client.GetGrain<ITransactionGatewayGrain>(0).SubmitAsync([tx.Encode()]))[0];
         Assert.True(r.Accepted, r.Message);
-        return await client.GetGrain<ITransactionGrain>(tx.Hash.ToString()).WaitForCommitAsync(TimeSpan.FromSeconds(20));
+        return await client.GetGrain<ITransactionGrain>(GrainKeys.Of(tx.Hash)).WaitForCommitAsync(TimeSpan.FromSeconds(20));
     }
 
     [Fact]
@@ -66,7 +67,7 @@ public class PostgresLedgerTests(PostgresServerFixture pg)
         // A second start on the same database: schemas re-applied idempotently, state resumes from the last block.
         await using (var cluster = await StartClusterAsync(chain, conn))
         {
-            Assert.Equal(Wei.FromOpen(3), (await cluster.Client.GetGrain<IAccountGrain>(to.ToString().ToLowerInvariant()).GetAsync()).Balance);
+            Assert.Equal(Wei.FromOpen(3), (await cluster.Client.GetGrain<IAccountGrain>(GrainKeys.Of(to)).GetAsync()).Balance);
             var v = await TransferAsync(cluster.Client, chain, chain.Keys[0], to, Wei.FromOpen(1));
             Assert.Equal(TxStatus.Committed, v.Status);
             Assert.Equal(1UL, v.Nonce);

@@ -2,6 +2,7 @@ using Orleans.TestingHost;
 using OpenLedger.Core.Crypto;
 using OpenLedger.Core.Money;
 using OpenLedger.Core.Mempool;
+using OpenLedger.Grains;
 using OpenLedger.Grains.Hosting;
 using OpenLedger.Grains.Ledger;
 using OpenLedger.Storage;
@@ -56,9 +57,9 @@ public class LedgerClusterFixture : IAsyncLifetime
     public async Task<SubmitResult> SubmitAsync(byte[] raw) => (await Gateway.SubmitAsync([raw]))[0];
 
     public Task<TransactionView> WaitAsync(Hash32 hash, int seconds = 20) =>
-        Client.GetGrain<ITransactionGrain>(hash.ToString()).WaitForCommitAsync(TimeSpan.FromSeconds(seconds));
+        Client.GetGrain<ITransactionGrain>(GrainKeys.Of(hash)).WaitForCommitAsync(TimeSpan.FromSeconds(seconds));
 
-    public Task<AccountView> AccountAsync(Address a) => Client.GetGrain<IAccountGrain>(a.ToString().ToLowerInvariant()).GetAsync();
+    public Task<AccountView> AccountAsync(Address a) => Client.GetGrain<IAccountGrain>(GrainKeys.Of(a)).GetAsync();
 
     public async Task<Wei> BalanceAsync(Address a) => (await AccountAsync(a)).Balance;
 }

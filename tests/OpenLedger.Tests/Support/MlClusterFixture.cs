@@ -3,6 +3,7 @@ using OpenLedger.Core.Datanets;
 using OpenLedger.Core.Money;
 using OpenLedger.Core.Transactions;
 using OpenLedger.Core.Mempool;
+using OpenLedger.Grains;
 using OpenLedger.Grains.Hosting;
 using OpenLedger.Grains.Ledger;
 using OpenLedger.Grains.Market;
@@ -82,11 +83,11 @@ public sealed class MlClusterFixture : IAsyncLifetime
     /// <summary>Signs with the sender's next nonce (pending included), submits and waits for a successful commit.</summary>
     public async Task<Hash32> CommitAsync(PrivateKey key, ITxBody body)
     {
-        var nonce = (await Client.GetGrain<IAccountGrain>(key.Address.ToString().ToLowerInvariant()).GetAsync()).NextNonce;
+        var nonce = (await Client.GetGrain<IAccountGrain>(GrainKeys.Of(key.Address)).GetAsync()).NextNonce;
         var tx = new Transaction(Chain.Rules.ChainId, key.Address, nonce, Chain.GasPrice, body).Sign(key);
         var submitted = (await Client.GetGrain<ITransactionGatewayGrain>(0).SubmitAsync([tx.Encode()]))[0];
         Assert.True(submitted.Accepted, $"{body.Kind}: {submitted.ErrorCode}: {submitted.Message}");
-        var view = await Client.GetGrain<ITransactionGrain>(tx.Hash.ToString()).WaitForCommitAsync(TimeSpan.FromSeconds(20));
+        var view = await Client.GetGrain<ITransactionGrain>(GrainKeys.Of(tx.Hash)).WaitForCommitAsync(TimeSpan.FromSeconds(20));
         Assert.Equal(TxStatus.Committed, view.Status);
         Assert.Equal("None", view.ErrorCode ?? "None");
         return tx.Hash;

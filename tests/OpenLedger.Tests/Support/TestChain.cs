@@ -2,7 +2,6 @@ using OpenLedger.Core.Crypto;
 using OpenLedger.Core.Genesis;
 using OpenLedger.Core.Money;
 using OpenLedger.Core.Transactions;
-using OpenLedger.Silo.Cli;
 
 namespace OpenLedger.Tests.Support;
 
@@ -15,19 +14,19 @@ public sealed class TestChain
     public PrivateKey ProducerKey { get; }
     public string Seed { get; }
     /// <summary>The marketplace's operators and treasury of the dev genesis (keys derived from the seed).</summary>
-    public PrivateKey ServingOperator => PrivateKey.Derive(Seed, GenesisCommand.ServingOperatorLabel);
-    public PrivateKey AttributionOperator => PrivateKey.Derive(Seed, GenesisCommand.AttributionOperatorLabel);
-    public Address Treasury => PrivateKey.Derive(Seed, GenesisCommand.TreasuryLabel).Address;
+    public PrivateKey ServingOperator => DevChain.ServingOperator(Seed);
+    public PrivateKey AttributionOperator => DevChain.AttributionOperator(Seed);
+    public Address Treasury => DevChain.Treasury(Seed).Address;
 
     public TestChain(int accounts = 10, int blockIntervalMs = 100, ulong chainId = 1_717, int maxBlockTxs = 20_000, string seed = "openledger test seed",
         Action<MarketplaceConfig>? market = null, ulong? maxBlockGas = null)
     {
-        Genesis = GenesisCommand.Dev(chainId, seed, accounts, 1_000_000, blockIntervalMs, maxBlockTxs);
+        Genesis = DevChain.Genesis(chainId, seed, accounts, 1_000_000, blockIntervalMs, maxBlockTxs);
         market?.Invoke(Genesis.Marketplace);
         if (maxBlockGas is { } gas) Genesis.MaxBlockGas = gas;
         Rules = Genesis.ToRules();
         Keys = Genesis.DevAccounts!.Keys().ToList();
-        ProducerKey = PrivateKey.Derive(seed, "producer");
+        ProducerKey = DevChain.Producer(seed);
         Seed = seed;
     }
 

@@ -11,19 +11,6 @@ namespace OpenLedger.Silo.Cli.Marketplace;
 // through LedgerClient) that signs, submits, waits and prints outcomes. Each verb parses everything it needs before
 // it connects, so a mistake on the command line (exit code 2) never touches the chain.
 
-/// <summary>The signer of a verb and how it sends: key, optional gas price and nonce, and whether to wait for the block.</summary>
-public sealed record Signer(SigningKey Signing, Wei? GasPrice, ulong? Nonce, bool NoWait, TimeSpan Wait)
-{
-    public PrivateKey Key => Signing.Key;
-
-    public static Signer From(Args args, NodeSettings settings) =>
-        new(SignerKeys.Resolve(args, settings, Console.Error), Options.OptionalWei(args, "gas-price"), Options.OptionalULong(args, "nonce"),
-            args.Has("no-wait"), Options.OptionalSeconds(args, "timeout") ?? SendOptions.DefaultTimeout);
-}
-
-/// <summary>A verb that reached the node but could not do what it was asked (an unknown id, a failed upload): exit code 1.</summary>
-public sealed class CommandFailedException(string message) : Exception(message);
-
 /// <summary>One verb's session with a node: its client, the chain's identity, and signing, submitting and waiting
 /// for transactions with the outcome printed.</summary>
 public sealed class MarketSession : IDisposable
