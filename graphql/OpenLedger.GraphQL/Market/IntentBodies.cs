@@ -2,7 +2,6 @@ using System.Collections;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using OpenLedger.Core.Crypto;
-using ErrorCode = OpenLedger.Core.Ledger.ErrorCode;
 using OpenLedger.Core.Money;
 using OpenLedger.Core.Transactions;
 using OpenLedger.GraphQL.Scalars;
