@@ -6,7 +6,8 @@ public enum StorageBackend
     /// <summary>One silo, one SQLite file (the embedded default).</summary>
     Sqlite,
 
-    /// <summary>A cluster of silos sharing one PostgreSQL database (grain state, membership, reminders).</summary>
+    /// <summary>A cluster of silos sharing one PostgreSQL database (grain state, membership; the reminder tables are
+    /// installed but no grain uses reminders).</summary>
     PostgreSql,
 }
 

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using OpenLedger.Grains.ModelFactory;
 using OpenLedger.Grains.Serving;
 using OpenLedger.ML.Grains.ModelFactory;

@@ -6,7 +6,6 @@ using OpenLedger.Grains.ModelFactory;
 using OpenLedger.ML.BaseModel;
 using OpenLedger.ML.FineTuning;
 using OpenLedger.ML.Grains.Hosting;
-using OpenLedger.Storage;
 
 namespace OpenLedger.ML.Grains.ModelFactory;
 

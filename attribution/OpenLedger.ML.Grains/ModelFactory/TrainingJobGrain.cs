@@ -6,7 +6,6 @@ using OpenLedger.Grains.ModelFactory;
 using OpenLedger.ML.FineTuning;
 using OpenLedger.ML.Grains.Hosting;
 using OpenLedger.ML.Training;
-using Orleans.Streams;
 
 namespace OpenLedger.ML.Grains.ModelFactory;
 

@@ -1,6 +1,5 @@
 using OpenLedger.ML.Runtime;
 using TorchSharp;
-using TorchSharp.Modules;
 using TorchSharp.Utils;
 using static TorchSharp.torch;
 

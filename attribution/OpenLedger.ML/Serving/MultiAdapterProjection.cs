@@ -1,4 +1,3 @@
-using OpenLedger.ML.Runtime;
 using OpenLedger.ML.Lora;
 using TorchSharp;
 using TorchSharp.Modules;

@@ -2,7 +2,6 @@ using System.Globalization;
 using OpenLedger.Core.Crypto;
 using OpenLedger.ML.Lora;
 using OpenLedger.ML.SafeTensors;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace OpenLedger.ML.Serving;

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using OpenLedger.Core.Crypto;
-using OpenLedger.Core.Ledger;
 using OpenLedger.Core.Market;
 using OpenLedger.Core.Money;
 using OpenLedger.Core.Transactions;

@@ -22,7 +22,7 @@ public sealed record ExecutedBlock(
 }
 
 /// <summary>Builds the next block: first resolves the inferences and then the contributions whose deadline has come,
-/// then applies candidate transactions in order. It mutates <paramref name="state"/>; the caller reloads the state if it then fails to
+/// then applies candidate transactions in order. It mutates the <c>state</c> given to <see cref="Execute"/>; the caller reloads the state if it then fails to
 /// commit the block.</summary>
 public static class BlockExecutor
 {

@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Text;
 using OpenLedger.Core.Crypto;
 using OpenLedger.Core.Money;
 

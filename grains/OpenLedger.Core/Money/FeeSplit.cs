@@ -1,5 +1,4 @@
 using System.Numerics;
-using OpenLedger.Core.Money;
 
 namespace OpenLedger.Core.Money;
 

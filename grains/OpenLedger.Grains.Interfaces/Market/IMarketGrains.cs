@@ -41,7 +41,7 @@ public interface IModelGrain : IGrainWithStringKey
 }
 
 /// <summary>A paid inference (key: its id, lower-case hex): its state, and a long-poll for its next change (served,
-/// settled, expired) that serving and attribution operators and subscriptions use.</summary>
+/// settled, expired) that the GraphQL <c>inference(id)</c> subscription uses (<c>InferenceWatch</c>).</summary>
 public interface IInferenceGrain : IGrainWithStringKey
 {
     Task<MarketObjectView?> GetAsync();

@@ -5,7 +5,8 @@ namespace OpenLedger.Storage;
 
 /// <summary>
 /// Hosting for Orleans' ADO.NET providers on this project's schema (see <c>Schema/</c>): grain storage on SQLite or
-/// PostgreSQL with JSON payloads, and membership and reminders on PostgreSQL. Run
+/// PostgreSQL with JSON payloads, and membership on PostgreSQL (reminders too, though no grain uses them and the silo
+/// does not call <see cref="UseOpenLedgerPostgresReminders"/>). Run
 /// <see cref="Schema.OrleansSchemaInstaller.EnsureAsync"/> before the silo starts: the providers read their
 /// queries from the database when they initialise.
 /// </summary>
@@ -71,7 +72,8 @@ public static class GrainStorageHosting
         });
     }
 
-    /// <summary>Durable reminders in the PostgreSQL database (ADO.NET reminders, invariant <c>Npgsql</c>).</summary>
+    /// <summary>Durable reminders in the PostgreSQL database (ADO.NET reminders, invariant <c>Npgsql</c>). Unused: no grain
+    /// registers a reminder (timers do the periodic work), only the schema tests call it.</summary>
     public static ISiloBuilder UseOpenLedgerPostgresReminders(this ISiloBuilder builder, string connectionString)
     {
         ArgumentNullException.ThrowIfNull(builder);

@@ -1,4 +1,3 @@
-using GraphQL.Validation;
 using GraphQLParser;
 using GraphQLParser.AST;
 

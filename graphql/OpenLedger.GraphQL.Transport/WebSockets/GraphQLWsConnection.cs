@@ -3,7 +3,6 @@ using System.Security.Claims;
 using GraphQL;
 using Microsoft.Extensions.Logging;
 using OpenLedger.GraphQL.Transport.Execution;
-using OpenLedger.GraphQL.Transport.Http;
 
 namespace OpenLedger.GraphQL.Transport.WebSockets;
 

@@ -1,7 +1,5 @@
-using GraphQL;
 using GraphQL.Types;
 using GraphQL.Types.Relay;
-using GraphQL.Types.Relay.DataObjects;
 using OpenLedger.Core.Market;
 using OpenLedger.Grains;
 using OpenLedger.Grains.Ledger;

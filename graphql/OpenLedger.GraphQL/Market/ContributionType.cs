@@ -1,6 +1,5 @@
 using GraphQL;
 using GraphQL.Types;
-using OpenLedger.Core.Crypto;
 using OpenLedger.Core.Datanets;
 using OpenLedger.Grains;
 using OpenLedger.Grains.Market;

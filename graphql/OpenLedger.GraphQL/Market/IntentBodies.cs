@@ -2,7 +2,6 @@ using System.Collections;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using OpenLedger.Core.Crypto;
-using ErrorCode = OpenLedger.Core.Ledger.ErrorCode;
 using OpenLedger.Core.Money;
 using OpenLedger.Core.Transactions;
 using OpenLedger.GraphQL.Scalars;
@@ -10,7 +9,7 @@ using OpenLedger.GraphQL.Scalars;
 namespace OpenLedger.GraphQL.Market;
 
 /// <summary>Turns an intent's parsed GraphQL arguments into a transaction body through the core's own reader
-/// (<see cref="TxBodies.TryFromJson"/>), so GraphQL checks each field exactly as a signed typed-data message is
+/// (<see cref="TxBodies.TryFromJson(TxKind, JsonObject, out ITxBody)"/>), so GraphQL checks each field exactly as a signed typed-data message is
 /// checked. A value the core refuses is an <see cref="InvalidInputError"/> with the ledger's code (e.g. InvalidField).</summary>
 public static class IntentBodies
 {

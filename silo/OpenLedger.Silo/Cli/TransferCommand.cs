@@ -1,4 +1,3 @@
-using OpenLedger.Core.Money;
 using OpenLedger.Core.Transactions;
 using OpenLedger.Silo.Cli.Marketplace;
 using OpenLedger.Silo.Configuration;

@@ -1,7 +1,7 @@
 namespace OpenLedger.Silo.Configuration;
 
 /// <summary>A minimal command line: a verb, positional values and <c>--name value</c> / <c>--flag</c> options. An
-/// option given twice keeps every value (<see cref="Values"/>); <see cref="Get"/> and <see cref="Value"/> read the last.</summary>
+/// option given twice keeps every value (<see cref="Values"/>); <see cref="Get(string)"/> and <see cref="Value"/> read the last.</summary>
 public sealed class Args
 {
     private readonly Dictionary<string, string?> _options = new(StringComparer.OrdinalIgnoreCase);

@@ -1,4 +1,3 @@
-using System.Text;
 using OpenLedger.Core.Ledger;
 
 namespace OpenLedger.Core.Transactions.Fields;

@@ -1,8 +1,8 @@
 namespace OpenLedger.Storage.Ledger.Sql;
 
 /// <summary>A ledger table's name and columns, from which its statements are generated (once, here), so that a column
-/// is named in one place for both backends. <paramref name="conflictKey"/> makes the insert an upsert that overwrites
-/// <paramref name="updatedOnConflict"/> (the state tables: an account or object changed again in a later block).</summary>
+/// is named in one place for both backends. <c>conflictKey</c> makes the insert an upsert that overwrites
+/// <c>updatedOnConflict</c> (the state tables: an account or object changed again in a later block).</summary>
 internal sealed class LedgerTable
 {
     public LedgerTable(string name, IReadOnlyList<LedgerColumn> columns, string? conflictKey = null, IReadOnlyList<string>? updatedOnConflict = null)

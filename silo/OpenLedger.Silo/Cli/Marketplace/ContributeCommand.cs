@@ -1,8 +1,5 @@
 using OpenLedger.Core.Content;
-using OpenLedger.Core.Crypto;
 using OpenLedger.Core.Datanets;
-using OpenLedger.Core.Money;
-using OpenLedger.Core.Transactions;
 using OpenLedger.Client;
 using OpenLedger.Silo.Configuration;
 

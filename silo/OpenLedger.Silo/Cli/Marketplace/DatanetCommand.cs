@@ -1,6 +1,4 @@
-using OpenLedger.Core.Crypto;
 using OpenLedger.Core.Datanets;
-using OpenLedger.Core.Market;
 using OpenLedger.Core.Money;
 using OpenLedger.Silo.Configuration;
 

@@ -1,7 +1,5 @@
 using OpenLedger.Core.Content;
-using OpenLedger.Core.Crypto;
 using OpenLedger.Core.Inference;
-using OpenLedger.Core.Models;
 using OpenLedger.Silo.Configuration;
 
 namespace OpenLedger.Silo.Cli.Marketplace;

@@ -1,4 +1,3 @@
-using OpenLedger.Core.Datanets;
 using OpenLedger.Core.Merkle;
 using OpenLedger.Silo.Configuration;
 

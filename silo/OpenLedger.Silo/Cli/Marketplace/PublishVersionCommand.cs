@@ -1,6 +1,4 @@
-using OpenLedger.Core.Crypto;
 using OpenLedger.Core.Datanets;
-using OpenLedger.Core.Market;
 using OpenLedger.Silo.Configuration;
 
 namespace OpenLedger.Silo.Cli.Marketplace;

@@ -1,7 +1,6 @@
 using System.Globalization;
 using OpenLedger.Core.Crypto;
 using OpenLedger.Core.Inference;
-using OpenLedger.Core.Market;
 using OpenLedger.Core.Money;
 using OpenLedger.Silo.Configuration;
 
