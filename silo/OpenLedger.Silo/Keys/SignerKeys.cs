@@ -1,7 +1,6 @@
 using System.Globalization;
 using OpenLedger.Core.Crypto;
 using OpenLedger.Core.Genesis;
-using OpenLedger.Silo.Cli;
 using OpenLedger.Silo.Configuration;
 
 namespace OpenLedger.Silo.Keys;
