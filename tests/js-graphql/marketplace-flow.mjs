@@ -4,6 +4,7 @@
 // settle its attribution (attribution operator). Every transaction is built by the node's `typedData`, signed by an
 // ethers Wallet (`signTypedData`, types without EIP712Domain) and sent back with `sendTransaction`. Along the way:
 // `datanetActivity(id)` watches the datanet, `rewards(address)` watches a contributor (subscribed before settlement),
+// `inference(id)` follows the paid inference from its request to its settlement,
 // and the contribution's Merkle proof is checked here with ethers' keccak256.
 //
 // stdin:  { url, wsUrl, keys: { owner, contributors: [k1, k2, k3], publisher, caller, serving, attribution } }
@@ -147,10 +148,13 @@ await finish(client, timer, async () => {
     model: modelId, price, status: 1, adapter: h('adapter v2'), trainingRecord: h('training record v2'), datanetVersions: [version.id],
   }));
 
-  // 10. A caller pays for an inference; the serving operator posts its result.
+  // 10. A caller pays for an inference and follows it (requested now, then each committed change until it closes);
+  //     the serving operator posts its result.
   step = 'requestInference';
   const inferenceId = await signAndSend(caller, 'requestInference', { model: modelId, input: h('what does a starling sound like?'), maxFee: price });
   await committed(inferenceId);
+  const followed = watch(client, 'subscription Follow($id: Hash!) { inference(id: $id) { id status output } }', { id: inferenceId });
+  await followed.waitFor((es) => es.length > 0, 15000, 'the requested inference');
   step = 'postResult';
   const posted = await committed(await signAndSend(serving, 'postResult', { inference: inferenceId, output: h('a varied, unmusical song') }));
 
@@ -171,6 +175,7 @@ await finish(client, timer, async () => {
   await committed(settlement);
   await rewardsSub.waitFor((es) => es.some((e) => e.kind === 'REWARD_CREDITED'), 15000, 'REWARD_CREDITED on rewards(address)');
   await callerAll.waitFor((es) => es.some((e) => e.kind === 'INFERENCE_SETTLED'), 15000, 'INFERENCE_SETTLED on rewards(address, all: true)');
+  await followed.waitFor(() => followed.completed, 15000, 'the inference subscription to complete after settlement');
   const after = (await gql(BALANCE, { a: contributors[0].address })).account.balance;
 
   // 13. The reward totals follow the committed events (the reward grain may lag a moment behind the block).
@@ -229,6 +234,7 @@ await finish(client, timer, async () => {
     activity: { events: activity.events, errors: activity.errors },
     rewardsEvents: rewardsSub.events, rewardsErrors: rewardsSub.errors,
     callerAllEvents: callerAll.events, callerRewardsOnlyEvents: callerRewardsOnly.events,
+    followedInference: { events: followed.events, errors: followed.errors, completed: followed.completed },
     balanceBefore: before, balanceAfter: after,
     rewards,
     documentCount: documents.length, documentErrors: errorsOfDocuments,

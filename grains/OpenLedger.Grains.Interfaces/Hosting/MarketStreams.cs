@@ -1,7 +1,8 @@
 namespace OpenLedger.Grains.Hosting;
 
 /// <summary>The "market" stream provider that carries committed marketplace events (<see cref="Market.MarketEventMessage"/>)
-/// to GraphQL subscriptions and grains, and the stream ids of each topic. Silos and Orleans clients both call
+/// and Model Factory progress to the gateway's GraphQL subscriptions, and the stream ids of each topic. A namespace
+/// exists only while something outside the tests subscribes to it: each one names its consumer. Silos and Orleans clients both call
 /// <c>AddOpenLedgerStreams()</c> (MarketStreamHosting, in OpenLedger.Grains); the provider name must match on both sides.
 /// It lives with the grain interfaces because the gateway, which references only those, subscribes to these streams.</summary>
 /// <remarks>
@@ -15,23 +16,19 @@ public static class MarketStreams
 {
     public const string ProviderName = "market";
 
-    /// <summary>Stream key: datanet id. Contributions added, approved, versions published.</summary>
+    /// <summary>Stream key: datanet id. Contributions added, approved, versions published. Consumed by the GraphQL
+    /// <c>datanetActivity(id)</c> subscription.</summary>
     public const string DatanetNamespace = "datanet";
-    /// <summary>Stream key: account address. Rewards credited to it and every event whose Party it is.</summary>
+    /// <summary>Stream key: account address. Rewards credited to it and every event whose Party it is. Consumed by the
+    /// GraphQL <c>rewards(address, all)</c> subscription.</summary>
     public const string RewardsNamespace = "rewards";
-    /// <summary>Stream key: model id. Registration, inferences served and settled.</summary>
-    public const string ModelNamespace = "model";
-    /// <summary>Stream key: inference id. The life of one paid inference.</summary>
-    public const string InferenceNamespace = "inference";
 
     /// <summary>Stream key: training job id. Every progress report and status change of one Model Factory job
-    /// (<see cref="ModelFactory.TrainingJobView"/>).</summary>
+    /// (<see cref="ModelFactory.TrainingJobView"/>). Consumed by the GraphQL <c>trainingJob(id)</c> subscription.</summary>
     public const string TrainingNamespace = "training";
 
     /// <summary>Stream keys are <see cref="GrainKeys"/>: lower-case 0x hex, so an EIP-55 address and its lower-case form name the same stream.</summary>
     public static StreamId DatanetStream(string datanetIdHex) => StreamId.Create(DatanetNamespace, GrainKeys.OfHex(datanetIdHex));
     public static StreamId RewardsStream(string addressHex) => StreamId.Create(RewardsNamespace, GrainKeys.OfHex(addressHex));
-    public static StreamId ModelStream(string modelIdHex) => StreamId.Create(ModelNamespace, GrainKeys.OfHex(modelIdHex));
-    public static StreamId InferenceStream(string inferenceIdHex) => StreamId.Create(InferenceNamespace, GrainKeys.OfHex(inferenceIdHex));
     public static StreamId TrainingStream(string jobIdHex) => StreamId.Create(TrainingNamespace, GrainKeys.OfHex(jobIdHex));
 }

@@ -40,15 +40,11 @@ public interface IModelGrain : IGrainWithStringKey
     Task<MarketObjectView?> GetAsync();
 }
 
-/// <summary>A paid inference (key: its id, lower-case hex): its state, and a long-poll for its next change (served,
-/// settled, expired) that the GraphQL <c>inference(id)</c> subscription uses (<c>InferenceWatch</c>).</summary>
+/// <summary>A paid inference (key: its id, lower-case hex): its committed state. The GraphQL <c>inference(id)</c>
+/// subscription reads it again after each block of the gateway's block feed (<c>InferenceWatch</c>).</summary>
 public interface IInferenceGrain : IGrainWithStringKey
 {
     Task<MarketObjectView?> GetAsync();
-
-    /// <summary>Returns when the inference's committed state is newer than <paramref name="afterHeight"/> (or at once if
-    /// it already is), or after the timeout with whatever is committed.</summary>
-    Task<MarketObjectView?> WaitForChangeAsync(long afterHeight, TimeSpan timeout);
 }
 
 /// <summary>An account's rewards (key: lower-case address): totals kept up to date from the committed reward events.</summary>

@@ -17,15 +17,17 @@ public sealed partial class MarketEventPublisher(IStreamProvider streams, ILogge
     public static MarketEventPublisher Create(IClusterClient client, ILogger<MarketEventPublisher>? logger = null) =>
         new(client.GetStreamProvider(MarketStreams.ProviderName), logger);
 
-    /// <summary>The streams an event goes to. A reward credit goes only to its payee's rewards stream: a settlement
-    /// credits a hundred contributors, and copying each credit onto the datanet's, the model's and the inference's
-    /// streams would multiply the stream traffic several times over for feeds that want the settlement, not each share
-    /// (the InferenceSettled event carries the whole escrow). Every other event goes to its datanet's, model's and
-    /// inference's streams when those ids are set, and to its Party's rewards stream, which is the account's own feed
-    /// (its contribution approved, its inference settled); a subscriber that wants credits only filters on Kind.</summary>
+    /// <summary>The streams an event goes to: only those a subscription reads (see <see cref="MarketStreams"/>). A reward
+    /// credit goes only to its payee's rewards stream: a settlement credits a hundred contributors, and copying each
+    /// credit onto the datanet's stream would multiply the stream traffic for a feed that wants the settlement, not each
+    /// share (the InferenceSettled event carries the whole escrow). Every other event goes to its datanet's stream when
+    /// it names one, and to its Party's rewards stream, which is the account's own feed (its contribution approved, its
+    /// inference settled); a subscriber that wants credits only filters on Kind. A model's or an inference's events
+    /// have no stream: nothing subscribes to one (the GraphQL <c>inference(id)</c> subscription follows the block feed,
+    /// and a model's history is the <c>marketEvents(model)</c> query).</summary>
     public static IReadOnlyList<StreamId> Routes(MarketEventMessage e)
     {
-        var routes = new List<StreamId>(4);
+        var routes = new List<StreamId>(2);
         if (e.Kind == MarketEventKinds.RewardCredited)
         {
             if (!string.IsNullOrEmpty(e.Party)) routes.Add(MarketStreams.RewardsStream(e.Party));
@@ -33,8 +35,6 @@ public sealed partial class MarketEventPublisher(IStreamProvider streams, ILogge
         }
         if (!string.IsNullOrEmpty(e.Datanet)) routes.Add(MarketStreams.DatanetStream(e.Datanet));
         if (!string.IsNullOrEmpty(e.Party)) routes.Add(MarketStreams.RewardsStream(e.Party));
-        if (!string.IsNullOrEmpty(e.Model)) routes.Add(MarketStreams.ModelStream(e.Model));
-        if (!string.IsNullOrEmpty(e.Inference)) routes.Add(MarketStreams.InferenceStream(e.Inference));
         return routes;
     }
 

@@ -8,6 +8,9 @@ public static class Observables
     public static IObservable<TOut> SelectMany<TIn, TOut>(this IObservable<TIn> source, Func<TIn, (IEnumerable<TOut> Values, bool Complete)> select,
         IEnumerable<TOut>? first = null) => new Mapped<TIn, TOut>(source, select, first);
 
+    /// <summary>Calls <paramref name="onNext"/> with each value (errors and completion ignored); dispose the result to stop.</summary>
+    public static IDisposable OnEach<T>(this IObservable<T> source, Action<T> onNext) => source.Subscribe(new Sink<T>(onNext));
+
     /// <summary>One value, then completion.</summary>
     public static IObservable<T> Return<T>(T value) => new Single<T>(value);
 

@@ -24,7 +24,7 @@ public sealed class TransactionWatch(BlockFeed feed, Func<Task<TransactionView>>
             upstream?.Dispose();
         }
 
-        upstream = feed.Blocks.Subscribe(new Observer(b =>
+        upstream = feed.Blocks.OnEach(b =>
         {
             var tx = b.Transactions.FirstOrDefault(t => t.Hash == hash);
             if (tx is null) return;
@@ -33,7 +33,7 @@ public sealed class TransactionWatch(BlockFeed feed, Func<Task<TransactionView>>
                 if (done) return;
                 if (initialSent) Finish(tx); else early = tx;
             }
-        }));
+        });
 
         _ = Task.Run(async () =>
         {
@@ -51,13 +51,6 @@ public sealed class TransactionWatch(BlockFeed feed, Func<Task<TransactionView>>
         });
 
         return new Unsubscribe(() => { lock (gate) done = true; upstream.Dispose(); });
-    }
-
-    private sealed class Observer(Action<CommittedBlock> onNext) : IObserver<CommittedBlock>
-    {
-        public void OnCompleted() { }
-        public void OnError(Exception error) { }
-        public void OnNext(CommittedBlock value) => onNext(value);
     }
 
     private sealed class Unsubscribe(Action action) : IDisposable

@@ -1,44 +1,63 @@
 using OpenLedger.Core.Inference;
 using OpenLedger.Grains.Market;
+using OpenLedger.GraphQL.Feeds;
 
 namespace OpenLedger.GraphQL.Market;
 
-/// <summary>One inference as it changes: its committed state now (waiting up to a minute for it to commit), then each newer committed state (served, settled,
-/// expired), read with the inference grain's long-poll; completes once it is settled or expired. Driven from chain
-/// state, so a result is never missed however the streams fare.</summary>
-public sealed class InferenceWatch(IInferenceGrain grain) : IObservable<InferenceRequest>
+/// <summary>Follows one paid inference for the <c>inference(id)</c> subscription: emits it now, then at each committed
+/// change (its result posted, settled, expired), and completes once it is closed. It rides on the gateway's block feed
+/// (<see cref="BlockFeed"/>): after each committed block it reads the inference again and emits it if it changed, so a
+/// thousand watched inferences cost the one chain long-poll the feed already makes. It listens to the feed before its
+/// first read, so a change committed in between is not missed. An inference not committed yet (a client subscribes
+/// right after sending RequestInference) is waited for up to a minute. Driven from chain state, not from a stream, so a
+/// result is never missed however the streams fare.</summary>
+public sealed class InferenceWatch(BlockFeed feed, IInferenceGrain grain) : IObservable<InferenceRequest>
 {
+    // Read again after this long without a block too: the feed may be reconnecting to a restarting cluster.
     private static readonly TimeSpan Poll = TimeSpan.FromSeconds(20);
     private static readonly TimeSpan NotYetCommitted = TimeSpan.FromSeconds(60);
 
     public IDisposable Subscribe(IObserver<InferenceRequest> observer)
     {
         var stop = new CancellationTokenSource();
-        _ = RunAsync(observer, stop.Token);
-        return new Stopper(stop);
+        var blocks = new SemaphoreSlim(0);
+        var upstream = feed.Blocks.OnEach(_ => blocks.Release());
+        _ = RunAsync(observer, blocks, stop.Token).ContinueWith(_ => upstream.Dispose(), TaskScheduler.Default);
+        return new Stopper(stop, upstream);
     }
 
-    private async Task RunAsync(IObserver<InferenceRequest> observer, CancellationToken cancellationToken)
+    private async Task RunAsync(IObserver<InferenceRequest> observer, SemaphoreSlim blocks, CancellationToken cancellationToken)
     {
         try
         {
-            // A client subscribes right after sending RequestInference: an inference not committed yet is waited for.
-            var view = await grain.WaitForChangeAsync(0, NotYetCommitted);
-            if (view is null)
+            var deadline = DateTime.UtcNow + NotYetCommitted;
+            var view = await grain.GetAsync();
+            while (view is null)
             {
-                observer.OnError(new ArgumentException($"no such inference on this chain (none committed within {NotYetCommitted.TotalSeconds:F0} s)"));
-                return;
+                var left = deadline - DateTime.UtcNow;
+                if (left <= TimeSpan.Zero)
+                {
+                    observer.OnError(new ArgumentException($"no such inference on this chain (none committed within {NotYetCommitted.TotalSeconds:F0} s)"));
+                    return;
+                }
+                await NextBlockAsync(blocks, left < Poll ? left : Poll, cancellationToken);
+                view = await grain.GetAsync();
             }
             var height = view.UpdatedHeight;
             observer.OnNext(view.As<InferenceRequest>());
             while (!cancellationToken.IsCancellationRequested && view.As<InferenceRequest>().IsOpen)
             {
-                view = await grain.WaitForChangeAsync(height, Poll) ?? view;
+                await NextBlockAsync(blocks, Poll, cancellationToken);
+                view = await grain.GetAsync() ?? view;
                 if (view.UpdatedHeight <= height) continue;
                 height = view.UpdatedHeight;
                 if (!cancellationToken.IsCancellationRequested) observer.OnNext(view.As<InferenceRequest>());
             }
             if (!cancellationToken.IsCancellationRequested) observer.OnCompleted();
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The subscriber left.
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
@@ -46,8 +65,20 @@ public sealed class InferenceWatch(IInferenceGrain grain) : IObservable<Inferenc
         }
     }
 
-    private sealed class Stopper(CancellationTokenSource stop) : IDisposable
+    /// <summary>Waits for the next block (or the timeout); blocks that came while the inference was being read count
+    /// as one, since one read sees them all.</summary>
+    private static async Task NextBlockAsync(SemaphoreSlim blocks, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        public void Dispose() => stop.Cancel();
+        await blocks.WaitAsync(timeout, cancellationToken);
+        while (blocks.Wait(0)) { }
+    }
+
+    private sealed class Stopper(CancellationTokenSource stop, IDisposable upstream) : IDisposable
+    {
+        public void Dispose()
+        {
+            stop.Cancel();
+            upstream.Dispose();
+        }
     }
 }

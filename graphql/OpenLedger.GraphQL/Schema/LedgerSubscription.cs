@@ -15,9 +15,10 @@ using OpenLedger.GraphQL.Scalars;
 
 namespace OpenLedger.GraphQL.Schema;
 
-/// <summary>Live views over the gateway's block feed: every committed block, one transaction until it commits,
-/// and an account's committed activity; and over the "market" Orleans streams (one subscription per stream per
-/// process, shared by every GraphQL subscriber): a datanet's activity and an account's rewards.</summary>
+/// <summary>Live views over the gateway's block feed: every committed block, one transaction until it commits, an
+/// account's committed activity and one paid inference until it closes; and over the "market" Orleans streams (one
+/// subscription per stream per process, shared by every GraphQL subscriber): a datanet's activity, an account's
+/// rewards and (<see cref="MlFields"/>) a training job's progress.</summary>
 public sealed class LedgerSubscription : ObjectGraphType
 {
     public LedgerSubscription()
@@ -94,7 +95,7 @@ public sealed class LedgerSubscription : ObjectGraphType
             .Description("A paid inference now, then at each committed change (its result posted with outputText, settled, expired); " +
                          "completes once it is settled or expired.")
             .Argument<NonNullGraphType<HashGraphType>>("id")
-            .ResolveStream(c => new InferenceWatch(c.Grains().GetGrain<IInferenceGrain>(GrainKeys.Of(c.GetArgument<Hash32>("id")))));
+            .ResolveStream(c => new InferenceWatch(Feed(c), c.Grains().GetGrain<IInferenceGrain>(GrainKeys.Of(c.GetArgument<Hash32>("id")))));
     }
 
     private static MarketEventSubscriptions Subscriptions(IResolveFieldContext c) =>

@@ -117,6 +117,14 @@ public sealed partial class GraphQLMarketplaceTests(GraphQLMarketplaceFixture no
         Assert.Contains(rewards, x => S(x!["party"]) == contributors[0] && S(x["amount"]) == expected.ToString() && S(x["detail"]) == "contributor");
         Assert.Contains(rewards, x => S(x!["party"]) == contributors[1] && S(x["amount"]) == contributorShares[1].ToString());
 
+        // The inference(id) subscription, made once the request committed, showed each committed change once (the
+        // result posted, then the settlement) and completed when it closed.
+        var followed = r["followedInference"]!;
+        Assert.Empty(followed["errors"]!.AsArray());
+        Assert.Equal(["REQUESTED", "SERVED", "SETTLED"], followed["events"]!.AsArray().Select(e => S(e!["status"])));
+        Assert.All(followed["events"]!.AsArray(), e => Assert.Equal(S(r["inferenceId"]), S(e!["id"])));
+        Assert.True(followed["completed"]!.GetValue<bool>());
+
         // The rewards subscription, made before settlement, delivered the contributor's credit, and only rewards.
         Assert.Empty(r["rewardsErrors"]!.AsArray());
         var live = r["rewardsEvents"]!.AsArray();

@@ -173,12 +173,13 @@ public class MarketStreamTests(MarketStreamClusterFixture fx) : IClassFixture<Ma
     }
 
     [Fact]
-    public void Routes_follow_the_ids_an_event_names()
+    public void Routes_follow_the_datanet_and_party_an_event_names_and_nothing_else()
     {
         string d = NewId(), m = NewId(), inf = NewId(), party = NewId(20);
         var e = Event(1, 0, MarketEventKinds.InferenceSettled, inf, datanet: d, party: party, model: m, inference: inf);
-        Assert.Equal([MarketStreams.DatanetStream(d), MarketStreams.RewardsStream(party), MarketStreams.ModelStream(m), MarketStreams.InferenceStream(inf)],
-            MarketEventPublisher.Routes(e));
+        // The model and the inference have no stream: nothing subscribes to one.
+        Assert.Equal([MarketStreams.DatanetStream(d), MarketStreams.RewardsStream(party)], MarketEventPublisher.Routes(e));
+        Assert.Empty(MarketEventPublisher.Routes(Event(1, 3, MarketEventKinds.InferenceSettled, inf, model: m, inference: inf)));
         Assert.Empty(MarketEventPublisher.Routes(Event(1, 1, "BlockLevel", "0x01")));
         var credit = Event(1, 2, MarketEventKinds.RewardCredited, inf, datanet: d, party: party, model: m, inference: inf);
         Assert.Equal([MarketStreams.RewardsStream(party)], MarketEventPublisher.Routes(credit));
@@ -219,13 +220,13 @@ public class MarketStreamTests(MarketStreamClusterFixture fx) : IClassFixture<Ma
     public async Task Resubscribing_after_a_reconnect_keeps_one_subscription_and_delivery()
     {
         await using var subs = new MarketEventSubscriptions(fx.Client);
-        var model = NewId();
-        var stream = MarketStreams.ModelStream(model);
+        var datanet = NewId();
+        var stream = MarketStreams.DatanetStream(datanet);
         var inbox = new Inbox();
         await using var l = await subs.SubscribeAsync(stream, inbox.Add);
         await subs.ResubscribeAllAsync();
         Assert.Single(await Raw(fx.Client, stream).GetAllSubscriptionHandles());
-        var settled = Event(55, 0, MarketEventKinds.InferenceSettled, NewId(), model: model);
+        var settled = Event(55, 0, MarketEventKinds.InferenceSettled, NewId(), datanet: datanet, model: NewId());
         await Publisher.PublishAsync([settled]);
         Assert.Equal([settled], await inbox.WaitForAsync(1, Timeout));
     }
