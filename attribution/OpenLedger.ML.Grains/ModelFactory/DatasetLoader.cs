@@ -3,17 +3,16 @@ using OpenLedger.Core.Datanets;
 using OpenLedger.Grains;
 using OpenLedger.Grains.Market;
 using OpenLedger.ML.FineTuning;
-using OpenLedger.Storage.Content;
 
 namespace OpenLedger.ML.Grains.ModelFactory;
 
 /// <summary>Reads a datanet version's examples: the approved content hashes in approval order (from the datanet grain,
-/// checked against the version's root) and each content from the node's content store, read in the datanet's task
+/// checked against the version's root) and each content from the node's content store (in process: a version is thousands of contents), read in the datanet's task
 /// format. Content that is missing or does not parse is left out and listed, not fatal: the node refuses such
 /// contributions at admission, so it can only come from before a format rule or from a damaged store.</summary>
 public static class DatasetLoader
 {
-    public static async Task<FineTuneDataset?> LoadAsync(IGrainFactory grains, IContentStore content, Hash32 datanet, uint number,
+    public static async Task<FineTuneDataset?> LoadAsync(IGrainFactory grains, INodeContent content, Hash32 datanet, uint number,
         CancellationToken cancellationToken = default)
     {
         var contents = await grains.GetGrain<IDatanetGrain>(GrainKeys.Of(datanet)).GetVersionContentsAsync(number);

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using OpenLedger.Core.Crypto;
+using OpenLedger.Core.Ledger;
 using OpenLedger.Grains;
 using OpenLedger.Grains.Market;
 using OpenLedger.Grains.ModelFactory;
@@ -30,21 +31,21 @@ public sealed class ModelFactoryGrain(
     public async Task<TrainingJobSubmitResult> SubmitAsync(TrainingJobRequest request)
     {
         var spec = TrainingJobIds.Spec(request);
-        if (spec.Problem() is { } problem) return new(null, "InvalidField", problem);
+        if (spec.Problem() is { } problem) return new(null, nameof(MlErrorCode.InvalidField), problem);
         var datanet = GrainFactory.GetGrain<IDatanetGrain>(GrainKeys.Of(request.Datanet));
         var contents = await datanet.GetVersionContentsAsync(request.VersionNumber);
         if (contents is null)
             return await datanet.GetAsync() is null
-                ? new(null, "DatanetNotFound", $"no datanet {request.Datanet} on this chain")
-                : new(null, "VersionNotFound", request.VersionNumber == 0
+                ? new(null, nameof(MlErrorCode.DatanetNotFound), $"no datanet {request.Datanet} on this chain")
+                : new(null, nameof(MlErrorCode.VersionNotFound), request.VersionNumber == 0
                     ? $"datanet {request.Datanet} has no published version yet"
                     : $"datanet {request.Datanet} has no version {request.VersionNumber}");
-        if (contents.Contents.Length == 0) return new(null, "NoExamples", $"version {contents.Number} of datanet {request.Datanet} is empty");
+        if (contents.Contents.Length == 0) return new(null, nameof(MlErrorCode.NoExamples), $"version {contents.Number} of datanet {request.Datanet} is empty");
 
         _baseModel ??= FineTuneRun.BaseModelName(BaseModelRecipe.ReadManifest(options.BaseModelPath));
         var id = TrainingJobIds.JobId(contents.Version, _baseModel, spec);
         if (!state.State.Unfinished.Contains(id) && state.State.Unfinished.Count >= options.MaxActiveJobs)
-            return new(null, "TrainingQuotaExceeded",
+            return new(null, nameof(MlErrorCode.TrainingQuotaExceeded),
                 $"{state.State.Unfinished.Count} training jobs are queued or running, this node's maximum; cancel one or wait for one to end");
         var resolved = request with { VersionNumber = contents.Number, TargetModules = [.. spec.TargetModules] };
         var initial = new TrainingJobView(id, resolved, contents.Version, _baseModel, TrainingJobStatus.Queued, 0, 0, null, null, null, 0, null, 0,

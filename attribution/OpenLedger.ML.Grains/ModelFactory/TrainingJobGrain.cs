@@ -1,7 +1,9 @@
 using Microsoft.Extensions.Logging;
 using OpenLedger.Core.Crypto;
+using OpenLedger.Core.Ledger;
 using OpenLedger.Grains;
 using OpenLedger.Grains.Hosting;
+using OpenLedger.Grains.Market;
 using OpenLedger.Grains.ModelFactory;
 using OpenLedger.ML.FineTuning;
 using OpenLedger.ML.Grains.Hosting;
@@ -26,7 +28,7 @@ public sealed class TrainingJobState
 /// </summary>
 public sealed class TrainingJobGrain(
     [PersistentState("trainingJob", "ledger")] IPersistentState<TrainingJobState> state,
-    LedgerNode node,
+    INodeContent content,
     MlOptions options,
     ILocalSiloDetails silo,
     ILogger<TrainingJobGrain> logger) : Grain, ITrainingJobGrain
@@ -75,7 +77,7 @@ public sealed class TrainingJobGrain(
         if (View is not { IsFinished: false }) return View;
         if (_run is null)
         {
-            await FinishAsync(TrainingJobStatus.Cancelled, "Cancelled", "cancelled before it started");
+            await FinishAsync(TrainingJobStatus.Cancelled, MlErrorCode.Cancelled, "cancelled before it started");
             return View;
         }
         _cancel?.Cancel(); // the trainer stops after its current step and checkpoints; the timer records the outcome
@@ -88,7 +90,7 @@ public sealed class TrainingJobGrain(
     }
 
     public async Task<byte[]?> GetRecordAsync() =>
-        View?.TrainingRecord is { } record ? await node.Content!.GetAsync(record) : null;
+        View?.TrainingRecord is { } record ? await content.GetAsync(record) : null;
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
@@ -107,17 +109,16 @@ public sealed class TrainingJobGrain(
     private async Task RunAsync()
     {
         var view = View!;
-        var content = node.Content ?? throw new InvalidOperationException("this node has no content store");
         var dataset = await DatasetLoader.LoadAsync(GrainFactory, content, view.Request.Datanet, view.Request.VersionNumber);
         if (dataset is null)
         {
-            await FinishAsync(TrainingJobStatus.Failed, "VersionNotFound", $"datanet {view.Request.Datanet} version {view.Request.VersionNumber} is not on this chain");
+            await FinishAsync(TrainingJobStatus.Failed, MlErrorCode.VersionNotFound, $"datanet {view.Request.Datanet} version {view.Request.VersionNumber} is not on this chain");
             return;
         }
         var spec = TrainingJobIds.Spec(view.Request);
         if (FineTuneRun.Problem(dataset, spec) is { } problem)
         {
-            await FinishAsync(TrainingJobStatus.Failed, dataset.Examples.Count == 0 ? "NoExamples" : "InvalidField", problem);
+            await FinishAsync(TrainingJobStatus.Failed, dataset.Examples.Count == 0 ? MlErrorCode.NoExamples : MlErrorCode.InvalidField, problem);
             return;
         }
         state.State.View = view with
@@ -176,8 +177,8 @@ public sealed class TrainingJobGrain(
         try
         {
             var result = await run;
-            await node.Content!.PutAsync(result.Adapter);
-            await node.Content!.PutAsync(result.RecordBytes);
+            await content.PutAsync(result.Adapter);
+            await content.PutAsync(result.RecordBytes);
             var metrics = result.Record.Metrics;
             state.State.View = View! with
             {
@@ -198,22 +199,22 @@ public sealed class TrainingJobGrain(
         }
         catch (OperationCanceledException)
         {
-            await FinishAsync(TrainingJobStatus.Cancelled, "Cancelled", $"cancelled at step {View!.Step}; starting it again continues from the last checkpoint");
+            await FinishAsync(TrainingJobStatus.Cancelled, MlErrorCode.Cancelled, $"cancelled at step {View!.Step}; starting it again continues from the last checkpoint");
         }
         catch (Exception e) when (e is ArgumentException or InvalidDataException)
         {
-            await FinishAsync(TrainingJobStatus.Failed, "InvalidTrainingInput", e.Message);
+            await FinishAsync(TrainingJobStatus.Failed, MlErrorCode.InvalidTrainingInput, e.Message);
         }
         catch (Exception e)
         {
             logger.LogError(e, "training job {Job} failed", Id);
-            await FinishAsync(TrainingJobStatus.Failed, "TrainingFailed", e.Message);
+            await FinishAsync(TrainingJobStatus.Failed, MlErrorCode.TrainingFailed, e.Message);
         }
     }
 
-    private async Task FinishAsync(TrainingJobStatus status, string? code, string? message)
+    private async Task FinishAsync(TrainingJobStatus status, MlErrorCode? code, string? message)
     {
-        state.State.View = View! with { Status = status, ErrorCode = code, Message = message, FinishedMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() };
+        state.State.View = View! with { Status = status, ErrorCode = code?.ToString(), Message = message, FinishedMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() };
         await PersistAndPublishAsync();
         await GrainFactory.GetGrain<IModelFactoryGrain>(0).JobFinishedAsync(Id);
     }

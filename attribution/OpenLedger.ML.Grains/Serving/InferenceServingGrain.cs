@@ -6,21 +6,20 @@ using OpenLedger.Core.Market;
 using OpenLedger.Core.Models;
 using OpenLedger.Core.Transactions;
 using OpenLedger.Grains;
-using OpenLedger.Grains.Hosting;
 using OpenLedger.Grains.Ledger;
+using OpenLedger.Grains.Market;
 using OpenLedger.Grains.Serving;
 using OpenLedger.ML.Grains.Hosting;
 using OpenLedger.ML.Serving;
-using OpenLedger.Storage.Ledger;
 
 namespace OpenLedger.ML.Grains.Serving;
 
 /// <summary>
 /// Answers paid inferences. Every poll it reads the requested inferences created since the last poll from chain state
-/// (the store, not a stream: a missed stream message must not leave an inference unserved; a cursor over the state
-/// tree's index keeps a poll proportional to what is new), plus those it posted or failed on whose wait is over, serves
+/// (<see cref="IMarketQueryGrain"/>, not a stream: a missed stream message must not leave an inference unserved; a
+/// cursor over the state tree's index keeps a poll proportional to what is new), plus those it posted or failed on whose wait is over, serves
 /// them concurrently through
-/// <see cref="OpenLoraHost"/> (so they share heterogeneous batches), stores each output text in the content store
+/// <see cref="OpenLoraHost"/> (so they share heterogeneous batches), stores each output text in the content store (<see cref="INodeContent"/>)
 /// and posts all their results in one submission, signed by the node's serving-operator key with consecutive nonces.
 /// Inferences of models on another base model are left to other silos; one it fails to serve (missing input, an adapter
 /// not in the store) is retried a minute later. One whose adapter OpenLoRA refuses (InvalidAdapter: it is quarantined,
@@ -28,7 +27,7 @@ namespace OpenLedger.ML.Grains.Serving;
 /// refunds it, or for an operator to clear the adapter; such an adapter is logged once, not per inference per poll.
 /// Either way the chain refunds an unserved inference at its deadline.
 /// </summary>
-public sealed class InferenceServingGrain(OpenLoraHost host, LedgerNode node, MlOptions options, ILogger<InferenceServingGrain> logger)
+public sealed class InferenceServingGrain(OpenLoraHost host, INodeContent content, MlOptions options, ILogger<InferenceServingGrain> logger)
     : Grain, IInferenceServingGrain
 {
     private const int Page = 128;
@@ -52,6 +51,9 @@ public sealed class InferenceServingGrain(OpenLoraHost host, LedgerNode node, Ml
     private long _failedCount;
     private string? _lastError;
 
+    private IMarketQueryGrain Market => GrainFactory.GetGrain<IMarketQueryGrain>(0);
+    private IChainGrain Chain => GrainFactory.GetGrain<IChainGrain>(0);
+
     public Task WakeAsync()
     {
         if (options.ServingKey is not null)
@@ -67,12 +69,12 @@ public sealed class InferenceServingGrain(OpenLoraHost host, LedgerNode node, Ml
     {
         var key = options.ServingKey!;
         var now = DateTime.UtcNow;
-        if (_refused.Count > 0) await ReviewRefusedAsync(now, cancellationToken);
+        if (_refused.Count > 0) await ReviewRefusedAsync(now);
         var due = new List<InferenceRequest>();
         // New requests: market objects are appended to the state tree, so a later inference has a higher index.
         while (true)
         {
-            var page = await node.Store.QueryObjectsAsync(new ObjectQuery(MarketObjectKind.Inference, Status: (int)InferenceStatus.Requested, AfterIndex: _cursor, Limit: Page), cancellationToken);
+            var page = await Market.QueryObjectsAsync(new MarketObjectQuery(MarketObjectKind.Inference, Status: (int)InferenceStatus.Requested, AfterIndex: _cursor, Limit: Page));
             foreach (var o in page)
                 if (o.Object is InferenceRequest inference && !_otherBase.Contains(inference.Model)) due.Add(inference);
             if (page.Count > 0) _cursor = page[^1].Index;
@@ -81,7 +83,7 @@ public sealed class InferenceServingGrain(OpenLoraHost host, LedgerNode node, Ml
         // Those seen before whose time has come: still requested means serve (again); otherwise they are done.
         foreach (var (id, _) in _waiting.Where(w => w.Value.RetryAt <= now).ToList())
         {
-            if ((await node.Store.GetObjectAsync(id, cancellationToken))?.Object is InferenceRequest { Status: InferenceStatus.Requested } inference) due.Add(inference);
+            if ((await Market.GetObjectAsync(id))?.Object is InferenceRequest { Status: InferenceStatus.Requested } inference) due.Add(inference);
             else _waiting.Remove(id);
         }
         if (due.Count == 0) return;
@@ -91,7 +93,8 @@ public sealed class InferenceServingGrain(OpenLoraHost host, LedgerNode node, Ml
         if (results.Count == 0) return;
 
         var nonce = (await GrainFactory.GetGrain<IAccountGrain>(GrainKeys.Of(key.Address)).GetAsync()).NextNonce;
-        var signed = results.Select((r, i) => new Transaction(node.Rules.ChainId, key.Address, nonce + (ulong)i, node.Rules.GasPriceFloor,
+        var chain = await Chain.GetInfoAsync();
+        var signed = results.Select((r, i) => new Transaction(chain.ChainId, key.Address, nonce + (ulong)i, chain.GasPriceFloor,
             new PostResult(r.Inference.Id, r.Output)).Sign(key)).ToList();
         var submitted = await GrainFactory.GetGrain<ITransactionGatewayGrain>(0).SubmitAsync(signed.Select(s => s.Encode()).ToList());
         for (var i = 0; i < results.Count; i++)
@@ -113,7 +116,7 @@ public sealed class InferenceServingGrain(OpenLoraHost host, LedgerNode node, Ml
     {
         try
         {
-            if ((await node.Store.GetObjectAsync(inference.Model, cancellationToken))?.Object is not OpenLedger.Core.Models.Model model)
+            if ((await Market.GetObjectAsync(inference.Model))?.Object is not OpenLedger.Core.Models.Model model)
                 return Fail(inference.Id, $"inference {inference.Id}: model {inference.Model} not found");
             if (model.BaseModel != host.BaseModelName)
             {
@@ -126,13 +129,13 @@ public sealed class InferenceServingGrain(OpenLoraHost host, LedgerNode node, Ml
                           ?? throw new InvalidDataException($"model {model.Id} has no version {inference.ModelVersion}");
             // Before reading the input: a quarantined adapter's inference costs a model read and nothing more.
             if (host.QuarantineReason(version.Adapter) is { } reason) return Refuse(inference, version.Adapter, reason);
-            var task = await TaskOfAsync(version, cancellationToken);
-            var input = await node.Content!.GetAsync(inference.Input, cancellationToken);
+            var task = await TaskOfAsync(version);
+            var input = await content.GetAsync(inference.Input, cancellationToken);
             if (input is null) return Fail(inference.Id, $"inference {inference.Id}: input {inference.Input} is not in the content store");
             var text = new System.Text.UTF8Encoding(false, throwOnInvalidBytes: true).GetString(input);
             var output = await host.GenerateAsync(version.Adapter, task, text, cancellationToken);
-            var stored = await node.Content.PutAsync(System.Text.Encoding.UTF8.GetBytes(output.Text), cancellationToken);
-            if (stored.Hash != output.Output) throw new InvalidOperationException("the stored output's hash differs from the served one");
+            var stored = await content.PutAsync(System.Text.Encoding.UTF8.GetBytes(output.Text), cancellationToken);
+            if (stored != output.Output) throw new InvalidOperationException("the stored output's hash differs from the served one");
             return (inference, output.Output);
         }
         catch (InvalidAdapterException e)
@@ -166,9 +169,9 @@ public sealed class InferenceServingGrain(OpenLoraHost host, LedgerNode node, Ml
 
     /// <summary>Drops refused inferences past their deadline and hands those of adapters no longer quarantined (an
     /// operator cleared them) back to the waiting list, due now.</summary>
-    private async Task ReviewRefusedAsync(DateTime now, CancellationToken cancellationToken)
+    private async Task ReviewRefusedAsync(DateTime now)
     {
-        var head = (await node.Store.GetHeadAsync(cancellationToken))?.Height ?? 0;
+        var head = (await Chain.GetInfoAsync()).HeadHeight;
         foreach (var (adapter, inferences) in _refused.ToList())
         {
             foreach (var (id, deadline) in inferences.ToList())
@@ -181,11 +184,11 @@ public sealed class InferenceServingGrain(OpenLoraHost host, LedgerNode node, Ml
     }
 
     /// <summary>The task format a model was trained in: its first datanet version's datanet's.</summary>
-    private async Task<TaskKind> TaskOfAsync(ModelVersion version, CancellationToken cancellationToken)
+    private async Task<TaskKind> TaskOfAsync(ModelVersion version)
     {
         if (version.DatanetVersions.Length > 0
-            && (await node.Store.GetObjectAsync(version.DatanetVersions[0], cancellationToken))?.Object is DatanetVersion dv
-            && (await node.Store.GetObjectAsync(dv.Datanet, cancellationToken))?.Object is Datanet d)
+            && (await Market.GetObjectAsync(version.DatanetVersions[0]))?.Object is DatanetVersion dv
+            && (await Market.GetObjectAsync(dv.Datanet))?.Object is Datanet d)
             return d.Task;
         return TaskKind.Text;
     }

@@ -1,4 +1,5 @@
 using OpenLedger.Core.Crypto;
+using OpenLedger.Core.Ledger;
 using OpenLedger.Grains.Serving;
 using OpenLedger.ML.Serving;
 using Orleans.Concurrency;
@@ -27,7 +28,7 @@ public sealed class OpenLoraGrain(OpenLoraHost host, ILocalSiloDetails silo) : G
 
     public Task<AdapterActionResult> UnpinAsync(Hash32 adapter) => Act(adapter, () =>
     {
-        if (host.Cache.Metrics(adapter)?.State != AdapterState.Pinned) throw new Refused("NotPinned", $"adapter {adapter} is not pinned");
+        if (host.Cache.Metrics(adapter)?.State != AdapterState.Pinned) throw new Refused(MlErrorCode.NotPinned, $"adapter {adapter} is not pinned");
         host.Cache.Unpin(adapter);
         return Task.CompletedTask;
     });
@@ -41,10 +42,10 @@ public sealed class OpenLoraGrain(OpenLoraHost host, ILocalSiloDetails silo) : G
             case { State: AdapterState.Quarantined }:
                 host.Cache.ClearQuarantine(adapter);
                 return Task.CompletedTask;
-            case { State: AdapterState.Pinned }: throw new Refused("AdapterPinned", $"adapter {adapter} is pinned: unpin it first");
-            case { InUse: > 0 }: throw new Refused("AdapterBusy", $"adapter {adapter} is serving a batch");
+            case { State: AdapterState.Pinned }: throw new Refused(MlErrorCode.AdapterPinned, $"adapter {adapter} is pinned: unpin it first");
+            case { InUse: > 0 }: throw new Refused(MlErrorCode.AdapterBusy, $"adapter {adapter} is serving a batch");
         }
-        if (!host.Cache.Unload(adapter)) throw new Refused("AdapterNotLoaded", $"adapter {adapter} is not loaded on this silo");
+        if (!host.Cache.Unload(adapter)) throw new Refused(MlErrorCode.AdapterNotLoaded, $"adapter {adapter} is not loaded on this silo");
         return Task.CompletedTask;
     });
 
@@ -56,18 +57,18 @@ public sealed class OpenLoraGrain(OpenLoraHost host, ILocalSiloDetails silo) : G
             return new AdapterActionResult(host.View(adapter, Silo), null, null);
         }
         catch (Refused e) { return Error(e.Code, e.Message); }
-        catch (AdapterNotFoundException e) { return Error("AdapterNotFound", e.Message); }
-        catch (InvalidAdapterException e) { return Error(InvalidAdapterException.Code, e.Message); }
-        catch (InvalidDataException e) { return Error(InvalidAdapterException.Code, e.Message); } // the store's bytes are not the hash's
-        catch (AdapterCacheFullException e) { return Error("AdapterCacheFull", e.Message); }
-        catch (InvalidOperationException e) { return Error("AdapterBusy", e.Message); } // the state changed under the check
+        catch (AdapterNotFoundException e) { return Error(MlErrorCode.AdapterNotFound, e.Message); }
+        catch (InvalidAdapterException e) { return Error(MlErrorCode.InvalidAdapter, e.Message); }
+        catch (InvalidDataException e) { return Error(MlErrorCode.InvalidAdapter, e.Message); } // the store's bytes are not the hash's
+        catch (AdapterCacheFullException e) { return Error(MlErrorCode.AdapterCacheFull, e.Message); }
+        catch (InvalidOperationException e) { return Error(MlErrorCode.AdapterBusy, e.Message); } // the state changed under the check
 
-        AdapterActionResult Error(string code, string message) => new(host.View(adapter, Silo), code, message);
+        AdapterActionResult Error(MlErrorCode code, string message) => new(host.View(adapter, Silo), code.ToString(), message);
     }
 
     /// <summary>An action the adapter's current state does not allow, with its code.</summary>
-    private sealed class Refused(string code, string message) : Exception(message)
+    private sealed class Refused(MlErrorCode code, string message) : Exception(message)
     {
-        public string Code { get; } = code;
+        public MlErrorCode Code { get; } = code;
     }
 }

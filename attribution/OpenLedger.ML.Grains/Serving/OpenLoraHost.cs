@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Text;
 using OpenLedger.Core.Crypto;
 using OpenLedger.Core.Datanets;
-using OpenLedger.Grains.Hosting;
+using OpenLedger.Grains.Market;
 using OpenLedger.Grains.Serving;
 using OpenLedger.ML.BaseModel;
 using OpenLedger.ML.FineTuning;
@@ -20,7 +20,7 @@ namespace OpenLedger.ML.Grains.Serving;
 /// not fit it) and the batching engine. A singleton of the ML silo's
 /// services, started on first use; grains on the silo share it.
 /// </summary>
-public sealed class OpenLoraHost(MlOptions options, LedgerNode node) : IAsyncDisposable
+public sealed class OpenLoraHost(MlOptions options, INodeContent content) : IAsyncDisposable
 {
     private readonly Lock _gate = new();
     private Started? _started;
@@ -47,7 +47,6 @@ public sealed class OpenLoraHost(MlOptions options, LedgerNode node) : IAsyncDis
             TorchRuntime.EnsureLoaded();
             var loaded = BaseModelRecipe.Load(options.BaseModelPath);
             var model = new MultiAdapterModel(loaded.Model);
-            var content = node.Content ?? throw new InvalidOperationException("OpenLoRA needs the node's content store");
             var cache = new AdapterCache(options.AdapterBudgetBytes, async (id, ct) =>
                 await content.GetAsync(id, ct) ?? throw new AdapterNotFoundException(id), AdapterValidator.For(model));
             var eot = loaded.Tokenizer.EndOfTextId;

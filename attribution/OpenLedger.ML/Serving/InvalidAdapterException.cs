@@ -1,4 +1,5 @@
 using OpenLedger.Core.Crypto;
+using OpenLedger.Core.Ledger;
 
 namespace OpenLedger.ML.Serving;
 
@@ -7,7 +8,7 @@ namespace OpenLedger.ML.Serving;
 /// the boundaries is <see cref="Code"/>, the one every artifact refusal has always had.</summary>
 public sealed class InvalidAdapterException(Hash32 id, string reason) : Exception($"adapter {id} is quarantined: {reason}")
 {
-    public const string Code = "InvalidAdapter";
+    public const string Code = nameof(MlErrorCode.InvalidAdapter);
 
     public Hash32 Id { get; } = id;
 

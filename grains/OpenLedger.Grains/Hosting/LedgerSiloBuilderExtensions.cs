@@ -1,12 +1,13 @@
 using Microsoft.Extensions.DependencyInjection;
 using OpenLedger.Grains.Ledger;
+using OpenLedger.Grains.Market;
 using OpenLedger.Storage;
 
 namespace OpenLedger.Grains.Hosting;
 
-/// <summary>Adds the ledger to a silo: the shared <see cref="LedgerNode"/>, the "ledger" grain storage, the "market"
-/// event streams (<see cref="MarketStreams"/>) and a start-up task that activates the block producer. The same call
-/// serves the node and the test cluster.</summary>
+/// <summary>Adds the ledger to a silo: the shared <see cref="LedgerNode"/>, the node's content store for the silo's own
+/// services (<see cref="INodeContent"/>), the "ledger" grain storage, the "market" streams (<see cref="MarketStreams"/>)
+/// and a start-up task that activates the block producer. The same call serves the node and the test cluster.</summary>
 public static class LedgerSiloBuilderExtensions
 {
     public const string StorageName = "ledger";
@@ -14,6 +15,7 @@ public static class LedgerSiloBuilderExtensions
     public static ISiloBuilder AddOpenLedger(this ISiloBuilder silo, LedgerNode node, StorageBackend backend, string connectionString)
     {
         silo.Services.AddSingleton(node);
+        silo.Services.AddSingleton<INodeContent>(new NodeContent(node));
         silo.AddOpenLedgerGrainStorage(StorageName, backend, connectionString);
         silo.AddOpenLedgerStreams();
         silo.AddStartupTask(async (services, _) =>

@@ -2,6 +2,7 @@ using GraphQL;
 using GraphQL.Types;
 using Microsoft.Extensions.DependencyInjection;
 using OpenLedger.Core.Crypto;
+using OpenLedger.Core.Ledger;
 using OpenLedger.Grains;
 using OpenLedger.Grains.ModelFactory;
 using OpenLedger.Grains.Serving;
@@ -82,7 +83,7 @@ public static class MlFields
             {
                 c.RequireOperator();
                 var id = c.GetArgument<Hash32>("id");
-                return await c.Grains().GetGrain<ITrainingJobGrain>(GrainKeys.Of(id)).CancelAsync() ?? throw new InvalidInputError("JobNotFound", $"no training job {id}");
+                return await c.Grains().GetGrain<ITrainingJobGrain>(GrainKeys.Of(id)).CancelAsync() ?? throw new InvalidInputError(nameof(MlErrorCode.JobNotFound), $"no training job {id}");
             });
 
         AdapterAction(mutation, "loadAdapter", "Loads an adapter from the content store into OpenLoRA's cache.", (g, a) => g.LoadAsync(a));
@@ -111,7 +112,7 @@ public static class MlFields
             {
                 c.RequireOperator();
                 var result = await act(OpenLora(c), c.GetArgument<Hash32>("adapter"));
-                return result.Ok && result.Adapter is not null ? result.Adapter : throw new InvalidInputError(result.ErrorCode ?? "AdapterNotFound", result.Message ?? "no such adapter");
+                return result.Ok && result.Adapter is not null ? result.Adapter : throw new InvalidInputError(result.ErrorCode ?? nameof(MlErrorCode.AdapterNotFound), result.Message ?? "no such adapter");
             });
 
     private static IOpenLoraGrain OpenLora(IResolveFieldContext c) => c.Grains().GetGrain<IOpenLoraGrain>(0);

@@ -32,7 +32,9 @@ public sealed class ProjectReferenceTests
         [GraphQL] = [GrainsInterfaces, GraphQLTransport, Core],
         [Client] = [Core],
         [ML] = [Core, MLNativeFix],
-        [MLGrains] = [ML, Grains, GrainsInterfaces, Storage, Core],
+        // The ML grains read chain state through grain interfaces and content through INodeContent: never the grain
+        // implementations or the store.
+        [MLGrains] = [ML, GrainsInterfaces, Core],
         [MLNativeFix] = [],
         [Analyzers] = [],
         [Silo] = [],

@@ -1,6 +1,7 @@
 using OpenLedger.Core.Crypto;
 using OpenLedger.Core.Datanets;
 using OpenLedger.Grains;
+using OpenLedger.Grains.Market;
 using OpenLedger.Grains.ModelFactory;
 using OpenLedger.Grains.Serving;
 using OpenLedger.ML.BaseModel;
@@ -165,7 +166,7 @@ public sealed class ModelFactoryClusterTests(MlClusterFixture fx)
     /// <summary>The job's adapter and record are byte for byte those of one uninterrupted run on the same data.</summary>
     private async Task AssertSameAsUninterruptedAsync(Hash32 datanet, TrainingJobRequest request, TrainingJobView done)
     {
-        var dataset = await DatasetLoader.LoadAsync(fx.Client, fx.Content, datanet, 1);
+        var dataset = await DatasetLoader.LoadAsync(fx.Client, new NodeContent(fx.Node), datanet, 1);
         var reference = FineTuneRun.Run(BaseModelRecipe.BuiltinDirectory, dataset!, TrainingJobIds.Spec(request), checkpointDirectory: null, threads: 1);
         Assert.Equal(reference.AdapterHash, done.Adapter);
         Assert.Equal(reference.RecordHash, done.TrainingRecord);
