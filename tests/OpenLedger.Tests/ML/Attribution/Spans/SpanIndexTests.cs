@@ -97,6 +97,20 @@ public class SpanIndexTests
     }
 
     [Fact]
+    public void Options_out_of_range_are_refused_and_the_occurrence_cap_never_changes_the_count()
+    {
+        var index = SpanIndex.Build(TokenCorpus.Create([new("a", [1, 2, 3, 1, 2, 3]), new("b", [1, 2, 3])], 4));
+        Assert.Throws<ArgumentOutOfRangeException>(() => index.FindSpans([1, 2, 3], new SpanQueryOptions { MinLength = 0 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => index.FindSpans([1, 2, 3], new SpanQueryOptions { MaxOccurrences = -1 }));
+        var capped = index.FindSpans([1, 2, 3], new SpanQueryOptions { MinLength = 3, MaxOccurrences = 2 }).Single();
+        Assert.Equal(3, capped.Count);
+        Assert.Equal(2, capped.Occurrences.Count);
+        var all = index.FindSpans([1, 2, 3], new SpanQueryOptions { MinLength = 3, MaxOccurrences = 10 }).Single();
+        Assert.Equal(new[] { (0, 0), (0, 3), (1, 0) }, all.Occurrences.Select(o => (o.Document, o.Offset)));
+        Assert.Equal(new[] { "a", "b" }, all.Contributions);
+    }
+
+    [Fact]
     public void A_vocabulary_beyond_16_bits_is_stored_at_4_bytes_and_still_matches()
     {
         var documents = new CorpusDocument[] { new("x", [70_000, 5, 99_999, 70_000, 5]), new("y", [5, 99_999]) };
