@@ -9,6 +9,7 @@ var verbs = new Dictionary<string, Func<CommandLine, Task<int>>>(StringComparer.
 {
     ["serving"] = ServingBenchmark.RunAsync,
     ["training"] = TrainingBenchmark.RunAsync,
+    ["span-index"] = OpenLedger.Benchmarks.ML.Spans.SpanIndexBenchmark.RunAsync,
 };
 
 try
