@@ -1,3 +1,4 @@
+using OpenLedger.Cli.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;

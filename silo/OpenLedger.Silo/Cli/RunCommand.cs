@@ -1,8 +1,9 @@
+using OpenLedger.Cli.CommandLine;
 using Microsoft.Extensions.Hosting;
 using OpenLedger.Core.Money;
 using OpenLedger.Silo.Configuration;
 using OpenLedger.Silo.Hosting;
-using OpenLedger.Silo.Keys;
+using OpenLedger.Cli.Keys;
 using OpenLedger.Storage;
 
 namespace OpenLedger.Silo.Cli;

@@ -1,11 +1,14 @@
+using OpenLedger.Cli;
+
 namespace OpenLedger.Silo.Cli;
 
-/// <summary>The help text.</summary>
+/// <summary>The help text of <c>openledger</c>: the node's own verbs, then the client verbs it carries
+/// (<see cref="ClientUsage"/>).</summary>
 public static class Usage
 {
-    public static int Print()
+    public static void Print(TextWriter output)
     {
-        Console.WriteLine("""
+        output.WriteLine("""
             openledger — an AI-native ledger node on Orleans
 
             usage: openledger <verb> [options]
@@ -35,70 +38,8 @@ public static class Usage
                                     names its count, and the same count reproduces its adapter bit for bit)
               gateway             run only the GraphQL gateway, as an Orleans client of running silos
                                   (--http-port, --gateway-port or --postgres to find them)
-              keygen --out FILE   write a new private key to FILE (mode 0600, never overwritten) and print its
-                                  address; the private key is printed only with --show-private-key
-              dev-keys            print the dev accounts of a dev genesis and their keys (derived from its public seed)
-              genesis             write a real chain's genesis (to --out FILE or stdout); every key is named by address,
-                                  nothing derives from a seed, published dev keys are refused:
-                                  --chain-id N --producer ADDRESS --treasury ADDRESS [--name N]
-                                  [--alloc ADDRESS=OPEN[,...]] (repeatable) [--serving-operators A,B]
-                                  [--attribution-operators A,B] [--gas-price-floor WEI] [--timestamp-ms MS]
-                                  [--block-interval-ms N] [--max-block-txs N]
-              genesis --dev       write a dev chain's genesis ("dev": true; accounts, producer and operators derived
-                                  from a public seed): [--chain-id N] [--dev-seed S] [--dev-count N] [--dev-balance OPEN]
-                                  [--block-interval-ms N] [--max-block-txs N] [--out FILE]
-              transfer            sign and submit a transfer to a running node, and wait until it commits
-                --key-file FILE | --dev N   the sender's key (see signing keys below)
-                --to ADDRESS --amount OPEN   (or --wei AMOUNT)
-                [--gas-price WEI] [--nonce N] [--no-wait] [--timeout SECONDS (30)]
-              account ADDRESS     balance, nonce, pending count and recent transactions
-              block N|latest      a block's header and transaction hashes
-              tx HASH             a transaction's status and receipt
               verify              replay the chain from genesis and check every header, root and signature
                                   (reads the store directly: --data-dir or --postgres, and --genesis)
-
-            signing keys (transfer and the marketplace's signing verbs), one of:
-              --key-file FILE     a key file only its owner can read (mode 0600; `keygen` writes one)
-              OPENLEDGER_KEY      the environment variable, holding the key's 0x-hex
-              --key HEX           works, with a warning: other local users can read command lines
-              --dev N | --operator serving|attribution   keys derived from a dev genesis' public seed: refused
-                                  unless the genesis and the node's chain are a dev chain
-
-            marketplace (signing verbs take a signing key, and [--gas-price WEI] [--nonce N] [--no-wait]
-            [--timeout SECONDS]; ids are 0x + 64 hex; amounts are OPEN such as 12.5):
-              datanet create      --name N [--description D] [--tags a,b] [--license L]
-                                  [--task text|prompt-completion|text-label] [--fee-per-kb OPEN] [--stake OPEN]
-                                  [--forfeit owner|treasury] [--curators 0x..,0x..]     prints the datanet id
-              datanet update      --id ID [--description D] [--tags a,b] [--curators 0x..]  (others keep their values)
-              datanet show        --id ID [--contributions] [--limit N]   the datanet, its counts and versions
-              datanet list        [--owner ADDRESS] [--limit N]
-              contribute          --datanet ID FILE|DIR...   upload each file (a directory: its files, sorted), one
-                                  Contribute each in one submission; per file: id, size, fee, outcome; near-duplicates
-              curate              --contribution ID (--approve|--reject) [--reason R]
-              publish-version     --datanet ID               prints the version's number, id, root and count
-              model register      --name N --base-model B --adapter HASH --training-record HASH --versions VID[,VID]
-                                  --price OPEN [--owner-bps 7000 --contributors-bps 2000 --protocol-bps 1000]
-                                  or --job JOB --name N --price OPEN: base model, adapter, version and record from a
-                                  succeeded training job
-              model update        --id ID [--price OPEN] [--status active|retired]
-                                  [--adapter HASH --training-record HASH --versions VID[,VID]]  (a new version)
-              model show          --id ID
-              infer               --model ID (--input-file F | --input-hash H) [--max-fee OPEN]  request an inference
-              post-result         --inference ID --output-hash H                       (serving operators)
-              settle              --inference ID --record HASH --attributions CID:WEIGHT,...  (attribution operators)
-              rewards             --address ADDRESS          rewards credited, by role, datanet and model
-              proof               --contribution ID [--version N]   Merkle proof of inclusion, checked locally
-
-            Model Factory (LoRA fine-tuning jobs on the node's ML silos):
-              train               --datanet ID [--version N (default: latest)] [--rank 8] [--alpha 16]
-                                  [--targets attn.c_attn,attn.c_proj,mlp.c_fc,mlp.c_proj] [--lr 0.003]
-                                  [--epochs 1 | --steps N] [--batch-size 16] [--seed 1] [--no-wait]
-                                  starts (or finds: the same training is the same job) a job and shows a progress
-                                  bar until it ends; prints the adapter and training record hashes
-              train status        --id JOB            progress, or the outcome
-              train cancel        --id JOB            stop after the current step (starting it again resumes)
-              train list          [--limit N (at most 100)]
-              train record        --id JOB            the training record JSON (its keccak256 is on chain)
 
             ML engine:
               ml train-base       train the built-in base model (WordNet 3.0 -> BPE tokenizer -> small GPT-2) into a
@@ -113,17 +54,7 @@ public static class Usage
                 [--train N (12000)] [--test N] [--epochs X (3) | --steps N] [--rank N] [--alpha X] [--lr X]
                 [--batch N (32)] [--seed N] [--threads N] [--out FILE (JSON report)] [--base-model DIR]
 
-            Exit codes: 0 success; 1 refused or failed on the node (the stable error code is printed), or not
-            committed within the wait, no node at the URL, or no answer in time; 2 usage error.
-
-            Client verbs (transfer, account, block, tx, the marketplace and train) speak only the node's public API,
-            GraphQL over HTTP:
-              --node URL          the node's GraphQL endpoint (or OPENLEDGER_NODE; default http://127.0.0.1:8080/graphql)
-              --operator-token-file PATH   the node's operator token, for train and train cancel (default: the data
-                                  directory's operator.token, when the node is on this machine)
-            They need no cluster certificate and no gateway port (--gateway-port and --cluster-cert are for run and
-            gateway only).
             """);
-        return 0;
+        output.WriteLine(ClientUsage.Verbs);
     }
 }

@@ -1,3 +1,4 @@
+using OpenLedger.Cli.CommandLine;
 using OpenLedger.Core.Ledger;
 using OpenLedger.Silo.Configuration;
 using OpenLedger.Storage.Ledger;

@@ -1,4 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
+using OpenLedger.Cli.CommandLine;
+using OpenLedger.Cli.Keys;
 using OpenLedger.Grains.Hosting;
 using OpenLedger.Core.Crypto;
 using OpenLedger.Core.Genesis;
@@ -40,7 +42,7 @@ public sealed record NodeSettings(
 
     /// <summary>The operator's token file (administration over HTTP): --operator-token, or operator.token in the data
     /// directory.</summary>
-    public string OperatorTokenPath => OperatorTokenFile ?? Path.Combine(DataDirectory, Silo.Hosting.Boundary.OperatorToken.DefaultFileName);
+    public string OperatorTokenPath => LocalNodeFiles.OperatorTokenPath(OperatorTokenFile, DataDirectory);
 
     /// <summary>The HTTP boundary: host names and page origins accepted, and the operator token (made if missing).</summary>
     public Silo.Hosting.Boundary.HttpBoundary HttpBoundary() => new(
@@ -56,21 +58,21 @@ public sealed record NodeSettings(
     public const int DefaultSiloPort = 11111;
     public const int DefaultGatewayPort = 30000;
 
-    public static string DefaultGenesisPath => Path.Combine(AppContext.BaseDirectory, "genesis", "dev.json");
+    public static string DefaultGenesisPath => GenesisFile.DefaultPath;
 
     public static NodeSettings From(Args args)
     {
-        string? Opt(string name, string env) => args.Value(name) ?? (Environment.GetEnvironmentVariable(env) is { Length: > 0 } v ? v : null);
-        string? PathOpt(string name, string env) => Opt(name, env) is { } p ? Args.FullPath(p, $"--{name} (or {env})") : null;
+        string? Opt(string name, string env) => args.ValueOrEnvironment(name, env);
+        string? PathOpt(string name, string env) => args.PathOrEnvironment(name, env);
         var postgres = Opt("postgres", "OPENLEDGER_POSTGRES");
-        var dataDir = PathOpt("data-dir", "OPENLEDGER_DATA_DIR") ?? Path.GetFullPath("data");
+        var dataDir = LocalNodeFiles.DataDirectory(args);
         var backend = postgres is null ? StorageBackend.Sqlite : StorageBackend.PostgreSql;
         var conn = postgres ?? $"Data Source={Path.Combine(dataDir, "openledger.db")};Pooling=True;Default Timeout=30";
         if (args.Has("producer-key") && args.Has("producer-key-file")) throw new UsageException("give --producer-key-file or --producer-key, not both");
         if (args.Has("serving-key") && args.Has("serving-key-file")) throw new UsageException("give --serving-key-file or --serving-key, not both");
         return new NodeSettings(
             backend, conn, dataDir,
-            PathOpt("genesis", "OPENLEDGER_GENESIS") ?? DefaultGenesisPath,
+            GenesisFile.From(args).Path,
             Port(args, "silo-port", "OPENLEDGER_SILO_PORT", DefaultSiloPort),
             Port(args, "gateway-port", "OPENLEDGER_GATEWAY_PORT", DefaultGatewayPort),
             args.Has("producer-key-file") ? null : Opt("producer-key", "OPENLEDGER_PRODUCER_KEY"),
@@ -83,7 +85,7 @@ public sealed record NodeSettings(
             PathOpt("cluster-cert", "OPENLEDGER_CLUSTER_CERT"),
             List(Opt("allowed-hosts", "OPENLEDGER_ALLOWED_HOSTS")),
             List(Opt("allowed-origins", "OPENLEDGER_ALLOWED_ORIGINS")),
-            PathOpt("operator-token", "OPENLEDGER_OPERATOR_TOKEN_FILE"),
+            LocalNodeFiles.OperatorTokenFile(args),
             Long("mempool-max-bytes", "OPENLEDGER_MEMPOOL_MAX_BYTES", 128L * 1024 * 1024),
             Long("mempool-future-ttl-ms", "OPENLEDGER_MEMPOOL_FUTURE_TTL_MS", 180_000),
             args.Has("producer-key") ? null : PathOpt("producer-key-file", "OPENLEDGER_PRODUCER_KEY_FILE"),
@@ -128,32 +130,10 @@ public sealed record NodeSettings(
     }
 
     /// <summary>The genesis file, parsed (not yet checked: <see cref="LoadChain"/> does that).</summary>
-    public GenesisConfig LoadGenesis()
-    {
-        if (!File.Exists(GenesisPath)) throw new UsageException($"genesis file not found: {GenesisPath}");
-        try
-        {
-            return GenesisConfig.Parse(File.ReadAllText(GenesisPath));
-        }
-        catch (Exception e) when (e is System.Text.Json.JsonException or FormatException or NotSupportedException)
-        {
-            throw new UsageException($"{GenesisPath} is not a genesis file: {e.Message}");
-        }
-    }
+    public GenesisConfig LoadGenesis() => new GenesisFile(GenesisPath).Load();
 
     /// <summary>The genesis file and the rules it sets, checked (a refused genesis is a usage error with the reason).</summary>
-    public (GenesisConfig Genesis, ChainRules Rules) LoadChain()
-    {
-        var genesis = LoadGenesis();
-        try
-        {
-            return (genesis, genesis.ToRules());
-        }
-        catch (Exception e) when (e is FormatException or OverflowException)
-        {
-            throw new UsageException($"{GenesisPath}: {e.Message}");
-        }
-    }
+    public (GenesisConfig Genesis, ChainRules Rules) LoadChain() => new GenesisFile(GenesisPath).LoadChain();
 
     /// <summary>The serving operator key that signs PostResult for the inferences this node's OpenLoRA answers:
     /// given (--serving-key-file, OPENLEDGER_SERVING_KEY_FILE, OPENLEDGER_SERVING_KEY, --serving-key), or on a dev
@@ -197,12 +177,12 @@ public sealed record NodeSettings(
         PrivateKey? key;
         if (file is not null)
         {
-            try { key = Keys.KeyFile.Load(file); }
-            catch (Keys.CredentialFileException e) { throw new UsageException($"--{option}-file: {e.Message}"); }
+            try { key = KeyFile.Load(file); }
+            catch (CredentialFileException e) { throw new UsageException($"--{option}-file: {e.Message}"); }
         }
-        else if (hex is not null) key = Keys.KeyFile.Parse(hex) ?? throw new UsageException($"--{option} must be a 32-byte private key in 0x-hex");
+        else if (hex is not null) key = KeyFile.Parse(hex) ?? throw new UsageException($"--{option} must be a 32-byte private key in 0x-hex");
         else return null;
-        if (!genesis.Dev && Keys.WellKnownDevKeys.Contains(key))
+        if (!genesis.Dev && WellKnownDevKeys.Contains(key))
             throw new UsageException($"--{option} is a published dev key (derived from the dev seed): anyone can sign with it, so it is refused on a chain that is not a dev chain");
         return key;
     }

@@ -1,3 +1,4 @@
+using OpenLedger.Cli.CommandLine;
 using OpenLedger.Grains.Hosting;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

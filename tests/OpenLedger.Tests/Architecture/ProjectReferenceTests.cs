@@ -13,6 +13,7 @@ public sealed class ProjectReferenceTests
     private const string GraphQLTransport = "OpenLedger.GraphQL.Transport";
     private const string GraphQL = "OpenLedger.GraphQL";
     private const string Client = "OpenLedger.Client";
+    private const string Cli = "OpenLedger.Cli";
     private const string ML = "OpenLedger.ML";
     private const string MLNativeFix = "OpenLedger.ML.NativeFix";
     private const string MLGrains = "OpenLedger.ML.Grains";
@@ -31,6 +32,9 @@ public sealed class ProjectReferenceTests
         [GraphQLTransport] = [],
         [GraphQL] = [GrainsInterfaces, GraphQLTransport, Core],
         [Client] = [Core],
+        // The slim CLI: the public API's client and the core, nothing of Orleans, storage or ML (its packages are
+        // checked too: SlimCliDependencyTests).
+        [Cli] = [Client, Core],
         [ML] = [Core, MLNativeFix],
         // The ML grains read chain state through grain interfaces and content through INodeContent: never the grain
         // implementations or the store.

@@ -58,9 +58,29 @@ public sealed class CliNodeFixture : IAsyncLifetime
         return new CliRun(code, output.ToString(), error.ToString());
     }
 
-    /// <summary>Runs the built executable (<c>dotnet openledger.dll ARGV...</c>) with no OPENLEDGER_* variables from this
-    /// process' environment, only those in <paramref name="environment"/>.</summary>
-    public static async Task<CliRun> RunExecutableAsync(IReadOnlyDictionary<string, string>? environment, params string[] argv)
+    /// <summary>Runs the built node executable (<c>dotnet openledger.dll ARGV...</c>) with no OPENLEDGER_* variables from
+    /// this process' environment, only those in <paramref name="environment"/>.</summary>
+    public static Task<CliRun> RunExecutableAsync(IReadOnlyDictionary<string, string>? environment, params string[] argv) =>
+        RunProcessAsync(NodeProcess.ExecutablePath, environment, argv);
+
+    /// <summary>Runs the built slim CLI (<c>dotnet openledger-cli.dll ARGV...</c>, clients/OpenLedger.Cli) as
+    /// <see cref="RunExecutableAsync"/> runs the node executable.</summary>
+    public static Task<CliRun> RunSlimExecutableAsync(IReadOnlyDictionary<string, string>? environment, params string[] argv) =>
+        RunProcessAsync(SlimExecutablePath, environment, argv);
+
+    /// <summary>The slim CLI as the test project's build output holds it (the test project references clients/OpenLedger.Cli).</summary>
+    public static string SlimExecutablePath
+    {
+        get
+        {
+            var dll = Path.Combine(AppContext.BaseDirectory, "openledger-cli.dll");
+            if (!File.Exists(dll) || !File.Exists(Path.ChangeExtension(dll, ".runtimeconfig.json")))
+                throw new InvalidOperationException($"{dll} or its runtimeconfig.json is missing: the test project must reference clients/OpenLedger.Cli");
+            return dll;
+        }
+    }
+
+    private static async Task<CliRun> RunProcessAsync(string dll, IReadOnlyDictionary<string, string>? environment, string[] argv)
     {
         var psi = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
@@ -68,7 +88,7 @@ public sealed class CliNodeFixture : IAsyncLifetime
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        psi.ArgumentList.Add(NodeProcess.ExecutablePath);
+        psi.ArgumentList.Add(dll);
         foreach (var a in argv) psi.ArgumentList.Add(a);
         foreach (var key in psi.Environment.Keys.Where(k => k.StartsWith("OPENLEDGER_", StringComparison.OrdinalIgnoreCase)).ToList())
             psi.Environment.Remove(key);

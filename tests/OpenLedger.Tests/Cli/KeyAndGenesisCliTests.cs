@@ -1,12 +1,13 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using OpenLedger.Cli.CommandLine;
 using OpenLedger.Core.Crypto;
 using OpenLedger.Core.Genesis;
 using OpenLedger.Core.Money;
 using OpenLedger.Grains.Ledger;
 using OpenLedger.Silo.Cli;
 using OpenLedger.Silo.Configuration;
-using OpenLedger.Silo.Keys;
+using OpenLedger.Cli.Keys;
 using OpenLedger.Storage;
 using OpenLedger.Tests.Support;
 
@@ -133,7 +134,7 @@ public sealed partial class KeyAndGenesisCliTests : IDisposable
         Assert.Contains("--producer-key-file", Assert.Throws<UsageException>(() => node.ResolveProducerKey(RealChain(), RealChain().ToRules())).Message);
 
         File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        var signing = SignerKeys.Resolve(new Args(["datanet", "--key-file", path]), Settings(), TextWriter.Null);
+        var signing = SignerKeys.Resolve(new Args(["datanet", "--key-file", path]), new GenesisFile(_devGenesis), TextWriter.Null);
         Assert.Equal(key.Address, signing.Key.Address);
         Assert.False(signing.IsDerived);
     }

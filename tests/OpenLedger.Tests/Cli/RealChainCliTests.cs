@@ -3,7 +3,7 @@ using OpenLedger.Core.Crypto;
 using OpenLedger.Core.Genesis;
 using OpenLedger.Core.Money;
 using OpenLedger.Silo.Cli;
-using OpenLedger.Silo.Keys;
+using OpenLedger.Cli.Keys;
 using OpenLedger.Tests.Support;
 
 namespace OpenLedger.Tests.Cli;

@@ -1,3 +1,4 @@
+using OpenLedger.Cli.CommandLine;
 using OpenLedger.Silo.Configuration;
 
 namespace OpenLedger.Tests.Cli;

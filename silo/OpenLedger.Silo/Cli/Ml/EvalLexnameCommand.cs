@@ -1,7 +1,7 @@
+using OpenLedger.Cli.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using OpenLedger.ML.Evaluation;
-using OpenLedger.Silo.Configuration;
 
 namespace OpenLedger.Silo.Cli.Ml;
 

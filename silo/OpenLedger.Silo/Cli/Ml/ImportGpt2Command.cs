@@ -1,5 +1,5 @@
+using OpenLedger.Cli.CommandLine;
 using OpenLedger.ML.BaseModel;
-using OpenLedger.Silo.Configuration;
 
 namespace OpenLedger.Silo.Cli.Ml;
 

@@ -1,4 +1,4 @@
-using OpenLedger.Silo.Configuration;
+using OpenLedger.Cli.CommandLine;
 
 namespace OpenLedger.Silo.Cli.Ml;
 

@@ -1,7 +1,7 @@
+using OpenLedger.Cli.CommandLine;
 using System.Globalization;
 using OpenLedger.ML.BaseModel;
 using OpenLedger.ML.Training;
-using OpenLedger.Silo.Configuration;
 
 namespace OpenLedger.Silo.Cli.Ml;
 

@@ -1,6 +1,7 @@
+using OpenLedger.Cli.CommandLine;
 using System.Security.Cryptography;
 using System.Text;
-using OpenLedger.Silo.Keys;
+using OpenLedger.Cli.Keys;
 
 namespace OpenLedger.Silo.Hosting.Boundary;
 
@@ -11,7 +12,7 @@ namespace OpenLedger.Silo.Hosting.Boundary;
 /// </summary>
 public sealed class OperatorToken
 {
-    public const string DefaultFileName = "operator.token";
+    public const string DefaultFileName = LocalNodeFiles.OperatorTokenFileName;
 
     private readonly byte[] _token;
 
@@ -21,7 +22,7 @@ public sealed class OperatorToken
     public string Path { get; }
 
     /// <summary>Reads the token at <paramref name="path"/>, or makes a new one there (owner read/write only).</summary>
-    /// <exception cref="Configuration.UsageException">the file is readable by others or malformed.</exception>
+    /// <exception cref="UsageException">the file is readable by others or malformed.</exception>
     public static OperatorToken LoadOrCreate(string path)
     {
         path = System.IO.Path.GetFullPath(path);
@@ -29,9 +30,9 @@ public sealed class OperatorToken
         OwnerOnlyFile.TryCreate(path, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)) + "\n");
         string text;
         try { text = OwnerOnlyFile.ReadText(path, "administers the node").Trim(); }
-        catch (CredentialFileException e) { throw new Configuration.UsageException(e.Message); }
+        catch (CredentialFileException e) { throw new UsageException(e.Message); }
         if (text.Length < 32 || !text.All(Uri.IsHexDigit))
-            throw new Configuration.UsageException($"{path} does not hold an operator token (at least 32 hex digits); delete it and a new one is made");
+            throw new UsageException($"{path} does not hold an operator token (at least 32 hex digits); delete it and a new one is made");
         return new OperatorToken(path, Encoding.ASCII.GetBytes(text.ToLowerInvariant()));
     }
 
