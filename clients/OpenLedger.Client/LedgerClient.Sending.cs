@@ -24,11 +24,16 @@ public sealed partial class LedgerClient
         new Transaction(chain.ChainId, key.Address, nonce, gasPrice ?? chain.GasPriceFloor, body).Sign(key);
 
     /// <summary>Submits signed transactions in one request; one result per transaction, in order.</summary>
-    public async Task<IReadOnlyList<SendResult>> SubmitAsync(IReadOnlyList<SignedTransaction> signed, CancellationToken ct = default)
+    public Task<IReadOnlyList<SendResult>> SubmitAsync(IReadOnlyList<SignedTransaction> signed, CancellationToken ct = default) =>
+        SubmitRawAsync(signed.Select(t => t.Encode()).ToList(), ct);
+
+    /// <summary>Submits signed envelopes (<see cref="SignedTransaction.Encode"/>, e.g. signed ahead of time or elsewhere)
+    /// in one request, at most 1,000 (BatchTooLarge beyond); one result per envelope, in order.</summary>
+    public async Task<IReadOnlyList<SendResult>> SubmitRawAsync(IReadOnlyList<byte[]> envelopes, CancellationToken ct = default)
     {
-        if (signed.Count == 0) return [];
+        if (envelopes.Count == 0) return [];
         var data = await QueryAsync("mutation($s: [SignedTransactionInput!]!) { sendTransactions(signed: $s) { hash errorCode errorMessage } }",
-            new { s = signed.Select(t => new { raw = Core.Encoding.Hex.Encode(t.Encode()) }).ToArray() }, ct);
+            new { s = envelopes.Select(raw => new { raw = Core.Encoding.Hex.Encode(raw) }).ToArray() }, ct);
         return data.Req("sendTransactions").EnumerateArray()
             .Select(r => new SendResult(r.OptHash("hash"), r.OptStr("errorCode"), r.OptStr("errorMessage"))).ToList();
     }

@@ -47,7 +47,9 @@ static int PrintUsage()
             --window N               cap on submitted-but-uncommitted transactions (default 90% of the mempool)
             --mempool-capacity N     the node's mempool capacity (default 200000)
             --external-client        submit through an Orleans client over the gateway port (TCP) instead of
-                                     the silo's in-process client
+                                     the silo's in-process client (cluster-internal: users have no such path)
+            --graphql                submit through the public API as users do: OpenLedger.Client's LedgerClient,
+                                     sendTransactions over HTTP (batch at most 1000), blocks seen by polling the head
             --keep                   keep the temporary data directory
 
           marketplace              contributions (content upload through IContentGrain, sign, submit, commit) and

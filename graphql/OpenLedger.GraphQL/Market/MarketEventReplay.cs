@@ -27,13 +27,16 @@ public static class MarketEventReplay
         if (from < 0) throw new InvalidInputError(InvalidHeightCode, $"fromHeight is {from}; it must be 0 or more");
         return async ct =>
         {
-            // Newest first in pages, until a page reaches below fromHeight; one more than the cap says "too long".
+            // Newest first in pages, until a page reaches below fromHeight or comes back empty; one more than the cap says
+            // "too long". A page may be shorter than asked without being the last: the store bounds its pages (1,000 events),
+            // and taking a short page for the end replayed only the newest 1,000 of a longer history, without an error.
             var newestFirst = new List<MarketEventMessage>();
             var page = query with { Limit = MaxEvents + 1 };
             while (true)
             {
                 ct.ThrowIfCancellationRequested();
                 var events = await grain.QueryEventsAsync(page);
+                if (events.Count == 0) return Oldest(newestFirst);
                 foreach (var e in events)
                 {
                     if (e.Height < from) return Oldest(newestFirst);
@@ -42,7 +45,6 @@ public static class MarketEventReplay
                         throw new InvalidInputError(TooLongCode, $"more than {MaxEvents} events since height {from}; " +
                             "read them with the activity or marketEvents queries and subscribe from a later height");
                 }
-                if (events.Count < page.Limit) return Oldest(newestFirst);
                 page = page with { BeforeHeight = events[^1].Height, BeforeSeq = events[^1].Sequence };
             }
         };

@@ -8,8 +8,15 @@ using OpenLedger.Storage;
 
 namespace OpenLedger.Silo.Hosting;
 
-/// <summary>An Orleans client connected to a running node's gateway, for tools inside the cluster's trust boundary (tests,
-/// benchmarks). The CLI's client verbs do not use it: they speak GraphQL (OpenLedger.Client).</summary>
+/// <summary>An Orleans client connected to a running node's gateway: a cluster-internal tool, not a way in for users.
+/// It is inside the trust boundary because it can only connect holding the node's cluster certificate (mutual TLS,
+/// pinned; the file is the node owner's, mode 0600, and refused if others can read it), which makes its holder one of
+/// the operator's own processes; what it reaches (grain methods such as the mempool's TakeAsync) is meant for silos.
+/// Its callers are such tools: the crash tests (which drive the grains directly to stop a node at exact points), the
+/// PostgreSQL test that a client finds the gateway through the membership table, and the ledger benchmark's
+/// --external-client (measuring the cluster-internal path beside the public one). The CLI's client verbs, wallets and
+/// the other tests speak GraphQL (OpenLedger.Client). Even through this client, a transaction handed to a grain as
+/// verified is verified again where it arrives: holding the certificate moves no one else's money.</summary>
 public static class NodeClient
 {
     public static async Task<IHost> ConnectAsync(NodeSettings settings, CancellationToken ct = default)

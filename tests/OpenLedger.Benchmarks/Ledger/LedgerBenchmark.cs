@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using OpenLedger.Client;
 using OpenLedger.Silo.Configuration;
 using OpenLedger.Silo.Hosting;
 using OpenLedger.Storage;
@@ -32,15 +33,19 @@ public static class LedgerBenchmark
         await File.WriteAllTextAsync(genesisPath, work.Genesis.ToJson());
         var settings = new NodeSettings(
             StorageBackend.Sqlite, $"Data Source={Path.Combine(dir, "openledger.db")};Pooling=True;Default Timeout=30", dir, genesisPath,
-            FreePort(), FreePort(), ProducerKeyHex: null, ProduceEmptyBlocks: false, MempoolCapacity: o.MempoolCapacity);
+            FreePort(), FreePort(), ProducerKeyHex: null, ProduceEmptyBlocks: false, MempoolCapacity: o.MempoolCapacity, HttpPort: FreePort());
 
         Console.Write($"  node: starting in-process on SQLite ({dir}) ... ");
         var sw = Stopwatch.StartNew();
         var (host, _, _) = await NodeHost.BuildAsync(settings);
         await host.StartAsync();
-        IHost? clientHost = o.ExternalClient ? await NodeClient.ConnectAsync(settings) : null;
-        var grains = (clientHost ?? host).Services.GetRequiredService<IClusterClient>();
-        Console.WriteLine($"{sw.Elapsed.TotalSeconds:F1} s ({(o.ExternalClient ? "external client over TCP" : "in-process client")})");
+        IHost? clientHost = o.Path == NodePath.OrleansClient ? await NodeClient.ConnectAsync(settings) : null;
+        using var ledgerClient = o.Path == NodePath.GraphQL ? new LedgerClient(new Uri($"http://127.0.0.1:{settings.HttpPort}/graphql")) : null;
+        INodeAccess node = ledgerClient is not null
+            ? new GraphQLNodeAccess(ledgerClient)
+            : new GrainNodeAccess((clientHost ?? host).Services.GetRequiredService<IClusterClient>(),
+                clientHost is not null ? "external Orleans client over TCP" : "in-process client");
+        Console.WriteLine($"{sw.Elapsed.TotalSeconds:F1} s ({node.Name})");
 
         RunResult run;
         Metrics metrics;
@@ -56,7 +61,7 @@ public static class LedgerBenchmark
                 var committed = 0;
                 foreach (var (from, to) in new[] { (0, half), (half, work.WarmupRaw.Length) })
                 {
-                    var warm = await new LoadDriver(grains, work.WarmupRaw[from..to], work.WarmupHashes[from..to], o).RunAsync();
+                    var warm = await new LoadDriver(node, work.WarmupRaw[from..to], work.WarmupHashes[from..to], o).RunAsync();
                     committed += warm.Committed;
                     await JitSettledAsync();
                 }
@@ -74,7 +79,7 @@ public static class LedgerBenchmark
             var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
             var machine0 = MachineCpu.Read();
             var gc0 = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration());
-            run = await new LoadDriver(grains, work.Raw, work.Hashes, o).RunAsync();
+            run = await new LoadDriver(node, work.Raw, work.Hashes, o).RunAsync();
             var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu0;
             var machine = MachineCpu.Read() - machine0;
             var gc = (GC.CollectionCount(0) - gc0.Item1, GC.CollectionCount(1) - gc0.Item2, GC.CollectionCount(2) - gc0.Item3, GC.GetTotalPauseDuration() - gc0.Item4);

@@ -2,6 +2,17 @@ using OpenLedger.Silo.Configuration;
 
 namespace OpenLedger.Benchmarks.Ledger;
 
+/// <summary>The path the transfers take into the node.</summary>
+public enum NodePath
+{
+    /// <summary>The silo's own grain client, in the benchmark's process.</summary>
+    InProcess,
+    /// <summary>An Orleans client of the gateway port over TCP (cluster-internal, with the cluster certificate).</summary>
+    OrleansClient,
+    /// <summary>The public API, as users reach it: LedgerClient, GraphQL over HTTP.</summary>
+    GraphQL,
+}
+
 /// <summary>The ledger benchmark's knobs, from the command line.</summary>
 public sealed record LedgerBenchmarkOptions(
     int Transactions,
@@ -13,7 +24,7 @@ public sealed record LedgerBenchmarkOptions(
     int Concurrency,
     int? FixedWindow,
     int MempoolCapacity,
-    bool ExternalClient,
+    NodePath Path,
     bool KeepData)
 {
     public static LedgerBenchmarkOptions From(Args a)
@@ -29,11 +40,13 @@ public sealed record LedgerBenchmarkOptions(
             Concurrency: a.GetInt("concurrency", 2),
             FixedWindow: a.Get("window") is null ? null : a.GetInt("window", 0),
             MempoolCapacity: a.GetInt("mempool-capacity", 200_000),
-            ExternalClient: a.Has("external-client"),
+            Path: a.Has("graphql") ? NodePath.GraphQL : a.Has("external-client") ? NodePath.OrleansClient : NodePath.InProcess,
             KeepData: a.Has("keep"));
         if (o.Accounts < 2) throw new UsageException("--accounts must be at least 2");
         if (o.Transactions < 1) throw new UsageException("--txs must be positive");
         if (o.BatchSize is < 1 or > 10_000) throw new UsageException("--batch must be 1..10000 (the gateway's limit)");
+        if (a.Has("graphql") && a.Has("external-client")) throw new UsageException("--graphql and --external-client are two different paths: give one");
+        if (o.Path == NodePath.GraphQL && o.BatchSize > 1_000) throw new UsageException("--batch must be 1..1000 with --graphql (sendTransactions' limit)");
         if (o.Concurrency < 1) throw new UsageException("--concurrency must be positive");
         if (o.BlockIntervalMs < 10) throw new UsageException("--block-interval-ms must be at least 10");
         return o;

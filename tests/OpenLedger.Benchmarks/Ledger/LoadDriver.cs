@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using OpenLedger.Core.Crypto;
-using OpenLedger.Grains.Ledger;
 
 namespace OpenLedger.Benchmarks.Ledger;
 
@@ -32,10 +31,10 @@ public sealed class RunResult
 
 /// <summary>Drives the node in an open loop: <c>concurrency</c> submitters each keep one batch in the gateway and send
 /// the next as soon as it is admitted, never waiting for commits; so the mempool fills as fast as the node verifies,
-/// and what waits in front of the verifiers is bounded by concurrency x batch. One long-poll on the chain grain
+/// and what waits in front of the verifiers is bounded by concurrency x batch. One long-poll (or head poll) of the chain
 /// observes every block and stamps each included transaction. A window (submitted but not yet committed) caps the
 /// whole below the mempool's capacity; --window makes it tighter.</summary>
-public sealed class LoadDriver(IGrainFactory grains, byte[][] raw, Hash32[] hashes, LedgerBenchmarkOptions options)
+public sealed class LoadDriver(INodeAccess node, byte[][] raw, Hash32[] hashes, LedgerBenchmarkOptions options)
 {
     private static readonly TimeSpan StallLimit = TimeSpan.FromSeconds(60);
 
@@ -49,10 +48,7 @@ public sealed class LoadDriver(IGrainFactory grains, byte[][] raw, Hash32[] hash
 
         var window = new TxWindow(options.FixedWindow ?? (long)(0.9 * options.MempoolCapacity));
 
-        var chain = grains.GetGrain<IChainGrain>(0);
-        var mempool = grains.GetGrain<IMempoolGrain>(0);
-        var gateway = grains.GetGrain<ITransactionGatewayGrain>(0);
-        var startHeight = (await chain.GetInfoAsync()).HeadHeight;
+        var startHeight = await node.HeadHeightAsync();
 
         var rejections = new ConcurrentDictionary<string, int>();
         int accepted = 0, rejected = 0, committed = 0, nextBatch = 0, submittersLeft = options.Concurrency;
@@ -78,7 +74,7 @@ public sealed class LoadDriver(IGrainFactory grains, byte[][] raw, Hash32[] hash
                 Array.Copy(raw, from, batch, 0, count);
                 var t = Stopwatch.GetTimestamp();
                 for (int i = from; i < from + count; i++) submitTicks[i] = t;
-                var results = await gateway.SubmitAsync(batch);
+                var results = await node.SubmitAsync(batch);
                 int ok = 0, bad = 0;
                 for (int i = 0; i < results.Count; i++)
                 {
@@ -106,7 +102,7 @@ public sealed class LoadDriver(IGrainFactory grains, byte[][] raw, Hash32[] hash
             var lastProgress = Stopwatch.GetTimestamp();
             while (!allDone.Task.IsCompleted)
             {
-                var got = await chain.WaitForBlocksAsync(after, TimeSpan.FromSeconds(2));
+                var got = await node.WaitForBlocksAsync(after, TimeSpan.FromSeconds(2));
                 var now = Stopwatch.GetTimestamp();
                 foreach (var b in got.OrderBy(b => b.Height))
                 {
@@ -134,7 +130,7 @@ public sealed class LoadDriver(IGrainFactory grains, byte[][] raw, Hash32[] hash
             {
                 while (!stop.IsCancellationRequested)
                 {
-                    var s = await mempool.GetStatsAsync();
+                    var s = await node.GetMempoolStatsAsync();
                     process.Refresh();
                     samples.Add(new MempoolSample(Stopwatch.GetTimestamp(), s.Pending, s.Ready, s.InFlight, window.Outstanding,
                         MachineCpu.Read(), process.TotalProcessorTime));

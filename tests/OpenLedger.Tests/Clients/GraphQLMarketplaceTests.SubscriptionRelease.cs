@@ -2,6 +2,7 @@ using System.Net.WebSockets;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using OpenLedger.Grains.Hosting;
+using static OpenLedger.Tests.Support.GraphQLWebSocket;
 
 namespace OpenLedger.Tests.Clients;
 

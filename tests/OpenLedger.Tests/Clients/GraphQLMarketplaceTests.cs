@@ -13,6 +13,7 @@ using OpenLedger.Core.Transactions;
 using OpenLedger.Grains.Hosting;
 using OpenLedger.Tests.Support;
 using Xunit.Abstractions;
+using static OpenLedger.Tests.Support.GraphQLWebSocket;
 
 namespace OpenLedger.Tests.Clients;
 
@@ -383,23 +384,6 @@ public sealed partial class GraphQLMarketplaceTests(GraphQLMarketplaceFixture no
         using var response = await node.Http.PostAsync(node.GraphQLUrl, new StringContent(payload.ToJsonString(), Encoding.UTF8, "application/json"));
         var text = await response.Content.ReadAsStringAsync();
         return (response.StatusCode, JsonNode.Parse(text) ?? throw new InvalidOperationException($"no JSON: {text}"));
-    }
-
-    private static async Task SendAsync(ClientWebSocket ws, JsonObject message) =>
-        await ws.SendAsync(Encoding.UTF8.GetBytes(message.ToJsonString()), WebSocketMessageType.Text, true, CancellationToken.None);
-
-    private static async Task<JsonNode> ReceiveAsync(ClientWebSocket ws)
-    {
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        var buffer = new byte[64 * 1024];
-        using var text = new MemoryStream();
-        WebSocketReceiveResult result;
-        do
-        {
-            result = await ws.ReceiveAsync(buffer, cts.Token);
-            text.Write(buffer, 0, result.Count);
-        } while (!result.EndOfMessage);
-        return JsonNode.Parse(text.ToArray())!;
     }
 
     /// <summary>Waits until the listener counts of <paramref name="streams"/> in the node's shared subscriptions are
