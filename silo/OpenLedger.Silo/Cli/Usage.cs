@@ -19,6 +19,8 @@ public static class Usage
                 --genesis FILE      genesis file (default: the built-in dev genesis)
                 --silo-port N       silo-to-silo port (default 11111)
                 --gateway-port N    Orleans gateway port for the cluster's own processes (default 30000)
+                --cluster-address IP  with --postgres: the address the silo and gateway ports bind to and advertise
+                                    (or OPENLEDGER_CLUSTER_ADDRESS; default 127.0.0.1, so a LAN cluster names it)
                 --http-port N       GraphQL and /healthz on 127.0.0.1 (default 8080)
                 --producer-key-file FILE  the block producer's key file (mode 0600; or OPENLEDGER_PRODUCER_KEY_FILE,
                                     OPENLEDGER_PRODUCER_KEY; --producer-key HEX works but shows it to other local

@@ -34,7 +34,8 @@ public sealed record NodeSettings(
     long MempoolFutureTtlMs = 180_000,
     string? ProducerKeyFile = null,
     string? ServingKeyFile = null,
-    int? TrainingThreads = null)
+    int? TrainingThreads = null,
+    System.Net.IPAddress? ClusterAddress = null)
 {
     /// <summary>The mempool's limits: capacity, bytes and the gapped transactions' time to live from the command line
     /// (or environment); the rest at <see cref="MempoolOptions"/>' defaults.</summary>
@@ -90,7 +91,16 @@ public sealed record NodeSettings(
             Long("mempool-future-ttl-ms", "OPENLEDGER_MEMPOOL_FUTURE_TTL_MS", 180_000),
             args.Has("producer-key") ? null : PathOpt("producer-key-file", "OPENLEDGER_PRODUCER_KEY_FILE"),
             args.Has("serving-key") ? null : PathOpt("serving-key-file", "OPENLEDGER_SERVING_KEY_FILE"),
-            TrainingThreadsOpt());
+            TrainingThreadsOpt(),
+            ClusterAddressOpt());
+
+        // The address the Orleans ports bind to and advertise in a PostgreSQL cluster: loopback unless the operator names the
+        // interface the other silos reach (a LAN address); never the wildcard, so the ports are not opened on every network.
+        System.Net.IPAddress? ClusterAddressOpt() => Opt("cluster-address", "OPENLEDGER_CLUSTER_ADDRESS") is not { } v ? null
+            : System.Net.IPAddress.TryParse(v, out var a) && !a.Equals(System.Net.IPAddress.Any) && !a.Equals(System.Net.IPAddress.IPv6Any)
+                // IPv4 exactly as dotted quads: the parser also takes inet_aton's short forms ("10.1.2" is 10.1.0.2), a surprise.
+                && (a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? a.ToString() == v : a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6) ? a
+            : throw new UsageException($"--cluster-address (or OPENLEDGER_CLUSTER_ADDRESS) must be one IP address of this machine (not 0.0.0.0 or ::), got '{v}'");
 
         // libtorch threads per Model Factory job: the cores by default; fewer leaves room for serving and the ledger on a
         // shared machine (libtorch's threads spin at their barriers, so more threads than free cores is far slower).

@@ -53,7 +53,9 @@ public static class NodeHost
             else
             {
                 silo.UseOpenLedgerPostgresClustering(settings.ConnectionString);
-                silo.ConfigureEndpoints(settings.SiloPort, settings.GatewayPort);
+                // Bound to and advertised on one address: loopback unless --cluster-address names the interface the other
+                // silos reach (Orleans' own default would resolve the machine's address and open the ports on the LAN).
+                silo.ConfigureEndpoints(settings.ClusterAddress ?? System.Net.IPAddress.Loopback, settings.SiloPort, settings.GatewayPort);
             }
             silo.UseOpenLedgerClusterTls(clusterCertificate);
             silo.AddOpenLedger(node, settings.Backend, settings.ConnectionString);

@@ -39,7 +39,7 @@ public sealed class ListeningAddressTests
 
     /// <summary>The TCP sockets in LISTEN state, from the kernel's tables. Each address word is the in-memory 32-bit
     /// value printed in hex, so on a little-endian machine its bytes come back in network order by reading it as one.</summary>
-    private static List<(IPAddress Address, int Port)> ListeningSockets()
+    internal static List<(IPAddress Address, int Port)> ListeningSockets()
     {
         const string Listen = "0A";
         var sockets = new List<(IPAddress, int)>();

@@ -102,13 +102,27 @@ public class PostgresLedgerTests(PostgresServerFixture pg)
         var chain = new TestChain(accounts: 3, blockIntervalMs: 100);
         var genesisPath = Path.Combine(dir, "genesis.json");
         await File.WriteAllTextAsync(genesisPath, chain.Genesis.ToJson());
-        var settings = new NodeSettings(StorageBackend.PostgreSql, conn, dir, genesisPath, FreePorts.Next(), FreePorts.Next(), null, false, 10_000, FreePorts.Next());
+        // --cluster-address: the Orleans ports bind to and advertise the one address named (a second loopback address
+        // here, standing in for a LAN interface), never the wildcard.
+        var clusterAddress = System.Net.IPAddress.Parse("127.0.0.2");
+        var settings = new NodeSettings(StorageBackend.PostgreSql, conn, dir, genesisPath, FreePorts.Next(), FreePorts.Next(), null, false, 10_000, FreePorts.Next())
+        {
+            ClusterAddress = clusterAddress,
+        };
 
         var (host, node, _) = await NodeHost.BuildAsync(settings);
         Assert.NotNull(node.ProducerKey); // derived from the dev seed
         await host.StartAsync();
         try
         {
+            var silo = host.Services.GetRequiredService<Orleans.Runtime.ILocalSiloDetails>();
+            Assert.Equal(clusterAddress, silo.SiloAddress.Endpoint.Address);
+            Assert.Equal(clusterAddress, silo.GatewayAddress!.Endpoint.Address);
+            foreach (var port in new[] { settings.SiloPort, settings.GatewayPort })
+            {
+                var bound = Security.ListeningAddressTests.ListeningSockets().Where(s => s.Port == port).Select(s => s.Address).ToList();
+                Assert.True(bound.Count > 0 && bound.All(a => a.Equals(clusterAddress)), $"port {port} listens on [{string.Join(", ", bound)}], not on {clusterAddress} only");
+            }
             // The client finds the gateway through the membership table in PostgreSQL, not a fixed port.
             using var client = await NodeClient.ConnectAsync(settings with { GatewayPort = 1 });
             var grains = client.Services.GetRequiredService<IClusterClient>();
