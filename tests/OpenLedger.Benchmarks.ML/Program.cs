@@ -38,11 +38,11 @@ static int PrintUsage()
                                    briefly trained on WordNet lexname): index build per example against a training step,
                                    bytes per example, query latency p50/p99 at 10k examples, scan rate against a plain
                                    streaming read of the same bytes at 10k/100k/1M rows, preconditioners compared
-            --threads N              torch intra-op threads (default 2)
+            --threads N              torch intra-op threads (default 1: a query is one short row)
             --examples N             index rows for the latency table (default 10000)
-            --real N                 of which real WordNet examples with real gradients (default 2000; the rest copies)
+            --real N                 of which real WordNet examples with real gradients (default 1000; the rest copies)
             --queries N              held-out queries timed (default 200)
-            --train-steps N          adapter training steps before indexing (default 100)
+            --train-steps N          adapter training steps before indexing (default 40)
             --max-rows N             largest synthetic scan (default 1000000; 4 GiB at 1,024 floats per row)
             --k-in N, --k-out N      projection dimensions per side (default 4, 4)
             --seed N                 adapter seed (default 1)

@@ -108,7 +108,7 @@ public static class AttributionBenchmark
         Console.Error.WriteLine($"  [{total.Elapsed.TotalMinutes:0.0} min] preconditioners compared");
 
         // The 10k index: the real rows, then copies of them (synthetic) up to --examples, the chosen preconditioner.
-        var chosen = fits[PreconditionerKind.PerLayer].Index.Preconditioner;
+        var chosen = fits[Preconditioner.DefaultKind].Index.Preconditioner;
         var full = Filled(plain, o.Examples, chosen);
 
         var latency = new List<(double Gradient, double Scan, double Aggregate)>();
