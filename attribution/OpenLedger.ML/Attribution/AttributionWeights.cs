@@ -27,13 +27,20 @@ public static class AttributionWeights
         if (scores.Length != contributions.Count)
             throw new AttributionException(AttributionException.DimensionMismatch, $"{scores.Length} scores for {contributions.Count} contributions");
         if (contributions.Count == 0) throw new AttributionException(AttributionException.EmptyIndex, "no contributions to attribute to");
-        var positive = new List<(Hash32 Contribution, double Score)>();
+        // The top maxAttributions by a bounded heap whose root is the worst kept entry: O(n log k), not a full sort
+        // (a 1M-contribution index would spend longer sorting than scanning).
+        var heap = new PriorityQueue<int, (double Score, Hash32 Contribution)>(maxAttributions + 1, WorstFirst.Instance);
         for (var i = 0; i < scores.Length; i++)
         {
             if (!double.IsFinite(scores[i])) throw new AttributionException(AttributionException.NonFiniteScore, $"contribution {contributions[i]} scored {scores[i]}");
-            if (scores[i] > 0) positive.Add((contributions[i], scores[i]));
+            if (scores[i] <= 0) continue;
+            var key = (scores[i], contributions[i]);
+            if (heap.Count < maxAttributions) heap.Enqueue(i, key);
+            else if (heap.TryPeek(out _, out var worst) && WorstFirst.Instance.Compare(key, worst) > 0) heap.DequeueEnqueue(i, key);
         }
-        var kept = positive.OrderByDescending(p => p.Score).ThenBy(p => p.Contribution).Take(maxAttributions).ToList();
+        var kept = new List<(Hash32 Contribution, double Score)>(heap.Count);
+        while (heap.TryDequeue(out var i, out _)) kept.Add((contributions[i], scores[i]));
+        kept.Reverse();
         if (kept.Count == 0) return [];
         var total = kept.Sum(k => k.Score);
         var shares = kept.Select(k => k.Score / total).ToArray();
@@ -45,5 +52,18 @@ public static class AttributionWeights
         var byRemainder = Enumerable.Range(0, kept.Count).OrderByDescending(i => shares[i] * Scale - weights[i]).ThenBy(i => i).ToList();
         for (var j = 0; left > 0; j = (j + 1) % kept.Count, left--) weights[byRemainder[j]]++;
         return kept.Select((k, i) => new AttributedContribution(k.Contribution, k.Score, shares[i], weights[i])).ToList();
+    }
+
+    /// <summary>Orders (score, contribution) pairs from the worst kept to the best: lower score first, and among equal
+    /// scores the larger hash first (ties are won by the smaller hash).</summary>
+    private sealed class WorstFirst : IComparer<(double Score, Hash32 Contribution)>
+    {
+        public static readonly WorstFirst Instance = new();
+
+        public int Compare((double Score, Hash32 Contribution) x, (double Score, Hash32 Contribution) y)
+        {
+            var byScore = x.Score.CompareTo(y.Score);
+            return byScore != 0 ? byScore : y.Contribution.CompareTo(x.Contribution);
+        }
     }
 }

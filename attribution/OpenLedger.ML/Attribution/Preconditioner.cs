@@ -12,10 +12,11 @@ public sealed class Preconditioner
     /// <summary>The default relative damping λ/mean eigenvalue (see the README's attribution section for why).</summary>
     public const double DefaultDamping = 0.1;
 
-    /// <summary>The chosen kind: per layer. Measured on WordNet lexname (the README's attribution section): its top-10
-    /// attributed examples carry the query's label as often as plain dot products or more (86.3% against 85.8%), the
-    /// global inverse less often (77.5%: one λ for all layers lets the layers with the largest gradients set the
-    /// damping for all), and its blocks cost Σ size_l² floats instead of D² (256 KiB against 4 MiB for 16 layers of 64).</summary>
+    /// <summary>The chosen kind: per layer. Measured on WordNet lexname (the README's attribution section, 1,000 real
+    /// rows, 200 held-out queries): its top-10 attributed examples carry the query's label more often (96.4%) than plain
+    /// dot products (94.6%) or the global inverse (94.0%: one λ for all layers lets the layers with the largest
+    /// gradients set the damping for all); its blocks cost Σ size_l² floats instead of D² (256 KiB against 4 MiB for 16
+    /// layers of 64) and fit faster.</summary>
     public const PreconditionerKind DefaultKind = PreconditionerKind.PerLayer;
 
     public Preconditioner(PreconditionerKind kind, double damping, IReadOnlyList<PreconditionerBlock> blocks)
