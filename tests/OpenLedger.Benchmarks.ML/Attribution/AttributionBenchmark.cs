@@ -176,7 +176,7 @@ public static class AttributionBenchmark
         setup.Add("index build time per example (gradients, batch 32)", $"{buildPerExample * 1000:0.00} ms ({buildPerExample / trainPerExample:0.00}x a training step)");
         setup.Add("preconditioner fit (per-layer / global) on the real rows", $"{fits[PreconditionerKind.PerLayer].Seconds:0.00} s / {fits[PreconditionerKind.Global].Seconds:0.00} s");
         var fullBytes = full.ToBytes();
-        setup.Add($"index bytes per example ({full.Count:N0} rows, serialized)", $"{fullBytes.Length / (double)full.Count:0} ({dimension * 4 + 4} row + id, the rest header and preconditioner)");
+        setup.Add($"index bytes per example ({full.Count:N0} rows, serialized)", $"{fullBytes.Length / (double)full.Count:0} ({dimension * 4} row + 4 contribution index + 32 contribution hash; the rest header and preconditioner)");
         setup.Add("index hash (keccak-256 of its bytes)", Keccak256.Hash(fullBytes).ToString());
         Console.WriteLine("## Build");
         Console.WriteLine();
