@@ -79,6 +79,10 @@ public sealed class LoraLinear : nn.Module<Tensor, Tensor>
 
     public int Rank => (int)_a.shape[0];
 
+    /// <summary>Set by attribution while it computes per-example gradients: sees this layer's adapter input x, the
+    /// rank-space activation x·Aᵀ and the output, and may return the output with a gradient probe added.</summary>
+    public ILoraCapture? Capture { get; set; }
+
     /// <summary>True while ΔW is folded into the base weight (inference at base cost; no training).</summary>
     public bool IsMerged { get; private set; }
 
@@ -90,9 +94,13 @@ public sealed class LoraLinear : nn.Module<Tensor, Tensor>
         var result = nn.functional.linear(x, _weight, _bias);
         if (!IsMerged)
         {
-            var update = nn.functional.linear(nn.functional.linear(_dropout.call(x), _a), _b);
+            var input = _dropout.call(x);
+            var hidden = nn.functional.linear(input, _a);
+            var update = nn.functional.linear(hidden, _b);
             using var scaling = Scaling.ToScalar();
             result = result.add(update.mul(scaling), HeldScalars.One);
+            // Attribution's per-example gradients: one null check on the normal path.
+            if (Capture is { } capture) result = capture.Record(input, hidden, result);
         }
         return scope.MoveToOuter(result);
     }
