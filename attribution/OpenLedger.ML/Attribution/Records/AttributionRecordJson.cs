@@ -142,14 +142,15 @@ public static class AttributionRecordJson
     {
         if (e.ValueKind != JsonValueKind.Object) throw Bad($"{what} is {e.ValueKind}, not an object");
         var found = e.EnumerateObject().ToList();
-        if (found.FirstOrDefault(f => !names.Contains(f.Name, StringComparer.Ordinal)) is { Name: { } unknown })
+        var foundNames = found.Select(f => f.Name).ToList();
+        if (foundNames.FirstOrDefault(f => !names.Contains(f, StringComparer.Ordinal)) is { } unknown)
             throw new InvalidAttributionRecordException(RecordFault.UnknownField, $"{what} has an unknown member '{unknown}'");
-        if (names.FirstOrDefault(n => found.All(f => f.Name != n)) is { } missing)
+        if (names.FirstOrDefault(n => !foundNames.Contains(n, StringComparer.Ordinal)) is { } missing)
             throw new InvalidAttributionRecordException(RecordFault.MissingField, $"{what} lacks '{missing}'");
         var sorted = names.Order(StringComparer.Ordinal).ToArray();
-        if (!found.Select(f => f.Name).SequenceEqual(sorted, StringComparer.Ordinal))
+        if (!foundNames.SequenceEqual(sorted, StringComparer.Ordinal))
             throw new InvalidAttributionRecordException(RecordFault.FieldOrder,
-                $"{what} members are [{string.Join(", ", found.Select(f => f.Name))}], canonical order is [{string.Join(", ", sorted)}]");
+                $"{what} members are [{string.Join(", ", foundNames)}], canonical order is [{string.Join(", ", sorted)}]");
         return found.ToDictionary(f => f.Name, f => f.Value, StringComparer.Ordinal);
     }
 

@@ -38,7 +38,15 @@ public static class AttributionRecordVerifier
 
     private static RecordVerification? CompareContributions(IReadOnlyList<AttributedContribution> recorded, IReadOnlyList<AttributedContribution> fresh)
     {
-        for (var i = 0; i < Math.Min(recorded.Count, fresh.Count); i++)
+        // Who is paid comes first: a contribution missing or extra changes every share, and naming it says more than
+        // the first share that moved.
+        var recordedSet = recorded.Select(r => r.Contribution).ToHashSet();
+        var freshSet = fresh.Select(f => f.Contribution).ToHashSet();
+        if (fresh.Select((f, i) => (f, i)).FirstOrDefault(x => !recordedSet.Contains(x.f.Contribution)) is ({ } lacking, var at))
+            return RecordVerification.Different($"the record lacks {lacking.Contribution}, recomputed at rank {at} with score {R(lacking.Score)}");
+        if (recorded.FirstOrDefault(r => !freshSet.Contains(r.Contribution)) is { } extra)
+            return RecordVerification.Different($"the record names {extra.Contribution}, which the recomputation does not pay");
+        for (var i = 0; i < recorded.Count; i++)
         {
             var (r, f) = (recorded[i], fresh[i]);
             if (r.Contribution != f.Contribution)
@@ -50,10 +58,6 @@ public static class AttributionRecordVerifier
             if (r.Weight != f.Weight)
                 return RecordVerification.Different($"rank {i} ({r.Contribution}): weight {r.Weight} recorded, {f.Weight} recomputed");
         }
-        if (recorded.Count < fresh.Count)
-            return RecordVerification.Different($"rank {recorded.Count}: the record lacks {fresh[recorded.Count].Contribution} (recomputed score {R(fresh[recorded.Count].Score)})");
-        if (recorded.Count > fresh.Count)
-            return RecordVerification.Different($"rank {fresh.Count}: the record names {recorded[fresh.Count].Contribution}, which the recomputation does not pay");
         return null;
     }
 
