@@ -58,6 +58,21 @@ public sealed class AttributionRecord
     public IReadOnlyList<AttributedContribution> Contributions { get; }
     public IReadOnlyList<SpanEvidence> Spans { get; }
 
+    /// <summary>The record of <paramref name="attribution"/>, found by an <see cref="InfluenceQuery"/> over
+    /// <paramref name="index"/> (whose content-store hash is <paramref name="indexHash"/>) with
+    /// <paramref name="maxAttributions"/>, for the served <paramref name="input"/> and <paramref name="output"/>.</summary>
+    public static AttributionRecord ForInfluence(
+        InfluenceIndex index, Hash32 indexHash, int maxAttributions, InfluenceAttribution attribution,
+        Hash32 modelId, uint modelVersion, Hash32? adapterHash, Hash32 inferenceId,
+        string input, string output, int outputTokens, IReadOnlyList<SpanEvidence> spans)
+    {
+        ArgumentNullException.ThrowIfNull(index);
+        ArgumentNullException.ThrowIfNull(attribution);
+        var method = InfluenceMethod.ForIndex(index.Projection, index.Preconditioner.Kind, index.Preconditioner.Damping, maxAttributions);
+        return new AttributionRecord(method, indexHash, modelId, modelVersion, adapterHash, inferenceId,
+            HashText(input), HashText(output), outputTokens, attribution.Contributions, spans);
+    }
+
     /// <summary>The hash a record names a text by: keccak256 of its UTF-8 bytes.</summary>
     public static Hash32 HashText(string text) => Keccak256.Hash(text);
 
