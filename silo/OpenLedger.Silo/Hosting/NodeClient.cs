@@ -8,7 +8,7 @@ using OpenLedger.Storage;
 
 namespace OpenLedger.Silo.Hosting;
 
-/// <summary>An Orleans client connected to a running node's gateway, for tools inside the cluster's trust boundary (tests,
+/// <summary>An Orleans client connected to a running node's Orleans gateway port, for tools inside the cluster's trust boundary (tests,
 /// benchmarks). The CLI's client verbs do not use it: they speak GraphQL (OpenLedger.Client).</summary>
 public static class NodeClient
 {
@@ -32,7 +32,7 @@ public static class NodeClient
         }
         catch (Exception e)
         {
-            throw new UsageException($"cannot reach a node at gateway port {settings.GatewayPort}: {e.GetBaseException().Message} (is `openledger run` running?)");
+            throw new UsageException($"cannot reach a node at Orleans gateway port {settings.GatewayPort}: {e.GetBaseException().Message} (is `openledger run` running?)");
         }
         return host;
     }

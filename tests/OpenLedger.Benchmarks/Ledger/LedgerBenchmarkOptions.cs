@@ -33,7 +33,7 @@ public sealed record LedgerBenchmarkOptions(
             KeepData: a.Has("keep"));
         if (o.Accounts < 2) throw new UsageException("--accounts must be at least 2");
         if (o.Transactions < 1) throw new UsageException("--txs must be positive");
-        if (o.BatchSize is < 1 or > 10_000) throw new UsageException("--batch must be 1..10000 (the gateway's limit)");
+        if (o.BatchSize is < 1 or > 10_000) throw new UsageException("--batch must be 1..10000 (the transaction intake's limit)");
         if (o.Concurrency < 1) throw new UsageException("--concurrency must be positive");
         if (o.BlockIntervalMs < 10) throw new UsageException("--block-interval-ms must be at least 10");
         return o;

@@ -30,7 +30,7 @@ public sealed class RunResult
     public required bool Stalled { get; init; }
 }
 
-/// <summary>Drives the node in an open loop: <c>concurrency</c> submitters each keep one batch in the gateway and send
+/// <summary>Drives the node in an open loop: <c>concurrency</c> submitters each keep one batch in the transaction intake and send
 /// the next as soon as it is admitted, never waiting for commits; so the mempool fills as fast as the node verifies,
 /// and what waits in front of the verifiers is bounded by concurrency x batch. One long-poll on the chain grain
 /// observes every block and stamps each included transaction. A window (submitted but not yet committed) caps the
@@ -51,7 +51,7 @@ public sealed class LoadDriver(IGrainFactory grains, byte[][] raw, Hash32[] hash
 
         var chain = grains.GetGrain<IChainGrain>(0);
         var mempool = grains.GetGrain<IMempoolGrain>(0);
-        var gateway = grains.GetGrain<ITransactionGatewayGrain>(0);
+        var intake = grains.GetGrain<ITransactionIntakeGrain>(0);
         var startHeight = (await chain.GetInfoAsync()).HeadHeight;
 
         var rejections = new ConcurrentDictionary<string, int>();
@@ -78,7 +78,7 @@ public sealed class LoadDriver(IGrainFactory grains, byte[][] raw, Hash32[] hash
                 Array.Copy(raw, from, batch, 0, count);
                 var t = Stopwatch.GetTimestamp();
                 for (int i = from; i < from + count; i++) submitTicks[i] = t;
-                var results = await gateway.SubmitAsync(batch);
+                var results = await intake.SubmitAsync(batch);
                 int ok = 0, bad = 0;
                 for (int i = 0; i < results.Count; i++)
                 {

@@ -19,7 +19,7 @@ public static class Report
             ("load average before / after the run", $"{m.LoadBefore} / {m.LoadAfter}", ""),
             ("transactions / accounts", $"{m.Transactions:N0} / {m.Accounts:N0}", ""),
             ("block interval", $"{m.Options.BlockIntervalMs} ms (max {m.Options.MaxBlockTransactions:N0} tx/block)", ""),
-            ("client", m.Options.ExternalClient ? "external Orleans client (TCP gateway)" : "in-process (silo's IClusterClient)", ""),
+            ("client", m.Options.ExternalClient ? "external Orleans client (TCP, Orleans gateway port)" : "in-process (silo's IClusterClient)", ""),
             ("recovery ceiling (all cores, Verify only)", $"{m.CeilingPerSecond:N0} tx/s (best of {m.CeilingRounds} rounds; median {m.CeilingMedian:N0})", ""),
             ("  one core", $"{m.CeilingOneCore:N0} tx/s", ""),
             ("  again right after the run (20k, best of 4)", $"{m.CeilingAfter:N0} tx/s", ""),
