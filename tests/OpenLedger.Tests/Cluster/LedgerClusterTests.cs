@@ -196,6 +196,7 @@ public class LedgerClusterTests(LedgerClusterFixture fx)
         var committed = await fx.WaitAsync(first.Hash);
 
         // Deactivate the producer as a silo failure or a migration would; nothing re-activates it but new work.
+        var activationsBefore = await ProducerActivationsAsync();
         await fx.Cluster.DeactivateAsync(fx.Client.GetGrain<IBlockProducerGrain>(0));
 
         var second = fx.Chain.Transfer(k, to, new Wei(2), first.Tx.Nonce + 1);
@@ -209,6 +210,21 @@ public class LedgerClusterTests(LedgerClusterFixture fx)
         Assert.Equal(new Wei(3), await fx.BalanceAsync(to));
         var replay = await OpenLedger.Silo.Cli.VerifyCommand.VerifyAsync(fx.Chain.Rules, fx.Store);
         Assert.True(replay.Ok, replay.FirstMismatch);
+        // The new activation read and advanced the same grain-storage row, still named "sequencer" (the grain's
+        // former name) so that databases written before the rename are found.
+        Assert.Equal(activationsBefore + 1, await ProducerActivationsAsync());
+    }
+
+    /// <summary>The block producer's activation count, read from its row in the SQLite file's Orleans grain storage.</summary>
+    private async Task<int> ProducerActivationsAsync()
+    {
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection(TestChain.SqliteConnection(fx.DataDirectory));
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT PayloadJson FROM OrleansStorage WHERE GrainTypeString = 'sequencer'";
+        var json = (string?)await command.ExecuteScalarAsync();
+        Assert.NotNull(json);
+        return System.Text.Json.JsonDocument.Parse(json).RootElement.GetProperty("activations").GetInt32();
     }
 
     [Fact]
