@@ -142,7 +142,7 @@ async Task<int> FanoutAsync()
 // A few transfers from separate accounts every quarter of a block interval, so that every interval seals a block.
 async Task DripAsync(CancellationToken ct)
 {
-    var gateway = grains.GetGrain<ITransactionGatewayGrain>(0);
+    var intake = grains.GetGrain<ITransactionIntakeGrain>(0);
     var keys = work.Drip;
     var nonces = new ulong[keys.Length];
     var next = 0;
@@ -151,7 +151,7 @@ async Task DripAsync(CancellationToken ct)
         var batch = new List<byte[]>();
         for (int k = 0; k < 4; k++, next = (next + 1) % keys.Length)
             batch.Add(Workload.Transfer(keys[next], nonces[next]++, keys[(next + 1) % keys.Length].Address, work.GasPrice));
-        var results = await gateway.SubmitAsync(batch);
+        var results = await intake.SubmitAsync(batch);
         if (results.FirstOrDefault(r => !r.Accepted) is { } bad) throw new InvalidOperationException($"drip rejected: {bad.ErrorCode} {bad.Message}");
         try { await Task.Delay(Math.Max(20, o.BlockIntervalMs / 4), ct); } catch (OperationCanceledException) { }
     }

@@ -32,8 +32,8 @@ static int PrintUsage()
 
         usage: dotnet run -c Release --project tests/OpenLedger.Benchmarks -- <benchmark> [options]
 
-          ledger                   signed transfers through a whole in-process node: gateway -> signature
-                                   verifiers -> mempool -> sequencer -> SQLite commit, against the machine's
+          ledger                   signed transfers through a whole in-process node: intake -> signature
+                                   verifiers -> mempool -> producer -> SQLite commit, against the machine's
                                    secp256k1 recovery ceiling measured in the same run
             --txs N                  transfers to submit (default 100000)
             --accounts N             funded dev accounts, each sending a run of consecutive nonces (default 10000)
@@ -46,8 +46,8 @@ static int PrintUsage()
             --concurrency N          SubmitAsync calls in flight (default 2)
             --window N               cap on submitted-but-uncommitted transactions (default 90% of the mempool)
             --mempool-capacity N     the node's mempool capacity (default 200000)
-            --external-client        submit through an Orleans client over the gateway port (TCP) instead of
-                                     the silo's in-process client (cluster-internal: users have no such path)
+            --external-client        submit through an Orleans client over the Orleans gateway port (TCP) instead
+                                     of the silo's in-process client (cluster-internal: users have no such path)
             --graphql                submit through the public API as users do: OpenLedger.Client's LedgerClient,
                                      sendTransactions over HTTP (batch at most 1000), blocks seen by polling the head
             --keep                   keep the temporary data directory

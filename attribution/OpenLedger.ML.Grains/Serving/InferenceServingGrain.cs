@@ -96,7 +96,7 @@ public sealed class InferenceServingGrain(OpenLoraHost host, INodeContent conten
         var chain = await Chain.GetInfoAsync();
         var signed = results.Select((r, i) => new Transaction(chain.ChainId, key.Address, nonce + (ulong)i, chain.GasPriceFloor,
             new PostResult(r.Inference.Id, r.Output)).Sign(key)).ToList();
-        var submitted = await GrainFactory.GetGrain<ITransactionGatewayGrain>(0).SubmitAsync(signed.Select(s => s.Encode()).ToList());
+        var submitted = await GrainFactory.GetGrain<ITransactionIntakeGrain>(0).SubmitAsync(signed.Select(s => s.Encode()).ToList());
         for (var i = 0; i < results.Count; i++)
         {
             if (submitted[i].Accepted)

@@ -4,7 +4,7 @@ using Orleans.Connections.Security;
 namespace OpenLedger.Grains.Hosting;
 
 /// <summary>
-/// Mutual TLS on every Orleans connection (silo to silo, client to gateway), pinned to one cluster certificate: a
+/// Mutual TLS on every Orleans connection (silo to silo, client to a silo's Orleans gateway port), pinned to one cluster certificate: a
 /// peer is accepted only if it presents that very certificate. Why: the Orleans ports carry grain calls with no
 /// authentication of their own, and whoever can send a grain call can ask the producer's grains to do anything. The
 /// certificate (with its private key) is the cluster's membership card: every silo and every process that joins as
@@ -16,7 +16,7 @@ public static class ClusterTls
     public static ISiloBuilder UseOpenLedgerClusterTls(this ISiloBuilder silo, X509Certificate2 certificate) =>
         silo.UseTls(certificate, options => Pin(options, certificate));
 
-    /// <summary>Requires TLS with <paramref name="certificate"/> on the client's connections to the gateways.</summary>
+    /// <summary>Requires TLS with <paramref name="certificate"/> on the client's connections to the silos' Orleans gateway ports.</summary>
     public static IClientBuilder UseOpenLedgerClusterTls(this IClientBuilder client, X509Certificate2 certificate) =>
         client.UseTls(certificate, options => Pin(options, certificate));
 

@@ -19,7 +19,7 @@ public static class LedgerSiloBuilderExtensions
         silo.AddOpenLedgerGrainStorage(StorageName, backend, connectionString);
         silo.AddOpenLedgerStreams();
         silo.AddStartupTask(async (services, _) =>
-            await services.GetRequiredService<IGrainFactory>().GetGrain<ISequencerGrain>(0).StartAsync());
+            await services.GetRequiredService<IGrainFactory>().GetGrain<IBlockProducerGrain>(0).StartAsync());
         return silo;
     }
 }

@@ -35,7 +35,7 @@ public sealed class MempoolGrain(LedgerNode node, ILogger<MempoolGrain> logger) 
         Report();
         if (_pool.ReadyCount == 0 || Environment.TickCount64 - _lastTake < 2L * node.Rules.BlockIntervalMs) return;
         _lastTake = Environment.TickCount64; // one wake-up per two intervals at most
-        await GrainFactory.GetGrain<ISequencerGrain>(0).KeepAliveAsync();
+        await GrainFactory.GetGrain<IBlockProducerGrain>(0).KeepAliveAsync();
     }
 
     public async Task<IReadOnlyList<SubmitResult>> AddAsync(TxBatch batch)
@@ -58,7 +58,7 @@ public sealed class MempoolGrain(LedgerNode node, ILogger<MempoolGrain> logger) 
         }
         Report();
         if (_pool.ReadyCount >= node.Rules.MaxBlockTransactions || _pool.ReadyGas >= node.Rules.MaxBlockGas)
-            await GrainFactory.GetGrain<ISequencerGrain>(0).NudgeAsync();
+            await GrainFactory.GetGrain<IBlockProducerGrain>(0).NudgeAsync();
         return results;
     }
 

@@ -20,7 +20,8 @@ public static class GrainStorageHosting
     /// <remarks>
     /// A row is identified by (service id, state name, grain key): Orleans hands the provider the state name, not the
     /// grain type, so two grain classes with the same state name and key would share a row. Name each state after its
-    /// grain (<c>"sequencer"</c>, <c>"account"</c>, ...).
+    /// grain (<c>"account"</c>, ...; the block producer's is <c>"sequencer"</c>, its grain's former name, kept so existing
+    /// rows are found), and never rename a state name: its rows would be orphaned.
     /// </remarks>
     /// <param name="builder">The silo builder.</param>
     /// <param name="name">The storage provider name grains refer to.</param>
@@ -60,7 +61,7 @@ public static class GrainStorageHosting
         });
     }
 
-    /// <summary>Lets an Orleans client (e.g. a separate GraphQL gateway) find the silos' gateways in PostgreSQL.</summary>
+    /// <summary>Lets an Orleans client (e.g. a separate GraphQL gateway) find the silos' Orleans gateway ports in PostgreSQL.</summary>
     public static IClientBuilder UseOpenLedgerPostgresClustering(this IClientBuilder builder, string connectionString)
     {
         ArgumentNullException.ThrowIfNull(builder);

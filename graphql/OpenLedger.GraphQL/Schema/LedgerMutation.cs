@@ -124,7 +124,7 @@ public sealed class LedgerMutation : ObjectGraphType
         }
         if (raws.Count > 0)
         {
-            var submitted = await c.Grains().GetGrain<ITransactionGatewayGrain>(0).SubmitAsync(raws);
+            var submitted = await c.Grains().GetGrain<ITransactionIntakeGrain>(0).SubmitAsync(raws);
             for (int k = 0; k < submitted.Count; k++) results[at[k]] = submitted[k];
         }
         return results!;

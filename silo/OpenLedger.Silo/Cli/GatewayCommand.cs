@@ -41,7 +41,7 @@ public static class GatewayCommand
         app.MapGateway();
         await app.StartAsync();
         Console.WriteLine($"OpenLedger GraphQL gateway at http://127.0.0.1:{settings.HttpPort}/graphql (health: /healthz), " +
-                          (settings.Backend == StorageBackend.Sqlite ? $"cluster via gateway port {settings.GatewayPort}" : "cluster via PostgreSQL membership"));
+                          (settings.Backend == StorageBackend.Sqlite ? $"cluster via Orleans gateway port {settings.GatewayPort}" : "cluster via PostgreSQL membership"));
         Console.WriteLine("openledger gateway ready");
         await app.WaitForShutdownAsync();
         return 0;

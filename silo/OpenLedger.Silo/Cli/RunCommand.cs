@@ -26,7 +26,7 @@ public static class RunCommand
             ? $"  data           {Path.Combine(settings.DataDirectory, "openledger.db")} (SQLite)"
             : "  data           PostgreSQL (OPENLEDGER_POSTGRES / --postgres)");
         Console.WriteLine($"  silo port      127.0.0.1:{settings.SiloPort}");
-        Console.WriteLine($"  gateway port   127.0.0.1:{settings.GatewayPort}  (the cluster's own Orleans clients, e.g. `openledger gateway`)");
+        Console.WriteLine($"  gateway port   127.0.0.1:{settings.GatewayPort}  (Orleans, for the cluster's own clients, e.g. the GraphQL gateway `openledger gateway`)");
         Console.WriteLine($"  GraphQL        http://127.0.0.1:{settings.HttpPort}/graphql  (HTTP and graphql-transport-ws), health at /healthz");
         Console.WriteLine($"  producer       {node.Rules.Producer}{(node.ProducerKey is null ? " (this node does not produce blocks)" : " (this node)")}");
         Console.WriteLine($"  block interval {node.Rules.BlockIntervalMs} ms, gas price floor {node.Rules.GasPriceFloor} wei");

@@ -8,7 +8,7 @@ using OpenLedger.Storage;
 
 namespace OpenLedger.Silo.Hosting;
 
-/// <summary>An Orleans client connected to a running node's gateway: a cluster-internal tool, not a way in for users.
+/// <summary>An Orleans client connected to a running node's Orleans gateway port: a cluster-internal tool, not a way in for users.
 /// It is inside the trust boundary because it can only connect holding the node's cluster certificate (mutual TLS,
 /// pinned; the file is the node owner's, mode 0600, and refused if others can read it), which makes its holder one of
 /// the operator's own processes; what it reaches (grain methods such as the mempool's TakeAsync) is meant for silos.
@@ -39,7 +39,7 @@ public static class NodeClient
         }
         catch (Exception e)
         {
-            throw new UsageException($"cannot reach a node at gateway port {settings.GatewayPort}: {e.GetBaseException().Message} (is `openledger run` running?)");
+            throw new UsageException($"cannot reach a node at Orleans gateway port {settings.GatewayPort}: {e.GetBaseException().Message} (is `openledger run` running?)");
         }
         return host;
     }

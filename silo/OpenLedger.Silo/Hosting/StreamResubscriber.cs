@@ -3,7 +3,7 @@ using OpenLedger.Grains.Market;
 
 namespace OpenLedger.Silo.Hosting;
 
-/// <summary>In a separate gateway process: when the Orleans client regains a gateway after losing them all, the cluster
+/// <summary>In a separate GraphQL gateway process: when the Orleans client regains a silo after losing them all, the cluster
 /// it reaches may have restarted and forgotten the stream subscriptions (the pub/sub store is in memory), so every
 /// GraphQL subscription's stream is subscribed again. Repeats are harmless: subscribers drop events they have seen.</summary>
 public sealed class StreamResubscriber(IServiceProvider services) : IClusterConnectionStatusObserver

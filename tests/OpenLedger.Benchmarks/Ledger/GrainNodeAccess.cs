@@ -8,7 +8,7 @@ public sealed class GrainNodeAccess(IGrainFactory grains, string name) : INodeAc
 {
     private readonly IChainGrain _chain = grains.GetGrain<IChainGrain>(0);
     private readonly IMempoolGrain _mempool = grains.GetGrain<IMempoolGrain>(0);
-    private readonly ITransactionGatewayGrain _gateway = grains.GetGrain<ITransactionGatewayGrain>(0);
+    private readonly ITransactionIntakeGrain _gateway = grains.GetGrain<ITransactionIntakeGrain>(0);
 
     public string Name => name;
 

@@ -44,7 +44,7 @@ public sealed record LedgerBenchmarkOptions(
             KeepData: a.Has("keep"));
         if (o.Accounts < 2) throw new UsageException("--accounts must be at least 2");
         if (o.Transactions < 1) throw new UsageException("--txs must be positive");
-        if (o.BatchSize is < 1 or > 10_000) throw new UsageException("--batch must be 1..10000 (the gateway's limit)");
+        if (o.BatchSize is < 1 or > 10_000) throw new UsageException("--batch must be 1..10000 (the transaction intake's limit)");
         if (a.Has("graphql") && a.Has("external-client")) throw new UsageException("--graphql and --external-client are two different paths: give one");
         if (o.Path == NodePath.GraphQL && o.BatchSize > 1_000) throw new UsageException("--batch must be 1..1000 with --graphql (sendTransactions' limit)");
         if (o.Concurrency < 1) throw new UsageException("--concurrency must be positive");

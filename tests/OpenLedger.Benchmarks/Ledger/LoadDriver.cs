@@ -29,7 +29,7 @@ public sealed class RunResult
     public required bool Stalled { get; init; }
 }
 
-/// <summary>Drives the node in an open loop: <c>concurrency</c> submitters each keep one batch in the gateway and send
+/// <summary>Drives the node in an open loop: <c>concurrency</c> submitters each keep one batch in the transaction intake and send
 /// the next as soon as it is admitted, never waiting for commits; so the mempool fills as fast as the node verifies,
 /// and what waits in front of the verifiers is bounded by concurrency x batch. One long-poll (or head poll) of the chain
 /// observes every block and stamps each included transaction. A window (submitted but not yet committed) caps the

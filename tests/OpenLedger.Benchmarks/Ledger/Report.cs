@@ -22,7 +22,7 @@ public static class Report
             ("client", m.Options.Path switch
             {
                 NodePath.GraphQL => "public API: LedgerClient, GraphQL over HTTP",
-                NodePath.OrleansClient => "external Orleans client (TCP gateway)",
+                NodePath.OrleansClient => "external Orleans client (TCP, Orleans gateway port)",
                 _ => "in-process (silo's IClusterClient)",
             }, ""),
             ("recovery ceiling (all cores, Verify only)", $"{m.CeilingPerSecond:N0} tx/s (best of {m.CeilingRounds} rounds; median {m.CeilingMedian:N0})", ""),

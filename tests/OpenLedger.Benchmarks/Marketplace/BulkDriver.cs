@@ -6,11 +6,11 @@ using OpenLedger.Grains.Ledger;
 
 namespace OpenLedger.Benchmarks.Marketplace;
 
-/// <summary>A batch of signed transactions, ready for the gateway.</summary>
+/// <summary>A batch of signed transactions, ready for the transaction intake.</summary>
 public sealed record TxBatchToSubmit(byte[][] Raw, Hash32[] Hashes);
 
 /// <summary>A sequence of batches that must reach the mempool in order (one sender's nonces, or a group of senders'):
-/// the driver keeps one batch of a lane in the gateway at a time. <see cref="Build"/> makes batch i (upload content,
+/// the driver keeps one batch of a lane in the transaction intake at a time. <see cref="Build"/> makes batch i (upload content,
 /// sign...); it runs one batch ahead of the submission, so building overlaps the node's work.</summary>
 public sealed record Lane(int Batches, Func<int, Task<TxBatchToSubmit>> Build);
 
@@ -52,8 +52,8 @@ public sealed class BulkRun
     public double Percentile(double p) => LatenciesMs.Count == 0 ? double.NaN : LatenciesMs[Math.Min(LatenciesMs.Count - 1, (int)Math.Ceiling(p * LatenciesMs.Count) - 1)];
 }
 
-/// <summary>Pushes lanes of batches through <see cref="ITransactionGatewayGrain"/> and follows them to their blocks.
-/// Each lane has one batch in the gateway at a time (so its senders' nonces arrive in order) and at most
+/// <summary>Pushes lanes of batches through <see cref="ITransactionIntakeGrain"/> and follows them to their blocks.
+/// Each lane has one batch in the transaction intake at a time (so its senders' nonces arrive in order) and at most
 /// <c>laneWindow</c> transactions submitted but not committed (a sender may have 1,024 pending); all lanes together at
 /// most <c>globalWindow</c>. Commits are stamped when the chain watcher delivers their block.</summary>
 public sealed class BulkDriver(IGrainFactory grains, ChainWatcher watcher)
@@ -62,7 +62,7 @@ public sealed class BulkDriver(IGrainFactory grains, ChainWatcher watcher)
 
     public async Task<BulkRun> RunAsync(IReadOnlyList<Lane> lanes, int laneWindow = 1_000, long globalWindow = 150_000)
     {
-        var gateway = grains.GetGrain<ITransactionGatewayGrain>(0);
+        var intake = grains.GetGrain<ITransactionIntakeGrain>(0);
         var run = new BulkRun
         {
             Rejections = new(), RejectionSamples = new(), CommitTicks = [], LatenciesMs = [], Heights = [], AcceptedHashes = [],
@@ -135,7 +135,7 @@ public sealed class BulkDriver(IGrainFactory grains, ChainWatcher watcher)
                     if (run.FirstSubmitTicks == 0) run.FirstSubmitTicks = t;
                     lastProgress = t;
                 }
-                var results = await gateway.SubmitAsync(batch.Raw);
+                var results = await intake.SubmitAsync(batch.Raw);
                 Interlocked.Add(ref run.SubmitTicks, Stopwatch.GetTimestamp() - t);
                 var bad = 0;
                 lock (gate)

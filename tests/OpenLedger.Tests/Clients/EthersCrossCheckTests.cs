@@ -61,7 +61,7 @@ public sealed class EthersCrossCheckTests(LedgerClusterFixture fx)
             raws.Add(envelope.Encode());
         }
 
-        var results = await fx.Gateway.SubmitAsync(raws);
+        var results = await fx.Intake.SubmitAsync(raws);
         for (int i = 0; i < txs.Length; i++)
         {
             Assert.True(results[i].Accepted, $"tx {i} rejected: {results[i].ErrorCode} {results[i].Message}");
@@ -104,7 +104,7 @@ public sealed class EthersCrossCheckTests(LedgerClusterFixture fx)
                 new Transfer(PrivateKey.Generate().Address, new Wei((uint)(1000 + i)))))
             .ToList();
         var signed = await SignWithEthersAsync(txs.Select(t => (sender, t)).ToList());
-        var results = await fx.Gateway.SubmitAsync(txs.Select((t, i) => new SignedTransaction(t, signed[i].Signature).Encode()).ToList());
+        var results = await fx.Intake.SubmitAsync(txs.Select((t, i) => new SignedTransaction(t, signed[i].Signature).Encode()).ToList());
         Assert.All(results, r => Assert.True(r.Accepted, $"{r.ErrorCode} {r.Message}"));
 
         var proofs = new List<(Hash32 Root, MerkleProof Proof)>();

@@ -20,7 +20,7 @@ public sealed class BlockGasLimitTests
         var to = PrivateKey.Derive("gas limit", "to").Address;
 
         var sent = Enumerable.Range(0, 60).Select(n => chain.Transfer(sender, to, new Wei(1), (ulong)n)).ToList();
-        var results = await grains.GetGrain<ITransactionGatewayGrain>(0).SubmitAsync(sent.Select(t => t.Encode()).ToList());
+        var results = await grains.GetGrain<ITransactionIntakeGrain>(0).SubmitAsync(sent.Select(t => t.Encode()).ToList());
         Assert.All(results, r => Assert.True(r.Accepted, r.Message));
 
         var views = await Task.WhenAll(sent.Select(t => grains.GetGrain<ITransactionGrain>(GrainKeys.Of(t.Hash)).WaitForCommitAsync(TimeSpan.FromSeconds(20))));
@@ -31,7 +31,7 @@ public sealed class BlockGasLimitTests
 
         // The sender is not locked out: its next transfer commits.
         var next = chain.Transfer(sender, to, new Wei(1), 60);
-        Assert.True((await grains.GetGrain<ITransactionGatewayGrain>(0).SubmitAsync([next.Encode()]))[0].Accepted);
+        Assert.True((await grains.GetGrain<ITransactionIntakeGrain>(0).SubmitAsync([next.Encode()]))[0].Accepted);
         Assert.Equal(TxStatus.Committed, (await grains.GetGrain<ITransactionGrain>(GrainKeys.Of(next.Hash)).WaitForCommitAsync(TimeSpan.FromSeconds(20))).Status);
         var mempool = await grains.GetGrain<IMempoolGrain>(0).GetStatsAsync();
         Assert.Equal((0, 0), (mempool.Pending, mempool.InFlight));

@@ -73,7 +73,7 @@ public class LedgerClusterTests(LedgerClusterFixture fx)
             ("InsufficientBalance", fx.Chain.Transfer(poor, to, new Wei(1), 0).Encode()),
         };
         if (nonce == 0) cases = cases.Where(c => c.Expected != "NonceTooLow").ToArray();
-        var results = await fx.Gateway.SubmitAsync(cases.Select(c => c.Raw).ToList());
+        var results = await fx.Intake.SubmitAsync(cases.Select(c => c.Raw).ToList());
         for (int i = 0; i < cases.Length; i++)
         {
             Assert.False(results[i].Accepted, $"case {i} ({cases[i].Expected}) was accepted");
@@ -94,7 +94,7 @@ public class LedgerClusterTests(LedgerClusterFixture fx)
     {
         var k = Key(3);
         var tx = fx.Chain.Transfer(k, Fresh("dup"), new Wei(5), await NextNonceAsync(k)).Encode();
-        var results = await fx.Gateway.SubmitAsync([tx, tx]);
+        var results = await fx.Intake.SubmitAsync([tx, tx]);
         Assert.True(results[0].Accepted);
         Assert.Equal("DuplicateTransaction", results[1].ErrorCode);
         await fx.WaitAsync(results[0].Hash!.Value);
@@ -111,7 +111,7 @@ public class LedgerClusterTests(LedgerClusterFixture fx)
         var third = fx.Chain.Transfer(k, to, new Wei(3), n + 2);
         var second = fx.Chain.Transfer(k, to, new Wei(2), n + 1);
         var first = fx.Chain.Transfer(k, to, new Wei(1), n);
-        Assert.All(await fx.Gateway.SubmitAsync([third.Encode(), second.Encode()]), r => Assert.True(r.Accepted, r.Message));
+        Assert.All(await fx.Intake.SubmitAsync([third.Encode(), second.Encode()]), r => Assert.True(r.Accepted, r.Message));
         await Task.Delay(300); // several block intervals: nothing may commit while nonce n is missing
         Assert.Equal(TxStatus.Pending, (await fx.Client.GetGrain<ITransactionGrain>(GrainKeys.Of(third.Hash)).GetAsync()).Status);
         var waiting = await fx.AccountAsync(k.Address);
@@ -132,7 +132,7 @@ public class LedgerClusterTests(LedgerClusterFixture fx)
         var n = await NextNonceAsync(k);
         var balance = await fx.BalanceAsync(k.Address);
         var half = new Wei(balance.Value / 2);
-        var results = await fx.Gateway.SubmitAsync(
+        var results = await fx.Intake.SubmitAsync(
         [
             fx.Chain.Transfer(k, Fresh("half"), half, n).Encode(),
             fx.Chain.Transfer(k, Fresh("half"), half, n + 1).Encode(), // half + half + two fees > balance
@@ -174,7 +174,7 @@ public class LedgerClusterTests(LedgerClusterFixture fx)
             }
             inputs.Add(c);
         }
-        var results = await fx.Gateway.SubmitAsync(inputs);
+        var results = await fx.Intake.SubmitAsync(inputs);
         Assert.Equal(inputs.Count, results.Count);
         Assert.All(results, r => Assert.False(r.Accepted));
         Assert.All(results, r => Assert.True(Enum.TryParse<ErrorCode>(r.ErrorCode, out _), $"unstable code {r.ErrorCode}"));
@@ -196,7 +196,8 @@ public class LedgerClusterTests(LedgerClusterFixture fx)
         var committed = await fx.WaitAsync(first.Hash);
 
         // Deactivate the producer as a silo failure or a migration would; nothing re-activates it but new work.
-        await fx.Cluster.DeactivateAsync(fx.Client.GetGrain<ISequencerGrain>(0));
+        var activationsBefore = await ProducerActivationsAsync();
+        await fx.Cluster.DeactivateAsync(fx.Client.GetGrain<IBlockProducerGrain>(0));
 
         var second = fx.Chain.Transfer(k, to, new Wei(2), first.Tx.Nonce + 1);
         Assert.True((await fx.SubmitAsync(second.Encode())).Accepted);
@@ -209,6 +210,21 @@ public class LedgerClusterTests(LedgerClusterFixture fx)
         Assert.Equal(new Wei(3), await fx.BalanceAsync(to));
         var replay = await OpenLedger.Silo.Cli.VerifyCommand.VerifyAsync(fx.Chain.Rules, fx.Store);
         Assert.True(replay.Ok, replay.FirstMismatch);
+        // The new activation read and advanced the same grain-storage row, still named "sequencer" (the grain's
+        // former name) so that databases written before the rename are found.
+        Assert.Equal(activationsBefore + 1, await ProducerActivationsAsync());
+    }
+
+    /// <summary>The block producer's activation count, read from its row in the SQLite file's Orleans grain storage.</summary>
+    private async Task<int> ProducerActivationsAsync()
+    {
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection(TestChain.SqliteConnection(fx.DataDirectory));
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT PayloadJson FROM OrleansStorage WHERE GrainTypeString = 'sequencer'";
+        var json = (string?)await command.ExecuteScalarAsync();
+        Assert.NotNull(json);
+        return System.Text.Json.JsonDocument.Parse(json).RootElement.GetProperty("activations").GetInt32();
     }
 
     [Fact]
@@ -226,7 +242,7 @@ public class LedgerClusterTests(LedgerClusterFixture fx)
     [Fact]
     public async Task Oversized_batches_are_rejected_whole()
     {
-        var results = await fx.Gateway.SubmitAsync(Enumerable.Range(0, TransactionGatewayGrain.MaxBatch + 1).Select(_ => new byte[1]).ToList());
+        var results = await fx.Intake.SubmitAsync(Enumerable.Range(0, TransactionIntakeGrain.MaxBatch + 1).Select(_ => new byte[1]).ToList());
         Assert.All(results, r => Assert.Equal("BatchTooLarge", r.ErrorCode));
     }
 }

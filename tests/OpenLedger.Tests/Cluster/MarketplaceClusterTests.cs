@@ -86,7 +86,7 @@ public sealed class MarketplaceClusterTests(LedgerClusterFixture fx)
         var b = await UploadAsync(QA("Which organ produces insulin?", "The pancreas, in the islets of Langerhans."));
         var missing = await SignAsync(Alice, new Contribute(datanet, Keccak256.Hash("never uploaded"), Keccak256.Hash("x"), 10));
         var lying = await SignAsync(Alice, new Contribute(datanet, a.Hash, Keccak256.Hash("not the normalized hash"), (ulong)a.Size));
-        var admitted = await fx.Gateway.SubmitAsync([missing.Encode(), lying.Encode()]);
+        var admitted = await fx.Intake.SubmitAsync([missing.Encode(), lying.Encode()]);
         Assert.Equal("ContentNotFound", admitted[0].ErrorCode);
         Assert.Equal("ContentMismatch", admitted[1].ErrorCode);
 

@@ -65,7 +65,7 @@ public sealed class ProducerFaultTests : IAsyncLifetime
             if (tx.Hash == culprit.Hash && Interlocked.Increment(ref faults) == 1) throw new InvalidOperationException("injected execution fault");
         };
 
-        var results = await Client.GetGrain<ITransactionGatewayGrain>(0).SubmitAsync(txs.Select(t => t.Encode()).ToList());
+        var results = await Client.GetGrain<ITransactionIntakeGrain>(0).SubmitAsync(txs.Select(t => t.Encode()).ToList());
         Assert.All(results, r => Assert.True(r.Accepted, r.Message));
 
         // Everything but the culprit commits, exactly once, in the block after the fault.
@@ -83,7 +83,7 @@ public sealed class ProducerFaultTests : IAsyncLifetime
         }
 
         // The producer keeps producing: the culprit, sent again, commits.
-        Assert.True((await Client.GetGrain<ITransactionGatewayGrain>(0).SubmitAsync([culprit.Encode()]))[0].Accepted);
+        Assert.True((await Client.GetGrain<ITransactionIntakeGrain>(0).SubmitAsync([culprit.Encode()]))[0].Accepted);
         Assert.Equal(TxStatus.Committed, (await WaitAsync(culprit.Hash)).Status);
         Assert.Equal(Wei.FromOpen(8), (await AccountAsync(to)).Balance);
 

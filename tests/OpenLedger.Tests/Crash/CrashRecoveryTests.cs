@@ -123,7 +123,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output) : IDisposable
         var finalKey = _chain.Keys[Senders]; // an account that has only ever received
         var account = await last.Account(finalKey.Address).GetAsync();
         var finalTx = _chain.Transfer(finalKey, _chain.Keys[0].Address, Wei.FromOpen(1), account.NextNonce);
-        var submit = (await last.Gateway.SubmitAsync([finalTx.Encode()]))[0];
+        var submit = (await last.Intake.SubmitAsync([finalTx.Encode()]))[0];
         Assert.True(submit.Accepted, $"the restarted node rejected a new transfer: {submit.ErrorCode}: {submit.Message}\n{Diagnostics()}");
         var view = await last.Transaction(finalTx.Hash).WaitForCommitAsync(CommitTimeout);
         Assert.True(view.Status == TxStatus.Committed && view.Succeeded == true,
@@ -229,7 +229,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output) : IDisposable
                 {
                     // A restarted node must refuse a transaction it already committed, whatever its mempool forgot.
                     checkedEpoch = conn.Node;
-                    var replay = (await conn.Gateway.SubmitAsync([lastCommitted.Encode()]).WaitAsync(ct))[0];
+                    var replay = (await conn.Intake.SubmitAsync([lastCommitted.Encode()]).WaitAsync(ct))[0];
                     if (replay.Accepted) _violations.Enqueue($"node #{conn.Node} accepted a rebroadcast of committed {lastCommitted.Hash} (sender {index}, nonce {lastCommitted.Tx.Nonce})");
                     else Interlocked.Increment(ref _replaysRejected);
                 }
@@ -247,7 +247,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output) : IDisposable
                     _submitted.TryAdd(tx.Hash, new Submitted(index, nonce, conn.Node));
                     batch.Add(tx);
                 }
-                var results = await conn.Gateway.SubmitAsync(batch.Select(t => t.Encode()).ToList()).WaitAsync(ct);
+                var results = await conn.Intake.SubmitAsync(batch.Select(t => t.Encode()).ToList()).WaitAsync(ct);
                 for (int i = 0; i < batch.Count; i++)
                 {
                     if (!results[i].Accepted)
@@ -307,7 +307,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output) : IDisposable
                     var nonce = (await conn.Account(key.Address).GetAsync().WaitAsync(ct)).NextNonce;
                     var tx = new Transaction(_chain.Rules.ChainId, key.Address, nonce, _chain.GasPrice, body).Sign(key);
                     _submitted.TryAdd(tx.Hash, new Submitted(100 + round, nonce, conn.Node));
-                    var result = (await conn.Gateway.SubmitAsync([tx.Encode()]).WaitAsync(ct))[0];
+                    var result = (await conn.Intake.SubmitAsync([tx.Encode()]).WaitAsync(ct))[0];
                     if (!result.Accepted) throw new InvalidOperationException($"{body.Kind} rejected: {result.ErrorCode}: {result.Message}");
                     var view = await conn.Transaction(tx.Hash).WaitForCommitAsync(CommitTimeout).WaitAsync(ct);
                     if (view.Status != TxStatus.Committed) throw new InvalidOperationException($"{body.Kind} {tx.Hash} is {view.Status} after {CommitTimeout.TotalSeconds:0} s");
@@ -438,7 +438,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output) : IDisposable
 
         public int Node { get; } = node;
         public CancellationToken Lost => _lost.Token;
-        public ITransactionGatewayGrain Gateway => _client.GetGrain<ITransactionGatewayGrain>(0);
+        public ITransactionIntakeGrain Intake => _client.GetGrain<ITransactionIntakeGrain>(0);
         public IChainGrain Chain => _client.GetGrain<IChainGrain>(0);
         public IAccountGrain Account(Address a) => _client.GetGrain<IAccountGrain>(GrainKeys.Of(a));
         public ITransactionGrain Transaction(Hash32 h) => _client.GetGrain<ITransactionGrain>(GrainKeys.Of(h));
@@ -446,7 +446,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output) : IDisposable
 
         public void MarkLost() => _lost.Cancel();
 
-        /// <summary>Stops the client; bounded, because its gateway may be gone.</summary>
+        /// <summary>Stops the client; bounded, because the silo it connected to may be gone.</summary>
         public async Task DisposeAsync()
         {
             try
@@ -454,7 +454,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output) : IDisposable
                 using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
                 await host.StopAsync(timeout.Token);
             }
-            catch (Exception) { } // a dead gateway: nothing to say goodbye to
+            catch (Exception) { } // a dead silo: nothing to say goodbye to
             host.Dispose();
         }
     }

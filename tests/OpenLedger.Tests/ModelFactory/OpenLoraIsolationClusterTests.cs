@@ -95,7 +95,7 @@ public sealed class OpenLoraIsolationClusterTests(MlClusterFixture fx)
     {
         var nonce = (await fx.Client.GetGrain<IAccountGrain>(GrainKeys.Of(caller.Address)).GetAsync()).NextNonce;
         var signed = bodies.Select((b, i) => new Transaction(fx.Chain.Rules.ChainId, caller.Address, nonce + (ulong)i, fx.Chain.GasPrice, b).Sign(caller)).ToList();
-        var submitted = await fx.Client.GetGrain<ITransactionGatewayGrain>(0).SubmitAsync(signed.Select(s => s.Encode()).ToList());
+        var submitted = await fx.Client.GetGrain<ITransactionIntakeGrain>(0).SubmitAsync(signed.Select(s => s.Encode()).ToList());
         Assert.All(submitted, s => Assert.True(s.Accepted, $"{s.ErrorCode}: {s.Message}"));
         foreach (var tx in signed)
         {

@@ -52,7 +52,7 @@ public sealed class ClusterTlsTests(ClusterTlsNodeFixture fx) : IClassFixture<Cl
     }
 
     private static async Task<long> HeadAsync(IHost client) =>
-        await client.Services.GetRequiredService<IClusterClient>().GetGrain<ISequencerGrain>(0).StartAsync();
+        await client.Services.GetRequiredService<IClusterClient>().GetGrain<IBlockProducerGrain>(0).StartAsync();
 
     private async Task AssertRefusedAsync(Action<IClientBuilder>? tls)
     {

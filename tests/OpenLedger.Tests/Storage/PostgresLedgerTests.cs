@@ -41,7 +41,7 @@ public class PostgresLedgerTests(PostgresServerFixture pg)
     {
         var nonce = (await client.GetGrain<IAccountGrain>(GrainKeys.Of(from.Address)).GetAsync()).NextNonce;
         var tx = chain.Transfer(from, to, amount, nonce);
-        var r = (await client.GetGrain<ITransactionGatewayGrain>(0).SubmitAsync([tx.Encode()]))[0];
+        var r = (await client.GetGrain<ITransactionIntakeGrain>(0).SubmitAsync([tx.Encode()]))[0];
         Assert.True(r.Accepted, r.Message);
         return await client.GetGrain<ITransactionGrain>(GrainKeys.Of(tx.Hash)).WaitForCommitAsync(TimeSpan.FromSeconds(20));
     }

@@ -52,9 +52,9 @@ public class LedgerClusterFixture : IAsyncLifetime
         try { Directory.Delete(DataDirectory, recursive: true); } catch (IOException) { }
     }
 
-    public ITransactionGatewayGrain Gateway => Client.GetGrain<ITransactionGatewayGrain>(0);
+    public ITransactionIntakeGrain Intake => Client.GetGrain<ITransactionIntakeGrain>(0);
 
-    public async Task<SubmitResult> SubmitAsync(byte[] raw) => (await Gateway.SubmitAsync([raw]))[0];
+    public async Task<SubmitResult> SubmitAsync(byte[] raw) => (await Intake.SubmitAsync([raw]))[0];
 
     public Task<TransactionView> WaitAsync(Hash32 hash, int seconds = 20) =>
         Client.GetGrain<ITransactionGrain>(GrainKeys.Of(hash)).WaitForCommitAsync(TimeSpan.FromSeconds(seconds));

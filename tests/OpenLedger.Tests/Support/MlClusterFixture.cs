@@ -85,7 +85,7 @@ public sealed class MlClusterFixture : IAsyncLifetime
     {
         var nonce = (await Client.GetGrain<IAccountGrain>(GrainKeys.Of(key.Address)).GetAsync()).NextNonce;
         var tx = new Transaction(Chain.Rules.ChainId, key.Address, nonce, Chain.GasPrice, body).Sign(key);
-        var submitted = (await Client.GetGrain<ITransactionGatewayGrain>(0).SubmitAsync([tx.Encode()]))[0];
+        var submitted = (await Client.GetGrain<ITransactionIntakeGrain>(0).SubmitAsync([tx.Encode()]))[0];
         Assert.True(submitted.Accepted, $"{body.Kind}: {submitted.ErrorCode}: {submitted.Message}");
         var view = await Client.GetGrain<ITransactionGrain>(GrainKeys.Of(tx.Hash)).WaitForCommitAsync(TimeSpan.FromSeconds(20));
         Assert.Equal(TxStatus.Committed, view.Status);

@@ -7,9 +7,11 @@ using OpenLedger.Grains.Market;
 namespace OpenLedger.Grains.Ledger;
 
 /// <summary>What the producer keeps in Orleans grain storage: how often it has (re)started and from where.
-/// The ledger itself lives in the ledger tables, committed block by block.</summary>
+/// The ledger itself lives in the ledger tables, committed block by block. The wire alias and the state name
+/// ("sequencer") keep the grain's former name: the state name is the key of its row in existing databases, and the
+/// alias is what silos of the previous version call this type.</summary>
 [GenerateSerializer, Alias("openledger.SequencerState")]
-public sealed class SequencerState
+public sealed class BlockProducerState
 {
     [Id(0)] public int Activations { get; set; }
     [Id(1)] public long LastResumedHeight { get; set; }
@@ -22,10 +24,10 @@ public sealed class SequencerState
 /// reloads the committed state (checked against the head's state root): nothing committed is lost and nothing is
 /// applied twice. Its in-memory state is only ever the committed one or the block being built on it: if building
 /// or committing a block fails, the block's changes are thrown away and the committed state reloaded.</summary>
-public sealed class SequencerGrain(
+public sealed class BlockProducerGrain(
     LedgerNode node,
-    ILogger<SequencerGrain> logger,
-    [PersistentState("sequencer", "ledger")] IPersistentState<SequencerState> meta) : Grain, ISequencerGrain
+    ILogger<BlockProducerGrain> logger,
+    [PersistentState("sequencer", "ledger")] IPersistentState<BlockProducerState> meta) : Grain, IBlockProducerGrain
 {
     // Null while the committed state must be reloaded (a block failed midway and the reload failed too).
     private LedgerState? _state;

@@ -5,7 +5,7 @@ namespace OpenLedger.Grains.Ledger;
 /// <summary>Splits a submission into chunks verified concurrently by <see cref="SignatureVerifierGrain"/>
 /// activations, then admits the valid ones to the mempool in submission order.</summary>
 [StatelessWorker]
-public sealed class TransactionGatewayGrain : Grain, ITransactionGatewayGrain
+public sealed class TransactionIntakeGrain : Grain, ITransactionIntakeGrain
 {
     private const int ChunkSize = 64;
     public const int MaxBatch = 10_000;

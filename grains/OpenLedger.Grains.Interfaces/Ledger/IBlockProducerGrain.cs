@@ -4,7 +4,7 @@ namespace OpenLedger.Grains.Ledger;
 
 /// <summary>The single block producer. Orleans' single activation makes it the leader; when its silo dies it
 /// re-activates elsewhere and resumes from the last committed block.</summary>
-public interface ISequencerGrain : IGrainWithIntegerKey
+public interface IBlockProducerGrain : IGrainWithIntegerKey
 {
     /// <summary>Activates the producer (idempotent) and returns the committed head height.</summary>
     Task<long> StartAsync();
