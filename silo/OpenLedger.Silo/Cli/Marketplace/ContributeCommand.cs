@@ -1,6 +1,6 @@
 using OpenLedger.Core.Content;
-using OpenLedger.Core.Datanets;
 using OpenLedger.Client;
+using OpenLedger.Core.Transactions;
 using OpenLedger.Silo.Configuration;
 
 namespace OpenLedger.Silo.Cli.Marketplace;

@@ -1,4 +1,4 @@
-using OpenLedger.Core.Datanets;
+using OpenLedger.Core.Transactions;
 using OpenLedger.Silo.Configuration;
 
 namespace OpenLedger.Silo.Cli.Marketplace;

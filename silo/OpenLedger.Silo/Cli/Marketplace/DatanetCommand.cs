@@ -1,5 +1,6 @@
-using OpenLedger.Core.Datanets;
+using OpenLedger.Core.Market;
 using OpenLedger.Core.Money;
+using OpenLedger.Core.Transactions;
 using OpenLedger.Silo.Configuration;
 
 namespace OpenLedger.Silo.Cli.Marketplace;

@@ -1,5 +1,5 @@
 using OpenLedger.Core.Content;
-using OpenLedger.Core.Inference;
+using OpenLedger.Core.Transactions;
 using OpenLedger.Silo.Configuration;
 
 namespace OpenLedger.Silo.Cli.Marketplace;

@@ -1,6 +1,7 @@
 using OpenLedger.Client;
 using OpenLedger.Core.Crypto;
-using OpenLedger.Core.Models;
+using OpenLedger.Core.Market;
+using OpenLedger.Core.Transactions;
 using OpenLedger.Silo.Configuration;
 
 namespace OpenLedger.Silo.Cli.Marketplace;

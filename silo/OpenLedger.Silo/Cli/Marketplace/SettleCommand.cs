@@ -1,7 +1,7 @@
 using System.Globalization;
 using OpenLedger.Core.Crypto;
-using OpenLedger.Core.Inference;
 using OpenLedger.Core.Money;
+using OpenLedger.Core.Transactions;
 using OpenLedger.Silo.Configuration;
 
 namespace OpenLedger.Silo.Cli.Marketplace;
