@@ -41,7 +41,7 @@ public sealed class CoreFolderGraphTests(ITestOutputHelper output)
     {
         var graph = Graph.Value;
         output.WriteLine(graph.Describe());
-        var folders = Directory.GetDirectories(Path.Combine(RepositoryRoot(), "grains", Root))
+        var folders = Directory.GetDirectories(Path.Combine(ProjectReferenceTests.RepositoryRoot(), "grains", Root))
             .Select(dir => Path.GetFileName(dir)!)
             .Where(name => name is not ("bin" or "obj"))
             .Order(StringComparer.Ordinal)
@@ -50,15 +50,5 @@ public sealed class CoreFolderGraphTests(ITestOutputHelper output)
         // Address.TryParse decodes its hex text with Encoding's Hex only inside its body: a use no signature shows, so
         // the graph has it only if the method bodies are read.
         Assert.Contains("Crypto.Address -> Encoding.Hex", graph.Evidence("Crypto", "Encoding"));
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "OpenLedger.sln")))
-                return dir.FullName;
-        }
-        throw new InvalidOperationException($"no OpenLedger.sln above {AppContext.BaseDirectory}");
     }
 }
