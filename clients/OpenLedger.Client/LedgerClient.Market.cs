@@ -1,8 +1,7 @@
 using System.Text.Json;
 using OpenLedger.Core.Crypto;
-using OpenLedger.Core.Datanets;
-using OpenLedger.Core.Inference;
-using OpenLedger.Core.Models;
+using OpenLedger.Core.Market;
+using OpenLedger.Core.Transactions;
 
 namespace OpenLedger.Client;
 

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 using OpenLedger.Core.Crypto;
-using OpenLedger.Core.Ledger;
+using OpenLedger.Core.Errors;
 using OpenLedger.Grains;
 using OpenLedger.Grains.Market;
 using OpenLedger.Grains.ModelFactory;

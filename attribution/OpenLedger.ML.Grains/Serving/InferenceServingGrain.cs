@@ -1,9 +1,6 @@
 using Microsoft.Extensions.Logging;
 using OpenLedger.Core.Crypto;
-using OpenLedger.Core.Datanets;
-using OpenLedger.Core.Inference;
 using OpenLedger.Core.Market;
-using OpenLedger.Core.Models;
 using OpenLedger.Core.Transactions;
 using OpenLedger.Grains;
 using OpenLedger.Grains.Ledger;
@@ -116,7 +113,7 @@ public sealed class InferenceServingGrain(OpenLoraHost host, INodeContent conten
     {
         try
         {
-            if ((await Market.GetObjectAsync(inference.Model))?.Object is not OpenLedger.Core.Models.Model model)
+            if ((await Market.GetObjectAsync(inference.Model))?.Object is not OpenLedger.Core.Market.Model model)
                 return Fail(inference.Id, $"inference {inference.Id}: model {inference.Model} not found");
             if (model.BaseModel != host.BaseModelName)
             {

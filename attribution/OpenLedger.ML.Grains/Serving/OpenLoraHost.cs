@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text;
 using OpenLedger.Core.Crypto;
-using OpenLedger.Core.Datanets;
+using OpenLedger.Core.Transactions;
 using OpenLedger.Grains.Market;
 using OpenLedger.Grains.Serving;
 using OpenLedger.ML.BaseModel;

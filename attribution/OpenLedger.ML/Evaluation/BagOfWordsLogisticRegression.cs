@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
-using OpenLedger.Core.Datanets;
+using OpenLedger.Core.Transactions;
 
 namespace OpenLedger.ML.Evaluation;
 

@@ -1,5 +1,5 @@
 using System.Text;
-using OpenLedger.Core.Datanets;
+using OpenLedger.Core.Transactions;
 using OpenLedger.ML.BaseModel;
 using OpenLedger.ML.Corpus;
 

@@ -1,4 +1,4 @@
-using OpenLedger.Core.Datanets;
+using OpenLedger.Core.Transactions;
 using OpenLedger.ML.Model;
 using OpenLedger.ML.Tokenizer;
 using TorchSharp;

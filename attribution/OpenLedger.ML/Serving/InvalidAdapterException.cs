@@ -1,5 +1,5 @@
 using OpenLedger.Core.Crypto;
-using OpenLedger.Core.Ledger;
+using OpenLedger.Core.Errors;
 
 namespace OpenLedger.ML.Serving;
 

@@ -1,5 +1,6 @@
 using OpenLedger.Core.Crypto;
 using OpenLedger.Core.Genesis;
+using OpenLedger.Core.Ledger;
 using OpenLedger.Core.Money;
 using OpenLedger.Cli.CommandLine;
 using OpenLedger.Cli.Keys;

@@ -1,7 +1,7 @@
 using OpenLedger.Core.Content;
-using OpenLedger.Core.Datanets;
 using OpenLedger.Client;
 using OpenLedger.Cli.CommandLine;
+using OpenLedger.Core.Transactions;
 
 namespace OpenLedger.Cli.Marketplace;
 

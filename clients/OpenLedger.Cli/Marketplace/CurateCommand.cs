@@ -1,5 +1,5 @@
-using OpenLedger.Core.Datanets;
 using OpenLedger.Cli.CommandLine;
+using OpenLedger.Core.Transactions;
 
 namespace OpenLedger.Cli.Marketplace;
 

@@ -1,6 +1,7 @@
-using OpenLedger.Core.Datanets;
+using OpenLedger.Core.Market;
 using OpenLedger.Core.Money;
 using OpenLedger.Cli.CommandLine;
+using OpenLedger.Core.Transactions;
 
 namespace OpenLedger.Cli.Marketplace;
 

@@ -1,6 +1,6 @@
 using OpenLedger.Core.Content;
-using OpenLedger.Core.Inference;
 using OpenLedger.Cli.CommandLine;
+using OpenLedger.Core.Transactions;
 
 namespace OpenLedger.Cli.Marketplace;
 

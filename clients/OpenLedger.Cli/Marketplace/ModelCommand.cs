@@ -1,7 +1,8 @@
 using OpenLedger.Client;
 using OpenLedger.Core.Crypto;
-using OpenLedger.Core.Models;
 using OpenLedger.Cli.CommandLine;
+using OpenLedger.Core.Market;
+using OpenLedger.Core.Transactions;
 
 namespace OpenLedger.Cli.Marketplace;
 

@@ -1,5 +1,5 @@
-using OpenLedger.Core.Inference;
 using OpenLedger.Cli.CommandLine;
+using OpenLedger.Core.Transactions;
 
 namespace OpenLedger.Cli.Marketplace;
 

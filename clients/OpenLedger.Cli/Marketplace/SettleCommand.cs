@@ -1,8 +1,8 @@
 using System.Globalization;
 using OpenLedger.Core.Crypto;
-using OpenLedger.Core.Inference;
 using OpenLedger.Core.Money;
 using OpenLedger.Cli.CommandLine;
+using OpenLedger.Core.Transactions;
 
 namespace OpenLedger.Cli.Marketplace;
 

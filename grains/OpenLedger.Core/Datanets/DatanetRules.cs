@@ -1,8 +1,9 @@
 using OpenLedger.Core.Crypto;
-using OpenLedger.Core.Ledger;
+using OpenLedger.Core.Errors;
 using OpenLedger.Core.Market;
 using OpenLedger.Core.Merkle;
 using OpenLedger.Core.Money;
+using OpenLedger.Core.Transactions;
 
 namespace OpenLedger.Core.Datanets;
 

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using OpenLedger.Core.Crypto;
-using OpenLedger.Core.Market;
 using OpenLedger.Core.Money;
 using OpenLedger.Core.Transactions;
 
@@ -139,8 +138,8 @@ public sealed class MarketplaceConfig
         if (InferenceTimeoutBlocks < 1) throw new FormatException("genesis: marketplace.inferenceTimeoutBlocks must be at least 1");
         var resolution = TimeoutResolution switch
         {
-            "refund" => Market.TimeoutResolution.Refund,
-            "owner" => Market.TimeoutResolution.Owner,
+            "refund" => Genesis.TimeoutResolution.Refund,
+            "owner" => Genesis.TimeoutResolution.Owner,
             _ => throw new FormatException($"genesis: marketplace.timeoutResolution '{TimeoutResolution}' is not \"refund\" or \"owner\""),
         };
         if (MaxContributionBytes < 1) throw new FormatException("genesis: marketplace.maxContributionBytes must be positive");

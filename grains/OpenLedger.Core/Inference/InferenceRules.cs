@@ -1,9 +1,9 @@
 using OpenLedger.Core.Crypto;
-using OpenLedger.Core.Datanets;
-using OpenLedger.Core.Ledger;
+using OpenLedger.Core.Errors;
+using OpenLedger.Core.Genesis;
 using OpenLedger.Core.Market;
-using OpenLedger.Core.Models;
 using OpenLedger.Core.Money;
+using OpenLedger.Core.Transactions;
 
 namespace OpenLedger.Core.Inference;
 

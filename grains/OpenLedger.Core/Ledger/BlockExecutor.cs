@@ -1,5 +1,6 @@
 using OpenLedger.Core.Crypto;
 using OpenLedger.Core.Datanets;
+using OpenLedger.Core.Errors;
 using OpenLedger.Core.Genesis;
 using OpenLedger.Core.Inference;
 using OpenLedger.Core.Market;

@@ -1,4 +1,5 @@
 using OpenLedger.Core.Genesis;
+using OpenLedger.Core.Market;
 using OpenLedger.Core.Transactions;
 
 namespace OpenLedger.Core.Ledger;

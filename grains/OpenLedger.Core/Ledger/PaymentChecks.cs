@@ -1,4 +1,5 @@
 using OpenLedger.Core.Crypto;
+using OpenLedger.Core.Errors;
 using OpenLedger.Core.Genesis;
 using OpenLedger.Core.Money;
 

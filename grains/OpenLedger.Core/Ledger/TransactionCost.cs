@@ -1,5 +1,5 @@
+using OpenLedger.Core.Errors;
 using OpenLedger.Core.Genesis;
-using OpenLedger.Core.Inference;
 using OpenLedger.Core.Money;
 using OpenLedger.Core.Transactions;
 

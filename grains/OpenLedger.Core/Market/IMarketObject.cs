@@ -50,12 +50,12 @@ public static class MarketObjects
 
     public static IMarketObject Decode(MarketObjectKind kind, ReadOnlySpan<byte> data) => kind switch
     {
-        MarketObjectKind.Datanet => Datanets.Datanet.Decode(data),
-        MarketObjectKind.Contribution => Datanets.Contribution.Decode(data),
-        MarketObjectKind.DatanetVersion => Datanets.DatanetVersion.Decode(data),
-        MarketObjectKind.Model => Models.Model.Decode(data),
-        MarketObjectKind.Inference => Inference.InferenceRequest.Decode(data),
-        MarketObjectKind.ModelUsage => Models.ModelUsage.Decode(data),
+        MarketObjectKind.Datanet => Datanet.Decode(data),
+        MarketObjectKind.Contribution => Contribution.Decode(data),
+        MarketObjectKind.DatanetVersion => DatanetVersion.Decode(data),
+        MarketObjectKind.Model => Model.Decode(data),
+        MarketObjectKind.Inference => InferenceRequest.Decode(data),
+        MarketObjectKind.ModelUsage => ModelUsage.Decode(data),
         _ => throw new FormatException($"unknown marketplace object kind {(byte)kind}"),
     };
 }

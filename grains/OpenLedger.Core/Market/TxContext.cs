@@ -1,6 +1,5 @@
 using OpenLedger.Core.Crypto;
 using OpenLedger.Core.Genesis;
-using OpenLedger.Core.Ledger;
 using OpenLedger.Core.Money;
 
 namespace OpenLedger.Core.Market;

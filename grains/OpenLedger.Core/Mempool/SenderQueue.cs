@@ -1,4 +1,4 @@
-using OpenLedger.Core.Ledger;
+using OpenLedger.Core.Market;
 using OpenLedger.Core.Money;
 
 namespace OpenLedger.Core.Mempool;

@@ -1,6 +1,8 @@
 using OpenLedger.Core.Crypto;
-using OpenLedger.Core.Ledger;
+using OpenLedger.Core.Errors;
+using OpenLedger.Core.Genesis;
 using OpenLedger.Core.Market;
+using OpenLedger.Core.Transactions;
 
 namespace OpenLedger.Core.Models;
 

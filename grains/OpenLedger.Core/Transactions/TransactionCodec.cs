@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using OpenLedger.Core.Crypto;
-using OpenLedger.Core.Ledger;
+using OpenLedger.Core.Errors;
 using OpenLedger.Core.Money;
 
 namespace OpenLedger.Core.Transactions;

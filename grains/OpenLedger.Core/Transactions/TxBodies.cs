@@ -1,8 +1,5 @@
 using System.Text.Json.Nodes;
-using OpenLedger.Core.Datanets;
-using OpenLedger.Core.Inference;
-using OpenLedger.Core.Ledger;
-using OpenLedger.Core.Models;
+using OpenLedger.Core.Errors;
 using OpenLedger.Core.Transactions.Fields;
 
 namespace OpenLedger.Core.Transactions;

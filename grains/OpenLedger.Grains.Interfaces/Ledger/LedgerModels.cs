@@ -13,7 +13,7 @@ public sealed record SubmitResult(
 {
     public bool Accepted => ErrorCode is null;
     public static SubmitResult Ok(Hash32 hash) => new(hash, null, null);
-    public static SubmitResult Fail(Core.Ledger.LedgerError e, Hash32? hash = null) => new(hash, e.CodeText, e.Message);
+    public static SubmitResult Fail(Core.Errors.LedgerError e, Hash32? hash = null) => new(hash, e.CodeText, e.Message);
 }
 
 /// <summary>A batch of verified transactions handed between grains without copying.</summary>

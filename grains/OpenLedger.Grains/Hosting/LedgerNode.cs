@@ -1,5 +1,6 @@
 using OpenLedger.Core.Crypto;
 using OpenLedger.Core.Genesis;
+using OpenLedger.Core.Ledger;
 using OpenLedger.Core.Mempool;
 using OpenLedger.Core.Transactions;
 using OpenLedger.Storage.Content;

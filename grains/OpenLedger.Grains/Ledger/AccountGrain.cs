@@ -1,5 +1,5 @@
 using OpenLedger.Core.Crypto;
-using OpenLedger.Core.Ledger;
+using OpenLedger.Core.Market;
 using OpenLedger.Grains.Hosting;
 
 namespace OpenLedger.Grains.Ledger;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using OpenLedger.Core.Ledger;
+using OpenLedger.Core.Market;
 using OpenLedger.Grains.Hosting;
 using OpenLedger.Grains.Market;
 

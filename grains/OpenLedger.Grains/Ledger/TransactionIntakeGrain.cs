@@ -13,7 +13,7 @@ public sealed class TransactionIntakeGrain : Grain, ITransactionIntakeGrain
     public async Task<IReadOnlyList<SubmitResult>> SubmitAsync(IReadOnlyList<byte[]> rawTransactions)
     {
         if (rawTransactions.Count > MaxBatch)
-            return rawTransactions.Select(_ => SubmitResult.Fail(new(Core.Ledger.ErrorCode.BatchTooLarge, $"at most {MaxBatch} transactions per submission"))).ToList();
+            return rawTransactions.Select(_ => SubmitResult.Fail(new(Core.Errors.ErrorCode.BatchTooLarge, $"at most {MaxBatch} transactions per submission"))).ToList();
         var chunks = new List<Task<VerificationResult>>();
         for (int start = 0; start < rawTransactions.Count; start += ChunkSize)
         {

@@ -1,4 +1,4 @@
-using ErrorCode = OpenLedger.Core.Ledger.ErrorCode;
+using ErrorCode = OpenLedger.Core.Errors.ErrorCode;
 using OpenLedger.Core.Crypto;
 using OpenLedger.Core.Ledger;
 using OpenLedger.Core.Transactions;

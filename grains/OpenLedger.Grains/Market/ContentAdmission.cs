@@ -1,7 +1,7 @@
-using ErrorCode = OpenLedger.Core.Ledger.ErrorCode;
+using ErrorCode = OpenLedger.Core.Errors.ErrorCode;
 using OpenLedger.Core.Crypto;
-using OpenLedger.Core.Datanets;
-using OpenLedger.Core.Ledger;
+using OpenLedger.Core.Errors;
+using OpenLedger.Core.Market;
 using OpenLedger.Core.Transactions;
 using OpenLedger.Storage.Content;
 using OpenLedger.Storage.Ledger;

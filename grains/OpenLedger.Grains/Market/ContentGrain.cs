@@ -16,16 +16,16 @@ public sealed class ContentGrain(LedgerNode node) : Grain, IContentGrain
     {
         var max = node.Rules.Market.MaxContributionBytes;
         if ((ulong)content.Length > max)
-            return new(null, nameof(Core.Ledger.ErrorCode.ContributionTooLarge), $"the content is {content.Length} bytes; the chain's limit is {max}");
+            return new(null, nameof(Core.Errors.ErrorCode.ContributionTooLarge), $"the content is {content.Length} bytes; the chain's limit is {max}");
         if (content.Length == 0)
-            return new(null, nameof(Core.Ledger.ErrorCode.InvalidField), "empty content is not a contribution");
+            return new(null, nameof(Core.Errors.ErrorCode.InvalidField), "empty content is not a contribution");
         try
         {
             return new(Descriptor(await Store.PutAsync(content)), null, null);
         }
         catch (ContentTooLargeException e)
         {
-            return new(null, nameof(Core.Ledger.ErrorCode.ContributionTooLarge), e.Message);
+            return new(null, nameof(Core.Errors.ErrorCode.ContributionTooLarge), e.Message);
         }
     }
 

@@ -1,8 +1,8 @@
 using OpenLedger.Core.Content;
 using OpenLedger.Core.Crypto;
-using OpenLedger.Core.Datanets;
 using OpenLedger.Core.Market;
 using OpenLedger.Core.Merkle;
+using OpenLedger.Core.Transactions;
 using OpenLedger.Grains.Hosting;
 using OpenLedger.Storage.Ledger;
 

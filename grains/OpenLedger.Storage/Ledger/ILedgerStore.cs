@@ -1,6 +1,7 @@
 using OpenLedger.Core.Crypto;
 using OpenLedger.Core.Genesis;
 using OpenLedger.Core.Ledger;
+using OpenLedger.Core.Market;
 
 namespace OpenLedger.Storage.Ledger;
 

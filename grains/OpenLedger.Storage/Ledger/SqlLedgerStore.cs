@@ -3,6 +3,7 @@ using System.Globalization;
 using OpenLedger.Core.Crypto;
 using OpenLedger.Core.Genesis;
 using OpenLedger.Core.Ledger;
+using OpenLedger.Core.Market;
 using OpenLedger.Storage.Ledger.Sql;
 
 namespace OpenLedger.Storage.Ledger;

@@ -1,6 +1,7 @@
 using GraphQL;
 using GraphQL.Types;
-using OpenLedger.Core.Datanets;
+using OpenLedger.Core.Market;
+using OpenLedger.Core.Transactions;
 using OpenLedger.Grains;
 using OpenLedger.Grains.Market;
 using OpenLedger.GraphQL.Ledger;

@@ -1,7 +1,7 @@
 using GraphQL.Types;
 using GraphQL.Types.Relay;
-using OpenLedger.Core.Datanets;
 using OpenLedger.Core.Market;
+using OpenLedger.Core.Transactions;
 using OpenLedger.Grains.Market;
 using OpenLedger.GraphQL.Ledger;
 using OpenLedger.GraphQL.Scalars;

@@ -1,5 +1,5 @@
 using GraphQL.Types;
-using OpenLedger.Core.Inference;
+using OpenLedger.Core.Market;
 
 namespace OpenLedger.GraphQL.Market;
 

@@ -1,8 +1,6 @@
 using GraphQL.Types;
 using OpenLedger.Core.Crypto;
-using OpenLedger.Core.Inference;
 using OpenLedger.Core.Market;
-using OpenLedger.Core.Models;
 using OpenLedger.Grains.Market;
 using OpenLedger.GraphQL.Ledger;
 using OpenLedger.GraphQL.Scalars;

@@ -1,4 +1,4 @@
-using OpenLedger.Core.Inference;
+using OpenLedger.Core.Market;
 using OpenLedger.Grains.Market;
 using OpenLedger.GraphQL.Feeds;
 

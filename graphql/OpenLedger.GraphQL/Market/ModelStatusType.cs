@@ -1,5 +1,5 @@
 using GraphQL.Types;
-using OpenLedger.Core.Models;
+using OpenLedger.Core.Transactions;
 
 namespace OpenLedger.GraphQL.Market;
 

@@ -1,6 +1,5 @@
 using GraphQL.Types;
-using OpenLedger.Core.Datanets;
-using OpenLedger.Core.Models;
+using OpenLedger.Core.Market;
 using OpenLedger.GraphQL.Scalars;
 using OpenLedger.GraphQL.Transport;
 

@@ -1,5 +1,5 @@
 using GraphQL.Types;
-using OpenLedger.Core.Datanets;
+using OpenLedger.Core.Market;
 using OpenLedger.Grains.Market;
 using OpenLedger.GraphQL.Scalars;
 

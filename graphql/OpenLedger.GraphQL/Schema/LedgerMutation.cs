@@ -1,10 +1,9 @@
-using ErrorCode = OpenLedger.Core.Ledger.ErrorCode;
+using ErrorCode = OpenLedger.Core.Errors.ErrorCode;
 using GraphQL;
 using GraphQL.Types;
 using Microsoft.Extensions.DependencyInjection;
 using OpenLedger.Core.Crypto;
-using OpenLedger.Core.Eip712;
-using OpenLedger.Core.Ledger;
+using OpenLedger.Core.Errors;
 using OpenLedger.Core.Money;
 using OpenLedger.Core.Transactions;
 using OpenLedger.Grains;

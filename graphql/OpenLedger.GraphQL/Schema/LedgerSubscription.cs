@@ -91,7 +91,7 @@ public sealed class LedgerSubscription : ObjectGraphType
 
     private void AddInference()
     {
-        Field<NonNullGraphType<InferenceType>, OpenLedger.Core.Inference.InferenceRequest>("inference")
+        Field<NonNullGraphType<InferenceType>, OpenLedger.Core.Market.InferenceRequest>("inference")
             .Description("A paid inference now, then at each committed change (its result posted with outputText, settled, expired); " +
                          "completes once it is settled or expired.")
             .Argument<NonNullGraphType<HashGraphType>>("id")

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using OpenLedger.Core.Crypto;
-using OpenLedger.Core.Datanets;
+using OpenLedger.Core.Transactions;
 using OpenLedger.ML.Attribution;
 using OpenLedger.ML.BaseModel;
 using OpenLedger.ML.Corpus;

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using OpenLedger.Core.Crypto;
-using OpenLedger.Core.Datanets;
 using OpenLedger.Core.Merkle;
+using OpenLedger.Core.Transactions;
 using OpenLedger.ML.BaseModel;
 using OpenLedger.ML.Corpus;
 using OpenLedger.ML.Evaluation;

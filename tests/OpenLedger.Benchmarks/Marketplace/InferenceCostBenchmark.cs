@@ -1,11 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using OpenLedger.Core.Crypto;
-using OpenLedger.Core.Datanets;
 using OpenLedger.Core.Genesis;
-using OpenLedger.Core.Inference;
 using OpenLedger.Core.Ledger;
-using OpenLedger.Core.Models;
+using OpenLedger.Core.Market;
 using OpenLedger.Core.Money;
 using OpenLedger.Core.Transactions;
 using OpenLedger.Silo.Configuration;

@@ -1,7 +1,5 @@
 using OpenLedger.Core.Content;
 using OpenLedger.Core.Crypto;
-using OpenLedger.Core.Datanets;
-using OpenLedger.Core.Inference;
 using OpenLedger.Core.Genesis;
 using OpenLedger.Core.Money;
 using OpenLedger.Core.Transactions;

@@ -1,6 +1,6 @@
 using OpenLedger.Core.Content;
 using OpenLedger.Core.Crypto;
-using OpenLedger.Core.Datanets;
+using OpenLedger.Core.Market;
 using OpenLedger.Core.Merkle;
 using OpenLedger.Tests.Support;
 using Xunit.Abstractions;

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using OpenLedger.Core.Crypto;
-using OpenLedger.Core.Datanets;
+using OpenLedger.Core.Transactions;
 using OpenLedger.ML.FineTuning;
 using OpenLedger.Tests.Support;
 

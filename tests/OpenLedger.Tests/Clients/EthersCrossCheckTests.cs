@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using OpenLedger.Core.Crypto;
-using OpenLedger.Core.Eip712;
 using OpenLedger.Core.Encoding;
 using OpenLedger.Core.Merkle;
 using OpenLedger.Core.Money;

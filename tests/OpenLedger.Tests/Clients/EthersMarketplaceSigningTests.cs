@@ -1,12 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using OpenLedger.Core.Crypto;
-using OpenLedger.Core.Datanets;
-using OpenLedger.Core.Eip712;
 using OpenLedger.Core.Encoding;
-using OpenLedger.Core.Inference;
-using OpenLedger.Core.Ledger;
-using OpenLedger.Core.Models;
 using OpenLedger.Core.Money;
 using OpenLedger.Core.Transactions;
 using OpenLedger.Core.Transactions.Fields;

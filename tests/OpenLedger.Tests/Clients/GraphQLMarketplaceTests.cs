@@ -6,7 +6,6 @@ using System.Text;
 using System.Text.Json.Nodes;
 using OpenLedger.Client;
 using OpenLedger.Core.Crypto;
-using OpenLedger.Core.Eip712;
 using OpenLedger.Core.Market;
 using OpenLedger.Core.Money;
 using OpenLedger.Core.Transactions;

@@ -2,7 +2,7 @@ using System.Net.WebSockets;
 using Microsoft.Extensions.DependencyInjection;
 using OpenLedger.Client;
 using OpenLedger.Core.Crypto;
-using OpenLedger.Core.Datanets;
+using OpenLedger.Core.Transactions;
 using OpenLedger.Core.Money;
 using OpenLedger.Grains.Hosting;
 using OpenLedger.Grains.Market;

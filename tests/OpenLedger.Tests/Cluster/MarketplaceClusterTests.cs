@@ -1,11 +1,8 @@
 using System.Collections.Concurrent;
 using System.Text;
 using OpenLedger.Core.Crypto;
-using OpenLedger.Core.Datanets;
-using OpenLedger.Core.Inference;
 using OpenLedger.Core.Market;
 using OpenLedger.Core.Merkle;
-using OpenLedger.Core.Models;
 using OpenLedger.Core.Money;
 using OpenLedger.Core.Transactions;
 using OpenLedger.Grains;

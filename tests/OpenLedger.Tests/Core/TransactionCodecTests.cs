@@ -1,6 +1,5 @@
 using CsCheck;
 using OpenLedger.Core.Crypto;
-using OpenLedger.Core.Ledger;
 using OpenLedger.Core.Money;
 using OpenLedger.Core.Transactions;
 using OpenLedger.Tests.Support;

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using OpenLedger.Core.Crypto;
-using OpenLedger.Core.Datanets;
+using OpenLedger.Core.Transactions;
 using OpenLedger.ML.BaseModel;
 using OpenLedger.ML.FineTuning;
 using OpenLedger.ML.Lora;

@@ -1,8 +1,7 @@
 using OpenLedger.Core.Crypto;
-using OpenLedger.Core.Datanets;
-using OpenLedger.Core.Inference;
-using OpenLedger.Core.Models;
+using OpenLedger.Core.Market;
 using OpenLedger.Core.Money;
+using OpenLedger.Core.Transactions;
 
 namespace OpenLedger.Tests.Market;
 

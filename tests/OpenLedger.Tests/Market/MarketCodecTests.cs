@@ -1,11 +1,6 @@
 using System.Buffers.Binary;
 using CsCheck;
 using OpenLedger.Core.Crypto;
-using OpenLedger.Core.Datanets;
-using OpenLedger.Core.Eip712;
-using OpenLedger.Core.Inference;
-using OpenLedger.Core.Ledger;
-using OpenLedger.Core.Models;
 using OpenLedger.Core.Money;
 using OpenLedger.Core.Transactions;
 using OpenLedger.Core.Transactions.Fields;

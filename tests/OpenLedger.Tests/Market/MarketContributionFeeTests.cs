@@ -1,8 +1,8 @@
 using CsCheck;
 using OpenLedger.Core.Crypto;
-using OpenLedger.Core.Datanets;
-using OpenLedger.Core.Ledger;
+using OpenLedger.Core.Market;
 using OpenLedger.Core.Money;
+using OpenLedger.Core.Transactions;
 
 namespace OpenLedger.Tests.Market;
 

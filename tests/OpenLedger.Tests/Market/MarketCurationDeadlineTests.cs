@@ -1,6 +1,4 @@
 using OpenLedger.Core.Crypto;
-using OpenLedger.Core.Datanets;
-using OpenLedger.Core.Inference;
 using OpenLedger.Core.Ledger;
 using OpenLedger.Core.Market;
 using OpenLedger.Core.Money;

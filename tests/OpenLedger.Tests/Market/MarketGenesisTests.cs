@@ -1,6 +1,6 @@
 using OpenLedger.Core.Crypto;
 using OpenLedger.Core.Genesis;
-using OpenLedger.Core.Market;
+using OpenLedger.Core.Ledger;
 
 namespace OpenLedger.Tests.Market;
 

@@ -1,9 +1,6 @@
 using OpenLedger.Core.Crypto;
-using OpenLedger.Core.Datanets;
-using OpenLedger.Core.Inference;
 using OpenLedger.Core.Ledger;
 using OpenLedger.Core.Market;
-using OpenLedger.Core.Models;
 using OpenLedger.Core.Money;
 using OpenLedger.Core.Transactions;
 

@@ -1,6 +1,6 @@
 using System.Text;
-using OpenLedger.Core.Datanets;
-using OpenLedger.Core.Ledger;
+using OpenLedger.Core.Errors;
+using OpenLedger.Core.Transactions;
 
 namespace OpenLedger.Tests.Market;
 

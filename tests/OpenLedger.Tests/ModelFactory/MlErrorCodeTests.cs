@@ -1,4 +1,4 @@
-using OpenLedger.Core.Ledger;
+using OpenLedger.Core.Errors;
 
 namespace OpenLedger.Tests.ModelFactory;
 

@@ -1,5 +1,5 @@
 using OpenLedger.Core.Crypto;
-using OpenLedger.Core.Datanets;
+using OpenLedger.Core.Transactions;
 using OpenLedger.Grains;
 using OpenLedger.Grains.Market;
 using OpenLedger.Grains.ModelFactory;

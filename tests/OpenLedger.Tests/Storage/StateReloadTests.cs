@@ -1,4 +1,3 @@
-using OpenLedger.Core.Genesis;
 using OpenLedger.Core.Ledger;
 using OpenLedger.Core.Money;
 using OpenLedger.Core.Transactions;

@@ -1,5 +1,4 @@
 using OpenLedger.Core.Crypto;
-using OpenLedger.Core.Datanets;
 using OpenLedger.Core.Money;
 using OpenLedger.Core.Transactions;
 using OpenLedger.Core.Mempool;

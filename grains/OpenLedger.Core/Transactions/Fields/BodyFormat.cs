@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using OpenLedger.Core.Crypto;
 using OpenLedger.Core.Eip712;
-using OpenLedger.Core.Ledger;
+using OpenLedger.Core.Errors;
 using OpenLedger.Core.Money;
 
 namespace OpenLedger.Core.Transactions.Fields;

@@ -2,7 +2,9 @@ using System.Data.Common;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using OpenLedger.Core.Crypto;
+using OpenLedger.Core.Errors;
 using OpenLedger.Core.Ledger;
+using OpenLedger.Core.Market;
 using OpenLedger.Core.Money;
 using OpenLedger.Core.Transactions;
 

@@ -1,7 +1,7 @@
 using OpenLedger.Core.Crypto;
-using OpenLedger.Core.Datanets;
+using OpenLedger.Core.Errors;
 using OpenLedger.Core.Genesis;
-using OpenLedger.Core.Ledger;
+using OpenLedger.Core.Market;
 using OpenLedger.Core.Mempool;
 using OpenLedger.Core.Money;
 using OpenLedger.Core.Transactions;

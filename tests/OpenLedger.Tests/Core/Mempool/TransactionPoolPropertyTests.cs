@@ -1,7 +1,7 @@
 using CsCheck;
 using OpenLedger.Core.Crypto;
-using OpenLedger.Core.Genesis;
 using OpenLedger.Core.Ledger;
+using OpenLedger.Core.Market;
 using OpenLedger.Core.Mempool;
 using OpenLedger.Core.Money;
 using OpenLedger.Core.Transactions;

@@ -1,5 +1,5 @@
-using OpenLedger.Core.Genesis;
 using OpenLedger.Core.Ledger;
+using OpenLedger.Core.Market;
 using OpenLedger.Core.Mempool;
 using OpenLedger.Core.Money;
 using OpenLedger.Core.Transactions;

@@ -1,7 +1,6 @@
 using OpenLedger.Core.Crypto;
-using OpenLedger.Core.Market;
 
-namespace OpenLedger.Core.Datanets;
+namespace OpenLedger.Core.Market;
 
 /// <summary>A frozen, numbered set of a datanet's approved contributions: the first <see cref="Count"/> in approval
 /// order, with the Merkle root of their content hashes (see <see cref="Merkle.MerkleTree"/>).</summary>

@@ -1,9 +1,8 @@
 using OpenLedger.Core.Crypto;
-using OpenLedger.Core.Ledger;
-using OpenLedger.Core.Transactions;
+using OpenLedger.Core.Errors;
 using OpenLedger.Core.Transactions.Fields;
 
-namespace OpenLedger.Core.Datanets;
+namespace OpenLedger.Core.Transactions;
 
 /// <summary>The datanet's owner or one of its curators approves or rejects a pending contribution, with a reason, by its
 /// deadline block (after it the contribution has expired: ContributionExpired). Curation is final.</summary>

@@ -1,8 +1,8 @@
 using OpenLedger.Core.Crypto;
-using OpenLedger.Core.Market;
 using OpenLedger.Core.Money;
+using OpenLedger.Core.Transactions;
 
-namespace OpenLedger.Core.Models;
+namespace OpenLedger.Core.Market;
 
 /// <summary>One version of a model: what it was trained on and the artifacts that prove it.</summary>
 public sealed record ModelVersion(uint Number, Hash32 Adapter, Hash32 TrainingRecord, Hash32[] DatanetVersions, long Height);

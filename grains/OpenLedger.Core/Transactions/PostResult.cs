@@ -1,9 +1,8 @@
 using OpenLedger.Core.Crypto;
-using OpenLedger.Core.Ledger;
-using OpenLedger.Core.Transactions;
+using OpenLedger.Core.Errors;
 using OpenLedger.Core.Transactions.Fields;
 
-namespace OpenLedger.Core.Inference;
+namespace OpenLedger.Core.Transactions;
 
 /// <summary>An authorised serving operator posts the hash of an inference's output. Once per inference.</summary>
 public sealed record PostResult(Hash32 Inference, Hash32 Output) : ITxBody

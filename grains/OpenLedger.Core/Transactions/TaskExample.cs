@@ -1,8 +1,8 @@
 using System.Text;
 using System.Text.Json;
-using OpenLedger.Core.Ledger;
+using OpenLedger.Core.Errors;
 
-namespace OpenLedger.Core.Datanets;
+namespace OpenLedger.Core.Transactions;
 
 /// <summary>One training example as a datanet's task format reads it from contribution content: the text a model
 /// is given (<see cref="Input"/>) and what it should produce (<see cref="Output"/>). For <see cref="TaskKind.Text"/>

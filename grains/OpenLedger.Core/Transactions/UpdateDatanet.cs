@@ -1,9 +1,8 @@
 using OpenLedger.Core.Crypto;
-using OpenLedger.Core.Ledger;
-using OpenLedger.Core.Transactions;
+using OpenLedger.Core.Errors;
 using OpenLedger.Core.Transactions.Fields;
 
-namespace OpenLedger.Core.Datanets;
+namespace OpenLedger.Core.Transactions;
 
 /// <summary>The owner replaces a datanet's description, tags and curators (not with none while contributions wait:
 /// CuratorsRequired). Name, fees, task kind and every contribution stay as they are: what contributors agreed to does

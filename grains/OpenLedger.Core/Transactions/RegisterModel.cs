@@ -1,10 +1,9 @@
 using OpenLedger.Core.Crypto;
-using OpenLedger.Core.Ledger;
+using OpenLedger.Core.Errors;
 using OpenLedger.Core.Money;
-using OpenLedger.Core.Transactions;
 using OpenLedger.Core.Transactions.Fields;
 
-namespace OpenLedger.Core.Models;
+namespace OpenLedger.Core.Transactions;
 
 /// <summary>A publisher registers a model fine-tuned on datanet versions: the adapter artifact and training record
 /// (hyperparameters, seed, metrics) by hash, the price of one inference and how its fee splits, in basis points,

@@ -1,8 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using OpenLedger.Core.Transactions;
+using OpenLedger.Core.Eip712;
 
-namespace OpenLedger.Core.Eip712;
+namespace OpenLedger.Core.Transactions;
 
 /// <summary>The exact EIP-712 payload a wallet signs for a transaction, as JSON: <c>{ domain, types, primaryType, message }</c>.
 /// <c>types</c> includes <c>EIP712Domain</c> (MetaMask's eth_signTypedData_v4 wants it; ethers' signTypedData takes

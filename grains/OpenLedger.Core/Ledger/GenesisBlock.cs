@@ -1,7 +1,8 @@
 using OpenLedger.Core.Crypto;
-using OpenLedger.Core.Ledger;
+using OpenLedger.Core.Genesis;
+using OpenLedger.Core.Market;
 
-namespace OpenLedger.Core.Genesis;
+namespace OpenLedger.Core.Ledger;
 
 /// <summary>Block 0: the initial allocations, in file order, and no transactions; its parent hash is the rules'
 /// commitment. Its hash names the chain.</summary>

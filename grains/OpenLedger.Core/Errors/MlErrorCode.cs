@@ -1,4 +1,4 @@
-namespace OpenLedger.Core.Ledger;
+namespace OpenLedger.Core.Errors;
 
 /// <summary>Stable error codes of the ML role (Model Factory jobs, OpenLoRA administration), the sibling of the ledger's
 /// <see cref="ErrorCode"/>: the text of each name is the code clients see (GraphQL extensions.code, a job's errorCode,

@@ -1,4 +1,4 @@
-namespace OpenLedger.Core.Ledger;
+namespace OpenLedger.Core.Errors;
 
 /// <summary>Stable error codes: the text of each name is the code clients see (GraphQL extensions.code,
 /// CLI output). Never rename or reuse one; add new ones at the end.</summary>

@@ -1,6 +1,6 @@
 using OpenLedger.Core.Crypto;
 
-namespace OpenLedger.Core.Market;
+namespace OpenLedger.Core.Genesis;
 
 /// <summary>What happens to an inference's escrow when it is served but not settled in time. An inference that was
 /// never served is always refunded: the caller got nothing.</summary>

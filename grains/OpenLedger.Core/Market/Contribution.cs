@@ -1,8 +1,8 @@
 using OpenLedger.Core.Crypto;
-using OpenLedger.Core.Market;
 using OpenLedger.Core.Money;
+using OpenLedger.Core.Transactions;
 
-namespace OpenLedger.Core.Datanets;
+namespace OpenLedger.Core.Market;
 
 /// <summary>A contribution to a datanet. Its content is immutable; curation sets its status once. An approved
 /// contribution has an <see cref="ApprovalIndex"/>: its position in the datanet's approved list, which is what

@@ -1,4 +1,4 @@
-namespace OpenLedger.Core.Datanets;
+namespace OpenLedger.Core.Transactions;
 
 /// <summary>The shape of a datanet's contributions, which decides how Model Factory trains on them.</summary>
 public enum TaskKind : byte

@@ -1,9 +1,8 @@
 using OpenLedger.Core.Crypto;
-using OpenLedger.Core.Ledger;
-using OpenLedger.Core.Transactions;
+using OpenLedger.Core.Errors;
 using OpenLedger.Core.Transactions.Fields;
 
-namespace OpenLedger.Core.Datanets;
+namespace OpenLedger.Core.Transactions;
 
 /// <summary>The owner or a curator freezes the datanet's approved contributions as the next numbered version, with
 /// a Merkle root over their content hashes in approval order. Training refers to a version by its id,

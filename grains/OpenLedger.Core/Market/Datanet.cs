@@ -1,8 +1,8 @@
 using OpenLedger.Core.Crypto;
-using OpenLedger.Core.Market;
 using OpenLedger.Core.Money;
+using OpenLedger.Core.Transactions;
 
-namespace OpenLedger.Core.Datanets;
+namespace OpenLedger.Core.Market;
 
 /// <summary>A datanet: its rules, its curators and its counters (contributions, and of them approved, rejected and
 /// expired uncurated). Its id is the hash of the creating transaction.</summary>

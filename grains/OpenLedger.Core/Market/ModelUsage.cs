@@ -1,7 +1,6 @@
 using OpenLedger.Core.Crypto;
-using OpenLedger.Core.Market;
 
-namespace OpenLedger.Core.Models;
+namespace OpenLedger.Core.Market;
 
 /// <summary>The counters every paid inference of a model updates, as their own small object beside the
 /// <see cref="Model"/>: a request then re-encodes and re-hashes these few bytes instead of the model with all its
@@ -23,7 +22,7 @@ public sealed record ModelUsage(Hash32 Id, Hash32 Model, Address Owner, long Inf
         return Keccak256.Hash(b);
     }
 
-    public static ModelUsage For(Models.Model m) => new(IdOf(m.Id), m.Id, m.Owner, 0, m.CreatedHeight);
+    public static ModelUsage For(Model m) => new(IdOf(m.Id), m.Id, m.Owner, 0, m.CreatedHeight);
 
     public byte[] Encode() => new ObjectWriter().Hash(Id).Hash(Model).Address(Owner).I64(Inferences).I64(CreatedHeight).ToArray();
 

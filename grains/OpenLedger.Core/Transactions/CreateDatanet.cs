@@ -1,10 +1,9 @@
 using OpenLedger.Core.Crypto;
-using OpenLedger.Core.Ledger;
+using OpenLedger.Core.Errors;
 using OpenLedger.Core.Money;
-using OpenLedger.Core.Transactions;
 using OpenLedger.Core.Transactions.Fields;
 
-namespace OpenLedger.Core.Datanets;
+namespace OpenLedger.Core.Transactions;
 
 /// <summary>Creates a datanet owned by the sender. Its id is this transaction's hash, so a client knows it before
 /// the block. A contribution pays <see cref="FeePerKb"/> per started KiB to the owner and locks <see cref="Stake"/>

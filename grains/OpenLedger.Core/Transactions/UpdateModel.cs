@@ -1,10 +1,9 @@
 using OpenLedger.Core.Crypto;
-using OpenLedger.Core.Ledger;
+using OpenLedger.Core.Errors;
 using OpenLedger.Core.Money;
-using OpenLedger.Core.Transactions;
 using OpenLedger.Core.Transactions.Fields;
 
-namespace OpenLedger.Core.Models;
+namespace OpenLedger.Core.Transactions;
 
 /// <summary>The owner sets a model's price and status and may publish a new version: a non-zero
 /// <see cref="Adapter"/> with its training record and datanet versions starts version n+1. Inferences already

@@ -1,9 +1,8 @@
 using OpenLedger.Core.Crypto;
-using OpenLedger.Core.Ledger;
-using OpenLedger.Core.Transactions;
+using OpenLedger.Core.Errors;
 using OpenLedger.Core.Transactions.Fields;
 
-namespace OpenLedger.Core.Datanets;
+namespace OpenLedger.Core.Transactions;
 
 /// <summary>Adds content (already in the content store) to a datanet. The chain keeps the content hash, the hash
 /// of its normalized form (two contributions with the same normalized hash in one datanet are exact duplicates) and

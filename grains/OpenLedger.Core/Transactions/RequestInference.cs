@@ -1,10 +1,9 @@
 using OpenLedger.Core.Crypto;
-using OpenLedger.Core.Ledger;
+using OpenLedger.Core.Errors;
 using OpenLedger.Core.Money;
-using OpenLedger.Core.Transactions;
 using OpenLedger.Core.Transactions.Fields;
 
-namespace OpenLedger.Core.Inference;
+namespace OpenLedger.Core.Transactions;
 
 /// <summary>A caller asks a model for an inference on an input (by hash) and escrows the model's current price,
 /// provided it is at most <see cref="MaxFee"/>. The inference's id is this transaction's hash.</summary>

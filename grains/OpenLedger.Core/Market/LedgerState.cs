@@ -1,8 +1,7 @@
 using OpenLedger.Core.Crypto;
-using OpenLedger.Core.Market;
 using OpenLedger.Core.Merkle;
 
-namespace OpenLedger.Core.Ledger;
+namespace OpenLedger.Core.Market;
 
 /// <summary>The whole ledger state in memory: every account, in the order it first appeared (its index in the
 /// accounts tree), the marketplace objects (<see cref="Market"/>), and the roots that make the block header's state

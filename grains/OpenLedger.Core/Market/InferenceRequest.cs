@@ -1,8 +1,7 @@
 using OpenLedger.Core.Crypto;
-using OpenLedger.Core.Market;
 using OpenLedger.Core.Money;
 
-namespace OpenLedger.Core.Inference;
+namespace OpenLedger.Core.Market;
 
 public enum InferenceStatus : byte { Requested = 1, Served = 2, Settled = 3, Expired = 4 }
 

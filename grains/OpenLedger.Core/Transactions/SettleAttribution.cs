@@ -1,9 +1,8 @@
 using OpenLedger.Core.Crypto;
-using OpenLedger.Core.Ledger;
-using OpenLedger.Core.Transactions;
+using OpenLedger.Core.Errors;
 using OpenLedger.Core.Transactions.Fields;
 
-namespace OpenLedger.Core.Inference;
+namespace OpenLedger.Core.Transactions;
 
 /// <summary>An authorised attribution operator settles a served inference: the attribution record (by hash) and the
 /// contributions that influenced the output with their weights. The escrow is split exactly (see

@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using OpenLedger.Core.Crypto;
 using OpenLedger.Core.Money;
 
-namespace OpenLedger.Core.Ledger;
+namespace OpenLedger.Core.Market;
 
 /// <summary>An account's committed state: its balance and the nonce its next transaction must carry.</summary>
 public readonly record struct AccountState(Wei Balance, ulong Nonce)
