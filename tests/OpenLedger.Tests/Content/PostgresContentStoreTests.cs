@@ -3,7 +3,7 @@ using Npgsql;
 using OpenLedger.Core.Content;
 using OpenLedger.Storage;
 using OpenLedger.Storage.Content;
-using OpenLedger.Tests.Fixtures;
+using OpenLedger.Tests.Support;
 
 namespace OpenLedger.Tests.Content;
 

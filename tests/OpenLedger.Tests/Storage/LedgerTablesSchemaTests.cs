@@ -4,7 +4,7 @@ using Npgsql;
 using OpenLedger.Storage;
 using OpenLedger.Storage.Ledger;
 using OpenLedger.Storage.Ledger.Sql;
-using OpenLedger.Tests.Fixtures;
+using OpenLedger.Tests.Support;
 using Xunit;
 
 namespace OpenLedger.Tests.Storage;

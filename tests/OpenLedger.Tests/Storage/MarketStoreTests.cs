@@ -5,7 +5,6 @@ using OpenLedger.Core.Money;
 using OpenLedger.Core.Transactions;
 using OpenLedger.Storage;
 using OpenLedger.Storage.Ledger;
-using OpenLedger.Tests.Fixtures;
 using OpenLedger.Tests.Support;
 
 namespace OpenLedger.Tests.Storage;

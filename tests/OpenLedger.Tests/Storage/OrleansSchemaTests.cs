@@ -8,7 +8,7 @@ using Microsoft.Extensions.Hosting;
 using Npgsql;
 using OpenLedger.Storage;
 using OpenLedger.Storage.Schema;
-using OpenLedger.Tests.Fixtures;
+using OpenLedger.Tests.Support;
 using Orleans;
 using Orleans.Configuration;
 using Orleans.Hosting;

@@ -14,7 +14,6 @@ using OpenLedger.Silo.Hosting;
 using OpenLedger.Storage;
 using OpenLedger.Storage.Ledger;
 using OpenLedger.Storage.Schema;
-using OpenLedger.Tests.Fixtures;
 using OpenLedger.Tests.Support;
 
 namespace OpenLedger.Tests.Storage;
@@ -110,12 +109,10 @@ public class PostgresLedgerTests(PostgresServerFixture pg)
             ClusterAddress = clusterAddress,
         };
 
-        var (host, node, _) = await NodeHost.BuildAsync(settings);
-        Assert.NotNull(node.ProducerKey); // derived from the dev seed
-        await host.StartAsync();
-        try
+        await using (var node = await InProcessNode.StartAsync(settings))
         {
-            var silo = host.Services.GetRequiredService<Orleans.Runtime.ILocalSiloDetails>();
+            Assert.NotNull(node.Ledger?.ProducerKey); // derived from the dev seed
+            var silo = node.Host.Services.GetRequiredService<Orleans.Runtime.ILocalSiloDetails>();
             Assert.Equal(clusterAddress, silo.SiloAddress.Endpoint.Address);
             Assert.Equal(clusterAddress, silo.GatewayAddress!.Endpoint.Address);
             foreach (var port in new[] { settings.SiloPort, settings.GatewayPort })
@@ -129,11 +126,6 @@ public class PostgresLedgerTests(PostgresServerFixture pg)
             var v = await TransferAsync(grains, chain, chain.Keys[0], chain.Keys[1].Address, Wei.FromOpen(2));
             Assert.Equal(TxStatus.Committed, v.Status);
             await client.StopAsync();
-        }
-        finally
-        {
-            await host.StopAsync();
-            host.Dispose();
         }
         await using var c = new NpgsqlConnection(conn);
         await c.OpenAsync();

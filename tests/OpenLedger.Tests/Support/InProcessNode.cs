@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using OpenLedger.Grains.Hosting;
 using OpenLedger.Silo.Configuration;
 using OpenLedger.Silo.Hosting;
 using OpenLedger.Storage;
@@ -11,6 +12,9 @@ namespace OpenLedger.Tests.Support;
 public sealed class InProcessNode(IHost host, string dataDirectory) : IAsyncDisposable
 {
     public IHost Host { get; } = host;
+
+    /// <summary>The node's ledger services (its store, keys and chain rules), as the host built them.</summary>
+    public LedgerNode? Ledger { get; private init; }
 
     /// <summary>The silo's own grain factory (the in-process client of the node under test).</summary>
     public IGrainFactory Grains => Host.Services.GetRequiredService<IGrainFactory>();
@@ -26,8 +30,15 @@ public sealed class InProcessNode(IHost host, string dataDirectory) : IAsyncDisp
             // One libtorch thread per training job: the suite runs test classes side by side on a few cores, and two
             // spinning libtorch threads on a busy machine slowed a 60-step job from seconds to over 2 minutes.
             TrainingThreads: 1);
-        var (host, _, _) = await NodeHost.BuildAsync(settings);
-        var node = new InProcessNode(host, dataDirectory);
+        return await StartAsync(settings);
+    }
+
+    /// <summary>Starts a node with the given settings (any backend; the genesis file already written) and returns once
+    /// /healthz answers: the one place the tests build, start and await a node.</summary>
+    public static async Task<InProcessNode> StartAsync(NodeSettings settings)
+    {
+        var (host, ledger, _) = await NodeHost.BuildAsync(settings);
+        var node = new InProcessNode(host, settings.DataDirectory) { Ledger = ledger };
         try
         {
             await host.StartAsync();
@@ -39,7 +50,7 @@ public sealed class InProcessNode(IHost host, string dataDirectory) : IAsyncDisp
         }
 
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        var health = $"http://127.0.0.1:{httpPort}/healthz";
+        var health = $"http://127.0.0.1:{settings.HttpPort}/healthz";
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
         while (true)
         {

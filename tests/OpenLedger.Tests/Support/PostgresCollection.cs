@@ -1,6 +1,6 @@
 using Xunit;
 
-namespace OpenLedger.Tests.Fixtures;
+namespace OpenLedger.Tests.Support;
 
 /// <summary>Test classes marked <c>[Collection("postgres")]</c> share one PostgreSQL server for the whole run.</summary>
 [CollectionDefinition(Name)]

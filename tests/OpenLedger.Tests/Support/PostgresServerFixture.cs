@@ -7,7 +7,7 @@ using System.Text.RegularExpressions;
 using Npgsql;
 using Xunit;
 
-namespace OpenLedger.Tests.Fixtures;
+namespace OpenLedger.Tests.Support;
 
 /// <summary>
 /// A real PostgreSQL server for the test run: a fresh cluster (initdb) in a temporary directory, listening on a free
