@@ -33,7 +33,8 @@ public static class MislabelRule
             if (meanHeldOutInfluence is not null && !double.IsFinite(meanHeldOutInfluence[i]))
                 throw new AttributionException(BadInput, $"example {i} has mean held-out influence {meanHeldOutInfluence[i]}");
         }
-        var inspected = (int)Math.Ceiling(topShare * selfInfluence.Count);
+        // Rounded first: 0.3 × 10 is 3.0000000000000004 in binary and must inspect 3, not 4.
+        var inspected = (int)Math.Ceiling(Math.Round(topShare * selfInfluence.Count, 9));
         var top = Enumerable.Range(0, selfInfluence.Count).OrderByDescending(i => selfInfluence[i]).ThenBy(i => i).Take(inspected);
         if (meanHeldOutInfluence is not null) top = top.Where(i => meanHeldOutInfluence[i] < 0);
         return top.Order().ToList();
