@@ -1,14 +1,10 @@
 using System.Diagnostics;
 using OpenLedger.Core.Crypto;
-using OpenLedger.Core.Transactions;
 using OpenLedger.ML.Attribution;
 using OpenLedger.ML.BaseModel;
 using OpenLedger.ML.Corpus;
 using OpenLedger.ML.Evaluation;
-using OpenLedger.ML.FineTuning;
-using OpenLedger.ML.Lora;
 using OpenLedger.ML.Runtime;
-using OpenLedger.ML.Training;
 using TorchSharp;
 
 namespace OpenLedger.Benchmarks.ML.Attribution;
@@ -38,29 +34,15 @@ public static class AttributionBenchmark
 
         using var loaded = BaseModelRecipe.Load(BaseModelRecipe.BuiltinDirectory);
         var model = loaded.Model;
-        var tokenizer = loaded.Tokenizer;
-        var config = model.Config;
         var corpus = WordNetCorpus.Load(WordNetCorpus.DefaultDirectory);
         var task = LexnameTask.Build(corpus, loaded.Manifest, o.Real);
         var train = task.Train.Take(o.Real).Select(e => e.Example).ToList();
         var queries = task.Test.Take(o.Queries).Select(e => e.Example).ToList();
-        AttributionRow Row(TaskExample e)
-        {
-            var (tokens, first) = TaskPrompt.Row(TaskKind.TextLabel, tokenizer, e, config.ContextLength + 1);
-            return new AttributionRow(tokens, first);
-        }
-        var examples = train.Select(e => new IndexedExample(Row(e), Keccak256.Hash(TaskExampleFormat.Format(TaskKind.TextLabel, e)))).ToList();
-        var queryRows = queries.Select(Row).ToList();
+        var examples = train.Select(e => LexnameAdapterSetup.Indexed(loaded, e)).ToList();
+        var queryRows = queries.Select(e => LexnameAdapterSetup.Row(loaded, e)).ToList();
 
         // A trained adapter (with B = 0 the gradients of A vanish): Model Factory's lexname settings, a short run.
-        var adapter = LoraAdapter.Apply(model, new LoraConfig(8, 16, LoraConfig.AllProjections), o.Seed);
-        var batches = TokenBatches.FromMaskedExamples(examples.Select(e => (e.Row.Tokens, e.Row.FirstTarget)), config.ContextLength, 16, o.Seed,
-            tokenizer.EndOfTextId);
-        var trainer = new Trainer(model, new TrainerOptions
-        {
-            Steps = o.TrainSteps, BatchSize = 16, LearningRate = 5e-3, WarmupSteps = Math.Min(100, o.TrainSteps / 10), WeightDecay = 0, Seed = o.Seed,
-        });
-        var trained = trainer.Train(batches);
+        var (adapter, trained) = LexnameAdapterSetup.Train(loaded, examples.Select(e => e.Row), o.TrainSteps, 16, o.Seed);
         var trainPerExample = trained.Elapsed.TotalSeconds / ((double)o.TrainSteps * 16);
         Console.WriteLine($"adapter: rank 8, alpha 16 on all {adapter.Layers.Count} projections ({adapter.ParameterCount:N0} parameters), trained {o.TrainSteps} steps " +
                           $"of batch 16 on {examples.Count} WordNet lexname examples (loss {trained.LastLoss:0.000}); projection k_in {o.Projection.InputDims}, " +
