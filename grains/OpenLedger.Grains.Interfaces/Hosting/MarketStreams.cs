@@ -3,7 +3,7 @@ namespace OpenLedger.Grains.Hosting;
 /// <summary>The "market" stream provider that carries committed marketplace events (<see cref="Market.MarketEventMessage"/>)
 /// and Model Factory progress to the gateway's GraphQL subscriptions, and the stream ids of each topic. A namespace
 /// exists only while something outside the tests subscribes to it: each one names its consumer. Silos and Orleans clients both call
-/// <c>AddOpenLedgerStreams()</c> (MarketStreamHosting, in OpenLedger.Grains); the provider name must match on both sides.
+/// <c>AddOpenLedgerStreams()</c> (MarketStreamHosting in OpenLedger.Grains, MarketStreamClientHosting here); the provider name must match on both sides.
 /// It lives with the grain interfaces because the gateway, which references only those, subscribes to these streams.</summary>
 /// <remarks>
 /// Memory streams: messages live in queue grains inside the cluster and are lost if the silo holding them dies.

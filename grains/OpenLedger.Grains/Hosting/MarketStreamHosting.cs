@@ -2,9 +2,9 @@ using Orleans.Providers;
 
 namespace OpenLedger.Grains.Hosting;
 
-/// <summary>Registers the "market" stream provider (<see cref="MarketStreams"/>) on a silo or an Orleans client. Here, not
-/// beside <see cref="MarketStreams"/>, because it needs Orleans' memory streams and grain storage, which the grain
-/// interfaces (and so the GraphQL gateway) do without.</summary>
+/// <summary>Registers the "market" stream provider (<see cref="MarketStreams"/>) on a silo. Here, not beside
+/// <see cref="MarketStreams"/>, because it needs Orleans' memory grain storage, which the grain interfaces (and so the
+/// GraphQL gateway) do without; an Orleans client's side is <see cref="MarketStreamClientHosting"/>.</summary>
 public static class MarketStreamHosting
 {
     /// <summary>The grain storage the memory provider's pub/sub keeps subscriptions in (the name is fixed by Orleans).</summary>
@@ -20,7 +20,4 @@ public static class MarketStreamHosting
         silo.AddMemoryGrainStorage(PubSubStorageName);
         return silo;
     }
-
-    public static IClientBuilder AddOpenLedgerStreams(this IClientBuilder client) =>
-        client.AddMemoryStreams<DefaultMemoryMessageBodySerializer>(MarketStreams.ProviderName);
 }

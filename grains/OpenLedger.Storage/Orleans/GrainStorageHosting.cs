@@ -5,8 +5,9 @@ namespace OpenLedger.Storage;
 
 /// <summary>
 /// Hosting for Orleans' ADO.NET providers on this project's schema (see <c>Schema/</c>): grain storage on SQLite or
-/// PostgreSQL with JSON payloads, and membership on PostgreSQL (reminders too, though no grain uses them and the silo
-/// does not call <see cref="UseOpenLedgerPostgresReminders"/>). Run
+/// PostgreSQL with JSON payloads, and reminders on PostgreSQL (though no grain uses them and the silo does not call
+/// <see cref="UseOpenLedgerPostgresReminders"/>). Membership, which the gateway needs too, is ClusterMembership in
+/// OpenLedger.Cluster, over the clustering tables this project's schema installs. Run
 /// <see cref="Schema.OrleansSchemaInstaller.EnsureAsync"/> before the silo starts: the providers read their
 /// queries from the database when they initialise.
 /// </summary>
@@ -46,30 +47,6 @@ public static class GrainStorageHosting
             options.Invariant = invariant;
             options.ConnectionString = connectionString;
             options.GrainStorageSerializer = serializer;
-        });
-    }
-
-    /// <summary>Cluster membership in the PostgreSQL database (ADO.NET clustering, invariant <c>Npgsql</c>).</summary>
-    public static ISiloBuilder UseOpenLedgerPostgresClustering(this ISiloBuilder builder, string connectionString)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
-        return builder.UseAdoNetClustering(options =>
-        {
-            options.Invariant = StorageBackendNames.PostgresInvariant;
-            options.ConnectionString = connectionString;
-        });
-    }
-
-    /// <summary>Lets an Orleans client (e.g. a separate GraphQL gateway) find the silos' Orleans gateway ports in PostgreSQL.</summary>
-    public static IClientBuilder UseOpenLedgerPostgresClustering(this IClientBuilder builder, string connectionString)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
-        return builder.UseAdoNetClustering(options =>
-        {
-            options.Invariant = StorageBackendNames.PostgresInvariant;
-            options.ConnectionString = connectionString;
         });
     }
 

@@ -17,7 +17,7 @@ public static class CliVerbs
     private static async Task<int> ExecuteAsync(Args args, TextWriter output) => args.Verb switch
     {
         "run" => await RunCommand.ExecuteAsync(args),
-        "gateway" => await GatewayCommand.ExecuteAsync(args),
+        "gateway" => await OpenLedger.Gateway.GatewayCommand.ExecuteAsync(args),
         "verify" => await VerifyCommand.ExecuteAsync(args),
         "ml" => MlVerbs.Execute(args),
         var verb when OpenLedger.Cli.ClientVerbs.Handles(verb) => await OpenLedger.Cli.ClientVerbs.ExecuteAsync(args, output),

@@ -1,7 +1,8 @@
 using System.Security.Cryptography.X509Certificates;
 using OpenLedger.Cli.CommandLine;
 using OpenLedger.Cli.Keys;
-using OpenLedger.Grains.Hosting;
+using OpenLedger.Gateway.Configuration;
+using OpenLedger.Gateway.Hosting.Boundary;
 using OpenLedger.Core.Crypto;
 using OpenLedger.Core.Genesis;
 using OpenLedger.Core.Mempool;
@@ -41,23 +42,30 @@ public sealed record NodeSettings(
     /// (or environment); the rest at <see cref="MempoolOptions"/>' defaults.</summary>
     public MempoolOptions Mempool => new(Capacity: MempoolCapacity, MaxBytes: MempoolMaxBytes, FutureTtlMs: MempoolFutureTtlMs);
 
+    /// <summary>What the node's built-in gateway and its joining of the cluster read: the options a standalone gateway
+    /// (<c>openledger-gateway</c>) takes too, parsed and applied in one place.</summary>
+    public GatewaySettings Gateway => new(
+        Backend == StorageBackend.PostgreSql ? ConnectionString : null, DataDirectory, GatewayPort, HttpPort,
+        ClusterCertificateFile, AllowedHosts, AllowedOrigins, OperatorTokenFile);
+
     /// <summary>The operator's token file (administration over HTTP): --operator-token, or operator.token in the data
     /// directory.</summary>
-    public string OperatorTokenPath => LocalNodeFiles.OperatorTokenPath(OperatorTokenFile, DataDirectory);
+    public string OperatorTokenPath => Gateway.OperatorTokenPath;
 
     /// <summary>The HTTP boundary: host names and page origins accepted, and the operator token (made if missing).</summary>
-    public Silo.Hosting.Boundary.HttpBoundary HttpBoundary() => new(
-        AllowedHosts is { Count: > 0 } hosts ? [.. Silo.Hosting.Boundary.HttpBoundary.LoopbackHosts, .. hosts] : Silo.Hosting.Boundary.HttpBoundary.LoopbackHosts,
-        new HashSet<string>((AllowedOrigins ?? []).Select(o => o.TrimEnd('/')), StringComparer.OrdinalIgnoreCase),
-        Silo.Hosting.Boundary.OperatorToken.LoadOrCreate(OperatorTokenPath));
+    public HttpBoundary HttpBoundary() => Gateway.HttpBoundary();
 
     /// <summary>The cluster certificate (mutual TLS on the Orleans ports): --cluster-cert, or cluster.pfx in the data
     /// directory.</summary>
-    public string ClusterCertificatePath => ClusterCertificateFile ?? Path.Combine(DataDirectory, ClusterCertificate.DefaultFileName);
+    public string ClusterCertificatePath => Gateway.ClusterCertificatePath;
 
-    public const int DefaultHttpPort = 8080;
+    /// <summary>The cluster certificate: a node creates it when missing; a process joining a node (<paramref name="create"/>
+    /// false) needs the node's file.</summary>
+    public X509Certificate2 LoadClusterCertificate(bool create) => Gateway.LoadClusterCertificate(create);
+
+    public const int DefaultHttpPort = GatewaySettings.DefaultHttpPort;
     public const int DefaultSiloPort = 11111;
-    public const int DefaultGatewayPort = 30000;
+    public const int DefaultGatewayPort = GatewaySettings.DefaultGatewayPort;
 
     public static string DefaultGenesisPath => GenesisFile.DefaultPath;
 
@@ -65,8 +73,9 @@ public sealed record NodeSettings(
     {
         string? Opt(string name, string env) => args.ValueOrEnvironment(name, env);
         string? PathOpt(string name, string env) => args.PathOrEnvironment(name, env);
-        var postgres = Opt("postgres", "OPENLEDGER_POSTGRES");
-        var dataDir = LocalNodeFiles.DataDirectory(args);
+        var gateway = GatewaySettings.From(args);
+        var postgres = gateway.PostgresConnectionString;
+        var dataDir = gateway.DataDirectory;
         var backend = postgres is null ? StorageBackend.Sqlite : StorageBackend.PostgreSql;
         var conn = postgres ?? $"Data Source={Path.Combine(dataDir, "openledger.db")};Pooling=True;Default Timeout=30";
         if (args.Has("producer-key") && args.Has("producer-key-file")) throw new UsageException("give --producer-key-file or --producer-key, not both");
@@ -74,19 +83,19 @@ public sealed record NodeSettings(
         return new NodeSettings(
             backend, conn, dataDir,
             GenesisFile.From(args).Path,
-            Port(args, "silo-port", "OPENLEDGER_SILO_PORT", DefaultSiloPort),
-            Port(args, "gateway-port", "OPENLEDGER_GATEWAY_PORT", DefaultGatewayPort),
+            GatewaySettings.Port(args, "silo-port", "OPENLEDGER_SILO_PORT", DefaultSiloPort),
+            gateway.GatewayPort,
             args.Has("producer-key-file") ? null : Opt("producer-key", "OPENLEDGER_PRODUCER_KEY"),
             args.Has("empty-blocks"),
             args.GetInt("mempool-capacity", 200_000, 1, int.MaxValue),
-            Port(args, "http-port", "OPENLEDGER_HTTP_PORT", DefaultHttpPort),
+            gateway.HttpPort,
             !args.Has("no-ml") && Environment.GetEnvironmentVariable("OPENLEDGER_NO_ML") is null or "" or "0",
             args.Has("serving-key-file") ? null : Opt("serving-key", "OPENLEDGER_SERVING_KEY"),
             PathOpt("base-model", "OPENLEDGER_BASE_MODEL"),
-            PathOpt("cluster-cert", "OPENLEDGER_CLUSTER_CERT"),
-            List(Opt("allowed-hosts", "OPENLEDGER_ALLOWED_HOSTS")),
-            List(Opt("allowed-origins", "OPENLEDGER_ALLOWED_ORIGINS")),
-            LocalNodeFiles.OperatorTokenFile(args),
+            gateway.ClusterCertificateFile,
+            gateway.AllowedHosts,
+            gateway.AllowedOrigins,
+            gateway.OperatorTokenFile,
             Long("mempool-max-bytes", "OPENLEDGER_MEMPOOL_MAX_BYTES", 128L * 1024 * 1024),
             Long("mempool-future-ttl-ms", "OPENLEDGER_MEMPOOL_FUTURE_TTL_MS", 180_000),
             args.Has("producer-key") ? null : PathOpt("producer-key-file", "OPENLEDGER_PRODUCER_KEY_FILE"),
@@ -111,32 +120,6 @@ public sealed record NodeSettings(
         long Long(string name, string env, long fallback) => Opt(name, env) is not { } v ? fallback
             : long.TryParse(v, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n
             : throw new UsageException($"--{name} (or {env}) expects a number, got '{v}'");
-    }
-
-    /// <summary>A TCP port from the command line or the environment (1..65535).</summary>
-    private static int Port(Args args, string name, string env, int fallback)
-    {
-        var text = args.Value(name) ?? Environment.GetEnvironmentVariable(env);
-        if (string.IsNullOrEmpty(text)) return fallback;
-        return int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port) && port is > 0 and <= 65_535
-            ? port : throw new UsageException($"--{name} (or {env}) must be a port number 1..65535, got '{text}'");
-    }
-
-    private static IReadOnlyList<string>? List(string? commaSeparated) =>
-        commaSeparated?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-
-    /// <summary>The cluster certificate: a node creates it when missing; a process joining a node (<paramref name="create"/>
-    /// false) needs the node's file.</summary>
-    public X509Certificate2 LoadClusterCertificate(bool create)
-    {
-        try
-        {
-            return create ? ClusterCertificate.LoadOrCreate(ClusterCertificatePath) : ClusterCertificate.Load(ClusterCertificatePath);
-        }
-        catch (ClusterCertificateException e)
-        {
-            throw new UsageException(e.Message);
-        }
     }
 
     /// <summary>The genesis file, parsed (not yet checked: <see cref="LoadChain"/> does that).</summary>

@@ -1,10 +1,8 @@
 using OpenLedger.Cli.CommandLine;
-using OpenLedger.Grains.Hosting;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Orleans.Configuration;
+using OpenLedger.Cluster;
 using OpenLedger.Silo.Configuration;
-using OpenLedger.Storage;
 
 namespace OpenLedger.Silo.Hosting;
 
@@ -27,10 +25,7 @@ public static class NodeClient
         builder.Logging.SetMinimumLevel(LogLevel.Error);
         builder.UseOrleansClient(client =>
         {
-            client.Configure<ClusterOptions>(o => { o.ClusterId = NodeHost.ClusterId; o.ServiceId = NodeHost.ClusterId; });
-            if (settings.Backend == StorageBackend.Sqlite) client.UseLocalhostClustering(settings.GatewayPort);
-            else client.UseOpenLedgerPostgresClustering(settings.ConnectionString);
-            client.UseOpenLedgerClusterTls(clusterCertificate);
+            client.JoinOpenLedgerCluster(settings.Gateway.PostgresConnectionString, settings.GatewayPort, clusterCertificate);
         });
         var host = builder.Build();
         try

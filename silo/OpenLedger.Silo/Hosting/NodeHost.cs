@@ -4,7 +4,9 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
 using Orleans.Dashboard;
+using OpenLedger.Cluster;
 using OpenLedger.Core.Genesis;
+using OpenLedger.Gateway.Hosting;
 using OpenLedger.Grains.Hosting;
 using OpenLedger.ML.Grains.Hosting;
 using OpenLedger.Silo.Configuration;
@@ -19,8 +21,6 @@ namespace OpenLedger.Silo.Hosting;
 /// Embedded and clustered nodes run the same code; only <see cref="NodeSettings"/> differ.</summary>
 public static class NodeHost
 {
-    public const string ClusterId = "openledger";
-
     public static async Task<(IHost Host, LedgerNode Node, GenesisConfig Genesis)> BuildAsync(NodeSettings settings, CancellationToken ct = default)
     {
         var genesis = settings.LoadGenesis();
@@ -47,7 +47,7 @@ public static class NodeHost
         builder.Logging.AddFilter("Orleans.Runtime.Watchdog", LogLevel.Error);
         builder.UseOrleans(silo =>
         {
-            silo.Configure<ClusterOptions>(o => { o.ClusterId = ClusterId; o.ServiceId = ClusterId; });
+            silo.Configure<ClusterOptions>(o => { o.ClusterId = ClusterMembership.ClusterId; o.ServiceId = ClusterMembership.ClusterId; });
             if (settings.Backend == StorageBackend.Sqlite)
                 silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort);
             else
@@ -67,7 +67,7 @@ public static class NodeHost
                 silo.WithoutMl();
             silo.AddDashboard();
         });
-        builder.Services.AddGatewayServices(settings.HttpBoundary());
+        builder.Services.AddGatewayServices(settings.HttpBoundary(), LedgerMetrics.MeterName);
         var app = builder.Build();
         app.MapGateway();
         return (app, node, genesis);

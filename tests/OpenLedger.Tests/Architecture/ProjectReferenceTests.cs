@@ -8,10 +8,12 @@ public sealed class ProjectReferenceTests
 {
     private const string Core = "OpenLedger.Core";
     private const string Storage = "OpenLedger.Storage";
+    private const string Cluster = "OpenLedger.Cluster";
     private const string GrainsInterfaces = "OpenLedger.Grains.Interfaces";
     private const string Grains = "OpenLedger.Grains";
     private const string GraphQLTransport = "OpenLedger.GraphQL.Transport";
     private const string GraphQL = "OpenLedger.GraphQL";
+    private const string Gateway = "OpenLedger.Gateway";
     private const string Client = "OpenLedger.Client";
     private const string Cli = "OpenLedger.Cli";
     private const string ML = "OpenLedger.ML";
@@ -28,9 +30,15 @@ public sealed class ProjectReferenceTests
         [Core] = [],
         [Storage] = [Core],
         [GrainsInterfaces] = [Core],
+        // Joining the cluster (id, certificate, mutual TLS, PostgreSQL membership): Orleans packages only, so a gateway
+        // can join without the ledger's storage.
+        [Cluster] = [],
         [Grains] = [GrainsInterfaces, Storage, Core],
         [GraphQLTransport] = [],
         [GraphQL] = [GrainsInterfaces, GraphQLTransport, Core],
+        // The slim gateway: an Orleans client serving GraphQL; no grain implementations, storage or ML (its packages are
+        // checked too: SlimGatewayDependencyTests). The CLI for its command line, the operator token and data directory.
+        [Gateway] = [Cluster, GraphQL, GraphQLTransport, GrainsInterfaces, Cli, Client, Core],
         [Client] = [Core],
         // The slim CLI: the public API's client and the core, nothing of Orleans, storage or ML (its packages are
         // checked too: SlimCliDependencyTests).

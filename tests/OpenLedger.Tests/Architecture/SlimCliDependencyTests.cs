@@ -33,8 +33,9 @@ public sealed class SlimCliDependencyTests
         Assert.Contains("openledger-cli", libraries);   // the node carries the client verbs by reference, not by copy
     }
 
-    /// <summary>The names (without versions) of every library a deps.json lists: packages and projects.</summary>
-    private static HashSet<string> Libraries(string depsJson)
+    /// <summary>The names (without versions) of every library a deps.json lists: packages and projects (the slim gateway's
+    /// test reads its deps file with this too).</summary>
+    internal static HashSet<string> Libraries(string depsJson)
     {
         using var doc = JsonDocument.Parse(File.ReadAllText(depsJson));
         return doc.RootElement.GetProperty("libraries").EnumerateObject().Select(p => p.Name.Split('/')[0]).ToHashSet(StringComparer.Ordinal);

@@ -80,7 +80,7 @@ public sealed class CliNodeFixture : IAsyncLifetime
         }
     }
 
-    private static async Task<CliRun> RunProcessAsync(string dll, IReadOnlyDictionary<string, string>? environment, string[] argv)
+    internal static async Task<CliRun> RunProcessAsync(string dll, IReadOnlyDictionary<string, string>? environment, string[] argv)
     {
         var psi = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {

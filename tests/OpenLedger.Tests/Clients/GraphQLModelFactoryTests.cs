@@ -2,6 +2,9 @@ using System.Text.Json.Nodes;
 using OpenLedger.Core.Crypto;
 using OpenLedger.ML.Corpus;
 using OpenLedger.ML.FineTuning;
+using OpenLedger.Cluster;
+using OpenLedger.Gateway.Hosting;
+using OpenLedger.Gateway.Hosting.Boundary;
 
 namespace OpenLedger.Tests.Clients;
 

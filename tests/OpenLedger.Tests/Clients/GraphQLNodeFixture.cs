@@ -3,6 +3,9 @@ using OpenLedger.Silo.Configuration;
 using OpenLedger.Silo.Hosting;
 using OpenLedger.Storage;
 using OpenLedger.Tests.Support;
+using OpenLedger.Cluster;
+using OpenLedger.Gateway.Hosting;
+using OpenLedger.Gateway.Hosting.Boundary;
 
 namespace OpenLedger.Tests.Clients;
 

@@ -1,3 +1,6 @@
+using OpenLedger.Cluster;
+using OpenLedger.Gateway.Hosting;
+using OpenLedger.Gateway.Hosting.Boundary;
 namespace OpenLedger.Tests.Clients;
 
 /// <summary>The endpoints beside GraphQL: health (public), the Orleans dashboard and OpenTelemetry metrics (the

@@ -8,6 +8,9 @@ using OpenLedger.Grains.Ledger;
 using OpenLedger.Silo.Configuration;
 using OpenLedger.Silo.Hosting;
 using OpenLedger.Tests.Support;
+using OpenLedger.Cluster;
+using OpenLedger.Gateway.Hosting;
+using OpenLedger.Gateway.Hosting.Boundary;
 
 namespace OpenLedger.Tests.Security;
 
@@ -41,7 +44,7 @@ public sealed class ClusterTlsTests(ClusterTlsNodeFixture fx) : IClassFixture<Cl
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.UseOrleansClient(client =>
         {
-            client.Configure<ClusterOptions>(o => { o.ClusterId = NodeHost.ClusterId; o.ServiceId = NodeHost.ClusterId; });
+            client.Configure<ClusterOptions>(o => { o.ClusterId = ClusterMembership.ClusterId; o.ServiceId = ClusterMembership.ClusterId; });
             client.UseLocalhostClustering(fx.GatewayPort);
             tls?.Invoke(client);
         });

@@ -5,8 +5,10 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using OpenLedger.GraphQL.Market;
 using OpenLedger.GraphQL.Scalars;
-using OpenLedger.Silo.Hosting.Boundary;
+using OpenLedger.Gateway.Hosting.Boundary;
 using OpenLedger.Tests.Support;
+using OpenLedger.Cluster;
+using OpenLedger.Gateway.Hosting;
 
 namespace OpenLedger.Tests.Security;
 

@@ -15,6 +15,9 @@ using OpenLedger.Storage;
 using OpenLedger.Storage.Ledger;
 using OpenLedger.Storage.Schema;
 using OpenLedger.Tests.Support;
+using OpenLedger.Cluster;
+using OpenLedger.Gateway.Hosting;
+using OpenLedger.Gateway.Hosting.Boundary;
 
 namespace OpenLedger.Tests.Storage;
 

@@ -9,6 +9,9 @@ using Orleans.Streams.Core;
 using Orleans.TestingHost;
 using OpenLedger.Grains.Hosting;
 using OpenLedger.Grains.Market;
+using OpenLedger.Cluster;
+using OpenLedger.Gateway.Hosting;
+using OpenLedger.Gateway.Hosting.Boundary;
 
 namespace OpenLedger.Tests.Streams;
 
@@ -244,7 +247,7 @@ public class MarketStreamTests(MarketStreamClusterFixture fx) : IClassFixture<Ma
         Assert.Empty(await Raw(fx.Client, stream).GetAllSubscriptionHandles());
 
         var services = new ServiceCollection().AddSingleton(subs).BuildServiceProvider();
-        new OpenLedger.Silo.Hosting.StreamResubscriber(services).NotifyGatewayCountChanged(1, 0, connectionRecovered: true);
+        new OpenLedger.Gateway.Hosting.StreamResubscriber(services).NotifyGatewayCountChanged(1, 0, connectionRecovered: true);
         var deadline = DateTime.UtcNow + Timeout;
         while ((await Raw(fx.Client, stream).GetAllSubscriptionHandles()).Count == 0 && DateTime.UtcNow < deadline) await Task.Delay(50);
         var published = Event(80, 0, MarketEventKinds.VersionPublished, datanet, datanet: datanet);

@@ -9,6 +9,9 @@ using OpenLedger.Storage;
 using OpenLedger.Storage.Content;
 using OpenLedger.Storage.Ledger;
 using OpenLedger.Storage.Schema;
+using OpenLedger.Cluster;
+using OpenLedger.Gateway.Hosting;
+using OpenLedger.Gateway.Hosting.Boundary;
 
 namespace OpenLedger.Tests.Support;
 

@@ -13,6 +13,9 @@ using OpenLedger.Storage.Content;
 using OpenLedger.Storage.Ledger;
 using OpenLedger.Storage.Schema;
 using Orleans.TestingHost;
+using OpenLedger.Cluster;
+using OpenLedger.Gateway.Hosting;
+using OpenLedger.Gateway.Hosting.Boundary;
 
 namespace OpenLedger.Tests.Support;
 

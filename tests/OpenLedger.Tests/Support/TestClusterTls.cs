@@ -1,6 +1,9 @@
 using System.Security.Cryptography.X509Certificates;
 using Orleans.TestingHost;
 using OpenLedger.Grains.Hosting;
+using OpenLedger.Cluster;
+using OpenLedger.Gateway.Hosting;
+using OpenLedger.Gateway.Hosting.Boundary;
 
 namespace OpenLedger.Tests.Support;
 

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
 
-namespace OpenLedger.Silo.Hosting.Boundary;
+namespace OpenLedger.Gateway.Hosting.Boundary;
 
 /// <summary>
 /// Refuses requests that a web page of another site makes the operator's browser send (cross-site WebSocket

@@ -4,22 +4,22 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Orleans.Configuration;
 using Orleans.Dashboard;
+using OpenLedger.Cluster;
+using OpenLedger.Gateway.Configuration;
+using OpenLedger.Gateway.Hosting;
 using OpenLedger.Grains.Hosting;
-using OpenLedger.Silo.Configuration;
-using OpenLedger.Silo.Hosting;
-using OpenLedger.Storage;
 
-namespace OpenLedger.Silo.Cli;
+namespace OpenLedger.Gateway;
 
-/// <summary>`openledger gateway`: the GraphQL gateway as its own process, an Orleans client in front of the silos
-/// (scale it out separately from them). Same endpoints and code as the node's built-in gateway.</summary>
+/// <summary>The GraphQL gateway as its own process (<c>openledger-gateway</c>, and <c>openledger gateway</c>), an
+/// Orleans client in front of the silos (scale it out separately from them). Same endpoints and code as the node's
+/// built-in gateway.</summary>
 public static class GatewayCommand
 {
     public static async Task<int> ExecuteAsync(Args args)
     {
-        var settings = NodeSettings.From(args);
+        var settings = GatewaySettings.From(args);
         var clusterCertificate = settings.LoadClusterCertificate(create: false);
         var builder = WebApplication.CreateBuilder();
         builder.WebHost.UseUrls($"http://127.0.0.1:{settings.HttpPort}");
@@ -28,10 +28,7 @@ public static class GatewayCommand
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.UseOrleansClient(client =>
         {
-            client.Configure<ClusterOptions>(o => { o.ClusterId = NodeHost.ClusterId; o.ServiceId = NodeHost.ClusterId; });
-            if (settings.Backend == StorageBackend.Sqlite) client.UseLocalhostClustering(settings.GatewayPort);
-            else client.UseOpenLedgerPostgresClustering(settings.ConnectionString);
-            client.UseOpenLedgerClusterTls(clusterCertificate);
+            client.JoinOpenLedgerCluster(settings.PostgresConnectionString, settings.GatewayPort, clusterCertificate);
             client.AddOpenLedgerStreams(); // the "market" streams behind GraphQL's marketplace subscriptions
             client.Services.AddSingleton<IClusterConnectionStatusObserver, StreamResubscriber>();
             client.AddDashboard();
@@ -41,7 +38,7 @@ public static class GatewayCommand
         app.MapGateway();
         await app.StartAsync();
         Console.WriteLine($"OpenLedger GraphQL gateway at http://127.0.0.1:{settings.HttpPort}/graphql (health: /healthz), " +
-                          (settings.Backend == StorageBackend.Sqlite ? $"cluster via Orleans gateway port {settings.GatewayPort}" : "cluster via PostgreSQL membership"));
+                          (settings.PostgresConnectionString is null ? $"cluster via Orleans gateway port {settings.GatewayPort}" : "cluster via PostgreSQL membership"));
         Console.WriteLine("openledger gateway ready");
         await app.WaitForShutdownAsync();
         return 0;

@@ -1,7 +1,7 @@
 using System.Security.Cryptography.X509Certificates;
 using Orleans.Connections.Security;
 
-namespace OpenLedger.Grains.Hosting;
+namespace OpenLedger.Cluster;
 
 /// <summary>
 /// Mutual TLS on every Orleans connection (silo to silo, client to a silo's Orleans gateway port), pinned to one cluster certificate: a

@@ -7,16 +7,18 @@ using OpenLedger.GraphQL.Hosting;
 using OpenLedger.GraphQL.Transport;
 using OpenLedger.Grains.Ledger;
 using OpenLedger.GraphQL.Market;
-using OpenLedger.Silo.Hosting.Boundary;
+using OpenLedger.Gateway.Hosting.Boundary;
 
-namespace OpenLedger.Silo.Hosting;
+namespace OpenLedger.Gateway.Hosting;
 
 /// <summary>The HTTP face of a node or gateway process: GraphQL (HTTP and WebSocket) at /graphql and /healthz for
 /// everyone, /dashboard and /metrics for the operator, behind the node's <see cref="HttpBoundary"/>. The same code
 /// serves inside a silo (grain calls stay in-process) and in a separate gateway (an Orleans client).</summary>
 public static class GatewayEndpoints
 {
-    public static void AddGatewayServices(this IServiceCollection services, HttpBoundary boundary)
+    /// <param name="meters">The process's own meters, exported beside Orleans' (a silo's ledger metrics; a standalone
+    /// gateway records none of its own).</param>
+    public static void AddGatewayServices(this IServiceCollection services, HttpBoundary boundary, params string[] meters)
     {
         services.AddSingleton(boundary);
         services.AddSingleton(new UploadQuota(boundary.UploadBytesPerMinute));
@@ -27,9 +29,9 @@ public static class GatewayEndpoints
         });
         services.AddOpenLedgerSchema();
         services.AddOpenLedgerGraphQLTransport();
-        // Metrics: Orleans' meter and the ledger's, scraped at /metrics in the Prometheus text format.
+        // Metrics: Orleans' meter and the process's own, scraped at /metrics in the Prometheus text format.
         services.AddOpenTelemetry().WithMetrics(m => m
-            .AddMeter("Microsoft.Orleans", OpenLedger.Grains.Hosting.LedgerMetrics.MeterName)
+            .AddMeter(["Microsoft.Orleans", .. meters])
             .AddPrometheusExporter());
     }
 

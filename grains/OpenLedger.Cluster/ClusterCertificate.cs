@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace OpenLedger.Grains.Hosting;
+namespace OpenLedger.Cluster;
 
 /// <summary>
 /// The cluster certificate (<see cref="ClusterTls"/>): a self-signed ECDSA P-256 certificate with its private key, in

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using Microsoft.AspNetCore.Http;
 
-namespace OpenLedger.Silo.Hosting.Boundary;
+namespace OpenLedger.Gateway.Hosting.Boundary;
 
 /// <summary>
 /// Caps the WebSocket connections open at once, per client address and in all: each holds memory, a receive loop

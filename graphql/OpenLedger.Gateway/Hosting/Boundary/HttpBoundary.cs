@@ -1,4 +1,4 @@
-namespace OpenLedger.Silo.Hosting.Boundary;
+namespace OpenLedger.Gateway.Hosting.Boundary;
 
 /// <summary>
 /// What the HTTP face of a node or gateway accepts from whom. Host names: only those the node is reached by

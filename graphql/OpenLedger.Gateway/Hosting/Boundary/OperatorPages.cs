@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using OpenLedger.GraphQL.Operators;
 
-namespace OpenLedger.Silo.Hosting.Boundary;
+namespace OpenLedger.Gateway.Hosting.Boundary;
 
 /// <summary>
 /// The operator-only pages: Orleans' dashboard (grain and silo internals, live call rates) and the Prometheus

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using OpenLedger.GraphQL.Operators;
 
-namespace OpenLedger.Silo.Hosting.Boundary;
+namespace OpenLedger.Gateway.Hosting.Boundary;
 
 /// <summary>
 /// Gives every request its user (<see cref="OperatorAccess.Principal"/>): the client's address, and the operator role

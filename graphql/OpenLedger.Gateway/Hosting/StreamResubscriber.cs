@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using OpenLedger.Grains.Market;
 
-namespace OpenLedger.Silo.Hosting;
+namespace OpenLedger.Gateway.Hosting;
 
 /// <summary>In a separate GraphQL gateway process: when the Orleans client regains a silo after losing them all, the cluster
 /// it reaches may have restarted and forgotten the stream subscriptions (the pub/sub store is in memory), so every

@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using OpenLedger.Cli.Keys;
 
-namespace OpenLedger.Silo.Hosting.Boundary;
+namespace OpenLedger.Gateway.Hosting.Boundary;
 
 /// <summary>
 /// The operator's credential for the node's administrative API: a random 256-bit token in a file only its owner can
