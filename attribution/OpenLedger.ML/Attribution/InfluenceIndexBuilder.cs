@@ -9,13 +9,14 @@ public sealed record IndexedExample(AttributionRow Row, Hash32 Contribution);
 
 /// <summary>Builds an adapter's <see cref="InfluenceIndex"/> after training: the projected per-example gradients of every
 /// training example in batches (one forward and backward pass per batch), in the given order, then the preconditioner
-/// fitted on them. Same model, adapter, examples and options on one torch thread: byte-identical index.</summary>
+/// fitted on them. Cancellation is checked between batches. Same model, adapter, examples and options on one torch thread: byte-identical index.</summary>
 public static class InfluenceIndexBuilder
 {
     public const int DefaultBatchSize = 32;
 
     public static InfluenceIndex Build(Gpt2Model model, LoraAdapter adapter, IReadOnlyList<IndexedExample> examples, ProjectionSpec projection,
-        PreconditionerKind preconditioner, double damping = Preconditioner.DefaultDamping, int batchSize = DefaultBatchSize)
+        PreconditionerKind preconditioner, double damping = Preconditioner.DefaultDamping, int batchSize = DefaultBatchSize,
+        CancellationToken cancellationToken = default)
     {
         if (examples.Count == 0) throw new AttributionException(AttributionException.EmptyIndex, "no training examples to index");
         if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "batch size must be at least 1");
@@ -24,6 +25,8 @@ public static class InfluenceIndexBuilder
         var rows = new float[(long)examples.Count * dimension];
         for (var first = 0; first < examples.Count; first += batchSize)
         {
+            // Between batches: a cancelled build stops within one forward and backward pass.
+            cancellationToken.ThrowIfCancellationRequested();
             var count = Math.Min(batchSize, examples.Count - first);
             var batch = new AttributionRow[count];
             for (var i = 0; i < count; i++) batch[i] = examples[first + i].Row;
