@@ -87,6 +87,33 @@ public sealed class AttributionArtifactsTests
     }
 
     [Fact]
+    public void A_run_cancelled_while_indexing_ends_on_the_next_attempt_with_the_uninterrupted_record()
+    {
+        using var single = TorchDeterminism.SingleThreaded();
+        var dataset = FineTuneTests.Dataset();
+        var spec = new FineTuneSpec { Rank = 4, Alpha = 8, Steps = 4, BatchSize = 8, LearningRate = 5e-3, Seed = 17 };
+        var checkpoints = Path.Combine(Path.GetTempPath(), "ol-attr-cancel-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            // Cancelled at the last step's report: training is done (and checkpointed), the index build sees the token.
+            using var cancel = new CancellationTokenSource();
+            Assert.ThrowsAny<OperationCanceledException>(() => FineTuneRun.Run(BaseModelRecipe.BuiltinDirectory, dataset, spec, checkpoints,
+                p => { if (p.Step == p.TotalSteps) cancel.Cancel(); }, cancel.Token));
+            var resumed = FineTuneRun.Run(BaseModelRecipe.BuiltinDirectory, dataset, spec, checkpoints);
+            var uninterrupted = FineTuneRun.Run(BaseModelRecipe.BuiltinDirectory, dataset, spec, checkpointDirectory: null);
+            Assert.Equal(uninterrupted.Attribution.InfluenceIndex, resumed.Attribution.InfluenceIndex);
+            Assert.Equal(uninterrupted.Attribution.SpanIndex, resumed.Attribution.SpanIndex);
+            Assert.Equal(uninterrupted.RecordBytes, resumed.RecordBytes);
+            Assert.Equal(TrainingRecord.CurrentFormat, resumed.Record.Format);
+            Assert.Equal(resumed.Attribution.InfluenceIndexHash.ToString(), resumed.Record.Attribution!.InfluenceIndex.Keccak);
+        }
+        finally
+        {
+            if (Directory.Exists(checkpoints)) Directory.Delete(checkpoints, recursive: true);
+        }
+    }
+
+    [Fact]
     public void A_version_1_training_record_parses_and_keeps_its_bytes()
     {
         // A record as FineTuneRun wrote it before attribution indexes: no "attribution" member at all.
