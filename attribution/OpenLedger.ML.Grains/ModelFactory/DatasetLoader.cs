@@ -17,11 +17,14 @@ public static class DatasetLoader
     {
         var contents = await grains.GetGrain<IDatanetGrain>(GrainKeys.Of(datanet)).GetVersionContentsAsync(number);
         if (contents is null) return null;
+        if (contents.Contributions.Length != contents.Contents.Length)
+            throw new InvalidDataException($"version {number} of {datanet} lists {contents.Contributions.Length} contributions and {contents.Contents.Length} contents");
         var task = (TaskKind)contents.Task;
         var examples = new List<DatasetExample>(contents.Contents.Length);
         var skipped = new List<SkippedContent>();
-        foreach (var hash in contents.Contents)
+        for (var i = 0; i < contents.Contents.Length; i++)
         {
+            var hash = contents.Contents[i];
             cancellationToken.ThrowIfCancellationRequested();
             var bytes = await content.GetAsync(hash, cancellationToken);
             if (bytes is null)
@@ -31,7 +34,7 @@ public static class DatasetLoader
             }
             var error = TaskExampleFormat.TryParse(task, bytes, out var example);
             if (error.IsError) skipped.Add(new SkippedContent(hash, error.ToString()));
-            else examples.Add(new DatasetExample(hash, example!));
+            else examples.Add(new DatasetExample(hash, example!, contents.Contributions[i]));
         }
         return new FineTuneDataset(datanet, contents.Version, contents.Number, contents.Root, task, examples, skipped);
     }

@@ -21,7 +21,7 @@ public sealed class TrainingJobState
 /// One Model Factory job. The training itself (<see cref="FineTuneRun"/>) runs on a thread-pool thread, never on the
 /// Orleans scheduler; it reports each step into a field that a grain timer reads every half second to update the view,
 /// publish it on the job's stream (<see cref="MarketStreams.TrainingStream"/>) and, when the run ends, store the
-/// adapter and training record in the content store. The view is written to grain storage on every status change
+/// adapter, its attribution indexes (built by the run after the last step) and the training record in the content store. The view is written to grain storage on every status change
 /// and every few seconds, and the trainer checkpoints every <see cref="FineTuneRun.DefaultCheckpointEvery"/> steps:
 /// a job whose silo stops is resumed by <see cref="IModelFactoryGrain.ResumeUnfinishedAsync"/> from its checkpoint,
 /// and because the run is deterministic it ends with the adapter an uninterrupted run would have produced.
@@ -177,7 +177,10 @@ public sealed class TrainingJobGrain(
         try
         {
             var result = await run;
+            // The indexes first and the record last: a record in the store never names an artifact that is not.
             await content.PutAsync(result.Adapter);
+            await content.PutAsync(result.Attribution.InfluenceIndex);
+            await content.PutAsync(result.Attribution.SpanIndex);
             await content.PutAsync(result.RecordBytes);
             var metrics = result.Record.Metrics;
             state.State.View = View! with
@@ -192,10 +195,15 @@ public sealed class TrainingJobGrain(
                 TrainingRecord = result.RecordHash,
                 BaseAccuracy = Finite(metrics.BaseAccuracy),
                 Accuracy = Finite(metrics.Accuracy),
+                InfluenceIndex = result.Attribution.InfluenceIndexHash,
+                SpanIndex = result.Attribution.SpanIndexHash,
+                IndexSeconds = Math.Round(result.Attribution.Elapsed.TotalSeconds, 3),
             };
             await FinishAsync(TrainingJobStatus.Succeeded, null, null);
             TryDelete(Path.Combine(options.JobsDirectory, Id.ToString()));
-            logger.LogInformation("training job {Job} succeeded: adapter {Adapter}, record {Record}", Id, result.AdapterHash, result.RecordHash);
+            logger.LogInformation("training job {Job} succeeded: adapter {Adapter}, record {Record}, influence index {Index} and span index {Spans} in {Seconds:F2} s",
+                Id, result.AdapterHash, result.RecordHash, result.Attribution.InfluenceIndexHash, result.Attribution.SpanIndexHash,
+                result.Attribution.Elapsed.TotalSeconds);
         }
         catch (OperationCanceledException)
         {

@@ -3,8 +3,14 @@ using OpenLedger.Core.Transactions;
 
 namespace OpenLedger.ML.FineTuning;
 
-/// <summary>One approved contribution as Model Factory trains on it: its content hash and the example read from it.</summary>
-public sealed record DatasetExample(Hash32 Content, TaskExample Example);
+/// <summary>One approved contribution as Model Factory trains on it: its content hash, the example read from it and
+/// the contribution's on-chain id (what <c>SettleAttribution</c> pays), when the data came from a chain.</summary>
+public sealed record DatasetExample(Hash32 Content, TaskExample Example, Hash32? Contribution = null)
+{
+    /// <summary>What attribution names this example by: its contribution id, or, for data that is not on a chain
+    /// (evaluations, benchmarks), its content hash, which names it as uniquely.</summary>
+    public Hash32 ContributionId => Contribution ?? Content;
+}
 
 /// <summary>A content the job could not read in its datanet's format (left out, and listed in the training record).</summary>
 public sealed record SkippedContent(Hash32 Content, string Reason);

@@ -1,5 +1,6 @@
 using OpenLedger.Core.Crypto;
 using OpenLedger.Core.Transactions;
+using OpenLedger.ML.Attribution;
 using OpenLedger.ML.BaseModel;
 using OpenLedger.ML.Lora;
 using OpenLedger.ML.SafeTensors;
@@ -11,9 +12,9 @@ using TorchSharp;
 
 namespace OpenLedger.ML.FineTuning;
 
-/// <summary>The adapter artifact and training record of a finished job.</summary>
+/// <summary>The adapter artifact, attribution indexes and training record of a finished job.</summary>
 public sealed record FineTuneResult(byte[] Adapter, Hash32 AdapterHash, TrainingRecord Record, byte[] RecordBytes, Hash32 RecordHash,
-    TrainingResult Training);
+    TrainingResult Training, AttributionArtifacts Attribution);
 
 /// <summary>
 /// Model Factory's training run: a LoRA adapter fine-tuned on a datanet version's examples over a fresh copy of a base
@@ -113,6 +114,11 @@ public static class FineTuneRun
             adapter.Unmerge();
         }
 
+        // The attribution indexes are part of the job: built with the trained adapter still in this model (unmerged),
+        // on the same thread count, so they are as reproducible as the adapter. A cancellation here throws like one
+        // during training; the trainer's final checkpoint makes the next attempt go straight back to this point.
+        var attribution = AttributionArtifacts.Build(model, adapter, tokenizer, dataset.Task, train, cancellationToken);
+
         var adapterBytes = ServedAdapter.Serialize(adapter);
         var adapterHash = SafeTensorsFile.Hash(adapterBytes);
         var record = new TrainingRecord(
@@ -129,9 +135,10 @@ public static class FineTuneRun
             new TrainingRecord.MetricsInfo(result.InitialEvalLoss, result.FinalEvalLoss, baseAccuracy, accuracy, classifier?.Labels.Count,
                 classifier is null ? null : heldOutExamples.Count),
             new TrainingRecord.AdapterInfo(adapterHash.ToString(), adapterBytes.Length, adapter.ParameterCount,
-                "safetensors: {module}.lora_A [r, in], {module}.lora_B [out, r]; metadata lora_alpha, lora_rank, target_modules"));
+                "safetensors: {module}.lora_A [r, in], {module}.lora_B [out, r]; metadata lora_alpha, lora_rank, target_modules"),
+            attribution.ToRecord());
         var recordBytes = record.ToBytes();
-        return new FineTuneResult(adapterBytes, adapterHash, record, recordBytes, Keccak256.Hash(recordBytes), result);
+        return new FineTuneResult(adapterBytes, adapterHash, record, recordBytes, Keccak256.Hash(recordBytes), result, attribution);
     }
 
     public static string TaskName(TaskKind task) => task switch

@@ -17,9 +17,18 @@ public sealed record TrainingRecord(
     [property: JsonPropertyName("hyperparameters")] FineTuneSpec Hyperparameters,
     [property: JsonPropertyName("training")] TrainingRecord.RunInfo Training,
     [property: JsonPropertyName("metrics")] TrainingRecord.MetricsInfo Metrics,
-    [property: JsonPropertyName("adapter")] TrainingRecord.AdapterInfo Adapter)
+    [property: JsonPropertyName("adapter")] TrainingRecord.AdapterInfo Adapter,
+    [property: JsonPropertyName("attribution"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] TrainingRecord.AttributionInfo? Attribution = null)
 {
-    public const string CurrentFormat = "openledger-training-record/1";
+    /// <summary>Version 2 adds the <c>attribution</c> section: the keccak-256 of the adapter's influence index and span
+    /// index (artifacts in the content store). It is in the record, not beside it, so the hash a model registers on
+    /// chain commits to the exact index its inferences are attributed with, and an auditor who re-trains the job
+    /// re-derives the index too. Version 1 records (no section) still parse and re-serialize to their own bytes: the
+    /// section is left out when null, so their registered hashes stay valid.</summary>
+    public const string CurrentFormat = "openledger-training-record/2";
+
+    /// <summary>Records written before attribution indexes existed.</summary>
+    public const string FormatWithoutAttribution = "openledger-training-record/1";
 
     public sealed record BaseModelInfo(
         [property: JsonPropertyName("name")] string Name,
@@ -66,6 +75,33 @@ public sealed record TrainingRecord(
         [property: JsonPropertyName("keccak")] string Keccak,
         [property: JsonPropertyName("bytes")] long Bytes,
         [property: JsonPropertyName("parameters")] long Parameters,
+        [property: JsonPropertyName("format")] string Format);
+
+    /// <summary>The influence index (<c>OLAI</c>) and span index (<c>OLSPANIX</c>) built for the adapter at the end of
+    /// the job, over the training examples (not the held-out ones).</summary>
+    public sealed record AttributionInfo(
+        [property: JsonPropertyName("influenceIndex")] InfluenceIndexInfo InfluenceIndex,
+        [property: JsonPropertyName("spanIndex")] SpanIndexInfo SpanIndex);
+
+    /// <param name="Rows">one per training example, in the version's approval order</param>
+    /// <param name="Dimension">floats per row</param>
+    public sealed record InfluenceIndexInfo(
+        [property: JsonPropertyName("keccak")] string Keccak,
+        [property: JsonPropertyName("bytes")] long Bytes,
+        [property: JsonPropertyName("rows")] int Rows,
+        [property: JsonPropertyName("dimension")] int Dimension,
+        [property: JsonPropertyName("method")] string Method,
+        [property: JsonPropertyName("preconditioner")] string Preconditioner,
+        [property: JsonPropertyName("damping")] double Damping,
+        [property: JsonPropertyName("format")] string Format);
+
+    /// <param name="Tokens">corpus tokens, document separators not counted</param>
+    /// <param name="Documents">one per training example, named by its contribution</param>
+    public sealed record SpanIndexInfo(
+        [property: JsonPropertyName("keccak")] string Keccak,
+        [property: JsonPropertyName("bytes")] long Bytes,
+        [property: JsonPropertyName("tokens")] long Tokens,
+        [property: JsonPropertyName("documents")] int Documents,
         [property: JsonPropertyName("format")] string Format);
 
     private static readonly JsonSerializerOptions Canonical = new()

@@ -29,7 +29,9 @@ public enum TrainingJobStatus
 
 /// <summary>A Model Factory job as its subscribers see it: status, progress (step, loss, evaluation, speed, time left)
 /// and, once it succeeded, the adapter and training record hashes a model registers on chain. <see cref="Sequence"/>
-/// grows with every published change, so a subscriber can drop a repeated or older message.</summary>
+/// grows with every published change, so a subscriber can drop a repeated or older message. A succeeded job also names
+/// its attribution indexes (<see cref="InfluenceIndex"/>, <see cref="SpanIndex"/>: content-store hashes, also in the
+/// training record) and how long building them took after the last training step (<see cref="IndexSeconds"/>).</summary>
 [GenerateSerializer, Immutable, Alias("openledger.TrainingJobView")]
 public sealed record TrainingJobView(
     [property: Id(0)] Hash32 Id,
@@ -57,7 +59,10 @@ public sealed record TrainingJobView(
     [property: Id(22)] long? FinishedMs,
     [property: Id(23)] long Sequence,
     [property: Id(24)] string Silo,
-    [property: Id(25)] int Attempts)
+    [property: Id(25)] int Attempts,
+    [property: Id(26)] Hash32? InfluenceIndex = null,
+    [property: Id(27)] Hash32? SpanIndex = null,
+    [property: Id(28)] double? IndexSeconds = null)
 {
     public bool IsFinished => Status is TrainingJobStatus.Succeeded or TrainingJobStatus.Failed or TrainingJobStatus.Cancelled;
 }

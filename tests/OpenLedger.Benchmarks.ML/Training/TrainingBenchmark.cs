@@ -139,6 +139,12 @@ public static class TrainingBenchmark
             Console.WriteLine($"job as shipped: all {shipped.Examples.Count} examples, {shipped.Split().HeldOut.Count} held out: held-out loss every " +
                               $"{Math.Max(1, spec.Steps!.Value / 10)} steps and label accuracy (likelihood over {task.TrainLabels.Count} labels) before and after; " +
                               $"its training loop alone took {asShipped.LoopSeconds:0.00} s");
+        // The job's end-to-end time includes building the adapter's attribution indexes over its training examples.
+        var index = Median(job.Select(r => r.Index!.Value.TotalSeconds));
+        var perRow = Median(job.Select(r => r.LoopSeconds / r.Rows));
+        Console.WriteLine($"attribution indexes (influence + span) built by the job: {index:0.00} s (median) for {job[0].IndexRows} examples, " +
+                          $"{1000 * index / job[0].IndexRows:0.00} ms per example against {1000 * perRow:0.00} ms per training row of a step " +
+                          $"({index / job[0].IndexRows / perRow:0.00} x)");
         Console.WriteLine();
         Console.WriteLine($"total time {total.Elapsed.TotalMinutes:0.0} min");
         return Task.FromResult(0);
@@ -148,7 +154,7 @@ public static class TrainingBenchmark
     private const string JobName = "job (FineTuneRun), training loop";
 
     private sealed record Measurement(string Variant, int Steps, long Tokens, long Rows, double Seconds, double FinalLoss, TimeSpan? EndToEnd = null,
-        int Checkpoints = 0, double LoopSeconds = 0, int Repeat = 0)
+        int Checkpoints = 0, double LoopSeconds = 0, int Repeat = 0, TimeSpan? Index = null, int IndexRows = 0)
     {
         public double TokensPerSecond => Tokens / Seconds;
         public double RowsPerSecond => Rows / Seconds;
@@ -211,7 +217,8 @@ public static class TrainingBenchmark
             if (Volatile.Read(ref latest)?.Step != spec.Steps) throw new InvalidOperationException("the job did not report its last step");
             var rows = (long)spec.Steps!.Value * Math.Min(spec.BatchSize, dataset.Split().Train.Count);
             var loop = result.Training.Elapsed.TotalSeconds;
-            return new Measurement(JobName, result.Training.Steps, result.Training.TokensTrained, rows, loop, result.Training.LastLoss, wall, writes, loop);
+            return new Measurement(JobName, result.Training.Steps, result.Training.TokensTrained, rows, loop, result.Training.LastLoss, wall, writes, loop,
+                Index: result.Attribution.Elapsed, IndexRows: result.Attribution.Rows);
         }
         finally
         {
