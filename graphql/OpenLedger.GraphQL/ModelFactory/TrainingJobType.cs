@@ -42,6 +42,9 @@ public sealed class TrainingJobType : ObjectGraphType<TrainingJobView>
         Field<NonNullGraphType<IntGraphType>>("attempts").Description("Runs so far (a resumed or restarted job counts again).").Resolve(c => c.Source.Attempts);
         Field<HashGraphType>("adapter").Description("keccak256 of the adapter safetensors (in the content store).").Resolve(c => c.Source.Adapter);
         Field<HashGraphType>("trainingRecord").Description("keccak256 of the training record JSON (in the content store).").Resolve(c => c.Source.TrainingRecord);
+        Field<HashGraphType>("influenceIndex").Description("keccak256 of the adapter's gradient-influence index (in the content store; also in the training record).").Resolve(c => c.Source.InfluenceIndex);
+        Field<HashGraphType>("spanIndex").Description("keccak256 of the span index over the training examples' tokens (in the content store; also in the training record).").Resolve(c => c.Source.SpanIndex);
+        Field<FloatGraphType>("indexSeconds").Description("Seconds spent building both attribution indexes after the last training step.").Resolve(c => c.Source.IndexSeconds);
         Field<FloatGraphType>("baseAccuracy").Description("Text-label tasks: held-out accuracy of the base model.").Resolve(c => c.Source.BaseAccuracy);
         Field<FloatGraphType>("accuracy").Description("Text-label tasks: held-out accuracy of the fine-tuned model.").Resolve(c => c.Source.Accuracy);
         Field<StringGraphType>("errorCode").Resolve(c => c.Source.ErrorCode);

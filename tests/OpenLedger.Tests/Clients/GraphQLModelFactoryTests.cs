@@ -66,6 +66,10 @@ public sealed partial class GraphQLMarketplaceTests
         Assert.Equal(("text-label", 40), (S(record["dataset"]!["task"]), I(record["dataset"]!["examples"])));
         Assert.Equal(S(job["adapter"]), S(record["adapter"]!["keccak"]));
         Assert.Equal(S(job["baseModel"]), S(record["baseModel"]!["name"]));
+        // The attribution indexes the job ended with: the job names the hashes the record commits to.
+        Assert.Equal(S(job["influenceIndex"]), S(record["attribution"]!["influenceIndex"]!["keccak"]));
+        Assert.Equal(S(job["spanIndex"]), S(record["attribution"]!["spanIndex"]!["keccak"]));
+        Assert.True(job["indexSeconds"]!.GetValue<double>() > 0);
         Assert.Equal(S(job["trainingRecord"]), Keccak256.Hash(TrainingRecord.Parse(System.Text.Encoding.UTF8.GetBytes(record.ToJsonString())).ToBytes()).ToString());
 
         // The node's OpenLoRA answered the paid inference; the subscription delivered output and provenance.
