@@ -1,4 +1,5 @@
 using OpenLedger.Core.Crypto;
+using OpenLedger.Core.Money;
 using OpenLedger.ML.Attribution;
 using OpenLedger.ML.Attribution.Inference;
 using OpenLedger.ML.Attribution.Records;
@@ -101,5 +102,34 @@ public sealed class AttributionAuditTests(InferenceFixture fixture) : IClassFixt
         AssertCaught(Audit(settled, outcome.RecordBytes, inputs with { Output = "verb.motion" }), AuditReason.RecordFactsMismatch);
         AssertCaught(Audit(settled, outcome.RecordBytes, inputs with { MaxAttributions = 5 }), AuditReason.RecordFactsMismatch);
         AssertCaught(Audit(settled with { InferenceId = Keccak256.Hash("another") }, outcome.RecordBytes, inputs), AuditReason.RecordFactsMismatch);
+    }
+
+    [Fact]
+    public void The_contributor_credits_on_chain_are_checked_against_what_the_records_weights_pay()
+    {
+        var (inputs, outcome, settled) = Settled();
+        var escrow = new Wei(2_000_000_000_000_000_003UL);
+        var payouts = new SettledPayouts(settled.InferenceId, settled.RecordHash, escrow, 1_000, 7_000, 2_000, []);
+        var paid = payouts.ExpectedCredits(outcome.Weights);
+        Assert.Equal(FeeSplit.Split(escrow, [1_000, 7_000, 2_000])[2], paid.Aggregate(Wei.Zero, (a, w) => a + w));
+        payouts = payouts with { Credits = [.. outcome.Contributions.Zip(paid)] };
+        using (var auditor = InferenceFixture.NewAttributor())
+        {
+            var verdict = AttributionAudit.Verify(auditor, payouts, outcome.RecordBytes, inputs);
+            Assert.True(verdict.IsExact, verdict.ToString());
+        }
+
+        // One wei moved from the first contributor to the second: not what the record's weights pay.
+        var moved = paid.ToArray();
+        (moved[0], moved[1]) = (moved[0] - new Wei(1), moved[1] + new Wei(1));
+        using (var auditor = InferenceFixture.NewAttributor())
+        {
+            var verdict = AttributionAudit.Verify(auditor, payouts with { Credits = [.. outcome.Contributions.Zip(moved)] }, outcome.RecordBytes, inputs);
+            AssertCaught(verdict, AuditReason.OnChainWeightsMismatch);
+            Assert.Contains("wei", verdict.Message);
+            AssertCaught(AttributionAudit.Verify(auditor, payouts with { Credits = payouts.Credits.Skip(1).ToList() }, outcome.RecordBytes, inputs),
+                AuditReason.OnChainWeightsMismatch);
+            AssertCaught(AttributionAudit.Verify(auditor, payouts with { RecordHash = Hash32.Zero }, outcome.RecordBytes, inputs), AuditReason.NotSettled);
+        }
     }
 }
