@@ -17,7 +17,8 @@ namespace OpenLedger.Tests.ModelFactory;
 
 /// <summary>A Model Factory job in a real two-silo cluster ends with its adapter's attribution indexes: the training
 /// record names them, the content store holds them, they parse, they cover exactly the training examples, every row
-/// names a contribution of the version trained on, and a second run of the same job gives the same bytes.</summary>
+/// names a contribution of the version trained on, the contributions it flags for curators follow the rule from the
+/// stored index, and a second run of the same job gives the same bytes.</summary>
 [Collection("ml-cluster")]
 public sealed class AttributionIndexClusterTests(MlClusterFixture fx, ITestOutputHelper output)
 {
@@ -63,6 +64,23 @@ public sealed class AttributionIndexClusterTests(MlClusterFixture fx, ITestOutpu
         Assert.Equal(record.Dataset.TrainExamples, spans.DocumentCount);
         Assert.Equal(attribution.SpanIndex.Tokens, spans.TokenCount);
         Assert.All(spans.ContributionIds, id => Assert.Contains(Hash32.Parse(id), versionContributions));
+
+        // The harmful-data flags: recomputed from the stored index by the rule, they are what the record and the job say.
+        var (flags, flaggedExamples, threshold) = ContributionFlags.Of(influence);
+        Assert.Equal((int)Math.Ceiling(influence.Count * MislabelRule.DefaultTopShare), flaggedExamples);
+        Assert.NotEmpty(flags);
+        Assert.Equal((ContributionFlags.Rule, flaggedExamples, threshold), (attribution.Flags!.Rule, attribution.Flags.FlaggedExamples, attribution.Flags.Threshold));
+        Assert.Equal(flags.Select(f => (f.Contribution.ToString(), f.Examples, f.FlaggedExamples, f.Score)),
+            attribution.Flags.Contributions.Select(f => (f.Contribution, f.Examples, f.FlaggedExamples, f.Score)));
+        Assert.Equal(flags.Select(f => (f.Contribution, (double)f.Score, f.Reason)), done.Flags!.Select(f => (f.Contribution, f.Score, f.Reason)));
+        var self = SelfInfluence.Of(influence);
+        foreach (var f in flags)
+        {
+            Assert.Contains(f.Contribution, versionContributions);
+            Assert.True(f.Score >= threshold);
+            Assert.Equal(self.Where((_, row) => influence.Contributions[influence.ContributionOfRow[row]] == f.Contribution).Max(), f.Score);
+        }
+        Assert.Equal(flags.Select(f => f.Score).OrderDescending(), flags.Select(f => f.Score));
 
         // The same job run again (on one thread, as the fixture's silo runs it) gives the same indexes, bit for bit.
         var dataset = await DatasetLoader.LoadAsync(fx.Client, new NodeContent(fx.Node), datanet, 1);
