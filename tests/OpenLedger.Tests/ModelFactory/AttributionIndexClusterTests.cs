@@ -66,7 +66,9 @@ public sealed class AttributionIndexClusterTests(MlClusterFixture fx, ITestOutpu
         Assert.All(spans.ContributionIds, id => Assert.Contains(Hash32.Parse(id), versionContributions));
 
         // The harmful-data flags: recomputed from the stored index by the rule, they are what the record and the job say.
+        var flagClock = Stopwatch.StartNew();
         var (flags, flaggedExamples, threshold) = ContributionFlags.Of(influence);
+        var flagTime = flagClock.Elapsed;
         Assert.Equal((int)Math.Ceiling(influence.Count * MislabelRule.DefaultTopShare), flaggedExamples);
         Assert.NotEmpty(flags);
         Assert.Equal((ContributionFlags.Rule, flaggedExamples, threshold), (attribution.Flags!.Rule, attribution.Flags.FlaggedExamples, attribution.Flags.Threshold));
@@ -92,7 +94,8 @@ public sealed class AttributionIndexClusterTests(MlClusterFixture fx, ITestOutpu
         Assert.Equal(done.TrainingRecord, again.RecordHash);
         output.WriteLine($"{influence.Count} training examples, {request.Steps} steps of batch {request.BatchSize}: run {total.TotalSeconds:F2} s, " +
             $"of which indexes {again.Attribution.Elapsed.TotalSeconds:F3} s (the job's: {done.IndexSeconds:F3} s); " +
-            $"influence index {influenceBytes.Length} bytes ({influenceBytes.Length / influence.Count} per example), span index {spanBytes.Length} bytes");
+            $"influence index {influenceBytes.Length} bytes ({influenceBytes.Length / influence.Count} per example), span index {spanBytes.Length} bytes; " +
+            $"flags: {flaggedExamples} examples, {flags.Count} contributions, {flagTime.TotalMilliseconds:F2} ms");
     }
 
     private static async Task<TrainingJobView> UntilFinishedAsync(ITrainingJobGrain grain)
