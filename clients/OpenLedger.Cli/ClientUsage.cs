@@ -43,6 +43,8 @@ public static class ClientUsage
           contribute          --datanet ID FILE|DIR...   upload each file (a directory: its files, sorted), one
                               Contribute each in one submission; per file: id, size, fee, outcome; near-duplicates
           curate              --contribution ID (--approve|--reject) [--reason R]
+          flags               --datanet ID [--first N]   contributions its training jobs flagged as likely harmful
+          exclude             --contribution ID [--reason R]   keep an approved contribution out of the next versions
           publish-version     --datanet ID               prints the version's number, id, root and count
           model register      --name N --base-model B --adapter HASH --training-record HASH --versions VID[,VID]
                               --price OPEN [--owner-bps 7000 --contributors-bps 2000 --protocol-bps 1000]

@@ -40,7 +40,7 @@ async function errorCode(query, variables) {
 
 const JOB_FIELDS = `id status datanet versionNumber datanetVersion baseModel rank alpha targetModules learningRate steps batchSize seed
   examples step totalSteps loss evalLoss initialEvalLoss tokensPerSecond etaSeconds attempts adapter trainingRecord influenceIndex spanIndex indexSeconds baseAccuracy accuracy
-  errorCode message sequence silo`;
+  errorCode message sequence silo flaggedContributions { contributionId score reason }`;
 
 await finish(client, timer, async () => {
   at('createDatanet');

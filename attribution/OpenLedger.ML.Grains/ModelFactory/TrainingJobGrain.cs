@@ -198,6 +198,7 @@ public sealed class TrainingJobGrain(
                 InfluenceIndex = result.Attribution.InfluenceIndexHash,
                 SpanIndex = result.Attribution.SpanIndexHash,
                 IndexSeconds = Math.Round(result.Attribution.Elapsed.TotalSeconds, 3),
+                Flags = result.Attribution.Flags.Select(f => new ContributionFlagView(f.Contribution, f.Examples, f.FlaggedExamples, f.Score, f.Reason)).ToArray(),
             };
             await FinishAsync(TrainingJobStatus.Succeeded, null, null);
             TryDelete(Path.Combine(options.JobsDirectory, Id.ToString()));

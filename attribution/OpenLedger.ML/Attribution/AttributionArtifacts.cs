@@ -12,10 +12,12 @@ namespace OpenLedger.ML.Attribution;
 /// <summary>The attribution artifacts of a finished training run, as bytes ready for the content store and their
 /// keccak-256: the influence index over the training examples' projected gradients (one row per training example,
 /// in training order) and the span index over the same examples' tokens (one document per example, named by its
-/// contribution). <see cref="Elapsed"/> is a clock reading: reported, never written into a record.</summary>
+/// contribution); and the contributions flagged for curators from the index (<see cref="ContributionFlags"/>).
+/// <see cref="Elapsed"/> is a clock reading: reported, never written into a record.</summary>
 public sealed record AttributionArtifacts(
     byte[] InfluenceIndex, Hash32 InfluenceIndexHash, int Rows, int Dimension, ProjectionSpec Projection, PreconditionerKind Preconditioner,
-    double Damping, byte[] SpanIndex, Hash32 SpanIndexHash, long Tokens, int Documents, TimeSpan Elapsed)
+    double Damping, byte[] SpanIndex, Hash32 SpanIndexHash, long Tokens, int Documents, TimeSpan Elapsed,
+    IReadOnlyList<ContributionFlag> Flags, int FlaggedExamples, float FlagThreshold)
 {
     /// <summary>Builds both indexes for <paramref name="adapter"/> (trained, unmerged) over <paramref name="train"/>,
     /// each example tokenized as training saw it (<see cref="TaskPrompt.Row"/> cut to the model's context), so a row's
@@ -37,12 +39,14 @@ public sealed record AttributionArtifacts(
             projection, kind, cancellationToken: cancellationToken);
         var influenceBytes = influence.ToBytes();
         cancellationToken.ThrowIfCancellationRequested();
+        var (flags, flaggedExamples, threshold) = ContributionFlags.Of(influence);
 
         var corpus = TokenCorpus.Create(rows.Select(r => new CorpusDocument(r.ContributionId.ToString(), r.Row.Tokens)), tokenizer.VocabSize);
         var span = Spans.SpanIndex.Build(corpus);
         var spanBytes = span.ToBytes();
         return new AttributionArtifacts(influenceBytes, Keccak256.Hash(influenceBytes), influence.Count, influence.Dimension, projection, kind,
-            influence.Preconditioner.Damping, spanBytes, Keccak256.Hash(spanBytes), span.TokenCount, span.DocumentCount, clock.Elapsed);
+            influence.Preconditioner.Damping, spanBytes, Keccak256.Hash(spanBytes), span.TokenCount, span.DocumentCount, clock.Elapsed,
+            flags, flaggedExamples, threshold);
     }
 
     /// <summary>What the training record says about these artifacts (no clock readings: the record is reproducible).</summary>
@@ -51,5 +55,7 @@ public sealed record AttributionArtifacts(
             $"LoRA gradient of each training example's answer NLL, LoGra factored Gaussian projection (kIn {Projection.InputDims}, kOut {Projection.OutputDims}, seed {Projection.Seed})",
             Preconditioner == PreconditionerKind.PerLayer ? "per-layer" : Preconditioner.ToString().ToLowerInvariant(), Damping,
             $"OLAI v{InfluenceIndexFormat.Version}"),
-        new TrainingRecord.SpanIndexInfo(SpanIndexHash.ToString(), SpanIndex.LongLength, Tokens, Documents, $"OLSPANIX v{SpanIndexFormat.Version}"));
+        new TrainingRecord.SpanIndexInfo(SpanIndexHash.ToString(), SpanIndex.LongLength, Tokens, Documents, $"OLSPANIX v{SpanIndexFormat.Version}"),
+        new TrainingRecord.FlagsInfo(ContributionFlags.Rule, MislabelRule.DefaultTopShare, FlaggedExamples, FlagThreshold,
+            Flags.Select(f => new TrainingRecord.FlaggedContributionInfo(f.Contribution.ToString(), f.Examples, f.FlaggedExamples, f.Score)).ToList()));
 }

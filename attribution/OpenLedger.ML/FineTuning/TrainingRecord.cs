@@ -25,7 +25,12 @@ public sealed record TrainingRecord(
     /// chain commits to the exact index its inferences are attributed with, and an auditor who re-trains the job
     /// re-derives the index too. Version 1 records (no section) still parse and re-serialize to their own bytes: the
     /// section is left out when null, so their registered hashes stay valid.</summary>
-    public const string CurrentFormat = "openledger-training-record/2";
+    public const string CurrentFormat = "openledger-training-record/3";
+
+    /// <summary>Records written before harmful-data flags: version 3 adds <c>attribution.flags</c> (the contributions
+    /// flagged for curators, <see cref="FlagsInfo"/>). The member is left out when null, so a /2 record parses and
+    /// re-serializes to its own bytes.</summary>
+    public const string FormatWithoutFlags = "openledger-training-record/2";
 
     /// <summary>Records written before attribution indexes existed.</summary>
     public const string FormatWithoutAttribution = "openledger-training-record/1";
@@ -81,7 +86,28 @@ public sealed record TrainingRecord(
     /// the job, over the training examples (not the held-out ones).</summary>
     public sealed record AttributionInfo(
         [property: JsonPropertyName("influenceIndex")] InfluenceIndexInfo InfluenceIndex,
-        [property: JsonPropertyName("spanIndex")] SpanIndexInfo SpanIndex);
+        [property: JsonPropertyName("spanIndex")] SpanIndexInfo SpanIndex,
+        [property: JsonPropertyName("flags"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] FlagsInfo? Flags = null);
+
+    /// <summary>The contributions flagged for curators as likely harmful, by the rule stated in <c>rule</c>
+    /// (<c>ContributionFlags</c>), most suspicious first.</summary>
+    /// <param name="TopShare">the share of training examples the rule flags by self-influence</param>
+    /// <param name="FlaggedExamples">how many training examples it flagged</param>
+    /// <param name="Threshold">the smallest self-influence among them</param>
+    public sealed record FlagsInfo(
+        [property: JsonPropertyName("rule")] string Rule,
+        [property: JsonPropertyName("topShare")] double TopShare,
+        [property: JsonPropertyName("flaggedExamples")] int FlaggedExamples,
+        [property: JsonPropertyName("threshold")] float Threshold,
+        [property: JsonPropertyName("contributions")] IReadOnlyList<FlaggedContributionInfo> Contributions);
+
+    /// <param name="Contribution">the contribution id (0x hex)</param>
+    /// <param name="Score">its highest self-influence</param>
+    public sealed record FlaggedContributionInfo(
+        [property: JsonPropertyName("contribution")] string Contribution,
+        [property: JsonPropertyName("examples")] int Examples,
+        [property: JsonPropertyName("flaggedExamples")] int FlaggedExamples,
+        [property: JsonPropertyName("score")] float Score);
 
     /// <param name="Rows">one per training example, in the version's approval order</param>
     /// <param name="Dimension">floats per row</param>

@@ -4,7 +4,8 @@ using OpenLedger.Core.Transactions;
 namespace OpenLedger.Cli.Marketplace;
 
 /// <summary>`openledger curate --contribution ID (--approve|--reject) [--reason R]`: the datanet's owner or a curator
-/// decides a pending contribution (final: the stake goes back on approval, is forfeited on rejection).</summary>
+/// decides a pending contribution (final: the stake goes back on approval, is forfeited on rejection). --reject on an
+/// approved contribution excludes it from the next versions (see `openledger exclude`, which checks it is approved).</summary>
 public static class CurateCommand
 {
     public static async Task<int> ExecuteAsync(Args args, TextWriter output)
@@ -23,7 +24,7 @@ public static class CurateCommand
         {
             s.Field("contribution", c.Id);
             s.Field("status", c.ApprovalIndex >= 0 ? $"{c.Status} (approval index {c.ApprovalIndex})" : c.Status.ToString());
-            s.Field("stake", $"{MarketSession.Open(c.Stake)} {(c.Status == ContributionStatus.Approved ? "returned to" : "forfeited by")} {c.Contributor}");
+            s.Field("stake", $"{MarketSession.Open(c.Stake)} {(c.Status switch { ContributionStatus.Approved => "returned to", ContributionStatus.Excluded => "(returned at approval) to", _ => "forfeited by" })} {c.Contributor}");
         }
         return o.ExitCode;
     }

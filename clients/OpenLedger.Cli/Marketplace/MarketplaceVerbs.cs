@@ -8,7 +8,7 @@ namespace OpenLedger.Cli.Marketplace;
 public static class MarketplaceVerbs
 {
     public static readonly IReadOnlyList<string> Verbs =
-        ["datanet", "contribute", "curate", "publish-version", "model", "infer", "post-result", "settle", "rewards", "proof", "train"];
+        ["datanet", "contribute", "curate", "exclude", "flags", "publish-version", "model", "infer", "post-result", "settle", "rewards", "proof", "train"];
 
     public static bool Handles(string verb) => Verbs.Contains(verb);
 
@@ -23,6 +23,8 @@ public static class MarketplaceVerbs
                 "datanet" => await DatanetCommand.ExecuteAsync(args, output),
                 "contribute" => await ContributeCommand.ExecuteAsync(args, output),
                 "curate" => await CurateCommand.ExecuteAsync(args, output),
+                "exclude" => await ExcludeCommand.ExecuteAsync(args, output),
+                "flags" => await FlagsCommand.ExecuteAsync(args, output),
                 "publish-version" => await PublishVersionCommand.ExecuteAsync(args, output),
                 "model" => await ModelCommand.ExecuteAsync(args, output),
                 "infer" => await InferCommand.ExecuteAsync(args, output),

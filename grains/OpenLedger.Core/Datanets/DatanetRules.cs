@@ -8,8 +8,8 @@ using OpenLedger.Core.Transactions;
 namespace OpenLedger.Core.Datanets;
 
 /// <summary>The rules of the datanet kinds: create and edit, contribute (fee to the owner, stake held), curate
-/// (stake back on approval, forfeited on rejection), publish a version; and the curation deadline (stake back to the
-/// contributor when nobody curated in time).</summary>
+/// (stake back on approval, forfeited on rejection; an approved contribution can later be excluded from the next
+/// versions), publish a version; and the curation deadline (stake back to the contributor when nobody curated in time).</summary>
 public static class DatanetRules
 {
     public static ErrorCode Create(in TxContext cx, CreateDatanet b)
@@ -59,6 +59,7 @@ public static class DatanetRules
         var d = cx.Market.Datanet(c.Datanet)!;
         if (!d.MayCurate(cx.Sender)) return ErrorCode.NotCurator;
         if (c.Status == ContributionStatus.Expired) return ErrorCode.ContributionExpired;
+        if (c.Status == ContributionStatus.Approved && !b.Approve) return Exclude(cx, d, c, b.Reason);
         if (c.Status != ContributionStatus.Pending) return ErrorCode.AlreadyCurated;
 
         if (b.Approve)
@@ -78,15 +79,26 @@ public static class DatanetRules
         return ErrorCode.None;
     }
 
+    /// <summary>Keeps an approved contribution out of every version published from now on (typically one a training job
+    /// flagged as likely mislabeled); the versions already published still hold it, so models trained on them can still
+    /// pay it. No money moves: its stake came back at approval and its fee paid the owner for curation, as a rejected
+    /// one's does. Final, like curation: an excluded contribution cannot be approved again (a new contribution can).</summary>
+    private static ErrorCode Exclude(in TxContext cx, Datanet d, Contribution c, string reason)
+    {
+        cx.Put(c with { Status = ContributionStatus.Excluded, ExcludedAfter = d.Versions, Curator = cx.Sender, Reason = reason, CuratedHeight = cx.Height });
+        cx.Changes.Emit(MarketEventKind.ContributionExcluded, c.Id, party: c.Contributor, amount: Wei.Zero, datanet: d.Id, contribution: c.Id, detail: reason);
+        return ErrorCode.None;
+    }
+
     public static ErrorCode Publish(in TxContext cx, PublishVersion b)
     {
         if (cx.Market.Datanet(b.Datanet) is not { } d) return ErrorCode.UnknownDatanet;
         if (!d.MayCurate(cx.Sender)) return ErrorCode.NotCurator;
         var lastCount = d.Versions == 0 ? 0 : cx.Market.Version(DatanetVersion.IdOf(d.Id, d.Versions))!.Count;
-        if (d.Approved == lastCount) return ErrorCode.NothingToPublish;
+        if (d.Approved == lastCount && !cx.Market.ExcludedSince(d.Id, d.Versions)) return ErrorCode.NothingToPublish;
 
         var number = d.Versions + 1;
-        var content = cx.Market.ApprovedContent(d.Id);
+        var content = cx.Market.PublishableContent(d.Id);
         var v = new DatanetVersion(DatanetVersion.IdOf(d.Id, number), d.Id, number, MerkleTree.Root(content), d.Approved, cx.Sender, cx.Height);
         cx.Put(v);
         cx.Put(d with { Versions = number });

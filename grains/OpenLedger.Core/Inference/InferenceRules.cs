@@ -63,21 +63,16 @@ public static class InferenceRules
         if (new HashSet<Hash32>(b.Contributions).Count != b.Contributions.Length) return ErrorCode.DuplicateAttribution;
         if (b.Weights.All(w => w == 0)) return ErrorCode.ZeroTotalWeight;
 
-        // The training set: for each datanet the model version was trained on, how many approved contributions its
-        // latest named version froze (a later version of a datanet contains every earlier one).
+        // The training set: the datanet versions the model version was trained on. A contribution excluded after one of
+        // them was published is still in it (and may be paid); one excluded before is not.
         var m = cx.Market.Model(i.Model)!;
-        var trainedOn = new Dictionary<Hash32, int>();
-        foreach (var vid in m.Versions[(int)i.ModelVersion - 1].DatanetVersions)
-        {
-            var v = cx.Market.Version(vid)!;
-            trainedOn[v.Datanet] = Math.Max(trainedOn.GetValueOrDefault(v.Datanet), v.Count);
-        }
+        var market = cx.Market;
+        var trainedOn = m.Versions[(int)i.ModelVersion - 1].DatanetVersions.Select(vid => market.Version(vid)!).ToList();
         var contributions = new Contribution[b.Contributions.Length];
         for (int k = 0; k < contributions.Length; k++)
         {
-            if (cx.Market.Contribution(b.Contributions[k]) is not { Status: ContributionStatus.Approved } c
-                || !trainedOn.TryGetValue(c.Datanet, out var count) || c.ApprovalIndex >= count)
-                return ErrorCode.AttributionNotInTrainingSet;
+            var c = cx.Market.Contribution(b.Contributions[k]);
+            if (c is null || !trainedOn.Exists(v => v.Contains(c))) return ErrorCode.AttributionNotInTrainingSet;
             contributions[k] = c;
         }
 

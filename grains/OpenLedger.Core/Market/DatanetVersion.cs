@@ -2,14 +2,20 @@ using OpenLedger.Core.Crypto;
 
 namespace OpenLedger.Core.Market;
 
-/// <summary>A frozen, numbered set of a datanet's approved contributions: the first <see cref="Count"/> in approval
-/// order, with the Merkle root of their content hashes (see <see cref="Merkle.MerkleTree"/>).</summary>
+/// <summary>A frozen, numbered set of a datanet's approved contributions: those with an approval index below
+/// <see cref="Count"/>, in approval order, less the ones excluded before it was published, with the Merkle root of
+/// their content hashes in that order (see <see cref="Merkle.MerkleTree"/>).</summary>
 public sealed record DatanetVersion(Hash32 Id, Hash32 Datanet, uint Number, Hash32 Root, int Count, Address PublishedBy, long CreatedHeight) : IMarketObject
 {
     public MarketObjectKind ObjectKind => MarketObjectKind.DatanetVersion;
     public Hash32? Parent => Datanet;
     public Address Party => PublishedBy;
     public int StatusCode => 0;
+
+    /// <summary>Whether this version holds <paramref name="c"/>: approved below <see cref="Count"/>, or excluded after
+    /// this version was published (exclusion keeps a contribution out of later versions only).</summary>
+    public bool Contains(Contribution c) => c.Datanet == Datanet && c.ApprovalIndex >= 0 && c.ApprovalIndex < Count
+        && (c.Status == Transactions.ContributionStatus.Approved || c.Status == Transactions.ContributionStatus.Excluded && Number <= c.ExcludedAfter);
 
     /// <summary>keccak256(datanet || number as uint64): a version's id, known to anyone who knows the datanet.</summary>
     public static Hash32 IdOf(Hash32 datanet, uint number)

@@ -23,6 +23,8 @@ public enum MarketEventKind : byte
     InferenceExpired,
     /// <summary>A contribution not curated by its deadline; its stake returned to its contributor (detail "refund").</summary>
     ContributionExpired,
+    /// <summary>An approved contribution a curator kept out of the next versions (detail: the reason); no money moved.</summary>
+    ContributionExcluded,
 }
 
 /// <summary>Something a committed block did to the marketplace, for indexes, histories and subscribers. Derived

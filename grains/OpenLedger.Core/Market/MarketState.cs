@@ -8,8 +8,8 @@ namespace OpenLedger.Core.Market;
 /// <summary>The marketplace part of the ledger state: datanets, contributions, versions, models and inferences,
 /// each committed as one item of an incremental Merkle tree (in the order the objects first appeared), plus the
 /// indexes the rules need, which are derived from the objects and rebuilt on load:
-/// normalized-content sets per datanet (exact duplicates), approved content per datanet in approval order (version
-/// roots), the open inferences and the pending contributions by deadline (expiry), and the wei the marketplace holds
+/// normalized-content sets per datanet (exact duplicates), approved content per datanet in approval order and the
+/// excluded approval indexes (version roots), the open inferences and the pending contributions by deadline (expiry), and the wei the marketplace holds
 /// (stakes and escrows).</summary>
 public sealed class MarketState
 {
@@ -19,6 +19,8 @@ public sealed class MarketState
 
     private readonly Dictionary<Hash32, HashSet<Hash32>> _normalizedByDatanet = [];
     private readonly Dictionary<Hash32, List<Hash32>> _approvedContent = [];
+    // Per datanet: approval index -> how many versions the datanet had when it was excluded.
+    private readonly Dictionary<Hash32, SortedDictionary<int, uint>> _excluded = [];
     // Deadlines grow with request height (the timeout is one constant), so a FIFO queue is in deadline order; the same
     // holds for contributions and their curation timeout.
     private readonly Queue<(long Deadline, Hash32 Inference)> _expiries = new();
@@ -44,6 +46,20 @@ public sealed class MarketState
 
     public IReadOnlyList<Hash32> ApprovedContent(Hash32 datanet) =>
         _approvedContent.TryGetValue(datanet, out var l) ? l : [];
+
+    /// <summary>What a version published now holds: the approved content in approval order, less every contribution
+    /// excluded so far (<see cref="DatanetVersion.Contains"/>).</summary>
+    public IReadOnlyList<Hash32> PublishableContent(Hash32 datanet)
+    {
+        var approved = ApprovedContent(datanet);
+        if (!_excluded.TryGetValue(datanet, out var excluded)) return approved;
+        return approved.Where((_, index) => !excluded.ContainsKey(index)).ToList();
+    }
+
+    /// <summary>Whether a contribution of <paramref name="datanet"/> was excluded after its version
+    /// <paramref name="versions"/> was published (so a new version would differ from it even with no new approval).</summary>
+    public bool ExcludedSince(Hash32 datanet, uint versions) =>
+        _excluded.TryGetValue(datanet, out var excluded) && excluded.Values.Any(after => after == versions);
 
     public Hash32 Root() => _tree.Root();
 
@@ -128,7 +144,13 @@ public sealed class MarketState
                     set.Add(c.NormalizedContent);
                     if (c.Status == ContributionStatus.Pending) _curationDeadlines.Enqueue((c.DeadlineHeight, c.Id));
                 }
-                if (c.Status == ContributionStatus.Approved && old is Contribution { Status: not ContributionStatus.Approved } or null)
+                if (c.Status == ContributionStatus.Excluded)
+                {
+                    if (!_excluded.TryGetValue(c.Datanet, out var excluded)) _excluded[c.Datanet] = excluded = [];
+                    excluded[c.ApprovalIndex] = c.ExcludedAfter;
+                }
+                // An excluded contribution keeps its place: loading from storage sees it excluded, never approved.
+                if (c.Status is ContributionStatus.Approved or ContributionStatus.Excluded && old is Contribution { Status: not (ContributionStatus.Approved or ContributionStatus.Excluded) } or null)
                 {
                     if (!_approvedContent.TryGetValue(c.Datanet, out var list)) _approvedContent[c.Datanet] = list = [];
                     // In a block approvals arrive in order; loading from storage goes by creation order, so fill by index.

@@ -5,7 +5,9 @@ using OpenLedger.Core.Transactions.Fields;
 namespace OpenLedger.Core.Transactions;
 
 /// <summary>The datanet's owner or one of its curators approves or rejects a pending contribution, with a reason, by its
-/// deadline block (after it the contribution has expired: ContributionExpired). Curation is final.</summary>
+/// deadline block (after it the contribution has expired: ContributionExpired). Curation is final, with one exception:
+/// rejecting an approved contribution excludes it (status Excluded) from every version published afterwards, the
+/// curator's way to keep out data found harmful after approval (the versions already published keep it).</summary>
 public sealed record Curate(Hash32 Contribution, bool Approve, string Reason) : ITxBody
 {
     public static readonly TypedField[] Schema =

@@ -20,5 +20,6 @@ public enum ForfeitRule : byte
     Treasury = 2,
 }
 
-/// <summary>Where a contribution is in curation. Expired: not curated by its deadline, its stake returned.</summary>
-public enum ContributionStatus : byte { Pending = 0, Approved = 1, Rejected = 2, Expired = 3 }
+/// <summary>Where a contribution is in curation. Expired: not curated by its deadline, its stake returned. Excluded: approved,
+/// then kept out of every version published after a curator excluded it (the versions before still hold it).</summary>
+public enum ContributionStatus : byte { Pending = 0, Approved = 1, Rejected = 2, Expired = 3, Excluded = 4 }

@@ -31,7 +31,9 @@ public enum TrainingJobStatus
 /// and, once it succeeded, the adapter and training record hashes a model registers on chain. <see cref="Sequence"/>
 /// grows with every published change, so a subscriber can drop a repeated or older message. A succeeded job also names
 /// its attribution indexes (<see cref="InfluenceIndex"/>, <see cref="SpanIndex"/>: content-store hashes, also in the
-/// training record) and how long building them took after the last training step (<see cref="IndexSeconds"/>).</summary>
+/// training record) and how long building them took after the last training step (<see cref="IndexSeconds"/>), and the
+/// contributions it flagged for curators (<see cref="Flags"/>, most suspicious first; also in the training record): a
+/// subscriber to the job sees them in the message that says it succeeded.</summary>
 [GenerateSerializer, Immutable, Alias("openledger.TrainingJobView")]
 public sealed record TrainingJobView(
     [property: Id(0)] Hash32 Id,
@@ -62,7 +64,8 @@ public sealed record TrainingJobView(
     [property: Id(25)] int Attempts,
     [property: Id(26)] Hash32? InfluenceIndex = null,
     [property: Id(27)] Hash32? SpanIndex = null,
-    [property: Id(28)] double? IndexSeconds = null)
+    [property: Id(28)] double? IndexSeconds = null,
+    [property: Id(29)] ContributionFlagView[]? Flags = null)
 {
     public bool IsFinished => Status is TrainingJobStatus.Succeeded or TrainingJobStatus.Failed or TrainingJobStatus.Cancelled;
 }

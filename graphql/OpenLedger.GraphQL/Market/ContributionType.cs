@@ -4,6 +4,7 @@ using OpenLedger.Core.Market;
 using OpenLedger.Core.Transactions;
 using OpenLedger.Grains;
 using OpenLedger.Grains.Market;
+using OpenLedger.GraphQL.Curation;
 using OpenLedger.GraphQL.Ledger;
 using OpenLedger.GraphQL.Scalars;
 using OpenLedger.GraphQL.Transport;
@@ -29,7 +30,7 @@ public sealed class ContributionType : ObjectGraphType<Contribution>
         Field<NonNullGraphType<WeiAmountGraphType>>("fee").Description("Wei paid to the datanet's owner.").Resolve(c => c.Source.Fee);
         Field<NonNullGraphType<WeiAmountGraphType>>("stake").Description("Wei locked until curation: returned on approval or at the curation deadline, forfeited on rejection.").Resolve(c => c.Source.Stake);
         Field<NonNullGraphType<ContributionStatusType>>("status").Resolve(c => c.Source.Status);
-        Field<IntGraphType>("approvalIndex").Description("Its position in the datanet's approved list (what versions freeze); null unless approved.")
+        Field<IntGraphType>("approvalIndex").Description("Its position in the datanet's approved list (what versions freeze); null unless approved (an excluded contribution keeps it).")
             .Resolve(c => c.Source.ApprovalIndex >= 0 ? c.Source.ApprovalIndex : null);
         Field<AddressGraphType>("curator").Resolve(c => Curated(c.Source) ? c.Source.Curator : null);
         Field<StringGraphType>("reason").Resolve(c => Curated(c.Source) ? c.Source.Reason : null);
@@ -44,6 +45,8 @@ public sealed class ContributionType : ObjectGraphType<Contribution>
             .Description("Other contributions of its datanet with similar content (estimated Jaccard similarity >= 0.8), most similar first.")
             .ResolveAsync(async c => await c.Grains().GetGrain<IDatanetGrain>(GrainKeys.Of(c.Source.Datanet)).GetNearDuplicatesAsync(c.Source.Id));
 
+        this.AddFlags();
+
         Field<VersionProofType>("proof")
             .Description("The Merkle proof that its content is in version n of its datanet (default: the latest); null if it is not in it.")
             .Cost(10)
@@ -56,5 +59,5 @@ public sealed class ContributionType : ObjectGraphType<Contribution>
             });
     }
 
-    private static bool Curated(Contribution c) => c.Status is ContributionStatus.Approved or ContributionStatus.Rejected;
+    private static bool Curated(Contribution c) => c.Status is ContributionStatus.Approved or ContributionStatus.Rejected or ContributionStatus.Excluded;
 }

@@ -5,6 +5,7 @@ using OpenLedger.Core.Crypto;
 using OpenLedger.Core.Market;
 using OpenLedger.Core.Transactions;
 using OpenLedger.Grains.Market;
+using OpenLedger.GraphQL.Curation;
 using OpenLedger.GraphQL.Ledger;
 using OpenLedger.GraphQL.Scalars;
 
@@ -64,6 +65,8 @@ public sealed class DatanetType : ObjectGraphType<Datanet>
                 var number = c.GetArgument<int?>("number") ?? (int)c.Source.Versions;
                 return number < 1 || number > c.Source.Versions ? null : c.Load<DatanetVersion>(DatanetVersion.IdOf(c.Source.Id, (uint)number));
             });
+
+        this.AddFlaggedContributions();
 
         Connection<MarketEventType, EdgeType<MarketEventType>, NodesConnectionType<MarketEventType, MarketEventMessage>>("activity")
             .Description("Its committed events (contributions added, curated, versions published, rewards from its data), newest first.")

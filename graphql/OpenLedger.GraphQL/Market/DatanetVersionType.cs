@@ -21,7 +21,7 @@ public sealed class DatanetVersionType : ObjectGraphType<DatanetVersion>
         Field<NonNullGraphType<HashGraphType>>("datanetId").Resolve(c => c.Source.Datanet);
         Field<NonNullGraphType<IntGraphType>>("number").Resolve(c => (int)c.Source.Number);
         Field<NonNullGraphType<HashGraphType>>("root").Description("Merkle root of the contributions' content hashes in approval order.").Resolve(c => c.Source.Root);
-        Field<NonNullGraphType<IntGraphType>>("count").Description("How many approved contributions it holds.").Resolve(c => c.Source.Count);
+        Field<NonNullGraphType<IntGraphType>>("count").Description("The approval-index bound: it holds the contributions approved with an index below count, less those excluded before it was published (see contributions.totalCount).").Resolve(c => c.Source.Count);
         Field<NonNullGraphType<AddressGraphType>>("publishedBy").Resolve(c => c.Source.PublishedBy);
         Field<NonNullGraphType<LongGraphType>>("createdHeight").Resolve(c => c.Source.CreatedHeight);
 
@@ -34,13 +34,15 @@ public sealed class DatanetVersionType : ObjectGraphType<DatanetVersion>
             {
                 var first = MarketPages.First(c.First);
                 var after = MarketPages.DecodePosition(c.After) ?? -1;
-                // Approval order is not creation order, so the approved list is read whole and ordered here.
-                var approved = await MarketPages.AllObjectsAsync<Contribution>(c.MarketQuery(),
-                    new MarketObjectQuery(MarketObjectKind.Contribution, Parent: c.Source.Datanet, Status: (int)ContributionStatus.Approved));
-                var rows = approved.Where(x => x.ApprovalIndex > after && x.ApprovalIndex < c.Source.Count)
-                    .OrderBy(x => x.ApprovalIndex).Take(first + 1).Select(x => (x.ApprovalIndex, x)).ToList();
+                // Approval order is not creation order, so the approved list (and the excluded, which older versions
+                // still hold) is read whole and ordered here.
+                var held = new List<Contribution>();
+                foreach (var status in new[] { ContributionStatus.Approved, ContributionStatus.Excluded })
+                    held.AddRange((await MarketPages.AllObjectsAsync<Contribution>(c.MarketQuery(),
+                        new MarketObjectQuery(MarketObjectKind.Contribution, Parent: c.Source.Datanet, Status: (int)status))).Where(c.Source.Contains));
+                var rows = held.Where(x => x.ApprovalIndex > after).OrderBy(x => x.ApprovalIndex).Take(first + 1).Select(x => (x.ApprovalIndex, x)).ToList();
                 var page = MarketPages.Build(rows, first, hasPrevious: after >= 0);
-                page.TotalCount = c.Source.Count;
+                page.TotalCount = held.Count;
                 return page;
             });
     }

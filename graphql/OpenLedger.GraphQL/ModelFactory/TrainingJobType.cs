@@ -1,5 +1,6 @@
 using GraphQL.Types;
 using OpenLedger.Grains.ModelFactory;
+using OpenLedger.GraphQL.Curation;
 using OpenLedger.GraphQL.Scalars;
 
 namespace OpenLedger.GraphQL.ModelFactory;
@@ -45,6 +46,7 @@ public sealed class TrainingJobType : ObjectGraphType<TrainingJobView>
         Field<HashGraphType>("influenceIndex").Description("keccak256 of the adapter's gradient-influence index (in the content store; also in the training record).").Resolve(c => c.Source.InfluenceIndex);
         Field<HashGraphType>("spanIndex").Description("keccak256 of the span index over the training examples' tokens (in the content store; also in the training record).").Resolve(c => c.Source.SpanIndex);
         Field<FloatGraphType>("indexSeconds").Description("Seconds spent building both attribution indexes after the last training step.").Resolve(c => c.Source.IndexSeconds);
+        this.AddFlaggedContributions();
         Field<FloatGraphType>("baseAccuracy").Description("Text-label tasks: held-out accuracy of the base model.").Resolve(c => c.Source.BaseAccuracy);
         Field<FloatGraphType>("accuracy").Description("Text-label tasks: held-out accuracy of the fine-tuned model.").Resolve(c => c.Source.Accuracy);
         Field<StringGraphType>("errorCode").Resolve(c => c.Source.ErrorCode);

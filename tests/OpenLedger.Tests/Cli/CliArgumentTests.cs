@@ -116,6 +116,7 @@ public sealed class CliArgumentTests : IDisposable
         ["datanet", "show", "--id", SomeId], ["datanet", "list"],
         ["contribute", "--dev", "0", "--datanet", SomeId, file],
         ["curate", "--dev", "0", "--contribution", SomeId, "--approve"],
+        ["exclude", "--dev", "0", "--contribution", SomeId, "--reason", "flagged"], ["flags", "--datanet", SomeId, "--first", "5"],
         ["publish-version", "--dev", "0", "--datanet", SomeId],
         ["model", "register", "--dev", "0", "--name", "m", "--base-model", "b", "--adapter", SomeId, "--training-record", SomeId, "--versions", SomeId, "--price", "1"],
         ["model", "update", "--dev", "0", "--id", SomeId, "--price", "2"], ["model", "show", "--id", SomeId],

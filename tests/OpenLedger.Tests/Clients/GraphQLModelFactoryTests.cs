@@ -71,6 +71,13 @@ public sealed partial class GraphQLMarketplaceTests
         Assert.Equal(S(job["spanIndex"]), S(record["attribution"]!["spanIndex"]!["keccak"]));
         Assert.True(job["indexSeconds"]!.GetValue<double>() > 0);
         Assert.Equal(S(job["trainingRecord"]), Keccak256.Hash(TrainingRecord.Parse(System.Text.Encoding.UTF8.GetBytes(record.ToJsonString())).ToBytes()).ToString());
+        // The contributions it flagged for curators: the subscription's last message (the job succeeded) carries the
+        // record's flags, in its order; the messages before it (queued, running) carry none.
+        var recordFlags = record["attribution"]!["flags"]!["contributions"]!.AsArray().Select(f => S(f!["contribution"])).ToList();
+        Assert.NotEmpty(recordFlags);
+        Assert.Equal(recordFlags, events[^1]!["flaggedContributions"]!.AsArray().Select(f => S(f!["contributionId"])));
+        Assert.Equal(recordFlags, job["flaggedContributions"]!.AsArray().Select(f => S(f!["contributionId"])));
+        Assert.All(events.Where(e => S(e!["status"]) != "SUCCEEDED"), e => Assert.Empty(e!["flaggedContributions"]!.AsArray()));
 
         // The node's OpenLoRA answered the paid inference; the subscription delivered output and provenance.
         var served = r["served"]!;

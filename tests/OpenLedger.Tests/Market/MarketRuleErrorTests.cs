@@ -70,7 +70,7 @@ public class MarketRuleErrorTests
     {
         var w = new World();
         w.D.Rejected(w.Curator, new Curate(w.C[0], true, "again"), ErrorCode.AlreadyCurated);
-        w.D.Rejected(w.Curator, new Curate(w.C[0], false, "changed my mind"), ErrorCode.AlreadyCurated);
+        w.D.Rejected(w.Curator, new Curate(w.C[1], false, "reject again"), ErrorCode.AlreadyCurated);
         w.D.Rejected(w.Owner, new Curate(w.C[1], true, "un-reject"), ErrorCode.AlreadyCurated);
         w.D.Rejected(w.Owner, new Curate(MarketDriver.H("nothing"), true, ""), ErrorCode.UnknownContribution);
         // An inference id is not a contribution.

@@ -38,6 +38,9 @@ public class MarketStateLoadTests
         foreach (var d in datanets)
         {
             Assert.Equal(state.Market.ApprovedContent(d), fresh.Market.ApprovedContent(d));
+            Assert.Equal(state.Market.PublishableContent(d), fresh.Market.PublishableContent(d));
+            for (var v = 0u; v <= state.Market.Datanet(d)!.Versions; v++)
+                Assert.Equal(state.Market.ExcludedSince(d, v), fresh.Market.ExcludedSince(d, v));
             Assert.DoesNotContain(Hash32.Zero, fresh.Market.ApprovedContent(d));
             Assert.Equal(state.Market.Datanet(d)!.Approved, fresh.Market.ApprovedContent(d).Count);
             foreach (var c in contributions)

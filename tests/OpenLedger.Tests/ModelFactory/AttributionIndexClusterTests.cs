@@ -17,7 +17,8 @@ namespace OpenLedger.Tests.ModelFactory;
 
 /// <summary>A Model Factory job in a real two-silo cluster ends with its adapter's attribution indexes: the training
 /// record names them, the content store holds them, they parse, they cover exactly the training examples, every row
-/// names a contribution of the version trained on, and a second run of the same job gives the same bytes.</summary>
+/// names a contribution of the version trained on, the contributions it flags for curators follow the rule from the
+/// stored index, and a second run of the same job gives the same bytes.</summary>
 [Collection("ml-cluster")]
 public sealed class AttributionIndexClusterTests(MlClusterFixture fx, ITestOutputHelper output)
 {
@@ -64,6 +65,25 @@ public sealed class AttributionIndexClusterTests(MlClusterFixture fx, ITestOutpu
         Assert.Equal(attribution.SpanIndex.Tokens, spans.TokenCount);
         Assert.All(spans.ContributionIds, id => Assert.Contains(Hash32.Parse(id), versionContributions));
 
+        // The harmful-data flags: recomputed from the stored index by the rule, they are what the record and the job say.
+        var flagClock = Stopwatch.StartNew();
+        var (flags, flaggedExamples, threshold) = ContributionFlags.Of(influence);
+        var flagTime = flagClock.Elapsed;
+        Assert.Equal((int)Math.Ceiling(influence.Count * MislabelRule.DefaultTopShare), flaggedExamples);
+        Assert.NotEmpty(flags);
+        Assert.Equal((ContributionFlags.Rule, flaggedExamples, threshold), (attribution.Flags!.Rule, attribution.Flags.FlaggedExamples, attribution.Flags.Threshold));
+        Assert.Equal(flags.Select(f => (f.Contribution.ToString(), f.Examples, f.FlaggedExamples, f.Score)),
+            attribution.Flags.Contributions.Select(f => (f.Contribution, f.Examples, f.FlaggedExamples, f.Score)));
+        Assert.Equal(flags.Select(f => (f.Contribution, (double)f.Score, f.Reason)), done.Flags!.Select(f => (f.Contribution, f.Score, f.Reason)));
+        var self = SelfInfluence.Of(influence);
+        foreach (var f in flags)
+        {
+            Assert.Contains(f.Contribution, versionContributions);
+            Assert.True(f.Score >= threshold);
+            Assert.Equal(self.Where((_, row) => influence.Contributions[influence.ContributionOfRow[row]] == f.Contribution).Max(), f.Score);
+        }
+        Assert.Equal(flags.Select(f => f.Score).OrderDescending(), flags.Select(f => f.Score));
+
         // The same job run again (on one thread, as the fixture's silo runs it) gives the same indexes, bit for bit.
         var dataset = await DatasetLoader.LoadAsync(fx.Client, new NodeContent(fx.Node), datanet, 1);
         var clock = Stopwatch.StartNew();
@@ -74,7 +94,8 @@ public sealed class AttributionIndexClusterTests(MlClusterFixture fx, ITestOutpu
         Assert.Equal(done.TrainingRecord, again.RecordHash);
         output.WriteLine($"{influence.Count} training examples, {request.Steps} steps of batch {request.BatchSize}: run {total.TotalSeconds:F2} s, " +
             $"of which indexes {again.Attribution.Elapsed.TotalSeconds:F3} s (the job's: {done.IndexSeconds:F3} s); " +
-            $"influence index {influenceBytes.Length} bytes ({influenceBytes.Length / influence.Count} per example), span index {spanBytes.Length} bytes");
+            $"influence index {influenceBytes.Length} bytes ({influenceBytes.Length / influence.Count} per example), span index {spanBytes.Length} bytes; " +
+            $"flags: {flaggedExamples} examples, {flags.Count} contributions, {flagTime.TotalMilliseconds:F2} ms");
     }
 
     private static async Task<TrainingJobView> UntilFinishedAsync(ITrainingJobGrain grain)

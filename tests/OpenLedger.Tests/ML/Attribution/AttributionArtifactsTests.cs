@@ -13,8 +13,8 @@ namespace OpenLedger.Tests.ML.Attribution;
 
 /// <summary>The attribution artifacts a Model Factory run ends with, built over the built-in base model with a
 /// rank-4 adapter whose B is random (as after training): both indexes parse, cover exactly the training examples and
-/// name their contributions; the bytes are reproducible; a cancelled build stops; version 1 training records keep
-/// their bytes.</summary>
+/// name their contributions; the bytes are reproducible; the harmful-data flags follow their rule; a cancelled build
+/// stops; version 1 and 2 training records keep their bytes.</summary>
 [Collection(TorchSettingsCollection.Name)]
 public sealed class AttributionArtifactsTests
 {
@@ -111,6 +111,66 @@ public sealed class AttributionArtifactsTests
         {
             if (Directory.Exists(checkpoints)) Directory.Delete(checkpoints, recursive: true);
         }
+    }
+
+    [Fact]
+    public void A_version_2_record_without_flags_keeps_its_bytes_and_a_version_3_record_round_trips_its_flags()
+    {
+        var v2 = new TrainingRecord(TrainingRecord.FormatWithoutFlags,
+            new TrainingRecord.BaseModelInfo("builtin:0x01", "0x02", "0x03"),
+            new TrainingRecord.DatasetInfo("0x04", "0x05", 1, "0x06", "text-label", 3, 3, 0, "none", []),
+            new FineTuneSpec(),
+            new TrainingRecord.RunInfo(10, 1, 100, 2.5, "AdamW", 1),
+            new TrainingRecord.MetricsInfo(null, null, null, null, null, null),
+            new TrainingRecord.AdapterInfo("0x07", 100, 10, "safetensors"),
+            new TrainingRecord.AttributionInfo(
+                new TrainingRecord.InfluenceIndexInfo("0x08", 1000, 3, 64, "LoGra", "per-layer", 0.1, "OLAI v1"),
+                new TrainingRecord.SpanIndexInfo("0x09", 500, 40, 3, "OLSPANIX v1")));
+        var bytes = v2.ToBytes();
+        Assert.DoesNotContain("flags", Encoding.UTF8.GetString(bytes));
+        var parsed = TrainingRecord.Parse(bytes);
+        Assert.Null(parsed.Attribution!.Flags);
+        Assert.Equal(bytes, parsed.ToBytes());
+
+        var v3 = v2 with
+        {
+            Format = TrainingRecord.CurrentFormat,
+            Attribution = v2.Attribution! with
+            {
+                Flags = new TrainingRecord.FlagsInfo(ContributionFlags.Rule, MislabelRule.DefaultTopShare, 1, 0.123456789f,
+                    [new TrainingRecord.FlaggedContributionInfo("0x0a", 1, 1, 0.123456789f)]),
+            },
+        };
+        var v3Bytes = v3.ToBytes();
+        var back = TrainingRecord.Parse(v3Bytes);
+        Assert.Equal(v3Bytes, back.ToBytes());
+        Assert.Equal(0.123456789f, back.Attribution!.Flags!.Contributions[0].Score);
+        Assert.Equal(("0x0a", 1), (back.Attribution.Flags.Contributions[0].Contribution, back.Attribution.Flags.FlaggedExamples));
+    }
+
+    [Fact]
+    public void Flags_follow_the_rule_per_contribution_and_are_the_same_for_the_same_index()
+    {
+        // The first eight examples in pairs (four contributions of two examples), the others alone: the top 10% by
+        // self-influence flags a contribution when at least half of its examples are among them.
+        var train = Train().Select((e, i) => i < 8 ? e with { Contribution = Keccak256.Hash($"pair {i / 2}") } : e).ToList();
+        var first = Build(train);
+        var index = InfluenceIndexFormat.Read(first.InfluenceIndex);
+        var self = SelfInfluence.Of(index);
+        var flaggedRows = MislabelRule.Flag(self).ToHashSet();
+        var (flags, flaggedExamples, threshold) = ContributionFlags.Of(index);
+        Assert.Equal(flaggedRows.Count, flaggedExamples);
+        Assert.Equal(flaggedRows.Min(r => self[r]), threshold);
+        for (var c = 0; c < index.Contributions.Count; c++)
+        {
+            var rows = Enumerable.Range(0, index.Count).Where(r => index.ContributionOfRow[r] == c).ToList();
+            var hits = rows.Count(flaggedRows.Contains);
+            var flag = flags.SingleOrDefault(f => f.Contribution == index.Contributions[c]);
+            Assert.Equal(hits > 0 && 2 * hits >= rows.Count, flag is not null);
+            if (flag is not null) Assert.Equal((rows.Count, hits, rows.Max(r => self[r])), (flag.Examples, flag.FlaggedExamples, flag.Score));
+        }
+        Assert.Equal(flags, first.Flags);
+        Assert.Equal(flags, ContributionFlags.Of(InfluenceIndexFormat.Read(first.InfluenceIndex)).Flags);
     }
 
     [Fact]
