@@ -1,5 +1,8 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using GraphQL;
+using GraphQL.Types;
+using Microsoft.Extensions.DependencyInjection;
 using OpenLedger.Core.Crypto;
 using OpenLedger.Core.Market;
 using OpenLedger.Core.Money;
@@ -9,6 +12,7 @@ using OpenLedger.Grains.Attribution;
 using OpenLedger.Grains.Ledger;
 using OpenLedger.Grains.Market;
 using OpenLedger.Grains.ModelFactory;
+using OpenLedger.GraphQL.Hosting;
 using OpenLedger.ML.Attribution.Inference;
 using OpenLedger.ML.Attribution.Records;
 using OpenLedger.ML.Corpus;
@@ -142,7 +146,18 @@ public sealed class AttributionLoopClusterTests(MlClusterFixture fx)
         }
         Assert.Null(await worker.GetFailureAsync(good));
 
-        // The failure reads through GraphQL's Inference.attributionFailure as well (the gateway asks the same grain).
+        // GraphQL's Inference.attributionFailure reads the same: the schema executed over this cluster's client.
+        foreach (var (code, id) in models.Keys.Zip(ids))
+        {
+            var data = await GraphQLAsync($"{{ inference(id: \"{id}\") {{ status attributionFailure {{ code message attempts }} }} }}");
+            Assert.Equal("SERVED", data["inference"]!["status"]!.GetValue<string>());
+            Assert.Equal(code, data["inference"]!["attributionFailure"]!["code"]!.GetValue<string>());
+            Assert.False(string.IsNullOrWhiteSpace(data["inference"]!["attributionFailure"]!["message"]!.GetValue<string>()));
+        }
+        var settledData = await GraphQLAsync($"{{ inference(id: \"{good}\") {{ status attributionFailure {{ code }} }} }}");
+        Assert.Equal("SETTLED", settledData["inference"]!["status"]!.GetValue<string>());
+        Assert.Null(settledData["inference"]!["attributionFailure"]);
+
         var status = await worker.GetStatusAsync();
         Assert.Equal(fx.Chain.AttributionOperator.Address.ToString(), status.Operator);
         Assert.True(status.Failures >= models.Count, status.ToString());
@@ -179,6 +194,22 @@ public sealed class AttributionLoopClusterTests(MlClusterFixture fx)
         var json = JsonNode.Parse(record)!;
         json["attribution"]!["influenceIndex"]!["keccak"] = influenceIndex.ToString();
         return await fx.Content.PutAsync(Encoding.UTF8.GetBytes(json.ToJsonString())) is var stored ? stored.Hash : default;
+    }
+
+    /// <summary>Runs a query through the node's GraphQL schema, its resolvers reaching the cluster through the test's
+    /// Orleans client (as the standalone gateway does); its data.</summary>
+    private async Task<JsonNode> GraphQLAsync(string query)
+    {
+        var services = new ServiceCollection().AddOpenLedgerSchema();
+        services.AddSingleton<IGrainFactory>(fx.Client).AddSingleton(fx.Client);
+        await using var provider = services.BuildServiceProvider();
+        var result = await provider.GetRequiredService<IDocumentExecuter>().ExecuteAsync(new ExecutionOptions
+        {
+            Schema = provider.GetRequiredService<ISchema>(), Query = query, RequestServices = provider,
+        });
+        var json = JsonNode.Parse(provider.GetRequiredService<IGraphQLTextSerializer>().Serialize(result))!;
+        Assert.True(json["errors"] is null, json.ToJsonString());
+        return json["data"]!;
     }
 
     private async Task<Hash32> InputAsync(string text) => (await fx.Content.PutAsync(Encoding.UTF8.GetBytes(text))).Hash;
