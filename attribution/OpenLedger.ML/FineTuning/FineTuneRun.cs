@@ -104,6 +104,13 @@ public static class FineTuneRun
         var adapter = LoraAdapter.Apply(model, spec.Lora, spec.Seed);
         var trainer = new Trainer(model, options);
         var result = trainer.Train(trainData, heldOutData, progress, cancellationToken);
+        // The attribution indexes are part of the job: built with the trained adapter still in this model (unmerged),
+        // on the same thread count, so they are as reproducible as the adapter. Built before the accuracy merge: merge
+        // then unmerge leaves the base weights off by float rounding, and the index rows must be gradients through the
+        // exact base an attributor loads fresh (its query gradients go through that base). A cancellation here throws
+        // like one during training; the trainer's final checkpoint makes the next attempt go straight back to this point.
+        var attribution = AttributionArtifacts.Build(model, adapter, tokenizer, dataset.Task, train, cancellationToken);
+
         double? accuracy = null;
         if (classifier is not null)
         {
@@ -113,11 +120,6 @@ public static class FineTuneRun
             accuracy = classifier.Accuracy(model, heldOutExamples);
             adapter.Unmerge();
         }
-
-        // The attribution indexes are part of the job: built with the trained adapter still in this model (unmerged),
-        // on the same thread count, so they are as reproducible as the adapter. A cancellation here throws like one
-        // during training; the trainer's final checkpoint makes the next attempt go straight back to this point.
-        var attribution = AttributionArtifacts.Build(model, adapter, tokenizer, dataset.Task, train, cancellationToken);
 
         var adapterBytes = ServedAdapter.Serialize(adapter);
         var adapterHash = SafeTensorsFile.Hash(adapterBytes);

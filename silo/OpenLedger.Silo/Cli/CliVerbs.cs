@@ -1,9 +1,10 @@
 using OpenLedger.Cli.CommandLine;
+using OpenLedger.Silo.Cli.Attribution;
 using OpenLedger.Silo.Cli.Ml;
 
 namespace OpenLedger.Silo.Cli;
 
-/// <summary>Every verb of <c>openledger</c>: the node's own (run, gateway, verify, ml), then the client verbs it
+/// <summary>Every verb of <c>openledger</c>: the node's own (run, gateway, verify, ml, attribution verify), then the client verbs it
 /// carries from <c>openledger-cli</c> (<see cref="ClientVerbs"/>). Exit codes as <see cref="VerbHost"/> maps them.
 /// Program runs it, and so do tests, in-process.</summary>
 public static class CliVerbs
@@ -20,6 +21,8 @@ public static class CliVerbs
         "gateway" => await OpenLedger.Gateway.GatewayCommand.ExecuteAsync(args),
         "verify" => await VerifyCommand.ExecuteAsync(args),
         "ml" => MlVerbs.Execute(args),
+        // Before the client verbs: `attribution verify` recomputes with the ML engine, which only the node carries.
+        "attribution" when args.Positional.FirstOrDefault() == "verify" => await AttributionVerifyCommand.ExecuteAsync(args, output),
         var verb when OpenLedger.Cli.ClientVerbs.Handles(verb) => await OpenLedger.Cli.ClientVerbs.ExecuteAsync(args, output),
         _ => throw new UsageException($"unknown verb '{args.Verb}'"),
     };

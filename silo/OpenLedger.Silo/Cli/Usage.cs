@@ -59,6 +59,11 @@ public static class Usage
                                   model and a LoRA adapter fine-tuned by Model Factory's run
                 [--train N (12000)] [--test N] [--epochs X (3) | --steps N] [--rank N] [--alpha X] [--lr X]
                 [--batch N (32)] [--seed N] [--threads N] [--out FILE (JSON report)] [--base-model DIR]
+              attribution verify --inference 0x…   recompute a settled inference's attribution record (adapter,
+                                  influence and span indexes, served texts, read through the node's GraphQL) and check
+                                  it against the chain bit for bit; exit 0 only when exact
+                [--node URL] [--base-model DIR] [--content FILE,FILE (local artifacts: an index larger than the
+                node's GraphQL response limit)]
 
             """);
         output.WriteLine(ClientUsage.Verbs);

@@ -22,12 +22,27 @@ public static class AttributionAudit
     /// facts and cap (its <see cref="AttributionInputs.MaxAttributions"/> is the model's)</param>
     public static AuditVerdict Verify(InferenceAttributor attributor, SettledAttribution settled, byte[]? recordBytes, AttributionInputs content)
     {
-        ArgumentNullException.ThrowIfNull(attributor);
         ArgumentNullException.ThrowIfNull(settled);
+        return Verify(attributor, settled.InferenceId, settled.RecordHash, recordBytes, content, record => OnChain(record, settled));
+    }
+
+    /// <summary>The same audit from what the public API shows of the settlement: the record's weights must pay exactly
+    /// the contributor credits on chain (<see cref="SettledPayouts"/>).</summary>
+    public static AuditVerdict Verify(InferenceAttributor attributor, SettledPayouts settled, byte[]? recordBytes, AttributionInputs content)
+    {
+        ArgumentNullException.ThrowIfNull(settled);
+        return Verify(attributor, settled.InferenceId, settled.RecordHash, recordBytes, content, record => Paid(record, settled));
+    }
+
+    private static AuditVerdict Verify(InferenceAttributor attributor, Hash32 inferenceId, Hash32 recordHash, byte[]? recordBytes,
+        AttributionInputs content, Func<AttributionRecord, string?> onChain)
+    {
+        ArgumentNullException.ThrowIfNull(attributor);
         ArgumentNullException.ThrowIfNull(content);
-        if (recordBytes is null) return AuditVerdict.Different(AuditReason.RecordMissing, $"record {settled.RecordHash} is not in the content store");
-        if (Keccak256.Hash(recordBytes) is var hash && hash != settled.RecordHash)
-            return AuditVerdict.Different(AuditReason.RecordHashMismatch, $"the record bytes hash to {hash}, the chain settled {settled.RecordHash}");
+        if (recordHash == Hash32.Zero) return AuditVerdict.Different(AuditReason.NotSettled, $"inference {inferenceId} has no settled attribution record");
+        if (recordBytes is null) return AuditVerdict.Different(AuditReason.RecordMissing, $"record {recordHash} is not in the content store");
+        if (Keccak256.Hash(recordBytes) is var hash && hash != recordHash)
+            return AuditVerdict.Different(AuditReason.RecordHashMismatch, $"the record bytes hash to {hash}, the chain settled {recordHash}");
         AttributionRecord record;
         try
         {
@@ -37,8 +52,8 @@ public static class AttributionAudit
         {
             return AuditVerdict.Different(AuditReason.RecordCorrupt, e.Message);
         }
-        if (Facts(record, settled, content) is { } facts) return AuditVerdict.Different(AuditReason.RecordFactsMismatch, facts);
-        if (OnChain(record, settled) is { } onChain) return AuditVerdict.Different(AuditReason.OnChainWeightsMismatch, onChain);
+        if (Facts(record, inferenceId, content) is { } facts) return AuditVerdict.Different(AuditReason.RecordFactsMismatch, facts);
+        if (onChain(record) is { } mismatch) return AuditVerdict.Different(AuditReason.OnChainWeightsMismatch, mismatch);
 
         var computed = attributor.Compute(content);
         if (computed.Failure is { } failure) return AuditVerdict.Different(AuditReason.NotRecomputable, failure.ToString());
@@ -52,10 +67,10 @@ public static class AttributionAudit
         return AuditVerdict.Exact($"record {hash} recomputed exactly: {record.Contributions.Count} contributions, {record.Spans.Count} spans, weights as settled");
     }
 
-    private static string? Facts(AttributionRecord record, SettledAttribution settled, AttributionInputs content)
+    private static string? Facts(AttributionRecord record, Hash32 inferenceId, AttributionInputs content)
     {
-        if (record.InferenceId != settled.InferenceId || record.InferenceId != content.InferenceId)
-            return $"the record is about inference {record.InferenceId}, not {settled.InferenceId}";
+        if (record.InferenceId != inferenceId || record.InferenceId != content.InferenceId)
+            return $"the record is about inference {record.InferenceId}, not {inferenceId}";
         if (record.ModelId != content.ModelId || record.ModelVersion != content.ModelVersion)
             return $"the record names model {record.ModelId} v{record.ModelVersion}, the inference {content.ModelId} v{content.ModelVersion}";
         if (record.AdapterHash is { } adapter && adapter != content.AdapterHash)
@@ -78,6 +93,22 @@ public static class AttributionAudit
                 return $"position {i}: the chain settled contribution {settled.Contributions[i]}, the record names {r.Contribution}";
             if (settled.Weights[i] != r.Weight)
                 return $"position {i} ({r.Contribution}): the chain settled weight {settled.Weights[i]}, the record {r.Weight}";
+        }
+        return null;
+    }
+
+    private static string? Paid(AttributionRecord record, SettledPayouts settled)
+    {
+        if (settled.Credits.Count != record.Contributions.Count)
+            return $"the chain credited {settled.Credits.Count} contributions, the record names {record.Contributions.Count}";
+        var expected = settled.ExpectedCredits([.. record.Contributions.Select(c => c.Weight)]);
+        for (var i = 0; i < record.Contributions.Count; i++)
+        {
+            var r = record.Contributions[i];
+            if (settled.Credits[i].Contribution != r.Contribution)
+                return $"position {i}: the chain credited contribution {settled.Credits[i].Contribution}, the record names {r.Contribution}";
+            if (settled.Credits[i].Amount != expected[i])
+                return $"position {i} ({r.Contribution}): the chain credited {settled.Credits[i].Amount} wei, the record's weight {r.Weight} pays {expected[i]} wei";
         }
         return null;
     }
