@@ -11,7 +11,7 @@ namespace OpenLedger.Tests.Cli;
 
 /// <summary>`openledger attribution verify` against the running node: a text-label model trained by Model Factory on
 /// the node, an inference the node's OpenLoRA serves, attributed from the content the node holds (read through GraphQL,
-/// as any worker or auditor reads it) and settled with the record's hash and weights; the verb recomputes it exactly.</summary>
+/// as any worker or auditor reads it) and settled by the node's attribution worker; the verb recomputes it exactly.</summary>
 public sealed partial class MarketplaceCliTests
 {
     [Fact]
@@ -41,14 +41,18 @@ public sealed partial class MarketplaceCliTests
         var inference = (await Ok(Run("infer", "--dev", "4", "--model", model.ToString(), "--input-file", input, "--max-fee", "2"))).Id("inference");
 
         using var client = new LedgerClient(new Uri(node.NodeUrl));
-        var served = await WaitAsync(client, inference, s => s is InferenceStatus.Served or InferenceStatus.Settled);
-        if (served.Status == InferenceStatus.Served)
-        {
-            var notYet = await Run("attribution", "verify", "--inference", inference.ToString());
-            Assert.Equal(1, notYet.ExitCode);
-            Assert.Contains("not settled", notYet.Output);
-            await SettleAsync(client, served);
-        }
+        // The node (a dev chain) attributes and settles it by itself: its ML silo holds the dev attribution operator's key.
+        var settled = await WaitAsync(client, inference, s => s == InferenceStatus.Settled);
+        Assert.Equal(node.Chain.AttributionOperator.Address, settled.Settler);
+
+        // An inference nobody settles (its model is on a base model this node does not serve): nothing to verify.
+        var other = await Ok(Run("model", "register", "--dev", "3", "--name", "cli-verify-other", "--base-model", "not-this-node",
+            "--adapter", Keccak256.Hash("other adapter").ToString(), "--training-record", Keccak256.Hash("other record").ToString(),
+            "--versions", DatanetVersion.IdOf(Hash32.Parse(datanet), 1).ToString(), "--price", "1"));
+        var unserved = (await Ok(Run("infer", "--dev", "4", "--model", other.Id("model").ToString(), "--input-file", input, "--max-fee", "2"))).Id("inference");
+        var notYet = await Run("attribution", "verify", "--inference", unserved.ToString());
+        Assert.Equal(1, notYet.ExitCode);
+        Assert.Contains("not settled", notYet.Output);
 
         var verified = await Run("attribution", "verify", "--inference", inference.ToString());
         Assert.True(verified.ExitCode == 0, verified.ToString());
@@ -68,28 +72,6 @@ public sealed partial class MarketplaceCliTests
         Assert.Equal(1, unknown.ExitCode);
         Assert.Contains("no inference", unknown.Output);
         Assert.Equal(2, (await Run("attribution", "verify")).ExitCode);
-    }
-
-    /// <summary>Attributes the served inference from the node's content, stores the record and settles it with the
-    /// attribution operator, as the attribution worker does.</summary>
-    private async Task SettleAsync(LedgerClient client, InferenceRequest served)
-    {
-        var (m, _) = (await client.GetModelAsync(served.Model))!.Value;
-        var version = m.Versions.Single(v => v.Number == served.ModelVersion);
-        var source = new NodeAuditSource(client, new Dictionary<Hash32, byte[]>());
-        var trainingRecord = await source.ContentAsync(version.TrainingRecord, default);
-        var refs = InferenceAttributor.ArtifactsOf(trainingRecord, out var failure) ?? throw new InvalidOperationException(failure!.ToString());
-        var text = (Hash32 h) => System.Text.Encoding.UTF8.GetString(source.ContentAsync(h, default).GetAwaiter().GetResult()!);
-        using var attributor = InferenceAttributor.Open(BaseModelRecipe.BuiltinDirectory);
-        var outcome = attributor.Attribute(new AttributionInputs(served.Id, served.Model, served.ModelVersion, version.Adapter,
-            await source.ContentAsync(version.Adapter, default), version.TrainingRecord, trainingRecord,
-            await source.ContentAsync(refs.InfluenceIndexHash, default), await source.ContentAsync(refs.SpanIndexHash, default),
-            TaskKind.TextLabel, text(served.Input), text(served.Output), MaxAttributions: 8));
-        Assert.True(outcome.Succeeded, outcome.ToString());
-        Assert.Equal(outcome.RecordHash, (await client.UploadAsync(outcome.RecordBytes!)).Hash);
-        var pairs = string.Join(",", outcome.Contributions.Zip(outcome.Weights).Select(p => $"{p.First}:{p.Second}"));
-        await Ok(Run("settle", "--operator", "attribution", "--inference", served.Id.ToString(), "--record", outcome.RecordHash!.Value.ToString(),
-            "--attributions", pairs));
     }
 
     private static async Task<InferenceRequest> WaitAsync(LedgerClient client, Hash32 inference, Func<InferenceStatus, bool> done)
