@@ -101,7 +101,13 @@ public static class TruthBenchmark
                 var (logProbabilities, elapsed) = schedule.Retrain(loaded, rows.Where((_, i) => member[i]).ToList(), queryRows, subsetSteps);
                 outputs.Add(logProbabilities);
                 retrainTimes.Add(elapsed.TotalSeconds);
-                if ((m + 1) % 5 == 0) Progress($"LDS retrain {m + 1}/{subsets.Length} ({elapsed.TotalSeconds:0.0} s)");
+                if ((m + 1) % 5 == 0)
+                {
+                    // Running figures on the retrains so far, should a run on a loaded machine have to be cut short.
+                    double Running(IReadOnlyList<double[]> scores) => LinearDatamodeling.Mean(LinearDatamodeling.PerQuery(scores, subsets[..(m + 1)], outputs)).Mean;
+                    Progress($"LDS retrain {m + 1}/{subsets.Length} ({elapsed.TotalSeconds:0.0} s): running LDS engine {Running(engine):0.000}, " +
+                             $"BM25 {Running(bm25):0.000}");
+                }
             }
             var scorers = new List<(string Name, IReadOnlyList<double[]> Scores)>
             {
@@ -132,26 +138,33 @@ public static class TruthBenchmark
         if (o.RunCounterfactual)
         {
             var cfQueries = Enumerable.Range(0, o.CounterfactualQueries).ToList();
-            var randomDrops = new double[cfQueries.Count];
+            var randomSums = new double[cfQueries.Count];
+            var randomDone = 0;
             var random = new Random(o.Seed + 200);
             var cfRows = cfQueries.Select(q => queryRows[q]).ToList();
-            for (var r = 0; r < o.RandomRetrains; r++)
-            {
-                var removed = Enumerable.Range(0, rows.Count).OrderBy(_ => random.Next()).Take(o.Removed).ToHashSet();
-                var (logProbabilities, elapsed) = schedule.Retrain(loaded, rows.Where((_, i) => !removed.Contains(i)).ToList(), cfRows, fullSteps);
-                retrainTimes.Add(elapsed.TotalSeconds);
-                for (var j = 0; j < cfQueries.Count; j++) randomDrops[j] += (fullLogProbabilities[cfQueries[j]] - logProbabilities[j]) / o.RandomRetrains;
-            }
-            Progress($"{o.RandomRetrains} random-removal retrains");
             var topDrops = new double[cfQueries.Count];
+            // The random retrains are spread among the per-query ones (before queries 0, n/R, 2n/R, ...), so the running
+            // figures printed on the way compare like with like if a run has to be cut short on a loaded machine.
             foreach (var (q, j) in cfQueries.Select((q, j) => (q, j)))
             {
+                while (randomDone < o.RandomRetrains && randomDone * cfQueries.Count / o.RandomRetrains <= j)
+                {
+                    var dropped = Enumerable.Range(0, rows.Count).OrderBy(_ => random.Next()).Take(o.Removed).ToHashSet();
+                    var (randomLogProbabilities, randomElapsed) = schedule.Retrain(loaded, rows.Where((_, i) => !dropped.Contains(i)).ToList(), cfRows, fullSteps);
+                    retrainTimes.Add(randomElapsed.TotalSeconds);
+                    for (var k = 0; k < cfQueries.Count; k++) randomSums[k] += fullLogProbabilities[cfQueries[k]] - randomLogProbabilities[k];
+                    randomDone++;
+                }
                 var removed = Enumerable.Range(0, rows.Count).OrderByDescending(i => engine[q][i]).ThenBy(i => i).Take(o.Removed).ToHashSet();
                 var (logProbabilities, elapsed) = schedule.Retrain(loaded, rows.Where((_, i) => !removed.Contains(i)).ToList(), [queryRows[q]], fullSteps);
                 retrainTimes.Add(elapsed.TotalSeconds);
                 topDrops[j] = fullLogProbabilities[q] - logProbabilities[0];
-                if ((j + 1) % 10 == 0) Progress($"counterfactual retrain {j + 1}/{cfQueries.Count}");
+                if ((j + 1) % 5 == 0)
+                    Progress($"counterfactual {j + 1}/{cfQueries.Count} queries, {randomDone} random retrains: mean drop top " +
+                             $"{topDrops.Take(j + 1).Average():0.000}, random {randomSums.Take(j + 1).Average() / randomDone:0.000}, top beats random for " +
+                             $"{topDrops.Take(j + 1).Where((d, k) => d > randomSums[k] / randomDone).Count()} ({elapsed.TotalSeconds:0.0} s per retrain)");
             }
+            var randomDrops = randomSums.Select(d => d / randomDone).ToArray();
             var wins = topDrops.Where((d, j) => d > randomDrops[j]).Count();
             double meanTop = topDrops.Average(), meanRandom = randomDrops.Average();
             var table = new Table("removed before retraining", "mean drop in log p(correct label)", "median drop", "queries with a drop > 0");
