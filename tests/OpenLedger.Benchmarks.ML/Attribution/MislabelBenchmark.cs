@@ -96,8 +96,8 @@ public static class MislabelBenchmark
             ("training loss under the fine-tuned adapter", losses),
             ($"bag-of-words {o.Neighbours}-NN label disagreement (TF-IDF cosine)", neighbours),
             ("negative mean influence on held-out examples", meanHeldOut.Select(m => -m).ToArray()),
-            ("self-influence direction only, φᵀPφ / φᵀφ", SelfInfluence.Normalised(index).Select(s => (double)s).ToArray()),
-            ("loss × φᵀPφ / φᵀφ (the gradient's size replaced by the loss)", SelfInfluence.LossWeighted(index, losses).Select(s => (double)s).ToArray()),
+            ("self-influence direction only, φᵀPφ / φᵀφ", SelfInfluenceVariants.DirectionOnly(index)),
+            ("loss × φᵀPφ / φᵀφ (the gradient's size replaced by the loss)", SelfInfluenceVariants.LossTimesDirection(index, losses)),
             ("random (expected 10% / 20% / 0.5)", Enumerable.Range(0, train.Count).Select(_ => noise.NextDouble()).ToArray()),
         }.Concat(variants).ToList();
         var table = new Table("ranking", "found at 10% inspected", "found at 20% inspected", "ROC AUC");
