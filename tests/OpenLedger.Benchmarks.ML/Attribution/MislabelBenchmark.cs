@@ -4,10 +4,8 @@ using OpenLedger.ML.BaseModel;
 using OpenLedger.ML.Corpus;
 using OpenLedger.ML.Evaluation;
 using OpenLedger.ML.FineTuning;
-using OpenLedger.ML.Model;
 using OpenLedger.ML.Runtime;
 using TorchSharp;
-using static TorchSharp.torch;
 
 namespace OpenLedger.Benchmarks.ML.Attribution;
 
@@ -73,7 +71,7 @@ public static class MislabelBenchmark
                      (PreconditionerKind.Global, Preconditioner.DefaultDamping) })
             variants.Add(($"self-influence, {kind} preconditioner, damping {damping}",
                 SelfUnder(Preconditioner.Fit(index.Rows, index.Count, index.Layout, kind, damping))));
-        var losses = Losses(loaded.Model, rows);
+        var losses = AnswerLoss.Of(loaded.Model, rows);
         Progress("self-influence and losses");
         var neighbours = NeighbourDisagreement.Scores(train.Select(e => e.Input).ToList(), train.Select(e => e.Output).ToList(), o.Neighbours);
         Progress("bag-of-words neighbours");
@@ -98,6 +96,8 @@ public static class MislabelBenchmark
             ("training loss under the fine-tuned adapter", losses),
             ($"bag-of-words {o.Neighbours}-NN label disagreement (TF-IDF cosine)", neighbours),
             ("negative mean influence on held-out examples", meanHeldOut.Select(m => -m).ToArray()),
+            ("self-influence direction only, φᵀPφ / φᵀφ", SelfInfluenceVariants.DirectionOnly(index)),
+            ("loss × φᵀPφ / φᵀφ (the gradient's size replaced by the loss)", SelfInfluenceVariants.LossTimesDirection(index, losses)),
             ("random (expected 10% / 20% / 0.5)", Enumerable.Range(0, train.Count).Select(_ => noise.NextDouble()).ToArray()),
         }.Concat(variants).ToList();
         var table = new Table("ranking", "found at 10% inspected", "found at 20% inspected", "ROC AUC");
@@ -142,38 +142,5 @@ public static class MislabelBenchmark
         rules.Print();
         Console.WriteLine($"total time {total.Elapsed.TotalMinutes:0.0} min; {MachineInfo.LoadAverage()} load average at the end");
         return Task.FromResult(0);
-    }
-
-    /// <summary>Each row's answer loss (summed NLL of the answer tokens, the quantity the index's gradients are of) under
-    /// the model as it is, batched without gradients.</summary>
-    private static double[] Losses(Gpt2Model model, IReadOnlyList<AttributionRow> rows, int batchSize = 64)
-    {
-        model.eval();
-        using var noGrad = torch.no_grad();
-        var losses = new double[rows.Count];
-        for (var first = 0; first < rows.Count; first += batchSize)
-        {
-            using var scope = torch.NewDisposeScope();
-            var batch = rows.Skip(first).Take(batchSize).ToList();
-            var width = batch.Max(r => r.Tokens.Length) - 1;
-            var inputs = new long[batch.Count * width];
-            var targets = new long[batch.Count * width];
-            var mask = new double[batch.Count * width];
-            for (var r = 0; r < batch.Count; r++)
-            {
-                var tokens = batch[r].Tokens;
-                for (var t = 0; t < tokens.Length - 1; t++)
-                {
-                    inputs[r * width + t] = tokens[t];
-                    targets[r * width + t] = tokens[t + 1];
-                    if (t + 1 >= batch[r].FirstTarget) mask[r * width + t] = 1;
-                }
-            }
-            var logProbs = nn.functional.log_softmax(model.call(torch.tensor(inputs, [batch.Count, width])).to(ScalarType.Float64), -1);
-            var picked = logProbs.gather(2, torch.tensor(targets, [batch.Count, width, 1])).squeeze(2);
-            var sums = picked.mul(torch.tensor(mask, [batch.Count, width], dtype: ScalarType.Float64)).sum(1).neg().data<double>().ToArray();
-            sums.CopyTo(losses, first);
-        }
-        return losses;
     }
 }
