@@ -55,6 +55,7 @@ public sealed class InferenceType : ObjectGraphType<InferenceRequest>
             .ListSize(Core.Transactions.Fields.FieldLimits.Attributions + 2)
             .ResolveAsync(async c => c.Source.Status != InferenceStatus.Settled ? []
                 : await MarketPages.AllEventsAsync(c.MarketQuery(), new MarketEventQuery(Subject: c.Source.Id, Kinds: [MarketEventKind.RewardCredited])));
+        this.AddAttributionFailure();
     }
 
     private static async Task<string?> TextOf(global::GraphQL.IResolveFieldContext c, Hash32 hash)
