@@ -72,7 +72,7 @@ public sealed class AttributionCrashTests(ITestOutputHelper output) : IDisposabl
 
         // Rounds of paid inferences, each round ended by a SIGKILL at a random moment of the serve-attribute-settle work.
         var inferences = new List<Hash32>();
-        var prompts = Glosses.Value.Skip(40).Select(g => g.Text).ToList();
+        var prompts = Glosses.Value.Skip(40).Select(g => g.Input).ToList();
         for (var kill = 0; kill <= iterations; kill++)
         {
             var round = rng.Next(2, 5);
@@ -120,7 +120,7 @@ public sealed class AttributionCrashTests(ITestOutputHelper output) : IDisposabl
                 if (signed!.Tx.Body is not SettleAttribution settle) continue;
                 var record = (await store.GetTransactionAsync(signed.Hash))!;
                 if (record.Receipt.Status != ReceiptStatus.Success) { failedSettlements++; continue; }
-                Assert.Equal(_chain.AttributionOperator.Address, signed.Tx.Sender);
+                Assert.Equal(_chain.AttributionOperator.Address, signed.Tx.From);
                 if (!settlements.TryGetValue(settle.Inference, out var list)) settlements[settle.Inference] = list = [];
                 list.Add(settle);
             }
