@@ -14,6 +14,7 @@ public sealed class NodeProcess : IDisposable
 {
     public const string ReadyLine = "openledger node ready";
 
+    private readonly IReadOnlyList<string> _extraArguments;
     private readonly ConcurrentQueue<string> _output = new();
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private Process? _process;
@@ -27,9 +28,11 @@ public sealed class NodeProcess : IDisposable
     public int Starts => _generation;
     public bool IsRunning => _process is { HasExited: false };
 
-    public NodeProcess(string dataDirectory, string genesisPath)
+    /// <param name="extraArguments">More `run` options (after the data directory, genesis and ports).</param>
+    public NodeProcess(string dataDirectory, string genesisPath, IReadOnlyList<string>? extraArguments = null)
     {
         DataDirectory = dataDirectory;
+        _extraArguments = extraArguments ?? [];
         GenesisPath = genesisPath;
         (SiloPort, GatewayPort) = (FreePort(), FreePort());
         while (GatewayPort == SiloPort) GatewayPort = FreePort();
@@ -71,7 +74,7 @@ public sealed class NodeProcess : IDisposable
         foreach (var a in new[] { ExecutablePath, "run", "--data-dir", DataDirectory, "--genesis", GenesisPath,
                      "--silo-port", SiloPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
                      "--gateway-port", GatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                     "--http-port", HttpPort.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+                     "--http-port", HttpPort.ToString(System.Globalization.CultureInfo.InvariantCulture) }.Concat(_extraArguments))
             psi.ArgumentList.Add(a);
         // The node reads OPENLEDGER_* from its environment (e.g. OPENLEDGER_POSTGRES): only the command line may configure it here.
         foreach (var key in psi.Environment.Keys.Where(k => k.StartsWith("OPENLEDGER_", StringComparison.OrdinalIgnoreCase)).ToList())
