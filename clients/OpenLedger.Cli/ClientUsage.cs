@@ -56,6 +56,8 @@ public static class ClientUsage
           settle              --inference ID --record HASH --attributions CID:WEIGHT,...  (attribution operators)
           rewards             --address ADDRESS          rewards credited, by role, datanet and model
           proof               --contribution ID [--version N]   Merkle proof of inclusion, checked locally
+          attribution         --inference ID [--top N (5, at most 16)]   who a settled inference paid and why: the split, the
+                              top contributions (share, payout, contributor, text), span evidence, record hash
 
         Model Factory (LoRA fine-tuning jobs on the node's ML silos):
           train               --datanet ID [--version N (default: latest)] [--rank 8] [--alpha 16]

@@ -1,14 +1,15 @@
+using OpenLedger.Cli.Attribution;
 using OpenLedger.Cli.CommandLine;
 
 namespace OpenLedger.Cli.Marketplace;
 
-/// <summary>The marketplace verbs of <c>openledger-cli</c> and <c>openledger</c> (datanets, contributions, models, inference, rewards, proofs):
+/// <summary>The marketplace verbs of <c>openledger-cli</c> and <c>openledger</c> (datanets, contributions, models, inference, rewards, proofs, attribution):
 /// which verbs they are, and how one runs. Every verb writes to the given writer, so hosts other than Program (tests,
 /// tools) run them in-process through <see cref="ClientVerbs"/>.</summary>
 public static class MarketplaceVerbs
 {
     public static readonly IReadOnlyList<string> Verbs =
-        ["datanet", "contribute", "curate", "publish-version", "model", "infer", "post-result", "settle", "rewards", "proof", "train"];
+        ["datanet", "contribute", "curate", "publish-version", "model", "infer", "post-result", "settle", "rewards", "proof", "train", "attribution"];
 
     public static bool Handles(string verb) => Verbs.Contains(verb);
 
@@ -31,6 +32,7 @@ public static class MarketplaceVerbs
                 "rewards" => await RewardsCommand.ExecuteAsync(args, output),
                 "proof" => await ProofCommand.ExecuteAsync(args, output),
                 "train" => await TrainCommand.ExecuteAsync(args, output),
+                "attribution" => await AttributionCommand.ExecuteAsync(args, output),
                 _ => throw new UsageException($"'{args.Verb}' is not a marketplace verb"),
             };
         }

@@ -5,7 +5,6 @@ using OpenLedger.Core.Money;
 using OpenLedger.Grains.Market;
 using OpenLedger.GraphQL.Market;
 using OpenLedger.GraphQL.Scalars;
-using OpenLedger.GraphQL.Transport;
 
 namespace OpenLedger.GraphQL.Attribution;
 
@@ -31,13 +30,14 @@ public sealed class InferenceAttributionType : ObjectGraphType<InferenceAttribut
         Field<NonNullGraphType<AttributionRecordType>>("record").Description("The record itself: its hash (on chain) and canonical JSON.").Resolve(c => c.Source);
 
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<AttributedContributionType>>>>("contributions")
-            .Description("The credited contributions in rank order (score descending), the first `first` of them (default all), each with the wei the settlement paid it.")
+            .Description($"The credited contributions in rank order (score descending), the first `first` of them (1 to {MarketPages.MaxPageSize}, " +
+                         $"default {MarketPages.DefaultPageSize}), each with the wei the settlement paid it.")
+            // Costed as a page of `first` items by the cost analyzer.
             .Argument<IntGraphType>("first")
-            .ListSize(Core.Transactions.Fields.FieldLimits.Attributions)
             .ResolveAsync(async c =>
             {
-                var first = c.GetArgument<int?>("first") ?? int.MaxValue;
-                if (first < 1) throw new InvalidInputError("BAD_ARGUMENTS", "first must be at least 1 (or omitted for all)");
+                var first = c.GetArgument<int?>("first") ?? MarketPages.DefaultPageSize;
+                if (first is < 1 or > MarketPages.MaxPageSize) throw new InvalidInputError("BAD_ARGUMENTS", $"first must be 1 to {MarketPages.MaxPageSize}");
                 // The settlement's credits to contributors, by contribution: exact, as the ledger split them.
                 var credits = await MarketPages.AllEventsAsync(c.MarketQuery(),
                     new MarketEventQuery(Subject: c.Source.Inference, Kinds: [MarketEventKind.RewardCredited]));
