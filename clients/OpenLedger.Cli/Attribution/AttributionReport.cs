@@ -51,7 +51,7 @@ public static class AttributionReport
             o.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  {++rank,2}. {c.Share * 100,6:0.00}%  {(c.Payout is { } p ? MarketSession.Open(p) : "not paid"),-22}  {c.Contributor?.ToString() ?? "(unknown contributor)"}  score {c.Score:G4}"));
             o.WriteLine($"      contribution {c.Contribution}");
-            if (c.Text is { } text) o.WriteLine($"      {Snippet(Readable(text))}");
+            if (c.Text is { } text) o.WriteLine($"      {Readable(text)}");
         }
         if (a.Spans.Length > 0)
         {
@@ -68,14 +68,14 @@ public static class AttributionReport
         return line.Length <= SnippetChars ? line : line[..(SnippetChars - 3)] + "...";
     }
 
-    /// <summary>A text-label or prompt-completion example as "text -> label"; any other text as it is.</summary>
+    /// <summary>A snippet of a text-label or prompt-completion example as "text" -> label; of any other text, quoted.</summary>
     public static string Readable(string content)
     {
         var bytes = System.Text.Encoding.UTF8.GetBytes(content);
         foreach (var task in new[] { TaskKind.TextLabel, TaskKind.PromptCompletion })
             if (TaskExampleFormat.TryParse(task, bytes, out var example) is { IsError: false } && example is not null)
-                return $"\"{example.Input}\" -> {example.Output}";
-        return $"\"{content}\"";
+                return $"\"{Snippet(example.Input)}\" -> {Snippet(example.Output)}";
+        return $"\"{Snippet(content)}\"";
     }
 
     private static string Short(string id) => id.Length > 14 ? id[..10] + ".." + id[^4..] : id;

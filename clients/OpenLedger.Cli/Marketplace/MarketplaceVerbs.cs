@@ -1,5 +1,6 @@
 using OpenLedger.Cli.Attribution;
 using OpenLedger.Cli.CommandLine;
+using OpenLedger.Cli.Demo;
 
 namespace OpenLedger.Cli.Marketplace;
 
@@ -9,7 +10,7 @@ namespace OpenLedger.Cli.Marketplace;
 public static class MarketplaceVerbs
 {
     public static readonly IReadOnlyList<string> Verbs =
-        ["datanet", "contribute", "curate", "publish-version", "model", "infer", "post-result", "settle", "rewards", "proof", "train", "attribution"];
+        ["datanet", "contribute", "curate", "publish-version", "model", "infer", "post-result", "settle", "rewards", "proof", "train", "attribution", "demo"];
 
     public static bool Handles(string verb) => Verbs.Contains(verb);
 
@@ -33,6 +34,7 @@ public static class MarketplaceVerbs
                 "proof" => await ProofCommand.ExecuteAsync(args, output),
                 "train" => await TrainCommand.ExecuteAsync(args, output),
                 "attribution" => await AttributionCommand.ExecuteAsync(args, output),
+                "demo" => await DemoCommand.ExecuteAsync(args, output),
                 _ => throw new UsageException($"'{args.Verb}' is not a marketplace verb"),
             };
         }
