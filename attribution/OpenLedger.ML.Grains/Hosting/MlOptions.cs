@@ -15,7 +15,12 @@ namespace OpenLedger.ML.Grains.Hosting;
 /// <param name="MaxActiveJobs">Training jobs queued or running at once on the cluster; more are refused with
 /// TrainingQuotaExceeded (each takes the CPU or GPU of an ML silo for minutes to hours).</param>
 /// <param name="RetryFailedAfter">How long the inference worker waits before serving again an inference it failed to
-/// serve (an input or adapter not in the store yet); a refused (quarantined) adapter's inferences are not retried.</param>
+/// serve (an input or adapter not in the store yet); a refused (quarantined) adapter's inferences are not retried.
+/// The attribution worker waits as long before attributing again an inference it failed to attribute.</param>
+/// <param name="AttributionKey">The attribution operator's key that signs SettleAttribution; null: this silo attributes and
+/// settles no inference.</param>
+/// <param name="ResettleAfter">How long the attribution worker waits for a published result to be settled on chain before
+/// it attributes the inference again (a stream message or a transaction may have been lost).</param>
 public sealed record MlOptions(
     string JobsDirectory,
     PrivateKey? ServingKey = null,
@@ -26,10 +31,13 @@ public sealed record MlOptions(
     TimeSpan? PollInterval = null,
     int? TrainingThreads = null,
     int MaxActiveJobs = 2,
-    TimeSpan? RetryFailedAfter = null)
+    TimeSpan? RetryFailedAfter = null,
+    PrivateKey? AttributionKey = null,
+    TimeSpan? ResettleAfter = null)
 {
     public int Threads => TrainingThreads ?? Environment.ProcessorCount;
     public string BaseModelPath => BaseModelDirectory ?? BaseModelRecipe.BuiltinDirectory;
     public TimeSpan Poll => PollInterval ?? TimeSpan.FromSeconds(1);
     public TimeSpan RetryFailed => RetryFailedAfter ?? TimeSpan.FromSeconds(60);
+    public TimeSpan Resettle => ResettleAfter ?? TimeSpan.FromSeconds(30);
 }

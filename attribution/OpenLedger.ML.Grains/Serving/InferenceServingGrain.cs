@@ -126,7 +126,7 @@ public sealed class InferenceServingGrain(OpenLoraHost host, INodeContent conten
                           ?? throw new InvalidDataException($"model {model.Id} has no version {inference.ModelVersion}");
             // Before reading the input: a quarantined adapter's inference costs a model read and nothing more.
             if (host.QuarantineReason(version.Adapter) is { } reason) return Refuse(inference, version.Adapter, reason);
-            var task = await TaskOfAsync(version);
+            var task = await ModelTask.OfAsync(Market, version);
             var input = await content.GetAsync(inference.Input, cancellationToken);
             if (input is null) return Fail(inference.Id, $"inference {inference.Id}: input {inference.Input} is not in the content store");
             var text = new System.Text.UTF8Encoding(false, throwOnInvalidBytes: true).GetString(input);
@@ -178,16 +178,6 @@ public sealed class InferenceServingGrain(OpenLoraHost host, INodeContent conten
             foreach (var id in inferences.Keys) _waiting[id] = (now, false);
             logger.LogInformation("adapter {Adapter} is no longer quarantined: its {Count} open inferences are served again", adapter, inferences.Count);
         }
-    }
-
-    /// <summary>The task format a model was trained in: its first datanet version's datanet's.</summary>
-    private async Task<TaskKind> TaskOfAsync(ModelVersion version)
-    {
-        if (version.DatanetVersions.Length > 0
-            && (await Market.GetObjectAsync(version.DatanetVersions[0]))?.Object is DatanetVersion dv
-            && (await Market.GetObjectAsync(dv.Datanet))?.Object is Datanet d)
-            return d.Task;
-        return TaskKind.Text;
     }
 
     private (InferenceRequest, Hash32)? Fail(Hash32 inference, string message)

@@ -27,8 +27,14 @@ public static class MarketStreams
     /// (<see cref="ModelFactory.TrainingJobView"/>). Consumed by the GraphQL <c>trainingJob(id)</c> subscription.</summary>
     public const string TrainingNamespace = "training";
 
+    /// <summary>Stream key: attribution operator address. One <see cref="Attribution.AttributionResult"/> per inference the
+    /// attribution worker attributed. Consumed by the settlement grain of that operator (an implicit subscription), which
+    /// signs the SettleAttribution transactions; a lost message is made good by the worker from chain state.</summary>
+    public const string AttributionNamespace = "attribution";
+
     /// <summary>Stream keys are <see cref="GrainKeys"/>: lower-case 0x hex, so an EIP-55 address and its lower-case form name the same stream.</summary>
     public static StreamId DatanetStream(string datanetIdHex) => StreamId.Create(DatanetNamespace, GrainKeys.OfHex(datanetIdHex));
     public static StreamId RewardsStream(string addressHex) => StreamId.Create(RewardsNamespace, GrainKeys.OfHex(addressHex));
     public static StreamId TrainingStream(string jobIdHex) => StreamId.Create(TrainingNamespace, GrainKeys.OfHex(jobIdHex));
+    public static StreamId AttributionStream(string operatorHex) => StreamId.Create(AttributionNamespace, GrainKeys.OfHex(operatorHex));
 }

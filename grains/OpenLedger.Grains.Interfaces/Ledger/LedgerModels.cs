@@ -122,4 +122,8 @@ public sealed record ChainInfo(
 {
     /// <summary>A dev chain (its genesis says so): clients accept keys derived from the public dev seed only on one.</summary>
     [Id(9)] public bool Dev { get; init; }
+
+    /// <summary>The most contributions one settlement may name (the genesis' marketplace.maxAttributions): what the
+    /// attribution worker caps its weights at.</summary>
+    [Id(10)] public int MaxAttributions { get; init; }
 }

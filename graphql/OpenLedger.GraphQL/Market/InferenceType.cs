@@ -56,6 +56,7 @@ public sealed class InferenceType : ObjectGraphType<InferenceRequest>
             .ResolveAsync(async c => c.Source.Status != InferenceStatus.Settled ? []
                 : await MarketPages.AllEventsAsync(c.MarketQuery(), new MarketEventQuery(Subject: c.Source.Id, Kinds: [MarketEventKind.RewardCredited])));
         this.AddAttribution();
+        this.AddAttributionFailure();
     }
 
     private static Task<string?> TextOf(global::GraphQL.IResolveFieldContext c, Hash32 hash) => ContentType.TextAsync(c, hash);

@@ -14,7 +14,8 @@ public static class RunCommand
     public static async Task<int> ExecuteAsync(Args args)
     {
         var settings = NodeSettings.From(args);
-        foreach (var (option, instead) in new[] { ("producer-key", "--producer-key-file FILE"), ("serving-key", "--serving-key-file FILE") })
+        foreach (var (option, instead) in new[] { ("producer-key", "--producer-key-file FILE"), ("serving-key", "--serving-key-file FILE"),
+                     ("attribution-key", "--attribution-key-file FILE") })
             if (args.Has(option)) KeyOnCommandLine.Warn(Console.Error, option, $"{instead} (mode 0600)");
         var (host, node, genesis) = await NodeHost.BuildAsync(settings);
         await host.StartAsync();

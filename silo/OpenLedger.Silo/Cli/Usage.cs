@@ -34,6 +34,10 @@ public static class Usage
                 --serving-key-file FILE   the serving operator key that posts OpenLoRA's answers to inferences
                                     (or OPENLEDGER_SERVING_KEY_FILE, OPENLEDGER_SERVING_KEY, --serving-key HEX; a dev
                                     chain uses the dev serving operator); without one no inference is answered
+                --attribution-key-file FILE  the attribution operator key that settles served inferences with
+                                    the weights the attribution worker computes (or OPENLEDGER_ATTRIBUTION_KEY_FILE,
+                                    OPENLEDGER_ATTRIBUTION_KEY, --attribution-key HEX; a dev chain uses the dev
+                                    attribution operator); without one no inference is attributed or settled here
                 --base-model DIR    the base model Model Factory trains and OpenLoRA serves over (default: the
                                     built-in one), e.g. an `ml import-gpt2` output
                 --training-threads N   libtorch threads per training job (default: the cores; a job's record

@@ -36,7 +36,9 @@ public sealed record NodeSettings(
     string? ProducerKeyFile = null,
     string? ServingKeyFile = null,
     int? TrainingThreads = null,
-    System.Net.IPAddress? ClusterAddress = null)
+    System.Net.IPAddress? ClusterAddress = null,
+    string? AttributionKeyHex = null,
+    string? AttributionKeyFile = null)
 {
     /// <summary>The mempool's limits: capacity, bytes and the gapped transactions' time to live from the command line
     /// (or environment); the rest at <see cref="MempoolOptions"/>' defaults.</summary>
@@ -80,6 +82,7 @@ public sealed record NodeSettings(
         var conn = postgres ?? $"Data Source={Path.Combine(dataDir, "openledger.db")};Pooling=True;Default Timeout=30";
         if (args.Has("producer-key") && args.Has("producer-key-file")) throw new UsageException("give --producer-key-file or --producer-key, not both");
         if (args.Has("serving-key") && args.Has("serving-key-file")) throw new UsageException("give --serving-key-file or --serving-key, not both");
+        if (args.Has("attribution-key") && args.Has("attribution-key-file")) throw new UsageException("give --attribution-key-file or --attribution-key, not both");
         return new NodeSettings(
             backend, conn, dataDir,
             GenesisFile.From(args).Path,
@@ -101,7 +104,9 @@ public sealed record NodeSettings(
             args.Has("producer-key") ? null : PathOpt("producer-key-file", "OPENLEDGER_PRODUCER_KEY_FILE"),
             args.Has("serving-key") ? null : PathOpt("serving-key-file", "OPENLEDGER_SERVING_KEY_FILE"),
             TrainingThreadsOpt(),
-            ClusterAddressOpt());
+            ClusterAddressOpt(),
+            args.Has("attribution-key-file") ? null : Opt("attribution-key", "OPENLEDGER_ATTRIBUTION_KEY"),
+            args.Has("attribution-key") ? null : PathOpt("attribution-key-file", "OPENLEDGER_ATTRIBUTION_KEY_FILE"));
 
         // The address the Orleans ports bind to and advertise in a PostgreSQL cluster: loopback unless the operator names the
         // interface the other silos reach (a LAN address); never the wildcard, so the ports are not opened on every network.
@@ -142,6 +147,24 @@ public sealed record NodeSettings(
         {
             var devServing = DevChain.ServingOperator(dev.Seed);
             if (rules.Market.IsServingOperator(devServing.Address)) return devServing;
+        }
+        return null;
+    }
+
+    /// <summary>The attribution operator key that signs SettleAttribution for the inferences this node attributes:
+    /// given (--attribution-key-file, OPENLEDGER_ATTRIBUTION_KEY_FILE, OPENLEDGER_ATTRIBUTION_KEY, --attribution-key),
+    /// or on a dev chain the dev attribution operator's. Null: the node settles no inference.</summary>
+    public PrivateKey? ResolveAttributionKey(GenesisConfig genesis, ChainRules rules)
+    {
+        if (GivenKey("attribution-key", AttributionKeyFile, AttributionKeyHex, genesis) is { } key)
+        {
+            if (!rules.Market.IsAttributionOperator(key.Address)) throw new UsageException($"--attribution-key is for {key.Address}, which is not an attribution operator of this genesis");
+            return key;
+        }
+        if (genesis.Dev && genesis.DevAccounts is { } dev)
+        {
+            var devAttribution = DevChain.AttributionOperator(dev.Seed);
+            if (rules.Market.IsAttributionOperator(devAttribution.Address)) return devAttribution;
         }
         return null;
     }

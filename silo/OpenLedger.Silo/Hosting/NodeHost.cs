@@ -62,7 +62,8 @@ public static class NodeHost
             // The ML role (Model Factory, OpenLoRA): on unless --no-ml; a silo without it never hosts ML grains.
             if (settings.Ml)
                 silo.AddOpenLedgerMl(new MlOptions(Path.Combine(settings.DataDirectory, "jobs"), settings.ResolveServingKey(genesis, rules),
-                    settings.BaseModelDirectory, TrainingThreads: settings.TrainingThreads));
+                    settings.BaseModelDirectory, TrainingThreads: settings.TrainingThreads,
+                    AttributionKey: settings.ResolveAttributionKey(genesis, rules)));
             else
                 silo.WithoutMl();
             silo.AddDashboard();

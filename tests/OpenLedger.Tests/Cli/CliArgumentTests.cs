@@ -93,7 +93,7 @@ public sealed class CliArgumentTests : IDisposable
         "batch-size", "seed", "targets", "timeout", "chain-id", "producer", "treasury", "alloc", "dev-count", "dev-balance", "dev-seed",
         "block-interval-ms", "max-block-txs", "gas-price-floor", "timestamp-ms", "serving-operators", "attribution-operators", "approve",
         "reject", "reason", "no-wait", "show-private-key", "contributions", "http-port", "silo-port", "mempool-capacity", "cluster-cert",
-        "mempool-max-bytes", "mempool-future-ttl-ms", "producer-key", "serving-key", "producer-key-file", "node", "operator-token-file",
+        "mempool-max-bytes", "mempool-future-ttl-ms", "producer-key", "serving-key", "producer-key-file", "node", "operator-token-file", "attribution-key",
     ];
 
     private static readonly string[] Values =
