@@ -62,7 +62,7 @@ public static class ClientUsage
                               examples, dev 0 curates and publishes, Model Factory trains, dev 4 registers the
                               model, dev 5 pays for inferences, OpenLoRA serves them; waits for their settlement
                               and prints who was paid what and why. [--examples N (24 per category)]
-                              [--contributors 1..3] [--steps 120] [--inferences 3] [--settle-timeout 300]
+                              [--contributors 1..3] [--steps 60] [--inferences 3] [--settle-timeout 300]
                               [--wordnet DIR (/usr/share/wordnet)]
 
         Model Factory (LoRA fine-tuning jobs on the node's ML silos):
