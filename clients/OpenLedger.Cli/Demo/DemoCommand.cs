@@ -36,13 +36,14 @@ public static class DemoCommand
         var inferences = args.GetInt("inferences", 3, 1, 30);
         var settleTimeout = TimeSpan.FromSeconds(args.GetInt("settle-timeout", 300, 1, 86_400));
         var wordnet = args.Get("wordnet") ?? LexnameExamples.DefaultDirectory;
-        var genesis = GenesisFile.From(args).Load();
+        var genesisFile = GenesisFile.From(args);
+
+        using var s = await MarketSession.ConnectAsync(args, output, asOperator: true);
+        var genesis = genesisFile.Load();
         var dev = genesis.DevAccounts ?? throw new UsageException("the demo signs with dev accounts: it needs a dev chain's genesis (--genesis FILE)");
         if (dev.Count <= Caller) throw new UsageException($"the demo uses dev accounts 0..{Caller}; the genesis has {dev.Count}");
         PrivateKey Dev(int i) => DevChain.Account(dev.Seed, i);
         var (examples, held) = LexnameExamples.Read(wordnet, perCategory, (inferences + LexnameExamples.Categories.Count - 1) / LexnameExamples.Categories.Count);
-
-        using var s = await MarketSession.ConnectAsync(args, output, asOperator: true);
         SignerKeys.RequireAcceptedBy(new SigningKey(Dev(0), KeySource.DevAccount, genesis.ChainId), s.Chain);
         var c = s.Client;
         var clock = Stopwatch.StartNew();

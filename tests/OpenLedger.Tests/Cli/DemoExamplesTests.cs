@@ -24,6 +24,17 @@ public sealed class DemoExamplesTests
         Assert.All(train.Concat(held), e => Assert.Contains(e.Output, byText[e.Input]));
     }
 
+    [Theory]
+    [InlineData("--steps", "0", "--steps must be 1..100000")]
+    [InlineData("--contributors", "4", "--contributors must be 1..3")]
+    [InlineData("--examples", "x", "--examples expects a number")]
+    public async Task Demo_options_are_checked_before_it_reaches_a_node(string option, string value, string expected)
+    {
+        var r = await CliNodeFixture.RunExactlyAsync(["demo", option, value, "--node", "http://127.0.0.1:9/graphql"]);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains(expected, r.Error);
+    }
+
     [Fact]
     public void A_missing_WordNet_directory_is_a_failure_with_a_stable_code()
     {
