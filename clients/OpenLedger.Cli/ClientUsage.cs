@@ -58,6 +58,14 @@ public static class ClientUsage
           settle              --inference ID --record HASH --attributions CID:WEIGHT,...  (attribution operators)
           rewards             --address ADDRESS          rewards credited, by role, datanet and model
           proof               --contribution ID [--version N]   Merkle proof of inclusion, checked locally
+          attribution         --inference ID [--top N (5, at most 16)]   who a settled inference paid and why: the split, the
+                              top contributions (share, payout, contributor, text), span evidence, record hash
+          demo                the Proof of Attribution story on a running dev node: dev 1..3 contribute WordNet
+                              examples, dev 0 curates and publishes, Model Factory trains, dev 4 registers the
+                              model, dev 5 pays for inferences, OpenLoRA serves them; waits for their settlement
+                              and prints who was paid what and why. [--examples N (24 per category)]
+                              [--contributors 1..3] [--steps 60] [--inferences 3] [--settle-timeout 300]
+                              [--wordnet DIR (/usr/share/wordnet)]
 
         Model Factory (LoRA fine-tuning jobs on the node's ML silos):
           train               --datanet ID [--version N (default: latest)] [--rank 8] [--alpha 16]

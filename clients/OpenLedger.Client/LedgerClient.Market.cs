@@ -80,6 +80,11 @@ public sealed partial class LedgerClient
             i.Long("createdHeight"), i.Long("deadlineHeight"), i.OptLong("resolvedHeight") ?? 0);
     }
 
+    /// <summary>The output OpenLoRA served for an inference, from the node's content store; null until served, or when
+    /// the store does not hold it or it is not UTF-8.</summary>
+    public async Task<string?> GetOutputTextAsync(Hash32 inference, CancellationToken ct = default) =>
+        (await QueryAsync("query($id: Hash!) { inference(id: $id) { outputText } }", new { id = inference.ToString() }, ct)).Opt("inference")?.OptStr("outputText");
+
     /// <summary>The reward credits an inference's settlement paid.</summary>
     public async Task<IReadOnlyList<MarketEventInfo>> GetInferenceRewardsAsync(Hash32 inference, CancellationToken ct = default) =>
         (await QueryAsync($"query($id: Hash!) {{ inference(id: $id) {{ rewards {{ {EventFields} }} }} }}", new { id = inference.ToString() }, ct))

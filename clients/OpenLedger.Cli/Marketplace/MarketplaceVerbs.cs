@@ -1,14 +1,16 @@
+using OpenLedger.Cli.Attribution;
 using OpenLedger.Cli.CommandLine;
+using OpenLedger.Cli.Demo;
 
 namespace OpenLedger.Cli.Marketplace;
 
-/// <summary>The marketplace verbs of <c>openledger-cli</c> and <c>openledger</c> (datanets, contributions, models, inference, rewards, proofs):
+/// <summary>The marketplace verbs of <c>openledger-cli</c> and <c>openledger</c> (datanets, contributions, models, inference, rewards, proofs, attribution):
 /// which verbs they are, and how one runs. Every verb writes to the given writer, so hosts other than Program (tests,
 /// tools) run them in-process through <see cref="ClientVerbs"/>.</summary>
 public static class MarketplaceVerbs
 {
     public static readonly IReadOnlyList<string> Verbs =
-        ["datanet", "contribute", "curate", "exclude", "flags", "publish-version", "model", "infer", "post-result", "settle", "rewards", "proof", "train"];
+        ["datanet", "contribute", "curate", "exclude", "flags", "publish-version", "model", "infer", "post-result", "settle", "rewards", "proof", "train", "attribution", "demo"];
 
     public static bool Handles(string verb) => Verbs.Contains(verb);
 
@@ -33,6 +35,8 @@ public static class MarketplaceVerbs
                 "rewards" => await RewardsCommand.ExecuteAsync(args, output),
                 "proof" => await ProofCommand.ExecuteAsync(args, output),
                 "train" => await TrainCommand.ExecuteAsync(args, output),
+                "attribution" => await AttributionCommand.ExecuteAsync(args, output),
+                "demo" => await DemoCommand.ExecuteAsync(args, output),
                 _ => throw new UsageException($"'{args.Verb}' is not a marketplace verb"),
             };
         }

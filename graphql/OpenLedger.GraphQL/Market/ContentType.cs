@@ -50,6 +50,16 @@ public sealed class ContentType : ObjectGraphType<ContentView>
         return info is null ? null : new ContentView(info, () => grain.GetAsync(hash));
     }
 
+    /// <summary>The stored content with this hash as text (its size charged to the response budget); null when the
+    /// store does not hold it or it is not valid UTF-8.</summary>
+    public static async Task<string?> TextAsync(IResolveFieldContext ctx, Hash32 hash)
+    {
+        var bytes = await ctx.Grains().GetGrain<IContentGrain>(0).GetAsync(hash);
+        if (bytes is null) return null;
+        ctx.ChargeResponseBytes(bytes.Length);
+        return TryUtf8(bytes);
+    }
+
     private static string? TryUtf8(byte[] bytes)
     {
         try { return StrictUtf8.GetString(bytes); }

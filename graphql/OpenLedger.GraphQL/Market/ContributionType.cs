@@ -4,6 +4,7 @@ using OpenLedger.Core.Market;
 using OpenLedger.Core.Transactions;
 using OpenLedger.Grains;
 using OpenLedger.Grains.Market;
+using OpenLedger.GraphQL.Attribution;
 using OpenLedger.GraphQL.Curation;
 using OpenLedger.GraphQL.Ledger;
 using OpenLedger.GraphQL.Scalars;
@@ -26,6 +27,9 @@ public sealed class ContributionType : ObjectGraphType<Contribution>
         Field<NonNullGraphType<HashGraphType>>("normalizedContent").Description("keccak256 of the normalized text: equal values in one datanet are duplicates.").Resolve(c => c.Source.NormalizedContent);
         Field<ContentType>("contentData").Description("The stored content, if this node has it.")
             .ResolveAsync(async c => await ContentType.LoadAsync(c, c.Source.Content));
+        Field<StringGraphType>("text").Description("The content as text, if this node stores it and it is valid UTF-8.")
+            .Cost(ContentType.TextCost)
+            .ResolveAsync(async c => await ContentType.TextAsync(c, c.Source.Content));
         Field<NonNullGraphType<LongGraphType>>("size").Description("Bytes.").Resolve(c => (long)c.Source.Size);
         Field<NonNullGraphType<WeiAmountGraphType>>("fee").Description("Wei paid to the datanet's owner.").Resolve(c => c.Source.Fee);
         Field<NonNullGraphType<WeiAmountGraphType>>("stake").Description("Wei locked until curation: returned on approval or at the curation deadline, forfeited on rejection.").Resolve(c => c.Source.Stake);
@@ -57,6 +61,7 @@ public sealed class ContributionType : ObjectGraphType<Contribution>
                 if (number < 0) throw new InvalidInputError("BAD_ARGUMENTS", "version is a version number from 1 (or omit it for the latest)");
                 return await c.Grains().GetGrain<IDatanetGrain>(GrainKeys.Of(c.Source.Datanet)).GetProofAsync(c.Source.Id, (uint)number);
             });
+        this.AddInfluence();
     }
 
     private static bool Curated(Contribution c) => c.Status is ContributionStatus.Approved or ContributionStatus.Rejected or ContributionStatus.Excluded;

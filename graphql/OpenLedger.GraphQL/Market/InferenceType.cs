@@ -2,7 +2,7 @@ using GraphQL.Types;
 using OpenLedger.Core.Crypto;
 using OpenLedger.Core.Market;
 using OpenLedger.Grains.Market;
-using OpenLedger.GraphQL.Ledger;
+using OpenLedger.GraphQL.Attribution;
 using OpenLedger.GraphQL.Scalars;
 using OpenLedger.GraphQL.Transport;
 
@@ -55,15 +55,9 @@ public sealed class InferenceType : ObjectGraphType<InferenceRequest>
             .ListSize(Core.Transactions.Fields.FieldLimits.Attributions + 2)
             .ResolveAsync(async c => c.Source.Status != InferenceStatus.Settled ? []
                 : await MarketPages.AllEventsAsync(c.MarketQuery(), new MarketEventQuery(Subject: c.Source.Id, Kinds: [MarketEventKind.RewardCredited])));
+        this.AddAttribution();
         this.AddAttributionFailure();
     }
 
-    private static async Task<string?> TextOf(global::GraphQL.IResolveFieldContext c, Hash32 hash)
-    {
-        var bytes = await c.Grains().GetGrain<IContentGrain>(0).GetAsync(hash);
-        if (bytes is null) return null;
-        c.ChargeResponseBytes(bytes.Length);
-        try { return new System.Text.UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes); }
-        catch (System.Text.DecoderFallbackException) { return null; }
-    }
+    private static Task<string?> TextOf(global::GraphQL.IResolveFieldContext c, Hash32 hash) => ContentType.TextAsync(c, hash);
 }

@@ -4,6 +4,7 @@ using GraphQL.Types.Relay;
 using OpenLedger.Core.Crypto;
 using OpenLedger.Core.Market;
 using OpenLedger.Grains.Market;
+using OpenLedger.GraphQL.Attribution;
 using OpenLedger.GraphQL.Ledger;
 using OpenLedger.GraphQL.Scalars;
 
@@ -43,5 +44,6 @@ public sealed class ModelType : ObjectGraphType<Model>
             .Description("Its committed events (registered, updated, inferences requested, served, settled, rewards), newest first.")
             .PageSize(MarketPages.DefaultPageSize)
             .ResolveAsync(async c => await MarketPages.EventsAsync(c, new MarketEventQuery(Model: c.Source.Id)));
+        this.AddAttributionIndex();
     }
 }

@@ -94,6 +94,7 @@ public sealed class CliArgumentTests : IDisposable
         "block-interval-ms", "max-block-txs", "gas-price-floor", "timestamp-ms", "serving-operators", "attribution-operators", "approve",
         "reject", "reason", "no-wait", "show-private-key", "contributions", "http-port", "silo-port", "mempool-capacity", "cluster-cert",
         "mempool-max-bytes", "mempool-future-ttl-ms", "producer-key", "serving-key", "producer-key-file", "node", "operator-token-file", "attribution-key",
+        "top", "examples", "contributors", "inferences", "settle-timeout", "wordnet",
     ];
 
     private static readonly string[] Values =
@@ -126,6 +127,8 @@ public sealed class CliArgumentTests : IDisposable
         ["rewards", "--address", Me], ["proof", "--contribution", SomeId],
         ["train", "--datanet", SomeId], ["train", "status", "--id", SomeId], ["train", "cancel", "--id", SomeId], ["train", "list"],
         ["train", "record", "--id", SomeId],
+        ["attribution", "--inference", SomeId], ["attribution", "--inference", SomeId, "--top", "3"],
+        ["demo"], ["demo", "--examples", "4", "--contributors", "2", "--steps", "10", "--inferences", "1", "--settle-timeout", "5"],
     ];
 
     [Fact]
