@@ -152,6 +152,8 @@ public sealed class AttributionViewsTests(AttributionViewsFixture f, ITestOutput
         await Fails(2, "--inference '0x1234' is not an inference id", "attribution", "--inference", "0x1234");
         await Fails(2, "--inference is required", "attribution");
         await Fails(2, "--top must be 1..16", "attribution", "--inference", f.Attributed.ToString(), "--top", "0");
-        await Fails(2, "openledger attribution verify", "attribution", "verify", "--inference", f.Attributed.ToString());
+        // The node executable answers `attribution verify` itself: this record was settled by hand and names another
+        // adapter than the model version's, so the audit says so and exits 1.
+        await Fails(1, "NOT exact (RecordFactsMismatch)", "attribution", "verify", "--inference", f.Attributed.ToString());
     }
 }
