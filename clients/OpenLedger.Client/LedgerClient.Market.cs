@@ -105,11 +105,13 @@ public sealed partial class LedgerClient
             r.Array("byRole", Total), r.Array("byDatanet", Total), r.Array("byModel", Total));
     }
 
-    /// <summary>Stores <paramref name="content"/> in the node's content store (a Contribute or an inference names it by hash).</summary>
-    public async Task<StoredContent> UploadAsync(byte[] content, CancellationToken ct = default)
+    /// <summary>Stores <paramref name="content"/> in the node's content store (a Contribute or an inference names it by hash).
+    /// With <paramref name="datanet"/>, content that datanet would refuse at admission fails here, with the same code
+    /// (InvalidTaskExample), before anything is stored or signed.</summary>
+    public async Task<StoredContent> UploadAsync(byte[] content, Hash32? datanet = null, CancellationToken ct = default)
     {
-        var u = (await QueryAsync("mutation($b: String) { uploadContent(base64: $b) { hash normalizedHash size } }",
-            new { b = Convert.ToBase64String(content) }, ct)).Req("uploadContent");
+        var u = (await QueryAsync("mutation($b: String, $d: Hash) { uploadContent(base64: $b, datanet: $d) { hash normalizedHash size } }",
+            new { b = Convert.ToBase64String(content), d = datanet?.ToString() }, ct)).Req("uploadContent");
         return new StoredContent(u.Hash("hash"), u.Hash("normalizedHash"), u.Long("size"));
     }
 

@@ -64,15 +64,29 @@ public sealed class MarketState
     public Hash32 Root() => _tree.Root();
 
     /// <summary>True if an open inference's or a pending contribution's deadline has passed at <paramref name="height"/>
-    /// (the block at its deadline height was the last that could settle or curate it): the producer seals a block for
-    /// it even when no transaction waits, so escrow and stakes are not held past their deadlines.</summary>
+    /// (the block at its deadline height was the last that could settle or curate it).</summary>
     public bool HasExpiryDue(long height)
+    {
+        DropClosedDeadlines();
+        return _expiries.Count > 0 && _expiries.Peek().Deadline < height
+            || _curationDeadlines.Count > 0 && _curationDeadlines.Peek().Deadline < height;
+    }
+
+    /// <summary>True while an inference is open or a contribution pending: something whose deadline counts blocks, so
+    /// the producer keeps sealing blocks at its interval even when no transaction waits (deadlines then pass in a
+    /// predictable wall-clock time and nothing stays locked on an idle chain).</summary>
+    public bool HasOpenDeadline()
+    {
+        DropClosedDeadlines();
+        return _expiries.Count > 0 || _curationDeadlines.Count > 0;
+    }
+
+    // The queues keep settled inferences and curated contributions until they reach the front: drop those there.
+    private void DropClosedDeadlines()
     {
         while (_expiries.Count > 0 && Inference(_expiries.Peek().Inference) is not { IsOpen: true }) _expiries.Dequeue();
         while (_curationDeadlines.Count > 0 && Contribution(_curationDeadlines.Peek().Contribution) is not { Status: ContributionStatus.Pending })
             _curationDeadlines.Dequeue();
-        return _expiries.Count > 0 && _expiries.Peek().Deadline < height
-            || _curationDeadlines.Count > 0 && _curationDeadlines.Peek().Deadline < height;
     }
 
     /// <summary>Removes and returns the pending contributions whose curation deadline is below <paramref name="height"/>,

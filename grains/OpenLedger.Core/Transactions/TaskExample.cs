@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using OpenLedger.Core.Crypto;
 using OpenLedger.Core.Errors;
 
 namespace OpenLedger.Core.Transactions;
@@ -14,7 +15,7 @@ public sealed record TaskExample(string Input, string Output);
 /// not fit its datanet's format, so curators and Model Factory never see one), Model Factory (training) and OpenLoRA
 /// (prompting a model the way it was trained):
 /// <list type="bullet">
-/// <item><see cref="TaskKind.Text"/>: any UTF-8 text.</item>
+/// <item><see cref="TaskKind.Text"/>: any UTF-8 text that is not blank (empty or whitespace only).</item>
 /// <item><see cref="TaskKind.PromptCompletion"/>: a JSON object <c>{"prompt": "...", "completion": "..."}</c>.</item>
 /// <item><see cref="TaskKind.TextLabel"/>: a JSON object <c>{"text": "...", "label": "..."}</c>.</item>
 /// </list>
@@ -59,6 +60,15 @@ public static class TaskExampleFormat
                 return Invalid($"unknown task kind {(int)task}");
         }
     }
+
+    /// <summary>Why <paramref name="bytes"/> (content <paramref name="content"/>) is refused as a contribution to a datanet of
+    /// <paramref name="task"/>, or none when it is a training example: the one predicate behind the node's admission,
+    /// GraphQL's <c>uploadContent(datanet:)</c> and Model Factory's loader (which skips what <see cref="TryParse"/>
+    /// refuses), so content is admitted exactly when it can train a model.</summary>
+    public static LedgerError AdmissionError(TaskKind task, ReadOnlySpan<byte> bytes, Hash32 content) =>
+        TryParse(task, bytes, out _) is { IsError: true } e
+            ? new(e.Code, $"content {content} does not fit the datanet's {task} format: {e.Message}")
+            : LedgerError.None;
 
     /// <summary>The content of an example in <paramref name="task"/>'s format (what a contributor uploads).</summary>
     public static byte[] Format(TaskKind task, TaskExample example) => task switch

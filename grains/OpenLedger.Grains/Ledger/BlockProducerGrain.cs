@@ -58,20 +58,24 @@ public sealed class BlockProducerGrain(
 
     public Task KeepAliveAsync() => Task.CompletedTask; // activation (OnActivateAsync) is the point
 
-    public Task NudgeAsync() => node.ProducerKey is null ? Task.CompletedTask : ProduceAsync(CancellationToken.None);
+    public Task NudgeAsync() => node.ProducerKey is null ? Task.CompletedTask : ProduceAsync(tick: false, CancellationToken.None);
 
     /// <summary>A timer's period runs from the end of its callback, so producing a block would stretch every interval
     /// by the time it took. Re-arming the next tick from this tick's start keeps blocks one interval apart.</summary>
     private async Task OnTickAsync(CancellationToken ct)
     {
         var started = Stopwatch.GetTimestamp();
-        await ProduceAsync(ct);
+        await ProduceAsync(tick: true, ct);
         var interval = TimeSpan.FromMilliseconds(node.Rules.BlockIntervalMs);
         var left = interval - Stopwatch.GetElapsedTime(started);
         _timer?.Change(left > TimeSpan.FromMilliseconds(1) ? left : TimeSpan.FromMilliseconds(1), interval);
     }
 
-    private async Task ProduceAsync(CancellationToken ct)
+    /// <summary>Seals blocks while transactions wait. On a timer <paramref name="tick"/> it also seals an empty block when
+    /// the node makes empty blocks, or while anything with a block deadline is open (an inference's escrow, a pending
+    /// contribution's stake): deadlines count blocks, so an idle chain must keep its height moving, one block per
+    /// interval and no faster (a nudge never seals an empty block), for them to pass in a predictable time.</summary>
+    private async Task ProduceAsync(bool tick, CancellationToken ct)
     {
         if (_producing) return;
         _producing = true;
@@ -83,8 +87,7 @@ public sealed class BlockProducerGrain(
                 if (_state is null && !await ReloadAsync()) return;
                 var state = _state!;
                 var taken = await mempool.TakeAsync(node.Rules.MaxBlockTransactions);
-                // An empty block is still sealed when an inference's deadline has come: escrow is not held past it.
-                if (taken.Transactions.Count == 0 && !node.ProduceEmptyBlocks && !state.Market.HasExpiryDue(_head.Height + 1)) return;
+                if (taken.Transactions.Count == 0 && !(tick && (node.ProduceEmptyBlocks || state.Market.HasOpenDeadline()))) return;
                 var started = Stopwatch.GetTimestamp();
                 var candidates = new CandidateCursor(taken.Transactions, node.ExecutionFaultForTests);
                 ExecutedBlock executed;

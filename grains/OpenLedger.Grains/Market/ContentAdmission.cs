@@ -11,10 +11,12 @@ namespace OpenLedger.Grains.Market;
 /// <summary>The node's admission check for contributions: the content a Contribute transaction names must be in the
 /// content store, with the normalized hash and size the transaction declares. This is node policy, not consensus (the
 /// chain sees hashes only): it keeps contributions whose content nobody can read off the chain, and it is what makes
-/// the on-chain exact-duplicate rule meaningful (the normalized hash is checked, not trusted). For a datanet whose task
-/// format is structured (prompt-completion, text-label) the content must also parse as that format
-/// (<see cref="TaskExampleFormat"/>), so curators and Model Factory never meet an example they cannot read. A datanet
-/// not yet committed (created in the same batch) cannot be looked up: its contributions are checked for existence only.</summary>
+/// the on-chain exact-duplicate rule meaningful (the normalized hash is checked, not trusted). The content must also be
+/// a training example of the datanet's task format, text included (<see cref="TaskExampleFormat.TryParse"/>, the very
+/// rule Model Factory's loader skips by): only content that can train a model is admitted, so a contributor is never
+/// paid for an example the trainer would leave out. The datanet is looked up in the committed state, or among the
+/// batch's own CreateDatanet transactions; a contribution to a datanet found in neither is refused (its format is
+/// unknown): submit it once the datanet's block is in.</summary>
 public static class ContentAdmission
 {
     /// <summary>Errors for the contributions that fail the check, by position in <paramref name="transactions"/>.</summary>
@@ -28,7 +30,10 @@ public static class ContentAdmission
             return contributions.Select(c => (c.Item1, new LedgerError(ErrorCode.ContentNotFound, "this node has no content store and admits no contributions"))).ToList();
         var infos = await store.GetInfosAsync(contributions.Select(c => c.Item2.Content).Distinct().ToList());
         var errors = new List<(int, LedgerError)>();
+        // Datanets created in this batch: their id is the creating transaction's hash.
         var tasks = new Dictionary<Hash32, TaskKind?>();
+        foreach (var t in transactions)
+            if (t.Tx.Body is CreateDatanet created) tasks.TryAdd(t.Hash, created.Task);
         foreach (var (position, c) in contributions)
         {
             if (!infos.TryGetValue(c.Content, out var info))
@@ -36,24 +41,25 @@ public static class ContentAdmission
             else if (info.NormalizedHash != c.NormalizedContent || (ulong)info.Size != c.Size)
                 errors.Add((position, new(ErrorCode.ContentMismatch,
                     $"content {c.Content} is {info.Size} bytes with normalized hash {info.NormalizedHash}; the transaction says {c.Size} bytes and {c.NormalizedContent}")));
-            else if (ledger is not null && await StructuredTaskAsync(ledger, c.Datanet, tasks) is { } task)
+            else if (ledger is not null)
             {
-                var bytes = await store.GetAsync(c.Content);
-                if (bytes is null) errors.Add((position, new(ErrorCode.ContentNotFound, $"content {c.Content} is not in the content store: upload it first")));
-                else if (TaskExampleFormat.TryParse(task, bytes, out _) is { IsError: true } formatError)
-                    errors.Add((position, new(ErrorCode.InvalidTaskExample, $"content {c.Content} does not fit the datanet's {task} format: {formatError.Message}")));
+                if (await TaskAsync(ledger, c.Datanet, tasks) is not { } task)
+                    errors.Add((position, new(ErrorCode.UnknownDatanet, $"datanet {c.Datanet} is not committed: contribute once its block is in")));
+                else if (await store.GetAsync(c.Content) is not { } bytes)
+                    errors.Add((position, new(ErrorCode.ContentNotFound, $"content {c.Content} is not in the content store: upload it first")));
+                else if (TaskExampleFormat.AdmissionError(task, bytes, c.Content) is { IsError: true } formatError)
+                    errors.Add((position, formatError));
             }
         }
         return errors;
     }
 
-    /// <summary>The datanet's task kind when its contributions have a structured format; null for plain text or a
-    /// datanet not (yet) in the store.</summary>
-    private static async Task<TaskKind?> StructuredTaskAsync(ILedgerStore ledger, Hash32 datanet, Dictionary<Hash32, TaskKind?> cache)
+    /// <summary>The datanet's task kind; null for a datanet neither in the store nor created in the batch.</summary>
+    private static async Task<TaskKind?> TaskAsync(ILedgerStore ledger, Hash32 datanet, Dictionary<Hash32, TaskKind?> cache)
     {
         if (!cache.TryGetValue(datanet, out var task))
         {
-            task = (await ledger.GetObjectAsync(datanet))?.Object is Datanet d && d.Task != TaskKind.Text ? d.Task : null;
+            task = (await ledger.GetObjectAsync(datanet))?.Object is Datanet d ? d.Task : null;
             cache[datanet] = task;
         }
         return task;

@@ -44,6 +44,8 @@ public sealed class ContributionType : ObjectGraphType<Contribution>
         Field<NonNullGraphType<LongGraphType>>("deadlineHeight")
             .Description("The last block in which it can be curated; still pending after it, it expires at the start of the next block and its stake returns to the contributor.")
             .Resolve(c => c.Source.DeadlineHeight);
+        Field<DateTimeGraphType>("expiresAt").Description("While pending: when it expires if not curated (its stake then returns). " + DeadlineEstimate.Description)
+            .ResolveAsync(async c => c.Source.Status == ContributionStatus.Pending ? await DeadlineEstimate.ExpiresAtAsync(c, c.Source.DeadlineHeight) : null);
 
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<NearDuplicateType>>>>("nearDuplicates")
             .Description("Other contributions of its datanet with similar content (estimated Jaccard similarity >= 0.8), most similar first.")

@@ -32,6 +32,8 @@ public sealed class InferenceType : ObjectGraphType<InferenceRequest>
         Field<AddressGraphType>("settler").Description("The attribution operator that settled it.").Resolve(c => c.Source.Settler == Address.Zero ? null : c.Source.Settler);
         Field<NonNullGraphType<LongGraphType>>("createdHeight").Resolve(c => c.Source.CreatedHeight);
         Field<NonNullGraphType<LongGraphType>>("deadlineHeight").Description("Unsettled at this height, it expires.").Resolve(c => c.Source.DeadlineHeight);
+        Field<DateTimeGraphType>("expiresAt").Description("While open: when it expires if not settled. " + DeadlineEstimate.Description)
+            .ResolveAsync(async c => c.Source.IsOpen ? await DeadlineEstimate.ExpiresAtAsync(c, c.Source.DeadlineHeight) : null);
         Field<LongGraphType>("resolvedHeight").Description("When it was settled or expired.").Resolve(c => c.Source.ResolvedHeight == 0 ? null : c.Source.ResolvedHeight);
         Field<StringGraphType>("inputText").Description("The input, from the content store (null if not stored there or not UTF-8).")
             .Cost(ContentType.TextCost)

@@ -4,6 +4,7 @@ using GraphQL.Types;
 using Microsoft.Extensions.DependencyInjection;
 using OpenLedger.Core.Crypto;
 using OpenLedger.Core.Errors;
+using OpenLedger.Core.Market;
 using OpenLedger.Core.Money;
 using OpenLedger.Core.Transactions;
 using OpenLedger.Grains;
@@ -60,10 +61,11 @@ public sealed class LedgerMutation : ObjectGraphType
         Field<NonNullGraphType<UploadedContentType>>("uploadContent")
             .Description("Stores content in the node's content store (give text, or base64 for bytes): the hash, normalized hash and size " +
                          "to name in a Contribute intent. Errors: ContributionTooLarge (over the chain's limit), InvalidField (empty), BAD_INPUT, " +
-                         "UPLOAD_QUOTA_EXCEEDED (each client may upload a budget of bytes a minute).")
+                         "UPLOAD_QUOTA_EXCEEDED (each client may upload a budget of bytes a minute), InvalidTaskExample (with a datanet: not a " +
+                         "training example of its task format, so a Contribute naming it would be refused; nothing is stored).")
             .Argument<StringGraphType>("text", "UTF-8 text.")
             .Argument<StringGraphType>("base64", "Bytes, base64-encoded.")
-            .Argument<HashGraphType>("datanet", "The datanet it is meant for: nearDuplicates then lists its similar contributions.")
+            .Argument<HashGraphType>("datanet", "The datanet it is meant for: the content is checked against its task format and nearDuplicates lists its similar contributions.")
             .ResolveAsync(async c =>
             {
                 var text = c.GetArgument<string?>("text");
@@ -76,6 +78,11 @@ public sealed class LedgerMutation : ObjectGraphType
                     try { bytes = Convert.FromBase64String(base64!); }
                     catch (FormatException) { throw new InvalidInputError(MarketErrors.BadInput, "base64 is not valid base64"); }
                 }
+                // Named datanet: refuse here, with admission's own code and words, what a Contribute would be refused for.
+                if (c.GetArgument<Hash32?>("datanet") is { } named
+                    && (await c.MarketQuery().GetObjectsAsync([named]))[0]?.Object is Datanet datanet
+                    && TaskExampleFormat.AdmissionError(datanet.Task, bytes, Keccak256.Hash(bytes)) is { IsError: true } refusal)
+                    throw new InvalidInputError(refusal.CodeText, refusal.Message);
                 if (!OperatorAccess.IsOperator(c.User))
                     c.RequestServices!.GetRequiredService<UploadQuota>().Take(OperatorAccess.Client(c.User), bytes.Length);
                 var put = await c.Grains().GetGrain<IContentGrain>(0).PutAsync(bytes);
