@@ -132,7 +132,7 @@ public sealed class ContentAdmissionClusterTests(LedgerClusterFixture fx)
                 var isAdmitted = !refusals.TryGetValue(i, out var error);
                 Assert.True(trainable == isAdmitted,
                     $"{task}: admitted {isAdmitted} ({error}) but trainable {trainable}: {Convert.ToHexString(stored)}");
-                if (!isAdmitted) Assert.Equal(Core.Errors.ErrorCode.InvalidTaskExample, error.Code);
+                if (!isAdmitted) Assert.Equal(OpenLedger.Core.Errors.ErrorCode.InvalidTaskExample, error.Code);
                 if (isAdmitted) admitted++; else refused++;
             }
             Assert.True(admitted >= 20 && refused >= 20, $"{task}: admitted {admitted}, refused {refused}: the generator must produce both");
