@@ -165,9 +165,13 @@ public sealed class ContentAdmissionClusterTests(LedgerClusterFixture fx)
             2 => System.Text.Json.JsonSerializer.Serialize(Blankish()),
             _ => System.Text.Json.JsonSerializer.Serialize(Str(12) + "w"),
         };
+        string Part() => random.Next(4) == 0 ? Blankish() : Str(random.Next(2) == 0 ? 8 : 80) + "w";
         var (input, output) = task == TaskKind.TextLabel ? ("text", "label") : ("prompt", "completion");
-        switch (random.Next(6))
+        switch (random.Next(9))
         {
+            case 6 or 7:
+                // The format's own encoding of an example whose strings may be blank or (labels) too long.
+                return TaskExampleFormat.Format(task, new TaskExample(Part(), Part()));
             case 0:
                 var bytes = new byte[random.Next(0, 24)];
                 random.NextBytes(bytes);
