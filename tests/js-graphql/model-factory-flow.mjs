@@ -61,9 +61,12 @@ await finish(client, timer, async () => {
   }
   await allCommitted(contributionIds);
 
-  // Content that is not a text-label example is refused at admission, with its code, and nothing is recorded.
+  // Content that is not a text-label example is refused at admission, with its code, and nothing is recorded; the
+  // upload naming the datanet already refuses it with the same code (uploaded without one, it reaches the send).
   at('bad contribution');
-  const bad = (await gql(UPLOAD, { t: '{"text":"a gloss","lable":"noun.animal"}', d: datanetId })).uploadContent;
+  const badText = '{"text":"a gloss","lable":"noun.animal"}';
+  const badUpload = await errorCode(UPLOAD, { t: badText, d: datanetId });
+  const bad = (await gql(UPLOAD, { t: badText, d: null })).uploadContent;
   const badTd = (await gql('mutation T($i: ContributeIntent!) { typedData(contribute: $i) { json } }',
     { i: { from: contributor.address, datanet: datanetId, content: bad.hash, normalizedContent: bad.normalizedHash, size: String(bad.size) } })).typedData;
   const badTyped = JSON.parse(badTd.json);
@@ -138,7 +141,7 @@ await finish(client, timer, async () => {
   const errorsOfDocuments = await documentErrors();
 
   return {
-    datanetId, contributionIds, badSend, badCodes, started, again, job, record, jobs,
+    datanetId, contributionIds, badUpload, badSend, badCodes, started, again, job, record, jobs,
     progress: { events: progress.events, errors: progress.errors, completed: progress.completed },
     modelId, inferenceId, inputHash, served, answerErrors: answer.errors,
     adaptersAfterServing, pinned, unloadPinnedCode, unpinned, unloaded, unpinAgainCode, reloaded, missingCode, notAdapterCode,

@@ -41,6 +41,7 @@ public sealed partial class GraphQLMarketplaceTests
 
         // Refusals with stable codes; the wrong-format contribution never reached the chain.
         Assert.Equal((false, "InvalidTaskExample"), (r["badSend"]!["accepted"]!.GetValue<bool>(), S(r["badSend"]!["errorCode"])));
+        Assert.Equal("InvalidTaskExample", S(r["badUpload"]));
         var bad = r["badCodes"]!;
         Assert.Equal(("InvalidField", "InvalidField", "DatanetNotFound", "VersionNotFound"),
             (S(bad["rank"]), S(bad["target"]), S(bad["unknownDatanet"]), S(bad["unknownVersion"])));
