@@ -26,6 +26,7 @@ public static class Usage
                                     OPENLEDGER_PRODUCER_KEY; --producer-key HEX works but shows it to other local
                                     users). A dev chain derives it from the dev seed; a real chain refuses dev keys
                 --empty-blocks      seal a block every interval even when no transaction waits
+                                    (without it, only while a transaction waits or a deadline is open)
                 --mempool-capacity N        transactions the mempool holds (default 200000; 10% reserved for
                                             the producer and the marketplace operators)
                 --mempool-max-bytes N       bytes the mempool holds (default 134217728; 10% reserved likewise)
