@@ -1,5 +1,6 @@
 using System.Text.Json;
 using OpenLedger.Client;
+using OpenLedger.Core.Content;
 using OpenLedger.Core.Crypto;
 using OpenLedger.Tests.Support;
 using Xunit.Abstractions;
@@ -98,7 +99,7 @@ public sealed class CurationBatchCliTests(CliNodeFixture node, ITestOutputHelper
         Assert.Equal("0 (0 approved, 0 rejected, 0 expired, 0 pending)", (await Ok(Run("datanet", "show", "--id", datanet.ToString()))).Field("contributions"));
         // The good line's content was not uploaded either: the node's store does not hold it.
         using var client = new LedgerClient(new Uri(node.NodeUrl));
-        var hash = Core.Content.ContentHashes.Compute(System.Text.Encoding.UTF8.GetBytes(good)).ContentHash;
+        var hash = ContentHashes.Compute(System.Text.Encoding.UTF8.GetBytes(good)).ContentHash;
         var stored = await client.QueryAsync("query($h: Hash!) { content(hash: $h) { size } }", new { h = hash.ToString() });
         Assert.Equal(JsonValueKind.Null, stored.GetProperty("content").ValueKind);
     }
