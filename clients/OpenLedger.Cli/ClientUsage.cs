@@ -40,9 +40,15 @@ public static class ClientUsage
           datanet update      --id ID [--description D] [--tags a,b] [--curators 0x..]  (others keep their values)
           datanet show        --id ID [--contributions] [--limit N]   the datanet, its counts and versions
           datanet list        [--owner ADDRESS] [--limit N]
+          datanet review      --id ID [--limit N] [--width W]   pending contributions' text beside their near-duplicates
           contribute          --datanet ID FILE|DIR...   upload each file (a directory: its files, sorted), one
                               Contribute each in one submission; per file: id, size, fee, outcome; near-duplicates
+                              [--jsonl FILE]  one example a line in the datanet's task format, all checked first
           curate              --contribution ID (--approve|--reject) [--reason R]
+                              many in one submission: --contribution ID,ID... (repeatable) | --file PATH (an id a
+                              line) | --all-pending --datanet ID [--contributor ADDRESS] [--limit N]
+                              [--without-near-duplicates|--near-duplicates-only]; all checked first (nothing sent
+                              on UnknownContribution, NotPending, DuplicateId, NotCurator, BatchTooLarge)
           flags               --datanet ID [--first N]   contributions its training jobs flagged as likely harmful
           exclude             --contribution ID [--reason R]   keep an approved contribution out of the next versions
           publish-version     --datanet ID               prints the version's number, id, root and count

@@ -1,5 +1,6 @@
 using OpenLedger.Core.Crypto;
 using OpenLedger.Core.Money;
+using OpenLedger.Core.Market;
 
 namespace OpenLedger.Client;
 
@@ -24,3 +25,6 @@ public sealed record RewardTotalInfo(string Scope, Wei Amount, long Count);
 /// <summary>Everything settlements credited to an account.</summary>
 public sealed record RewardSummaryInfo(Address Account, Wei Total, long Count, long AsOfHeight,
     RewardTotalInfo[] ByRole, RewardTotalInfo[] ByDatanet, RewardTotalInfo[] ByModel);
+
+/// <summary>A contribution as a curator reviews it: the record, its text when asked for, and its near-duplicates.</summary>
+public sealed record ContributionReview(Contribution Contribution, string? Text, IReadOnlyList<NearDuplicate> NearDuplicates);

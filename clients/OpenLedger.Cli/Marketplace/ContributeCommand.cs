@@ -5,30 +5,39 @@ using OpenLedger.Core.Transactions;
 
 namespace OpenLedger.Cli.Marketplace;
 
-/// <summary>`openledger contribute --datanet ID FILE|DIR...`: uploads each file to the node's content store, signs one
-/// Contribute per file with consecutive nonces, submits them in one gateway call, waits for their blocks and prints
-/// per file its contribution id, size, fee and outcome; then the near-duplicates the datanet already holds.</summary>
+/// <summary>`openledger contribute --datanet ID [FILE|DIR...] [--jsonl FILE]`: uploads each file (or each example line
+/// of a JSONL file, see <see cref="JsonlExamples"/>) to the node's content store, signs one Contribute per item with
+/// consecutive nonces, submits them in one gateway call, waits for their blocks and prints per item its contribution
+/// id, size, fee and outcome; then the near-duplicates the datanet already holds.</summary>
 public static class ContributeCommand
 {
-    private sealed class Item(string path, byte[] content)
+    private sealed class Item(string name, byte[] content)
     {
-        public string Path { get; } = path;
-        public string Name { get; } = System.IO.Path.GetFileName(path);
+        public string Name { get; } = name;
         public byte[] Content { get; } = content;
         public ContentDigest Digest { get; } = ContentHashes.Compute(content);
         public string? Problem { get; set; }
-        public SendOutcome? Outcome { get; set; }
+        public BatchOutcome? Sent { get; set; }
+        public SendOutcome? Outcome => Sent?.Outcome;
     }
 
     public static async Task<int> ExecuteAsync(Args args, TextWriter output)
     {
         var datanet = Options.Id(args, "datanet", "datanet");
-        var files = Files(args.Positional);
+        var jsonl = args.FullPath("jsonl");
+        if (jsonl is not null && !File.Exists(jsonl)) throw new UsageException($"--jsonl: no such file: {jsonl}");
+        var files = jsonl is not null && args.Positional.Count == 0 ? [] : Files(args.Positional);
         var signer = Signer.From(args);
-        var items = files.Select(f => new Item(f, File.ReadAllBytes(f))).ToList();
+        var items = files.Select(f => new Item(Path.GetFileName(f), File.ReadAllBytes(f))).ToList();
 
         using var s = await MarketSession.ConnectAsync(args, output, signer);
         var d = MarketSession.Require(await s.Client.GetDatanetAsync(datanet), datanet, "datanet");
+        if (jsonl is not null)
+        {
+            // Every line is checked against the datanet's task format before anything is uploaded.
+            var maxBytes = GenesisFile.From(args).Load().Marketplace.MaxContributionBytes;
+            items.AddRange(JsonlExamples.Read(jsonl, d.Task, maxBytes).Select(e => new Item($"{Path.GetFileName(jsonl)}:{e.Line}", e.Content)));
+        }
         output.WriteLine($"datanet {d.Id} ({d.Name}): fee {MarketSession.Open(d.FeePerKb)} per started KiB, stake {MarketSession.Open(d.Stake)} per contribution");
 
         // Upload first: the node admits a Contribute only for content it holds, with the hashes and size it declares.
@@ -41,27 +50,11 @@ public static class ContributeCommand
                 item.Problem = $"upload failed: the node's hashes ({put.Hash}, {put.NormalizedHash}, {put.Size} bytes) differ from this client's";
         }
 
-        // One transaction per uploaded file, consecutive nonces, one gateway call.
+        // One transaction per uploaded item, consecutive nonces, one gateway call.
         var sending = items.Where(i => i.Problem is null).ToList();
-        if (sending.Count > 0)
-        {
-            var nonce = await s.NextNonceAsync(signer);
-            var signed = sending.Select((item, k) => s.Sign(signer, nonce + (ulong)k,
-                new Contribute(d.Id, item.Digest.ContentHash, item.Digest.NormalizedHash, (ulong)item.Digest.Size))).ToList();
-            var submitted = await s.Client.SubmitAsync(signed);
-            // A transaction refused at submission leaves a nonce gap: the ones signed after it wait in the mempool for
-            // that nonce, so they are not waited for here.
-            var firstRefused = Enumerable.Range(0, submitted.Count).FirstOrDefault(k => !submitted[k].Accepted, -1);
-            var views = await Task.WhenAll(signed.Select(async (t, k) =>
-                submitted[k].Accepted && !signer.NoWait && (firstRefused < 0 || k < firstRefused) ? await s.Client.WaitForCommitAsync(t.Hash, signer.Wait) : null));
-            for (int k = 0; k < sending.Count; k++)
-            {
-                var waited = views[k] is not null;
-                sending[k].Outcome = new SendOutcome(signed[k], submitted[k], views[k], waited);
-                if (submitted[k].Accepted && !waited && !signer.NoWait)
-                    sending[k].Problem = $"pending: waits for nonce {nonce + (ulong)firstRefused}, which was refused";
-            }
-        }
+        var sent = await s.SendBatchAsync(signer, sending.Select(item =>
+            (ITxBody)new Contribute(d.Id, item.Digest.ContentHash, item.Digest.NormalizedHash, (ulong)item.Digest.Size)).ToList());
+        for (int k = 0; k < sending.Count; k++) sending[k].Sent = sent[k];
 
         var width = Math.Max(4, items.Max(i => i.Name.Length));
         foreach (var item in items)
@@ -69,27 +62,28 @@ public static class ContributeCommand
             // The fee is charged only when the contribution commits; a refused or failed one pays gas only.
             var charged = item.Outcome is { Accepted: true, Error: null } && d.TryFee((ulong)item.Digest.Size, out var fee) ? MarketSession.Open(fee) : "-";
             var id = item.Outcome?.Hash.ToString() ?? new string('-', 66);
-            var status = item.Problem ?? item.Outcome!.Describe();
+            var status = item.Problem ?? item.Sent!.Describe();
             output.WriteLine($"{item.Name.PadRight(width)}  {id}  {item.Digest.Size,8} bytes  fee {charged}  {status}");
         }
 
         // Near-duplicates, for the contributions now committed: other contributions of the datanet with similar content.
-        var committed = items.Where(i => i.Outcome is { Succeeded: true }).ToList();
+        var committed = items.Where(i => i.Sent is { Problem: null, Outcome.Succeeded: true }).ToList();
         var names = committed.ToDictionary(i => i.Outcome!.Hash, i => i.Name);
         foreach (var item in committed)
             foreach (var near in await s.Client.GetNearDuplicatesAsync(item.Outcome!.Hash))
                 output.WriteLine($"warning: {item.Name} is a near-duplicate of {(names.TryGetValue(near.Contribution, out var n) ? n + " " : "")}" +
                                  $"{near.Contribution} (similarity {near.Similarity:0.00})");
 
-        var ok = signer.NoWait ? items.Count(i => i.Outcome is { Accepted: true }) : committed.Count;
-        output.WriteLine($"{ok} of {items.Count} file{(items.Count == 1 ? "" : "s")} {(signer.NoWait ? "submitted" : "contributed")}");
+        var ok = signer.NoWait ? items.Count(i => i.Sent is { Problem: null, Outcome.Accepted: true }) : committed.Count;
+        var noun = jsonl is not null && files.Count == 0 ? "example" : "file";
+        output.WriteLine($"{ok} of {items.Count} {noun}{(items.Count == 1 ? "" : "s")} {(signer.NoWait ? "submitted" : "contributed")}");
         return ok == items.Count ? 0 : 1;
     }
 
     /// <summary>The files named: a directory stands for every regular file directly in it, sorted by name.</summary>
     private static List<string> Files(IReadOnlyList<string> paths)
     {
-        if (paths.Count == 0) throw new UsageException("usage: openledger contribute --datanet ID FILE|DIR... (give at least one file or directory, after the options)");
+        if (paths.Count == 0) throw new UsageException("usage: openledger contribute --datanet ID FILE|DIR... | --jsonl FILE (give at least one file or directory, after the options, or a JSONL file)");
         var files = new List<string>();
         foreach (var p in paths)
         {

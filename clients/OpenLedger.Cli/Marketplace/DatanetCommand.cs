@@ -5,11 +5,12 @@ using OpenLedger.Core.Transactions;
 
 namespace OpenLedger.Cli.Marketplace;
 
-/// <summary>`openledger datanet create|update|show|list`: a publisher's datanets.</summary>
+/// <summary>`openledger datanet create|update|show|list|review`: a publisher's datanets.</summary>
 public static class DatanetCommand
 {
-    public static Task<int> ExecuteAsync(Args args, TextWriter output) => Options.SubVerb(args, "datanet", "create", "update", "show", "list") switch
+    public static Task<int> ExecuteAsync(Args args, TextWriter output) => Options.SubVerb(args, "datanet", "create", "update", "show", "list", "review") switch
     {
+        "review" => DatanetReviewCommand.ExecuteAsync(args, output),
         "create" => CreateAsync(args, output),
         "update" => UpdateAsync(args, output),
         "show" => ShowAsync(args, output),

@@ -61,6 +61,39 @@ public sealed class MarketSession : IDisposable
         return outcome;
     }
 
+    /// <summary>Signs <paramref name="bodies"/> with consecutive nonces from the signer's next, submits them in one
+    /// gateway call, waits (unless --no-wait) for their blocks and returns one outcome per body, in order. Nothing is
+    /// printed: each verb prints its own line per item.</summary>
+    public async Task<IReadOnlyList<BatchOutcome>> SendBatchAsync(Signer signer, IReadOnlyList<ITxBody> bodies)
+    {
+        if (bodies.Count == 0) return [];
+        var nonce = await NextNonceAsync(signer);
+        var signed = bodies.Select((body, k) => Sign(signer, nonce + (ulong)k, body)).ToList();
+        var submitted = await Client.SubmitAsync(signed);
+        // A transaction refused at submission leaves a nonce gap: the ones signed after it wait in the mempool for
+        // that nonce, so they are not waited for here.
+        var firstRefused = Enumerable.Range(0, submitted.Count).FirstOrDefault(k => !submitted[k].Accepted, -1);
+        var waitable = Enumerable.Range(0, signed.Count).Where(k => submitted[k].Accepted && !signer.NoWait && (firstRefused < 0 || k < firstRefused)).ToList();
+        var views = new TransactionInfo?[signed.Count];
+        if (waitable.Count > 0)
+        {
+            // Nonces commit in order, so the last one's block is the latest: wait for it, then each of the others is
+            // read once instead of a hundred clients polling at once.
+            var started = DateTime.UtcNow;
+            var last = waitable[^1];
+            views[last] = await Client.WaitForCommitAsync(signed[last].Hash, signer.Wait);
+            var left = signer.Wait - (DateTime.UtcNow - started);
+            var rest = await Task.WhenAll(waitable.SkipLast(1).Select(k => Client.WaitForCommitAsync(signed[k].Hash, left > TimeSpan.Zero ? left : TimeSpan.Zero)));
+            for (int i = 0; i < rest.Length; i++) views[waitable[i]] = rest[i];
+        }
+        return signed.Select((t, k) =>
+        {
+            var waited = views[k] is not null;
+            var problem = submitted[k].Accepted && !waited && !signer.NoWait ? $"pending: waits for nonce {nonce + (ulong)firstRefused}, which was refused" : null;
+            return new BatchOutcome(new SendOutcome(t, submitted[k], views[k], waited), problem);
+        }).ToList();
+    }
+
     public void Field(string name, object? value) => Out.WriteLine($"{name,-16}{value}");
 
     public static string Open(Wei w) => $"{w.ToOpenString()} OPEN";

@@ -86,7 +86,7 @@ public sealed class CliArgumentTests : IDisposable
 
     private static readonly string[] Names =
     [
-        "nonce", "gas-price", "to", "amount", "wei", "dev", "key", "key-file", "operator", "limit", "id", "name", "description", "datanet",
+        "nonce", "gas-price", "all-pending", "jsonl", "file", "width", "contributor", "near-duplicates-only", "without-near-duplicates", "to", "amount", "wei", "dev", "key", "key-file", "operator", "limit", "id", "name", "description", "datanet",
         "contribution", "model", "inference", "output-hash", "record", "attributions", "address", "version", "price", "owner-bps",
         "contributors-bps", "protocol-bps", "fee-per-kb", "stake", "curators", "tags", "task", "forfeit", "status", "adapter",
         "training-record", "versions", "base-model", "job", "max-fee", "input-hash", "input-file", "rank", "alpha", "lr", "epochs", "steps",
@@ -117,6 +117,10 @@ public sealed class CliArgumentTests : IDisposable
         ["datanet", "show", "--id", SomeId], ["datanet", "list"],
         ["contribute", "--dev", "0", "--datanet", SomeId, file],
         ["curate", "--dev", "0", "--contribution", SomeId, "--approve"],
+        ["curate", "--dev", "0", "--contribution", $"{SomeId},{SomeId}", "--reject", "--reason", "r"],
+        ["curate", "--dev", "0", "--all-pending", "--datanet", SomeId, "--contributor", Me, "--near-duplicates-only", "--limit", "5", "--approve"],
+        ["contribute", "--dev", "0", "--datanet", SomeId, "--jsonl", file],
+        ["datanet", "review", "--id", SomeId, "--limit", "5", "--width", "80"],
         ["exclude", "--dev", "0", "--contribution", SomeId, "--reason", "flagged"], ["flags", "--datanet", SomeId, "--first", "5"],
         ["publish-version", "--dev", "0", "--datanet", SomeId],
         ["model", "register", "--dev", "0", "--name", "m", "--base-model", "b", "--adapter", SomeId, "--training-record", SomeId, "--versions", SomeId, "--price", "1"],
