@@ -44,7 +44,7 @@ public static class ContributeCommand
         foreach (var item in items)
         {
             StoredContent put;
-            try { put = await s.Client.UploadAsync(item.Content); }
+            try { put = await s.Client.UploadAsync(item.Content, d.Id); } // the node checks the task format here, before anything is sent
             catch (GraphQLRequestException e) { item.Problem = $"upload failed: {e.Code}: {e.Detail}"; continue; }
             if (put.Hash != item.Digest.ContentHash || put.NormalizedHash != item.Digest.NormalizedHash || put.Size != item.Digest.Size)
                 item.Problem = $"upload failed: the node's hashes ({put.Hash}, {put.NormalizedHash}, {put.Size} bytes) differ from this client's";
