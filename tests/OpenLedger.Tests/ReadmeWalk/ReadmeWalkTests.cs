@@ -49,7 +49,7 @@ public sealed class ReadmeWalkTests(ITestOutputHelper output) : IDisposable
         var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
         var launcher = Path.Combine(bin, "openledger");
         await File.WriteAllTextAsync(launcher, $"#!/bin/sh\nexec '{dotnet}' '{NodeProcess.ExecutablePath}' \"$@\"\n");
-        File.SetUnixFileMode(launcher, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(launcher, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         var script = Path.Combine(_root, "readme-walk.sh");
         await File.WriteAllTextAsync(script, Script(running));
 
