@@ -94,6 +94,8 @@ public static class ClientUsage
                               directory's operator.token, when the node is on this machine)
         They need no cluster certificate and no gateway port (--gateway-port and --cluster-cert are for run and
         gateway only).
+        --print NAME (any verb): print only the first word of the verb's NAME line (an id, for a script:
+        D=$(openledger datanet create ... --print datanet)); on a failure everything goes to stderr
         """;
 
     /// <summary><c>openledger-cli help</c>.</summary>

@@ -19,7 +19,10 @@ public static class VerbHost
             // such as run or ml train-base, running would otherwise start the work).
             if (argv.Contains("--help") || argv.Contains("-h")) return Help(usage, output);
             var args = new Args(argv);
-            return args.Verb == "help" ? Help(usage, output) : await verbs(args, output);
+            if (args.Verb == "help") return Help(usage, output);
+            return args.Value(PrintedField.Option) is { } field
+                ? await PrintedField.RunAsync(field, output, error, buffer => verbs(args, buffer))
+                : await verbs(args, output);
         }
         catch (UsageException e)
         {

@@ -94,7 +94,7 @@ public sealed class MarketSession : IDisposable
         }).ToList();
     }
 
-    public void Field(string name, object? value) => Out.WriteLine($"{name,-16}{value}");
+    public void Field(string name, object? value) => Out.WriteLine($"{name.PadRight(PrintedField.NameWidth)}{value}");
 
     public static string Open(Wei w) => $"{w.ToOpenString()} OPEN";
 
