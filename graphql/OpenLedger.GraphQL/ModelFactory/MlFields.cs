@@ -95,10 +95,10 @@ public static class MlFields
                 var request = c.GetArgument<TrainingJobRequest>("input");
                 var factory = c.Grains().GetGrain<IModelFactoryGrain>(0);
                 TrainingJobSubmitResult result;
-                if (c.GetArgument<Dictionary<string, object?>>("authorization") is { } auth)
+                if (c.Arguments is { } arguments && arguments.TryGetValue("authorization", out var given) && given.Value is IDictionary<string, object?> auth)
                 {
                     if (c.HasArgument("owner")) throw new InvalidInputError(nameof(MlErrorCode.InvalidField), "owner is the operator's argument; a signed request's owner is its signer");
-                    var deadline = (long)auth["deadline"]!;
+                    var deadline = Convert.ToInt64(auth["deadline"], System.Globalization.CultureInfo.InvariantCulture);
                     if (deadline < 0) throw new InvalidInputError(nameof(MlErrorCode.InvalidField), "deadline must be unix seconds");
                     result = await factory.SubmitSignedAsync(new SignedTrainingRequest(request, (Address)auth["owner"]!, (ulong)deadline, (byte[])auth["signature"]!));
                 }

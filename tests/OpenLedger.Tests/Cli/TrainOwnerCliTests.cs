@@ -1,3 +1,4 @@
+using OpenLedger.Cli.Keys;
 using OpenLedger.Cli.Marketplace;
 using OpenLedger.Client;
 using OpenLedger.Core.Crypto;
@@ -40,8 +41,7 @@ public sealed partial class MarketplaceCliTests
 
         // A key that is not funded is refused with the node's code; the operator-token path still needs no key.
         var unfunded = Path.Combine(dir, "unfunded.key");
-        await File.WriteAllTextAsync(unfunded, PrivateKey.Generate().ToHex());
-        File.SetUnixFileMode(unfunded, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        KeyFile.Create(unfunded, PrivateKey.Generate());
         var refused = await Run("train", "--key-file", unfunded, "--datanet", datanet, "--steps", "3", "--batch-size", "2", "--no-wait");
         Assert.Equal(1, refused.ExitCode);
         Assert.Contains("AccountNotFunded", refused.Output);
