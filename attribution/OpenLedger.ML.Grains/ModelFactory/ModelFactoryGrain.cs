@@ -19,11 +19,12 @@ public sealed class ModelFactoryState
     [Id(0)] public List<Hash32> Jobs { get; set; } = [];
     /// <summary>Jobs not finished: resumed when an ML silo starts.</summary>
     [Id(1)] public List<Hash32> Unfinished { get; set; } = [];
-    /// <summary>The owner of each unfinished owned job: what the per-owner cap counts.</summary>
-    [Id(2)] public Dictionary<Hash32, Address> Owners { get; set; } = [];
-    /// <summary>The signed requests that started a job, by their digest, with their deadline: a replay before the
-    /// deadline is refused, and after it the deadline refuses it anyway, so an entry is dropped then.</summary>
-    [Id(3)] public Dictionary<Hash32, ulong> UsedAuthorizations { get; set; } = [];
+    /// <summary>The owner of each unfinished owned job (keyed by the job id's 0x text: grain storage is JSON): what the
+    /// per-owner cap counts.</summary>
+    [Id(2)] public Dictionary<string, Address> Owners { get; set; } = [];
+    /// <summary>The signed requests that started a job, by their digest (0x text), with their deadline: a replay before
+    /// the deadline is refused, and after it the deadline refuses it anyway, so an entry is dropped then.</summary>
+    [Id(3)] public Dictionary<string, ulong> UsedAuthorizations { get; set; } = [];
 }
 
 /// <summary>Checks a training request against chain state (the datanet version must exist), names the job and starts
@@ -47,11 +48,11 @@ public sealed class ModelFactoryGrain(
         var authorization = signed.Request.Authorization(signed.Owner, signed.Deadline);
         var now = (ulong)DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         if (authorization.Verify(chain.ChainId, Signature.Read(signed.Signature), now) is { } refusal) return Refused(refusal.Code, refusal.Message);
-        var digest = authorization.Digest(chain.ChainId);
+        var digest = authorization.Digest(chain.ChainId).ToString();
         if (state.State.UsedAuthorizations.ContainsKey(digest))
             return Refused(MlErrorCode.SignatureReplayed, "this signed request already started a job; sign a new one (a new deadline) to start it again");
         var balance = (await GrainFactory.GetGrain<IAccountGrain>(GrainKeys.Of(signed.Owner)).GetAsync()).Balance;
-        var active = state.State.Unfinished.Count(j => state.State.Owners.TryGetValue(j, out var o) && o == signed.Owner);
+        var active = state.State.Unfinished.Count(j => state.State.Owners.TryGetValue(j.ToString(), out var o) && o == signed.Owner);
         return await SubmitCheckedAsync(signed.Request, signed.Owner, examples =>
         {
             var passes = TrainingCostRule.ExamplePasses(signed.Request.Steps, signed.Request.Epochs, signed.Request.BatchSize, examples);
@@ -90,7 +91,7 @@ public sealed class ModelFactoryGrain(
         var resolved = request with { VersionNumber = contents.Number, TargetModules = [.. spec.TargetModules] };
         var initial = new TrainingJobView(id, resolved, contents.Version, _baseModel, TrainingJobStatus.Queued, 0, 0, null, null, null, 0, null, 0,
             contents.Contents.Length, null, null, null, null, null, null, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), null, null, 0, "", 0, Owner: owner);
-        if (owner is { } o) state.State.Owners[id] = o;
+        if (owner is { } o) state.State.Owners[id.ToString()] = o;
         if (!state.State.Jobs.Contains(id))
         {
             state.State.Jobs.Add(id);
@@ -127,7 +128,7 @@ public sealed class ModelFactoryGrain(
 
     public async Task JobFinishedAsync(Hash32 job)
     {
-        var owned = state.State.Owners.Remove(job);
+        var owned = state.State.Owners.Remove(job.ToString());
         if (state.State.Unfinished.Remove(job) | owned) await state.WriteStateAsync();
     }
 
