@@ -1,25 +1,47 @@
 using System.Text.Json;
 using OpenLedger.Core.Crypto;
+using OpenLedger.Core.Encoding;
+using OpenLedger.Core.ModelFactory;
 
 namespace OpenLedger.Client;
 
-// The Model Factory: starting and cancelling jobs administers the node (OPERATOR_REQUIRED without the operator token);
-// reading them is public.
+// The Model Factory: an account starts a job it owns with its signature, the operator with its token; cancelling
+// administers the node (OPERATOR_REQUIRED without the operator token); reading is public.
 public sealed partial class LedgerClient
 {
-    private const string JobFields = "id status datanet versionNumber datanetVersion baseModel examples step totalSteps loss evalLoss initialEvalLoss " +
+    private const string JobFields = "id status owner datanet versionNumber datanetVersion baseModel examples step totalSteps loss evalLoss initialEvalLoss " +
                                      "tokensPerSecond etaSeconds adapter trainingRecord baseAccuracy accuracy errorCode message sequence";
 
-    /// <summary>Starts (or finds, when asked again for the same training) a job. Operator only.</summary>
+    /// <summary>Starts (or finds, when asked again for the same training) a job as the node's operator (operator
+    /// token), for nobody.</summary>
     public async Task<TrainingJobInfo> StartTrainingJobAsync(TrainingRequest r, CancellationToken ct = default) =>
-        ReadJob((await QueryAsync($"mutation($i: TrainingJobInput!) {{ startTrainingJob(input: $i) {{ {JobFields} }} }}", new
+        ReadJob((await QueryAsync($"mutation($i: TrainingJobInput!) {{ startTrainingJob(input: $i) {{ {JobFields} }} }}", new { i = Input(r) }, ct))
+            .Req("startTrainingJob"));
+
+    /// <summary>Starts (or finds) a job owned by <paramref name="owner"/>'s account, signed with its key for the node's chain
+    /// (no operator token): the signature is valid until <paramref name="validFor"/> from now (default 10 minutes, at most an hour).</summary>
+    public async Task<TrainingJobInfo> StartTrainingJobAsync(TrainingRequest r, PrivateKey owner, ulong chainId, TimeSpan? validFor = null, CancellationToken ct = default)
+    {
+        var deadline = (ulong)DateTimeOffset.UtcNow.Add(validFor ?? TimeSpan.FromMinutes(10)).ToUnixTimeSeconds();
+        var signature = Authorization(r, owner.Address, deadline).Sign(owner, chainId);
+        return ReadJob((await QueryAsync($"mutation($i: TrainingJobInput!, $a: TrainingAuthorizationInput) {{ startTrainingJob(input: $i, authorization: $a) {{ {JobFields} }} }}", new
         {
-            i = new
-            {
-                datanet = r.Datanet.ToString(), versionNumber = (int)r.VersionNumber, rank = r.Rank, alpha = r.Alpha, targetModules = r.TargetModules,
-                learningRate = r.LearningRate, epochs = r.Epochs, steps = r.Steps, batchSize = r.BatchSize, seed = r.Seed,
-            },
+            i = Input(r),
+            a = new { owner = owner.Address.ToString(), deadline = (long)deadline, signature = Hex.Encode(signature.ToArray()) },
         }, ct)).Req("startTrainingJob"));
+    }
+
+    /// <summary>What the owner of a job signs (the node checks the same text; <c>trainingJobTypedData</c> returns it as
+    /// EIP-712 typed data for a wallet).</summary>
+    public static TrainingAuthorization Authorization(TrainingRequest r, Address owner, ulong deadline) =>
+        new(owner, r.Datanet, r.VersionNumber,
+            TrainingAuthorization.HyperparametersText(r.Rank, r.Alpha, r.TargetModules, r.LearningRate, r.Epochs, r.Steps, r.BatchSize, r.Seed), deadline);
+
+    private static object Input(TrainingRequest r) => new
+    {
+        datanet = r.Datanet.ToString(), versionNumber = (int)r.VersionNumber, rank = r.Rank, alpha = r.Alpha, targetModules = r.TargetModules,
+        learningRate = r.LearningRate, epochs = r.Epochs, steps = r.Steps, batchSize = r.BatchSize, seed = r.Seed,
+    };
 
     /// <summary>Stops a job after its current step (JobNotFound when there is none). Operator only.</summary>
     public async Task<TrainingJobInfo> CancelTrainingJobAsync(Hash32 id, CancellationToken ct = default) =>
@@ -40,5 +62,5 @@ public sealed partial class LedgerClient
         j.Hash("id"), j.Enum<TrainingStatus>("status"), j.Hash("datanet"), j.Int("versionNumber"), j.Hash("datanetVersion"), j.Str("baseModel"),
         j.Int("examples"), j.Int("step"), j.Int("totalSteps"), j.OptDouble("loss"), j.OptDouble("evalLoss"), j.OptDouble("initialEvalLoss"),
         j.Double("tokensPerSecond"), j.OptDouble("etaSeconds"), j.OptHash("adapter"), j.OptHash("trainingRecord"), j.OptDouble("baseAccuracy"),
-        j.OptDouble("accuracy"), j.OptStr("errorCode"), j.OptStr("message"), j.Long("sequence"));
+        j.OptDouble("accuracy"), j.OptStr("errorCode"), j.OptStr("message"), j.Long("sequence"), j.OptStr("owner") is { } owner ? Address.Parse(owner) : null);
 }

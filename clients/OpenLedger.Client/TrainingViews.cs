@@ -12,7 +12,8 @@ public enum TrainingStatus { Queued, Running, Succeeded, Failed, Cancelled }
 public sealed record TrainingJobInfo(
     Hash32 Id, TrainingStatus Status, Hash32 Datanet, int VersionNumber, Hash32 DatanetVersion, string BaseModel, int Examples,
     int Step, int TotalSteps, double? Loss, double? EvalLoss, double? InitialEvalLoss, double TokensPerSecond, double? EtaSeconds,
-    Hash32? Adapter, Hash32? TrainingRecord, double? BaseAccuracy, double? Accuracy, string? ErrorCode, string? Message, long Sequence)
+    Hash32? Adapter, Hash32? TrainingRecord, double? BaseAccuracy, double? Accuracy, string? ErrorCode, string? Message, long Sequence,
+    Address? Owner = null)
 {
     public bool IsFinished => Status is TrainingStatus.Succeeded or TrainingStatus.Failed or TrainingStatus.Cancelled;
 }

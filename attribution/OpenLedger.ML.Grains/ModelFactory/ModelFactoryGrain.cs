@@ -1,7 +1,9 @@
 using Microsoft.Extensions.Logging;
 using OpenLedger.Core.Crypto;
 using OpenLedger.Core.Errors;
+using OpenLedger.Core.ModelFactory;
 using OpenLedger.Grains;
+using OpenLedger.Grains.Ledger;
 using OpenLedger.Grains.Market;
 using OpenLedger.Grains.ModelFactory;
 using OpenLedger.ML.BaseModel;
@@ -17,10 +19,18 @@ public sealed class ModelFactoryState
     [Id(0)] public List<Hash32> Jobs { get; set; } = [];
     /// <summary>Jobs not finished: resumed when an ML silo starts.</summary>
     [Id(1)] public List<Hash32> Unfinished { get; set; } = [];
+    /// <summary>The owner of each unfinished owned job (keyed by the job id's 0x text: grain storage is JSON): what the
+    /// per-owner cap counts.</summary>
+    [Id(2)] public Dictionary<string, Address> Owners { get; set; } = [];
+    /// <summary>The signed requests that started a job, by their digest (0x text), with their deadline: a replay before
+    /// the deadline is refused, and after it the deadline refuses it anyway, so an entry is dropped then.</summary>
+    [Id(3)] public Dictionary<string, ulong> UsedAuthorizations { get; set; } = [];
 }
 
 /// <summary>Checks a training request against chain state (the datanet version must exist), names the job and starts
-/// it; remembers every job for listing and the unfinished ones for resumption after a restart.</summary>
+/// it; remembers every job for listing and the unfinished ones for resumption after a restart. A job started by an
+/// account's signed request is owned by it (<see cref="SubmitSignedAsync"/>): the signature, the account's balance and
+/// its share of the node's training (<see cref="TrainingCostRule"/>) are checked here.</summary>
 public sealed class ModelFactoryGrain(
     [PersistentState("modelFactory", "ledger")] IPersistentState<ModelFactoryState> state,
     MlOptions options,
@@ -28,7 +38,35 @@ public sealed class ModelFactoryGrain(
 {
     private string? _baseModel;
 
-    public async Task<TrainingJobSubmitResult> SubmitAsync(TrainingJobRequest request)
+    public Task<TrainingJobSubmitResult> SubmitAsync(TrainingJobRequest request, Address? owner = null) => SubmitCheckedAsync(request, owner, null);
+
+    public async Task<TrainingJobSubmitResult> SubmitSignedAsync(SignedTrainingRequest signed)
+    {
+        if (signed.Signature is not { Length: Signature.Length })
+            return Refused(MlErrorCode.TrainingSignatureInvalid, $"the signature must be {Signature.Length} bytes (r, s, v)");
+        var chain = await GrainFactory.GetGrain<IChainGrain>(0).GetInfoAsync();
+        var authorization = signed.Request.Authorization(signed.Owner, signed.Deadline);
+        var now = (ulong)DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        if (authorization.Verify(chain.ChainId, Signature.Read(signed.Signature), now) is { } refusal) return Refused(refusal.Code, refusal.Message);
+        var digest = authorization.Digest(chain.ChainId).ToString();
+        if (state.State.UsedAuthorizations.ContainsKey(digest))
+            return Refused(MlErrorCode.SignatureReplayed, "this signed request already started a job; sign a new one (a new deadline) to start it again");
+        var balance = (await GrainFactory.GetGrain<IAccountGrain>(GrainKeys.Of(signed.Owner)).GetAsync()).Balance;
+        var active = state.State.Unfinished.Count(j => state.State.Owners.TryGetValue(j.ToString(), out var o) && o == signed.Owner);
+        return await SubmitCheckedAsync(signed.Request, signed.Owner, examples =>
+        {
+            var passes = TrainingCostRule.ExamplePasses(signed.Request.Steps, signed.Request.Epochs, signed.Request.BatchSize, examples);
+            if (TrainingCostRule.Check(balance, active, passes) is { } costRefusal) return costRefusal;
+            foreach (var (used, deadline) in state.State.UsedAuthorizations.ToList())
+                if (deadline <= now) state.State.UsedAuthorizations.Remove(used);
+            state.State.UsedAuthorizations[digest] = signed.Deadline;
+            return null;
+        });
+    }
+
+    /// <param name="admit">The account rule, given the version's example count; null admits (operator jobs). It runs
+    /// after the request and datanet checks, and its state changes are written with the job's.</param>
+    private async Task<TrainingJobSubmitResult> SubmitCheckedAsync(TrainingJobRequest request, Address? owner, Func<int, (MlErrorCode Code, string Message)?>? admit)
     {
         var spec = TrainingJobIds.Spec(request);
         if (spec.Problem() is { } problem) return new(null, nameof(MlErrorCode.InvalidField), problem);
@@ -43,19 +81,23 @@ public sealed class ModelFactoryGrain(
         if (contents.Contents.Length == 0) return new(null, nameof(MlErrorCode.NoExamples), $"version {contents.Number} of datanet {request.Datanet} is empty");
 
         _baseModel ??= FineTuneRun.BaseModelName(BaseModelRecipe.ReadManifest(options.BaseModelPath));
-        var id = TrainingJobIds.JobId(contents.Version, _baseModel, spec);
-        if (!state.State.Unfinished.Contains(id) && state.State.Unfinished.Count >= options.MaxActiveJobs)
+        var id = TrainingJobIds.JobId(contents.Version, _baseModel, spec, owner);
+        var active = state.State.Unfinished.Contains(id);
+        if (!active && state.State.Unfinished.Count >= options.MaxActiveJobs)
             return new(null, nameof(MlErrorCode.TrainingQuotaExceeded),
                 $"{state.State.Unfinished.Count} training jobs are queued or running, this node's maximum; cancel one or wait for one to end");
+        // Asking again for a job that is queued or running takes no new place: it is answered without the account rule.
+        if (!active && admit?.Invoke(contents.Contents.Length) is { } refusal) return Refused(refusal.Code, refusal.Message);
         var resolved = request with { VersionNumber = contents.Number, TargetModules = [.. spec.TargetModules] };
         var initial = new TrainingJobView(id, resolved, contents.Version, _baseModel, TrainingJobStatus.Queued, 0, 0, null, null, null, 0, null, 0,
-            contents.Contents.Length, null, null, null, null, null, null, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), null, null, 0, "", 0);
+            contents.Contents.Length, null, null, null, null, null, null, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), null, null, 0, "", 0, Owner: owner);
+        if (owner is { } o) state.State.Owners[id.ToString()] = o;
         if (!state.State.Jobs.Contains(id))
         {
             state.State.Jobs.Add(id);
             state.State.Unfinished.Add(id);
-            await state.WriteStateAsync();
         }
+        await state.WriteStateAsync();
         var view = await GrainFactory.GetGrain<ITrainingJobGrain>(GrainKeys.Of(id)).StartAsync(initial);
         if (!view.IsFinished && !state.State.Unfinished.Contains(id))
         {
@@ -86,6 +128,9 @@ public sealed class ModelFactoryGrain(
 
     public async Task JobFinishedAsync(Hash32 job)
     {
-        if (state.State.Unfinished.Remove(job)) await state.WriteStateAsync();
+        var owned = state.State.Owners.Remove(job.ToString());
+        if (state.State.Unfinished.Remove(job) | owned) await state.WriteStateAsync();
     }
+
+    private static TrainingJobSubmitResult Refused(MlErrorCode code, string message) => new(null, code.ToString(), message);
 }

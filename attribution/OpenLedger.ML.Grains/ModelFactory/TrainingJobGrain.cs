@@ -137,7 +137,8 @@ public sealed class TrainingJobGrain(
         var checkpoints = Path.Combine(options.JobsDirectory, Id.ToString());
         var basePath = options.BaseModelPath;
         var threads = options.Threads;
-        _run = Task.Run(() => FineTuneRun.Run(basePath, dataset, spec, checkpoints, p => Volatile.Write(ref _latest, p), token, threads: threads), token);
+        var owner = view.Owner?.ToString();
+        _run = Task.Run(() => FineTuneRun.Run(basePath, dataset, spec, checkpoints, p => Volatile.Write(ref _latest, p), token, threads: threads, owner: owner), token);
         _timer ??= this.RegisterGrainTimer(OnTickAsync, new GrainTimerCreationOptions(Tick, Tick) { KeepAlive = true, Interleave = false });
         logger.LogInformation("training job {Job}: {Examples} examples of datanet {Datanet} v{Version}, attempt {Attempt}",
             Id, dataset.Examples.Count, view.Request.Datanet, view.Request.VersionNumber, View!.Attempts);

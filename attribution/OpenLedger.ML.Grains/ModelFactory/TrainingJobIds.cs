@@ -22,8 +22,12 @@ public static class TrainingJobIds
         Seed = request.Seed,
     };
 
-    /// <summary>keccak256 of the resolved datanet version, the base model and the hyperparameters: the same training
-    /// asked for twice is one job.</summary>
-    public static Hash32 JobId(Hash32 version, string baseModel, FineTuneSpec spec) =>
-        Keccak256.Hash(Encoding.UTF8.GetBytes($"openledger-training-job/1\n{version}\n{baseModel}\n{JsonSerializer.Serialize(spec)}"));
+    /// <summary>keccak256 of the resolved datanet version, the base model and the hyperparameters, and of the owner
+    /// when the job has one: the same training asked for twice by the same owner (or by the operator for nobody) is one
+    /// job, and two owners asking for the same training get two jobs, each with its own record naming its owner (the
+    /// adapters are the same bytes). Jobs without an owner keep the ids they always had.</summary>
+    public static Hash32 JobId(Hash32 version, string baseModel, FineTuneSpec spec, Address? owner = null) =>
+        Keccak256.Hash(Encoding.UTF8.GetBytes(owner is { } o
+            ? $"openledger-training-job/2\n{o}\n{version}\n{baseModel}\n{JsonSerializer.Serialize(spec)}"
+            : $"openledger-training-job/1\n{version}\n{baseModel}\n{JsonSerializer.Serialize(spec)}"));
 }

@@ -40,13 +40,15 @@ public static class FineTuneRun
     public static string? Problem(FineTuneDataset dataset, FineTuneSpec spec) =>
         spec.Problem() ?? (dataset.Examples.Count == 0 ? "the datanet version has no usable examples" : null);
 
+    /// <param name="owner">the job's owner (0x address), named in the record (format
+    /// <see cref="TrainingRecord.FormatWithOwner"/>); null for a job without one (format <see cref="TrainingRecord.CurrentFormat"/>).</param>
     /// <param name="threads">libtorch's CPU threads for this run, set on the calling thread (libtorch's OpenMP thread
     /// count belongs to the thread that sets it) and restored afterwards; null: whatever the calling thread has. The
     /// artifact is a function of the data, the spec and this count (float reductions split differently with more
     /// threads), and the record names it.</param>
     public static FineTuneResult Run(string baseModelDirectory, FineTuneDataset dataset, FineTuneSpec spec, string? checkpointDirectory,
         Action<TrainingProgress>? progress = null, CancellationToken cancellationToken = default, int checkpointEvery = DefaultCheckpointEvery,
-        int? threads = null)
+        int? threads = null, string? owner = null)
     {
         if (Problem(dataset, spec) is { } problem) throw new ArgumentException(problem);
         if (threads is < 1) throw new ArgumentOutOfRangeException(nameof(threads));
@@ -55,7 +57,7 @@ public static class FineTuneRun
         if (threads is { } n) torch.set_num_threads(n);
         try
         {
-            return RunOnThisThread(baseModelDirectory, dataset, spec, checkpointDirectory, progress, cancellationToken, checkpointEvery);
+            return RunOnThisThread(baseModelDirectory, dataset, spec, checkpointDirectory, progress, cancellationToken, checkpointEvery, owner);
         }
         finally
         {
@@ -64,7 +66,7 @@ public static class FineTuneRun
     }
 
     private static FineTuneResult RunOnThisThread(string baseModelDirectory, FineTuneDataset dataset, FineTuneSpec spec, string? checkpointDirectory,
-        Action<TrainingProgress>? progress, CancellationToken cancellationToken, int checkpointEvery)
+        Action<TrainingProgress>? progress, CancellationToken cancellationToken, int checkpointEvery, string? owner)
     {
         using var loaded = BaseModelRecipe.Load(baseModelDirectory);
         var model = loaded.Model;
@@ -124,7 +126,7 @@ public static class FineTuneRun
         var adapterBytes = ServedAdapter.Serialize(adapter);
         var adapterHash = SafeTensorsFile.Hash(adapterBytes);
         var record = new TrainingRecord(
-            TrainingRecord.CurrentFormat,
+            TrainingRecord.FormatFor(owner),
             new TrainingRecord.BaseModelInfo(BaseModelName(loaded.Manifest), loaded.Manifest.Weights.Keccak, loaded.Manifest.Tokenizer.Keccak),
             new TrainingRecord.DatasetInfo(dataset.Datanet.ToString(), dataset.Version.ToString(), dataset.VersionNumber, dataset.Root.ToString(),
                 TaskName(dataset.Task), dataset.Examples.Count, train.Count, heldOut.Count,
@@ -138,7 +140,8 @@ public static class FineTuneRun
                 classifier is null ? null : heldOutExamples.Count),
             new TrainingRecord.AdapterInfo(adapterHash.ToString(), adapterBytes.Length, adapter.ParameterCount,
                 "safetensors: {module}.lora_A [r, in], {module}.lora_B [out, r]; metadata lora_alpha, lora_rank, target_modules"),
-            attribution.ToRecord());
+            attribution.ToRecord(),
+            owner);
         var recordBytes = record.ToBytes();
         return new FineTuneResult(adapterBytes, adapterHash, record, recordBytes, Keccak256.Hash(recordBytes), result, attribution);
     }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using OpenLedger.Core.Crypto;
+using OpenLedger.Core.ModelFactory;
 
 namespace OpenLedger.ML.FineTuning;
 
@@ -18,8 +19,18 @@ public sealed record TrainingRecord(
     [property: JsonPropertyName("training")] TrainingRecord.RunInfo Training,
     [property: JsonPropertyName("metrics")] TrainingRecord.MetricsInfo Metrics,
     [property: JsonPropertyName("adapter")] TrainingRecord.AdapterInfo Adapter,
-    [property: JsonPropertyName("attribution"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] TrainingRecord.AttributionInfo? Attribution = null)
+    [property: JsonPropertyName("attribution"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] TrainingRecord.AttributionInfo? Attribution = null,
+    [property: JsonPropertyName(TrainingRecordOwner.Member), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Owner = null)
 {
+    /// <summary>The format of a record whose job has an owner (started by an account's signed request, or by the
+    /// operator for an account): version 4 is version 3 with the top-level <c>owner</c> member last (the address, 0x
+    /// hex), which only that account may register (<see cref="TrainingRecordOwner"/>). Jobs without an owner still write
+    /// version 3 records, byte for byte as before, so their re-runs and audits reproduce the registered hashes.</summary>
+    public const string FormatWithOwner = "openledger-training-record/4";
+
+    /// <summary>The format of a record with no owner: <see cref="CurrentFormat"/>, or <see cref="FormatWithOwner"/>.</summary>
+    public static string FormatFor(string? owner) => owner is null ? CurrentFormat : FormatWithOwner;
+
     /// <summary>Version 2 adds the <c>attribution</c> section: the keccak-256 of the adapter's influence index and span
     /// index (artifacts in the content store). It is in the record, not beside it, so the hash a model registers on
     /// chain commits to the exact index its inferences are attributed with, and an auditor who re-trains the job

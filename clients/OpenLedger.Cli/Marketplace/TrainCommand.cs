@@ -1,12 +1,14 @@
 using System.Globalization;
 using OpenLedger.Client;
 using OpenLedger.Cli.CommandLine;
+using OpenLedger.Cli.Keys;
 
 namespace OpenLedger.Cli.Marketplace;
 
 /// <summary>
 /// `openledger train --datanet ID [--version N] [--rank R] [--alpha A] [--targets M,M] [--lr X] [--epochs E | --steps S]
-/// [--batch-size B] [--seed S] [--no-wait]`: starts a Model Factory job and follows it with a progress bar until it
+/// [--batch-size B] [--seed S] [--no-wait] [--key-file FILE | --dev N | ...]`: starts a Model Factory job (with a key:
+/// signed by that account, which owns the job; without one: as the node's operator) and follows it with a progress bar until it
 /// finishes (Ctrl+C stops following, not the job); `train status|cancel --id JOB`, `train list`, `train record --id JOB`.
 /// A succeeded job prints the hashes that `model register --job JOB` puts on chain.
 /// </summary>
@@ -37,13 +39,25 @@ public static class TrainCommand
             args.Has("steps") ? args.GetInt("steps", 0) : null,
             args.GetInt("batch-size", 16),
             args.GetInt("seed", 1));
-        using var s = await MarketSession.ConnectAsync(args, output, asOperator: true);
-        var job = await OperatorCallAsync(() => s.Client.StartTrainingJobAsync(request));
+        // With a key: the account's own job, signed, no operator token (the node checks the account is funded).
+        var signer = SignsAsAccount(args) ? Signer.From(args) : null;
+        using var s = signer is null ? await MarketSession.ConnectAsync(args, output, asOperator: true) : await MarketSession.ConnectAsync(args, output, signer);
+        var job = await OperatorCallAsync(() => signer is null
+            ? s.Client.StartTrainingJobAsync(request)
+            : s.Client.StartTrainingJobAsync(request, signer.Key, s.Chain.ChainId));
         s.Field("job", job.Id);
+        if (job.Owner is { } owner) s.Field("owner", owner);
         s.Field("datanetVersion", $"{job.DatanetVersion} (v{job.VersionNumber}, {job.Examples} examples)");
         if (args.Has("no-wait")) return 0;
         return await FollowAsync(s, job, output);
     }
+
+    /// <summary>A key given the usual way (--key-file, --key, --dev, --operator, OPENLEDGER_KEY) and no operator token
+    /// file: the job is started by that account's signed request and owned by it. Otherwise by the operator token.</summary>
+    private static bool SignsAsAccount(Args args) =>
+        !args.Has("operator-token-file")
+        && (args.Has("key-file") || args.Has("key") || args.Has("dev") || args.Has("operator")
+            || Environment.GetEnvironmentVariable(SignerKeys.EnvironmentVariable) is { Length: > 0 });
 
     /// <summary>Polls the job until it finishes, drawing a bar in place on a terminal and a line per 10% otherwise.</summary>
     private static async Task<int> FollowAsync(MarketSession s, TrainingJobInfo job, TextWriter output)
@@ -88,6 +102,11 @@ public static class TrainCommand
     public static string Bar(TrainingJobInfo job)
     {
         const int width = 24;
+        // Before its first step a job has no step count, loss or speed to show: say what it is waiting for.
+        if (job.TotalSteps == 0 && !job.IsFinished)
+            return $"[{new string('.', width)}] " + (job.Status == TrainingStatus.Queued
+                ? "queued: waiting to start"
+                : "starting: loading the base model and the datanet version");
         var filled = job.TotalSteps > 0 ? (int)Math.Round((double)job.Step / job.TotalSteps * width) : 0;
         var eta = job.EtaSeconds is { } e ? $" eta {e:F0}s" : "";
         return $"[{new string('#', filled)}{new string('.', width - filled)}] {job.Step}/{job.TotalSteps} loss {Fmt(job.Loss)} " +

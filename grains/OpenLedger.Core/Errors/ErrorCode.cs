@@ -70,6 +70,8 @@ public enum ErrorCode
     // mempool policy: a replacement (same sender and nonce) must pay the minimum bump; gapped transactions are capped
     ReplacementUnderpriced,
     FutureQueueFull,
+    // node policy at admission: a training record that names an owner is registered by that owner only
+    NotTrainingJobOwner,
 }
 
 /// <summary>An error as a value: a stable code and a message for people.</summary>

@@ -25,4 +25,12 @@ public enum MlErrorCode
     NotPinned,
     AdapterPinned,
     AdapterBusy,
+    // a job an account starts with a signed request (TrainingAuthorization, TrainingCostRule)
+    TrainingSignatureInvalid,
+    SignatureExpired,
+    DeadlineTooFar,
+    SignatureReplayed,
+    AccountNotFunded,
+    OwnerTrainingQuotaExceeded,
+    TrainingBudgetExceeded,
 }

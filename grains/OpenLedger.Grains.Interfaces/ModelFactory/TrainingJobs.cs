@@ -1,4 +1,5 @@
 using OpenLedger.Core.Crypto;
+using OpenLedger.Core.ModelFactory;
 
 namespace OpenLedger.Grains.ModelFactory;
 
@@ -16,7 +17,22 @@ public sealed record TrainingJobRequest(
     [property: Id(6)] double Epochs = 1,
     [property: Id(7)] int? Steps = null,
     [property: Id(8)] int BatchSize = 16,
-    [property: Id(9)] long Seed = 1);
+    [property: Id(9)] long Seed = 1)
+{
+    /// <summary>What an owner signs to start this job: the request as sent (version 0 meaning the latest, targets as
+    /// given) in <see cref="TrainingAuthorization"/>'s canonical text.</summary>
+    public TrainingAuthorization Authorization(Address owner, ulong deadline) =>
+        new(owner, Datanet, VersionNumber, TrainingAuthorization.HyperparametersText(Rank, Alpha, TargetModules, LearningRate, Epochs, Steps, BatchSize, Seed), deadline);
+}
+
+/// <summary>A training request signed by the account that will own the job (<c>TrainingAuthorization</c>: the request's
+/// datanet, version and hyperparameters, the owner and a deadline in unix seconds, under the chain's EIP-712 domain).</summary>
+[GenerateSerializer, Immutable, Alias("openledger.SignedTrainingRequest")]
+public sealed record SignedTrainingRequest(
+    [property: Id(0)] TrainingJobRequest Request,
+    [property: Id(1)] Address Owner,
+    [property: Id(2)] ulong Deadline,
+    [property: Id(3)] byte[] Signature);
 
 public enum TrainingJobStatus
 {
@@ -33,7 +49,9 @@ public enum TrainingJobStatus
 /// its attribution indexes (<see cref="InfluenceIndex"/>, <see cref="SpanIndex"/>: content-store hashes, also in the
 /// training record) and how long building them took after the last training step (<see cref="IndexSeconds"/>), and the
 /// contributions it flagged for curators (<see cref="Flags"/>, most suspicious first; also in the training record): a
-/// subscriber to the job sees them in the message that says it succeeded.</summary>
+/// subscriber to the job sees them in the message that says it succeeded. <see cref="Owner"/> is the account that
+/// started it with a signed request (or the operator named): only it may register the job's training record; null for
+/// a job the operator started for nobody.</summary>
 [GenerateSerializer, Immutable, Alias("openledger.TrainingJobView")]
 public sealed record TrainingJobView(
     [property: Id(0)] Hash32 Id,
@@ -65,7 +83,8 @@ public sealed record TrainingJobView(
     [property: Id(26)] Hash32? InfluenceIndex = null,
     [property: Id(27)] Hash32? SpanIndex = null,
     [property: Id(28)] double? IndexSeconds = null,
-    [property: Id(29)] ContributionFlagView[]? Flags = null)
+    [property: Id(29)] ContributionFlagView[]? Flags = null,
+    [property: Id(30)] Address? Owner = null)
 {
     public bool IsFinished => Status is TrainingJobStatus.Succeeded or TrainingJobStatus.Failed or TrainingJobStatus.Cancelled;
 }
@@ -82,7 +101,13 @@ public sealed record TrainingJobSubmitResult([property: Id(0)] TrainingJobView? 
 /// starts it; lists jobs; resumes unfinished jobs when an ML silo starts.</summary>
 public interface IModelFactoryGrain : IGrainWithIntegerKey
 {
-    Task<TrainingJobSubmitResult> SubmitAsync(TrainingJobRequest request);
+    /// <summary>The operator's submission (already authorized by the caller): a job with no owner, or owned by
+    /// <paramref name="owner"/> without the account cost rule.</summary>
+    Task<TrainingJobSubmitResult> SubmitAsync(TrainingJobRequest request, Address? owner = null);
+    /// <summary>An account's submission: checks the signature (chain, request, deadline, not presented before) and the
+    /// cost rule (<c>TrainingCostRule</c>: funded, at most a few unfinished jobs, a bounded budget), then submits a job
+    /// owned by the signer.</summary>
+    Task<TrainingJobSubmitResult> SubmitSignedAsync(SignedTrainingRequest signed);
     /// <summary>Newest first.</summary>
     Task<IReadOnlyList<TrainingJobView>> ListAsync(int limit);
     /// <summary>Wakes every job that was queued or running when its silo stopped; each continues from its checkpoint.</summary>

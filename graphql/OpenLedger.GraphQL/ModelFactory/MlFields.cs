@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using OpenLedger.Core.Crypto;
 using OpenLedger.Core.Errors;
 using OpenLedger.Grains;
+using OpenLedger.Grains.Ledger;
 using OpenLedger.Grains.ModelFactory;
 using OpenLedger.Grains.Serving;
 using OpenLedger.GraphQL.Ledger;
@@ -16,7 +17,8 @@ namespace OpenLedger.GraphQL.ModelFactory;
 
 /// <summary>The Model Factory and OpenLoRA fields of the root types. They translate: the grains on the ML silos
 /// decide. Errors carry the grains' stable codes in <c>extensions.code</c>. The mutations administer the node and are
-/// for its operator only (<see cref="OperatorAccess"/>).</summary>
+/// for its operator only (<see cref="OperatorAccess"/>), except starting a training job, which an account may do with
+/// its signature.</summary>
 public static class MlFields
 {
     /// <summary>The most jobs <c>trainingJobs</c> lists at once.</summary>
@@ -39,6 +41,19 @@ public static class MlFields
                 if (limit is < 1 or > MaxJobs)
                     throw new InvalidInputError(GraphQLErrorCodes.InvalidPageSize, $"limit is {limit}; it must be between 1 and {MaxJobs}");
                 return await c.Grains().GetGrain<IModelFactoryGrain>(0).ListAsync(limit);
+            });
+
+        query.Field<NonNullGraphType<StringGraphType>>("trainingJobTypedData")
+            .Description("The EIP-712 payload ({ domain, types, primaryType, message }) an account signs to start a training job it owns " +
+                         "(startTrainingJob's authorization): pass the same input, the owner and the deadline (unix seconds, at most an hour ahead).")
+            .Argument<NonNullGraphType<TrainingJobInputType>>("input")
+            .Argument<NonNullGraphType<AddressGraphType>>("owner")
+            .Argument<NonNullGraphType<LongGraphType>>("deadline")
+            .ResolveAsync(async c =>
+            {
+                var chain = await c.Grains().GetGrain<IChainGrain>(0).GetInfoAsync();
+                return c.GetArgument<TrainingJobRequest>("input").Authorization(c.GetArgument<Address>("owner"), (ulong)Math.Max(0, c.GetArgument<long>("deadline")))
+                    .TypedData(chain.ChainId).ToJsonString();
             });
 
         query.Field<StringGraphType>("trainingRecord")
@@ -65,14 +80,33 @@ public static class MlFields
     {
         mutation.Field<NonNullGraphType<TrainingJobType>>("startTrainingJob")
             .Description("Fine-tunes a LoRA adapter on a datanet version (Model Factory). Returns the job at once; follow it with the " +
-                         "trainingJob subscription. Asking again for the same training returns the same job; a cancelled or failed job " +
-                         "starts again from its last checkpoint. For the node's operator only. Errors: OPERATOR_REQUIRED, InvalidField, DatanetNotFound, " +
-                         "VersionNotFound, NoExamples, TrainingQuotaExceeded.")
+                         "trainingJob subscription. Started by an account with its signature (authorization; the payload is trainingJobTypedData's): " +
+                         "the account owns the job, only it may register the job's training record, and it must hold at least 1 OPEN, have at most " +
+                         "2 jobs queued or running and ask for at most 64,000 example passes (steps x batch size). Or by the node's operator " +
+                         "(operator token), for nobody or for the owner it names. Asking again for the same training by the same owner returns the " +
+                         "same job; a cancelled or failed job starts again from its last checkpoint. Errors: OPERATOR_REQUIRED (neither), " +
+                         "TrainingSignatureInvalid, SignatureExpired, DeadlineTooFar, SignatureReplayed, AccountNotFunded, OwnerTrainingQuotaExceeded, " +
+                         "TrainingBudgetExceeded, InvalidField, DatanetNotFound, VersionNotFound, NoExamples, TrainingQuotaExceeded.")
             .Argument<NonNullGraphType<TrainingJobInputType>>("input")
+            .Argument<TrainingAuthorizationInputType>("authorization", a => a.Description = "The owner's signature; without it, the operator token is required.")
+            .Argument<AddressGraphType>("owner", a => a.Description = "Operator only: the account the job is for (null: nobody).")
             .ResolveAsync(async c =>
             {
-                c.RequireOperator();
-                var result = await c.Grains().GetGrain<IModelFactoryGrain>(0).SubmitAsync(c.GetArgument<TrainingJobRequest>("input"));
+                var request = c.GetArgument<TrainingJobRequest>("input");
+                var factory = c.Grains().GetGrain<IModelFactoryGrain>(0);
+                TrainingJobSubmitResult result;
+                if (c.Arguments is { } arguments && arguments.TryGetValue("authorization", out var given) && given.Value is IDictionary<string, object?> auth)
+                {
+                    if (c.HasArgument("owner")) throw new InvalidInputError(nameof(MlErrorCode.InvalidField), "owner is the operator's argument; a signed request's owner is its signer");
+                    var deadline = Convert.ToInt64(auth["deadline"], System.Globalization.CultureInfo.InvariantCulture);
+                    if (deadline < 0) throw new InvalidInputError(nameof(MlErrorCode.InvalidField), "deadline must be unix seconds");
+                    result = await factory.SubmitSignedAsync(new SignedTrainingRequest(request, (Address)auth["owner"]!, (ulong)deadline, (byte[])auth["signature"]!));
+                }
+                else
+                {
+                    c.RequireOperator();
+                    result = await factory.SubmitAsync(request, c.GetArgument<Address?>("owner"));
+                }
                 return result.Job ?? throw new InvalidInputError(result.ErrorCode!, result.Message!);
             });
 

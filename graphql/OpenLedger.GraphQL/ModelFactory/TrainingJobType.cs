@@ -16,10 +16,12 @@ public sealed class TrainingJobType : ObjectGraphType<TrainingJobView>
     public TrainingJobType()
     {
         Name = "TrainingJob";
-        Description = "A LoRA fine-tuning job on a datanet version. Its id is the hash of (version, base model, hyperparameters): the same " +
-                      "training asked twice is one job. A succeeded job's adapter and trainingRecord are what RegisterModel names.";
+        Description = "A LoRA fine-tuning job on a datanet version. Its id is the hash of (version, base model, hyperparameters, owner): the " +
+                      "same training asked twice by the same owner is one job. A succeeded job's adapter and trainingRecord are what RegisterModel names.";
         Field<NonNullGraphType<HashGraphType>>("id").Resolve(c => c.Source.Id);
         Field<NonNullGraphType<TrainingJobStatusType>>("status").Resolve(c => c.Source.Status);
+        Field<AddressGraphType>("owner").Description("The account that started the job with its signature (or that the operator named): " +
+                                                     "only it may register the job's training record. Null: an operator job for nobody.").Resolve(c => c.Source.Owner);
         Field<NonNullGraphType<HashGraphType>>("datanet").Resolve(c => c.Source.Request.Datanet);
         Field<NonNullGraphType<IntGraphType>>("versionNumber").Resolve(c => (int)c.Source.Request.VersionNumber);
         Field<NonNullGraphType<HashGraphType>>("datanetVersion").Description("The version's id (what RegisterModel's datanetVersions names).").Resolve(c => c.Source.Version);

@@ -14,6 +14,8 @@ public sealed class MlErrorCodeTests
             "InvalidField", "DatanetNotFound", "VersionNotFound", "NoExamples", "TrainingQuotaExceeded", "JobNotFound",
             "Cancelled", "InvalidTrainingInput", "TrainingFailed",
             "AdapterNotFound", "InvalidAdapter", "AdapterCacheFull", "AdapterNotLoaded", "NotPinned", "AdapterPinned", "AdapterBusy",
+            "TrainingSignatureInvalid", "SignatureExpired", "DeadlineTooFar", "SignatureReplayed", "AccountNotFunded",
+            "OwnerTrainingQuotaExceeded", "TrainingBudgetExceeded",
         ], Enum.GetNames<MlErrorCode>());
         Assert.Equal(Enumerable.Range(1, Enum.GetValues<MlErrorCode>().Length), Enum.GetValues<MlErrorCode>().Select(c => (int)c));
     }

@@ -36,7 +36,7 @@ public sealed record AttributionArtifactRefs(
                 $"the training record ({record.Format ?? "no format"}) has no attribution section: it was written before attribution indexes existed");
             return null;
         }
-        if (record.Format != TrainingRecord.CurrentFormat)
+        if (record.Format != TrainingRecord.CurrentFormat && record.Format != TrainingRecord.FormatWithOwner)
         {
             failure = new(AttributionFailureCode.TrainingRecordCorrupt, $"unknown training record format '{record.Format}'");
             return null;
