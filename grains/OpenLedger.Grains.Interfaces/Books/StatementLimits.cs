@@ -1,0 +1,31 @@
+namespace OpenLedger.Grains.Books;
+
+/// <summary>What one statement may cost: a range of blocks, and the transactions and events read in it (a producer's
+/// or a busy datanet's statement reads every transaction or event of the range). A request beyond a bound is refused
+/// with a stable code rather than read partly: the caller narrows the range.</summary>
+public static class StatementLimits
+{
+    /// <summary>The most blocks one statement covers (and the default range, back from the head).</summary>
+    public const long MaxBlocks = 10_000;
+
+    /// <summary>The most transactions plus events one statement reads.</summary>
+    public const int MaxRows = 50_000;
+
+    /// <summary>The most lines one page returns.</summary>
+    public const int MaxPage = 500;
+
+    /// <summary>fromHeight above toHeight, a negative height, or a height above the head.</summary>
+    public const string BadRange = "BAD_RANGE";
+
+    /// <summary>More than <see cref="MaxBlocks"/> blocks.</summary>
+    public const string RangeTooLarge = "STATEMENT_RANGE_TOO_LARGE";
+
+    /// <summary>More than <see cref="MaxRows"/> transactions and events in the range.</summary>
+    public const string TooManyRows = "STATEMENT_TOO_MANY_ROWS";
+
+    /// <summary>A page size outside 1..<see cref="MaxPage"/> or a negative offset.</summary>
+    public const string BadPage = "BAD_PAGE_SIZE";
+
+    /// <summary>None or more than one of account, datanet and model.</summary>
+    public const string BadSubject = "BAD_ARGUMENTS";
+}
