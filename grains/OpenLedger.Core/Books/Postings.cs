@@ -22,7 +22,7 @@ public static class Postings
     /// name. Without the block's transactions, only its marketplace postings (no gas, no transfers).</summary>
     public static List<Posting> Of(BookBlock block, MarketRules market, Func<Hash32, Datanet?> datanet)
     {
-        var height = block.Header.Height;
+        var height = block.Height;
         var list = new List<Posting>();
         var events = block.Events;
         int e = 0;
@@ -30,7 +30,7 @@ public static class Postings
         for (int i = 0; i < block.Transactions.Count; i++)
         {
             var (tx, receipt) = block.Transactions[i];
-            Add(list, new Posting(BookKind.Gas, height, i, receipt.TxHash, tx.From, block.Header.Producer, receipt.Fee));
+            Add(list, new Posting(BookKind.Gas, height, i, receipt.TxHash, tx.From, block.Producer, receipt.Fee));
             if (tx.Body is Transfer t && receipt.Status == Ledger.ReceiptStatus.Success)
                 Add(list, new Posting(BookKind.Transfer, height, i, receipt.TxHash, tx.From, t.To, t.Amount));
             for (; e < events.Count && events[e].TxIndex == i; e++) AddEvent(list, height, events[e], market, datanet);

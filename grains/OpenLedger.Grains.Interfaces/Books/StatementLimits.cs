@@ -28,4 +28,20 @@ public static class StatementLimits
 
     /// <summary>None or more than one of account, datanet and model.</summary>
     public const string BadSubject = "BAD_ARGUMENTS";
+
+    /// <summary>The blocks a request covers at <paramref name="head"/> (its defaults filled in), or why it is refused.</summary>
+    public static StatementView? Check(StatementRequest q, long head, out long from, out long to)
+    {
+        to = q.ToHeight ?? head;
+        from = q.FromHeight ?? Math.Max(0, to - MaxBlocks + 1);
+        if ((q.Account is null ? 0 : 1) + (q.Datanet is null ? 0 : 1) + (q.Model is null ? 0 : 1) != 1)
+            return StatementView.Error(BadSubject, "give exactly one of an account, a datanet and a model");
+        if (q.Offset < 0 || q.Limit < 1 || q.Limit > MaxPage)
+            return StatementView.Error(BadPage, $"a page is 1 to {MaxPage} lines from offset 0 or more");
+        if (from < 0 || to < from || to > head)
+            return StatementView.Error(BadRange, $"blocks {from}..{to} are not a range of this chain (head {head})");
+        if (to - from + 1 > MaxBlocks)
+            return StatementView.Error(RangeTooLarge, $"{to - from + 1} blocks; a statement covers at most {MaxBlocks}: narrow fromHeight..toHeight");
+        return null;
+    }
 }

@@ -21,11 +21,6 @@ public sealed class BooksGrain(LedgerNode node) : Grain, IBooksGrain
 
     public async Task<StatementView> GetStatementAsync(StatementRequest q)
     {
-        if ((q.Account is null ? 0 : 1) + (q.Datanet is null ? 0 : 1) + (q.Model is null ? 0 : 1) != 1)
-            return StatementView.Error(StatementLimits.BadSubject, "give exactly one of an account, a datanet and a model");
-        if (q.Offset < 0 || q.Limit < 1 || q.Limit > StatementLimits.MaxPage)
-            return StatementView.Error(StatementLimits.BadPage, $"a page is 1 to {StatementLimits.MaxPage} lines from offset 0 or more");
-
         // The head and the account's balance read together (a block committed between them would not match the scan).
         var store = node.Store;
         long head = 0;
@@ -33,15 +28,11 @@ public sealed class BooksGrain(LedgerNode node) : Grain, IBooksGrain
         for (int attempt = 0; attempt < 3; attempt++)
         {
             head = (await store.GetHeadAsync())?.Height ?? 0;
-            if (q.Account is { } a) balance = (await store.GetAccountsAsync([a])).TryGetValue(a, out var s) ? s.Balance : Wei.Zero;
+            balance = q.Account is { } a ? (await store.GetAccountsAsync([a])).TryGetValue(a, out var s) ? s.Balance : Wei.Zero : null;
             if ((await store.GetHeadAsync())?.Height == head) break;
+            balance = null; // a block came between: no balance rather than one that does not match the scan
         }
-        var to = q.ToHeight ?? head;
-        var from = q.FromHeight ?? Math.Max(0, to - StatementLimits.MaxBlocks + 1);
-        if (from < 0 || to < from || to > head)
-            return StatementView.Error(StatementLimits.BadRange, $"blocks {from}..{to} are not a range of this chain (head {head})");
-        if (to - from + 1 > StatementLimits.MaxBlocks)
-            return StatementView.Error(StatementLimits.RangeTooLarge, $"{to - from + 1} blocks; a statement covers at most {StatementLimits.MaxBlocks}: narrow fromHeight..toHeight");
+        if (StatementLimits.Check(q, head, out var from, out var to) is { } refused) return refused;
 
         var rows = 0;
         var events = new SortedDictionary<long, List<MarketEvent>>();
@@ -79,7 +70,7 @@ public sealed class BooksGrain(LedgerNode node) : Grain, IBooksGrain
                     txs.Add((signed!.Tx, record.Receipt));
                 }
             }
-            blocks.Add(new BookBlock(header, txs, events.GetValueOrDefault(header.Height) ?? []));
+            blocks.Add(new BookBlock(header.Height, header.Producer, txs, events.GetValueOrDefault(header.Height) ?? []));
         }
 
         var datanets = new Dictionary<Hash32, Datanet?>();
