@@ -7,7 +7,7 @@ public sealed partial class LedgerClient
 {
     private const string StatementFields = "fromHeight toHeight headHeight in out net openingBalance closingBalance lineCount rowsRead " +
                                            "totals { kind role flow amount count } " +
-                                           "lines(first: $first, offset: $offset) { kind flow amount height txIndex txHash from to party role datanet model contribution inference }";
+                                           "lines { kind flow amount height txIndex txHash from to party role datanet model contribution inference }";
 
     /// <summary>The statement of exactly one of an account, a datanet and a model over blocks [from, to] (the node's
     /// defaults when null): totals by kind and a page of lines.</summary>
@@ -19,7 +19,7 @@ public sealed partial class LedgerClient
             : datanet is { } d ? ("$s: Hash!", d.ToString(), "datanet(id: $s) {{ statement({0})")
             : model is { } m ? ("$s: Hash!", m.ToString(), "model(id: $s) {{ statement({0})")
             : throw new ArgumentException("a statement needs an account, a datanet or a model");
-        var field = string.Format(System.Globalization.CultureInfo.InvariantCulture, root, "fromHeight: $from, toHeight: $to");
+        var field = string.Format(System.Globalization.CultureInfo.InvariantCulture, root, "fromHeight: $from, toHeight: $to, first: $first, offset: $offset");
         var close = account is null ? " }" : "";
         var data = await QueryAsync($"query({subject}, $from: Long, $to: Long, $first: Int, $offset: Int) {{ {field} {{ {StatementFields} }}{close} }}",
             new { s = id, from, to, first, offset }, ct);

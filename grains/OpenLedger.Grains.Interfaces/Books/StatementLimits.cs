@@ -11,8 +11,11 @@ public static class StatementLimits
     /// <summary>The most transactions plus events one statement reads.</summary>
     public const int MaxRows = 50_000;
 
-    /// <summary>The most lines one page returns.</summary>
-    public const int MaxPage = 500;
+    /// <summary>The most lines one page returns (the gateway's largest page, GraphQLLimits.MaxPageSize).</summary>
+    public const int MaxPage = 100;
+
+    /// <summary>Lines per page when not asked (the gateway's default page, which its cost analyzer assumes).</summary>
+    public const int DefaultPage = 20;
 
     /// <summary>fromHeight above toHeight, a negative height, or a height above the head.</summary>
     public const string BadRange = "BAD_RANGE";
@@ -24,7 +27,7 @@ public static class StatementLimits
     public const string TooManyRows = "STATEMENT_TOO_MANY_ROWS";
 
     /// <summary>A page size outside 1..<see cref="MaxPage"/> or a negative offset.</summary>
-    public const string BadPage = "BAD_PAGE_SIZE";
+    public const string BadPage = "INVALID_PAGE_SIZE";
 
     /// <summary>None or more than one of account, datanet and model.</summary>
     public const string BadSubject = "BAD_ARGUMENTS";

@@ -15,7 +15,7 @@ public sealed record StatementRequest(
     [property: Id(3)] long? FromHeight = null,
     [property: Id(4)] long? ToHeight = null,
     [property: Id(5)] int Offset = 0,
-    [property: Id(6)] int Limit = 50);
+    [property: Id(6)] int Limit = StatementLimits.DefaultPage);
 
 /// <summary>One line of a statement (a <see cref="Posting"/> and how it concerns the subject).</summary>
 [GenerateSerializer, Immutable, Alias("openledger.StatementLineView")]

@@ -53,7 +53,7 @@ public static class BooksFields
     private static FieldBuilder<TSource, object> Arguments<TSource>(FieldBuilder<TSource, object> field) =>
         field.Argument<LongGraphType>("fromHeight", $"The first block (default: {StatementLimits.MaxBlocks} blocks back from toHeight; 0 includes the genesis allocations).")
             .Argument<LongGraphType>("toHeight", "The last block (default: the head).")
-            .Argument<IntGraphType>("first", $"Lines per page, 1 to {StatementLimits.MaxPage} (default 50).")
+            .Argument<IntGraphType>("first", $"Lines per page, 1 to {StatementLimits.MaxPage} (default {StatementLimits.DefaultPage}).")
             .Argument<IntGraphType>("offset", "Lines to skip (default 0).")
             .Cost(StatementCost);
 
@@ -63,7 +63,7 @@ public static class BooksFields
         {
             FromHeight = c.GetArgument<long?>("fromHeight"),
             ToHeight = c.GetArgument<long?>("toHeight"),
-            Limit = c.GetArgument<int?>("first") ?? 50,
+            Limit = c.GetArgument<int?>("first") ?? StatementLimits.DefaultPage,
             Offset = c.GetArgument<int?>("offset") ?? 0,
         });
         return view.ErrorCode is { } code ? throw new InvalidInputError(code, view.Message ?? code) : view;

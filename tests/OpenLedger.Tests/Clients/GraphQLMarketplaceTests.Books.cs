@@ -37,8 +37,8 @@ public sealed partial class GraphQLMarketplaceTests
         await Ok(new Curate(contributions[0], true, "good"), owner);
         await Ok(new Curate(contributions[1], false, "off topic"), owner);
 
-        const string Statement = "statement(fromHeight: $from) { fromHeight toHeight in out net openingBalance closingBalance lineCount " +
-                                 "totals { kind role flow amount count } lines(first: 100) { kind flow amount from to datanet contribution } }";
+        const string Statement = "statement(fromHeight: $from, first: 100) { fromHeight toHeight in out net openingBalance closingBalance lineCount " +
+                                 "totals { kind role flow amount count } lines { kind flow amount from to datanet contribution } }";
         var (_, ownerBody) = await PostAsync($"query($a: Address!, $from: Long) {{ {Statement.Replace("statement(", "statement(address: $a, ")} account(address: $a) {{ balance }} }}",
             new JsonObject { ["a"] = owner.Address.ToString(), ["from"] = from });
         Assert.True(ownerBody["errors"] is null, ownerBody.ToJsonString());
@@ -92,9 +92,9 @@ public sealed partial class GraphQLMarketplaceTests
             ($"{{ statement(address: \"{owner.Address}\", fromHeight: 5, toHeight: 4) {{ in }} }}", "BAD_RANGE"),
             ($"{{ statement(address: \"{owner.Address}\", fromHeight: -1) {{ in }} }}", "BAD_RANGE"),
             ($"{{ statement(address: \"{owner.Address}\", toHeight: {head2 + 1000}) {{ in }} }}", "BAD_RANGE"),
-            ($"{{ statement(address: \"{owner.Address}\", first: 0) {{ in }} }}", "BAD_PAGE_SIZE"),
-            ($"{{ statement(address: \"{owner.Address}\", first: 501) {{ in }} }}", "BAD_PAGE_SIZE"),
-            ($"{{ statement(address: \"{owner.Address}\", offset: -1) {{ in }} }}", "BAD_PAGE_SIZE"),
+            ($"{{ statement(address: \"{owner.Address}\", first: 0) {{ in }} }}", "INVALID_PAGE_SIZE"),
+            ($"{{ statement(address: \"{owner.Address}\", first: 501) {{ in }} }}", "INVALID_PAGE_SIZE"),
+            ($"{{ statement(address: \"{owner.Address}\", offset: -1) {{ in }} }}", "INVALID_PAGE_SIZE"),
             ("{ statement(address: \"0x1234\") { in } }", "GRAPHQL_VALIDATION_FAILED"),
         };
         foreach (var (query, code) in bad)
