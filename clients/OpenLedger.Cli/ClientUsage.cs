@@ -63,6 +63,9 @@ public static class ClientUsage
           post-result         --inference ID --output-hash H                       (serving operators)
           settle              --inference ID --record HASH --attributions CID:WEIGHT,...  (attribution operators)
           rewards             --address ADDRESS          rewards credited, by role, datanet and model
+          statement           (--address ADDRESS | --datanet ID | --model ID) [--from H] [--to H] [--first N]
+                              [--offset N]   the books: every wei in and out (fees, stakes, forfeits, escrows,
+                              credits, gas, transfers), totals by kind, then the lines
           proof               --contribution ID [--version N]   Merkle proof of inclusion, checked locally
           attribution         --inference ID [--top N (5, at most 16)]   who a settled inference paid and why: the split, the
                               top contributions (share, payout, contributor, text), span evidence, record hash

@@ -21,15 +21,29 @@ public static class KeygenCommand
         return 0;
     }
 
-    /// <summary>`dev-keys`: the dev accounts of a dev genesis and their keys, which anyone can derive from its public seed.</summary>
+    /// <summary>`dev-keys`: the dev accounts of a dev genesis and their keys, which anyone can derive from its public seed,
+    /// then the producer's, the serving and attribution operators' and the treasury's keys derived from it.</summary>
     public static int ExecuteDevKeys(Args args, TextWriter output)
     {
         var genesis = GenesisFile.From(args).Load();
         if (!genesis.Dev || genesis.DevAccounts is not { } dev) throw new UsageException("this genesis is not a dev genesis with dev accounts");
         int i = 0;
         foreach (var key in dev.Keys()) output.WriteLine($"[{i++}] {key.Address} {key.ToHex()}");
-        var producer = DevChain.Producer(dev.Seed);
-        output.WriteLine($"producer {producer.Address} {producer.ToHex()}");
+        // The role keys derived from the same seed, and whether this genesis gives each its role (a dev genesis may
+        // name other operators or another treasury).
+        var market = genesis.Marketplace;
+        foreach (var label in DevChain.RoleLabels)
+        {
+            var key = PrivateKey.Derive(dev.Seed, label);
+            var named = label switch
+            {
+                DevChain.ServingOperatorLabel => market.ServingOperators.Contains(key.Address.ToString(), StringComparer.OrdinalIgnoreCase),
+                DevChain.AttributionOperatorLabel => market.AttributionOperators.Contains(key.Address.ToString(), StringComparer.OrdinalIgnoreCase),
+                DevChain.TreasuryLabel => string.Equals(market.Treasury, key.Address.ToString(), StringComparison.OrdinalIgnoreCase),
+                _ => true,
+            };
+            output.WriteLine($"{label} {key.Address} {key.ToHex()}{(named ? "" : " (not named by this genesis)")}");
+        }
         return 0;
     }
 }

@@ -10,7 +10,7 @@ namespace OpenLedger.Cli.Marketplace;
 public static class MarketplaceVerbs
 {
     public static readonly IReadOnlyList<string> Verbs =
-        ["datanet", "contribute", "curate", "exclude", "flags", "publish-version", "model", "infer", "post-result", "settle", "rewards", "proof", "train", "attribution", "demo"];
+        ["datanet", "contribute", "curate", "exclude", "flags", "publish-version", "model", "infer", "post-result", "settle", "rewards", "statement", "proof", "train", "attribution", "demo"];
 
     public static bool Handles(string verb) => Verbs.Contains(verb);
 
@@ -33,6 +33,7 @@ public static class MarketplaceVerbs
                 "post-result" => await PostResultCommand.ExecuteAsync(args, output),
                 "settle" => await SettleCommand.ExecuteAsync(args, output),
                 "rewards" => await RewardsCommand.ExecuteAsync(args, output),
+                "statement" => await Books.StatementCommand.ExecuteAsync(args, output),
                 "proof" => await ProofCommand.ExecuteAsync(args, output),
                 "train" => await TrainCommand.ExecuteAsync(args, output),
                 "attribution" => await AttributionCommand.ExecuteAsync(args, output),

@@ -126,4 +126,7 @@ public sealed record ChainInfo(
     /// <summary>The most contributions one settlement may name (the genesis' marketplace.maxAttributions): what the
     /// attribution worker caps its weights at.</summary>
     [Id(10)] public int MaxAttributions { get; init; }
+
+    /// <summary>The genesis allocations: the supply, which no transaction changes.</summary>
+    [Id(11)] public Wei TotalSupply { get; init; }
 }

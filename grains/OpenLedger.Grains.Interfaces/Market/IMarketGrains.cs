@@ -10,6 +10,12 @@ public interface IMarketQueryGrain : IGrainWithIntegerKey
     Task<IReadOnlyList<MarketObjectView?>> GetObjectsAsync(IReadOnlyList<Hash32> ids);
     Task<IReadOnlyList<MarketObjectView>> QueryObjectsAsync(MarketObjectQuery query);
     Task<IReadOnlyList<MarketEventMessage>> QueryEventsAsync(MarketEventQuery query);
+
+    /// <summary>How many objects match the query's filters, or null beyond <paramref name="cap"/>.</summary>
+    Task<int?> CountObjectsAsync(MarketObjectQuery query, int cap);
+
+    /// <summary>How many events match the query's filters, or null beyond <paramref name="cap"/>.</summary>
+    Task<int?> CountEventsAsync(MarketEventQuery query, int cap);
 }
 
 /// <summary>A datanet (key: its id, lower-case hex): the datanet itself, proofs that contributions are in its

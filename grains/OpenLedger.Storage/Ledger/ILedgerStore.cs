@@ -44,6 +44,13 @@ public interface ILedgerStore
     /// <summary>A page of committed marketplace events, newest first.</summary>
     Task<IReadOnlyList<StoredEvent>> QueryEventsAsync(EventQuery query, CancellationToken ct = default);
 
+    /// <summary>How many committed objects match the query's filters (its page ignored), or null if more than
+    /// <paramref name="cap"/> do: the count reads at most cap + 1 index entries.</summary>
+    Task<int?> CountObjectsAsync(ObjectQuery query, int cap, CancellationToken ct = default);
+
+    /// <summary>How many committed events match the query's filters (its page ignored), or null if more than <paramref name="cap"/> do.</summary>
+    Task<int?> CountEventsAsync(EventQuery query, int cap, CancellationToken ct = default);
+
     /// <summary>Every committed block from <paramref name="fromHeight"/> in height order (for replay).</summary>
     IAsyncEnumerable<SealedBlock> ReadBlocksAsync(long fromHeight = 0, CancellationToken ct = default);
 }

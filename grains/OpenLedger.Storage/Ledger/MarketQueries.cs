@@ -14,8 +14,9 @@ public sealed record StoredObject(int Index, long UpdatedHeight, IMarketObject O
 
 /// <summary>A page of marketplace events concerning a party, datanet, model or subject (any that are set), of the
 /// given kinds (all if empty), newest first strictly before (<see cref="BeforeHeight"/>, <see cref="BeforeSeq"/>).
-/// A datanet's or model's events do not include the reward credits of its settlements (query those by party or by
-/// inference subject): a settlement credits a hundred payees.</summary>
+/// A datanet's or model's events do not include the reward credits of its settlements (a settlement credits a hundred
+/// payees), except a model's when they are the only kind asked for (their own index): query a datanet's by party or by
+/// inference subject.</summary>
 public sealed record EventQuery(Address? Party = null, Hash32? Datanet = null, Hash32? Model = null, Hash32? Subject = null,
     IReadOnlyList<MarketEventKind>? Kinds = null, long? BeforeHeight = null, int BeforeSeq = int.MaxValue, int Limit = 50);
 

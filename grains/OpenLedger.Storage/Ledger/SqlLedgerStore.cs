@@ -117,4 +117,8 @@ public sealed class SqlLedgerStore : ILedgerStore, IAsyncDisposable
     public Task<IReadOnlyList<StoredObject>> QueryObjectsAsync(ObjectQuery query, CancellationToken ct = default) => _market.QueryObjectsAsync(query, ct);
 
     public Task<IReadOnlyList<StoredEvent>> QueryEventsAsync(EventQuery query, CancellationToken ct = default) => _market.QueryEventsAsync(query, ct);
+
+    public Task<int?> CountObjectsAsync(ObjectQuery query, int cap, CancellationToken ct = default) => _market.CountObjectsAsync(query, cap, ct);
+
+    public Task<int?> CountEventsAsync(EventQuery query, int cap, CancellationToken ct = default) => _market.CountEventsAsync(query, cap, ct);
 }

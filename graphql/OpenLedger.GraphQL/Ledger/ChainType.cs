@@ -1,5 +1,6 @@
 using GraphQL.Types;
 using OpenLedger.Grains.Ledger;
+using OpenLedger.GraphQL.Books;
 using OpenLedger.GraphQL.Scalars;
 using OpenLedger.GraphQL.Transport;
 
@@ -25,6 +26,7 @@ public sealed class ChainType : ObjectGraphType<ChainInfo>
             .Resolve(c => c.Source.Dev);
         Field<NonNullGraphType<LongGraphType>>("headHeight").Resolve(c => c.Source.HeadHeight);
         Field<BlockType>("head").Resolve(c => c.LoadBlock(c.Source.HeadHeight));
+        this.AddSupply();
     }
 }
 

@@ -5,6 +5,7 @@ using OpenLedger.Core.Crypto;
 using OpenLedger.Core.Market;
 using OpenLedger.Core.Transactions;
 using OpenLedger.Grains.Market;
+using OpenLedger.GraphQL.Books;
 using OpenLedger.GraphQL.Curation;
 using OpenLedger.GraphQL.Ledger;
 using OpenLedger.GraphQL.Scalars;
@@ -67,6 +68,7 @@ public sealed class DatanetType : ObjectGraphType<Datanet>
             });
 
         this.AddFlaggedContributions();
+        this.AddStatement();
 
         Connection<MarketEventType, EdgeType<MarketEventType>, NodesConnectionType<MarketEventType, MarketEventMessage>>("activity")
             .Description("Its committed events (contributions added, curated, versions published, rewards from its data), newest first.")

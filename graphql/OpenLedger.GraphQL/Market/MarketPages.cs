@@ -43,7 +43,9 @@ internal static class MarketPages
         var after = DecodePosition(ctx.After);
         var views = await ctx.MarketQuery().QueryObjectsAsync(query with { AfterIndex = after, Limit = first + 1, Descending = true });
         var rows = views.Select(v => (Position: v.Index, Node: (T)v.Object)).ToList();
-        return Build(rows, first, hasPrevious: after is not null);
+        var connection = Build(rows, first, hasPrevious: after is not null);
+        if (WantsTotalCount(ctx)) connection.TotalCount = await ctx.MarketQuery().CountObjectsAsync(query, MaxTotalCount);
+        return connection;
     }
 
     /// <summary>Every object matching the filters, oldest first (for lists that are ordered by something other than the
@@ -66,14 +68,42 @@ internal static class MarketPages
     {
         var first = First(ctx.First);
         var after = Cursors.Decode(ctx.After);
-        var events = await ctx.MarketQuery().QueryEventsAsync(query with
+        var page = query with
         {
             BeforeHeight = after?.Height,
             BeforeSeq = after?.Index ?? int.MaxValue,
             Limit = first + 1,
-        });
-        return Cursors.Page(events, first, e => new Cursors.Position(e.Height, e.Sequence), hasPrevious: after is not null);
+        };
+        var grain = ctx.MarketQuery();
+        var events = await grain.QueryEventsAsync(page);
+        // A model's reward credits are kept apart by the store (their own index): asked for with other kinds, they are
+        // read as a second page from the same cursor and merged, newest first (asked for alone, the store reads them).
+        if (query is { Model: not null, Datanet: null } && (query.Kinds is not { Length: > 0 } kinds || kinds.Length > 1 && kinds.Contains(MarketEventKind.RewardCredited)))
+        {
+            var credits = await grain.QueryEventsAsync(page with { Kinds = [MarketEventKind.RewardCredited] });
+            events = MergeNewestFirst(events, credits, first + 1);
+        }
+        int? total = null;
+        if (WantsTotalCount(ctx))
+        {
+            total = await grain.CountEventsAsync(query, MaxTotalCount);
+            if (total is not null && query is { Model: not null, Datanet: null } && (query.Kinds is not { Length: > 0 } k || k.Length > 1 && k.Contains(MarketEventKind.RewardCredited)))
+                total = await grain.CountEventsAsync(query with { Kinds = [MarketEventKind.RewardCredited] }, MaxTotalCount) is { } credits && total + credits <= MaxTotalCount
+                    ? total + credits : null;
+        }
+        return Cursors.Page(events, first, e => new Cursors.Position(e.Height, e.Sequence), totalCount: total, hasPrevious: after is not null);
     }
+
+    /// <summary>The most a connection's totalCount counts: beyond it, totalCount is null (counting reads one index
+    /// entry per item, so an unbounded count would let a cheap query read a whole table).</summary>
+    public const int MaxTotalCount = 10_000;
+
+    // Counting costs a query of its own: only when the document asks for it.
+    private static bool WantsTotalCount(IResolveConnectionContext ctx) => ctx.SubFields?.ContainsKey("totalCount") == true;
+
+    /// <summary>The first <paramref name="limit"/> of two newest-first event lists, newest first.</summary>
+    public static List<MarketEventMessage> MergeNewestFirst(IReadOnlyList<MarketEventMessage> a, IReadOnlyList<MarketEventMessage> b, int limit) =>
+        a.Concat(b).OrderByDescending(e => e.Height).ThenByDescending(e => e.Sequence).Take(limit).ToList();
 
     /// <summary>Every event matching the filters, newest first (for short lists such as an inference's rewards).</summary>
     public static async Task<List<MarketEventMessage>> AllEventsAsync(IMarketQueryGrain grain, MarketEventQuery query)

@@ -5,6 +5,7 @@ using OpenLedger.Core.Crypto;
 using OpenLedger.Core.Market;
 using OpenLedger.Grains.Market;
 using OpenLedger.GraphQL.Attribution;
+using OpenLedger.GraphQL.Books;
 using OpenLedger.GraphQL.Ledger;
 using OpenLedger.GraphQL.Scalars;
 
@@ -45,5 +46,6 @@ public sealed class ModelType : ObjectGraphType<Model>
             .PageSize(MarketPages.DefaultPageSize)
             .ResolveAsync(async c => await MarketPages.EventsAsync(c, new MarketEventQuery(Model: c.Source.Id)));
         this.AddAttributionIndex();
+        this.AddStatement();
     }
 }

@@ -7,6 +7,7 @@ using OpenLedger.Core.Transactions;
 using OpenLedger.Grains;
 using OpenLedger.Grains.Ledger;
 using OpenLedger.Grains.Market;
+using OpenLedger.GraphQL.Books;
 using OpenLedger.GraphQL.Ledger;
 using OpenLedger.GraphQL.Market;
 using OpenLedger.GraphQL.Scalars;
@@ -140,6 +141,8 @@ public sealed class LedgerQuery : ObjectGraphType
             .ResolveAsync(async c => await MarketPages.ObjectsAsync<InferenceRequest>(c, new MarketObjectQuery(MarketObjectKind.Inference,
                 Parent: c.GetArgument<Hash32?>("model"), Party: c.GetArgument<Address?>("caller"), Status: (int?)c.GetArgument<InferenceStatus?>("status"))));
 
+        this.AddStatement();
+
         Field<NonNullGraphType<RewardSummaryType>>("rewards")
             .Description("An account's reward totals (the same as account(address) { rewards }).")
             .Argument<NonNullGraphType<AddressGraphType>>("address")
@@ -149,7 +152,7 @@ public sealed class LedgerQuery : ObjectGraphType
             .Description("Committed marketplace events, newest first; the filters given must all match.")
             .Argument<AddressGraphType>("party", "Only events concerning this account.")
             .Argument<HashGraphType>("datanet", "Only events of this datanet (its reward credits are found by party or on the inference).")
-            .Argument<HashGraphType>("model", "Only events of this model (its reward credits are found by party or on the inference).")
+            .Argument<HashGraphType>("model", "Only events of this model, its settlements' reward credits included (each settlement credits the protocol, the owner and every attributed contributor).")
             .Argument<ListGraphType<NonNullGraphType<MarketEventKindType>>>("kinds", "Only events of these kinds.")
             .PageSize(MarketPages.DefaultPageSize)
             .ResolveAsync(async c => await MarketPages.EventsAsync(c, new MarketEventQuery(

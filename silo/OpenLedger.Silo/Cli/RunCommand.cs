@@ -31,6 +31,11 @@ public static class RunCommand
         Console.WriteLine($"  GraphQL        http://127.0.0.1:{settings.HttpPort}/graphql  (HTTP and graphql-transport-ws), health at /healthz");
         Console.WriteLine($"  producer       {node.Rules.Producer}{(node.ProducerKey is null ? " (this node does not produce blocks)" : " (this node)")}");
         Console.WriteLine($"  block interval {node.Rules.BlockIntervalMs} ms, gas price floor {node.Rules.GasPriceFloor} wei");
+        var market = node.Rules.Market;
+        Console.WriteLine($"  serving ops    {Addresses(market.ServingOperators)}  (post inference results)");
+        Console.WriteLine($"  attribution    {Addresses(market.AttributionOperators)}  (settle inferences)");
+        Console.WriteLine($"  treasury       {market.Treasury}  (protocol shares, forfeits by a treasury rule)");
+        Console.WriteLine($"  client verbs   --node http://127.0.0.1:{settings.HttpPort}/graphql  (or OPENLEDGER_NODE=http://127.0.0.1:{settings.HttpPort}/graphql)");
         if (genesis.DevAccounts is { } dev)
         {
             Console.WriteLine($"  dev accounts   (seed \"{dev.Seed}\"; key i = keccak256(\"{dev.Seed}/i\")), {Wei.Parse(dev.Balance).ToOpenString()} OPEN each at genesis:");
@@ -38,9 +43,12 @@ public static class RunCommand
             foreach (var key in dev.Keys().Take(10))
                 Console.WriteLine($"    [{i++}] {key.Address}  {key.ToHex()}");
             if (dev.Count > 10) Console.WriteLine($"    ... and {dev.Count - 10} more (openledger dev-keys)");
+            Console.WriteLine("  dev role keys  the producer, operator and treasury keys derived from the seed: openledger dev-keys");
         }
         Console.WriteLine("openledger node ready");
         await host.WaitForShutdownAsync();
         return 0;
     }
+
+    private static string Addresses(IReadOnlyList<OpenLedger.Core.Crypto.Address> list) => list.Count == 0 ? "(none)" : string.Join(", ", list);
 }

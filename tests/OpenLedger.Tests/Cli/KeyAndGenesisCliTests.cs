@@ -242,6 +242,13 @@ public sealed partial class KeyAndGenesisCliTests : IDisposable
         var dev = await RunExactlyAsync(["dev-keys", "--genesis", _devGenesis]);
         Assert.True(dev.ExitCode == 0, dev.ToString());
         Assert.Contains(new TestChain(accounts: 2).Keys[1].ToHex(), dev.Output);
+        // The role keys derived from the seed follow the accounts: producer, operators and treasury, address and key.
+        var seed = new TestChain(accounts: 2).Seed;
+        foreach (var role in DevChain.RoleLabels)
+        {
+            var key = PrivateKey.Derive(seed, role);
+            Assert.Contains(dev.Output.Split('\n'), l => l.StartsWith($"{role} {key.Address} {key.ToHex()}", StringComparison.Ordinal));
+        }
     }
 
     private NodeSettings Settings() => new(StorageBackend.Sqlite, TestChain.SqliteConnection(_dir), _dir, _devGenesis, 1, 2, null, false, 10);

@@ -67,6 +67,11 @@ public sealed class MarketplaceCliUsageTests : IDisposable
         { "settle --operator attribution --inference " + SomeId + " --record " + SomeId + " --attributions " + SomeId + ":x", "is not CONTRIBUTION_ID:WEIGHT" },
         { "settle --operator attribution --inference " + SomeId + " --record " + SomeId, "--attributions is required" },
         { "rewards --address 0x12", "--address '0x12' is not an address" },
+        { "statement", "usage: openledger statement (--address ADDRESS | --datanet ID | --model ID)" },
+        { "statement --address 0x12", "--address '0x12' is not an address" },
+        { "statement --address 0x1111111111111111111111111111111111111111 --datanet " + SomeId, "usage: openledger statement" },
+        { "statement --datanet " + SomeId + " --from -3", "--from is a block height" },
+        { "statement --model " + SomeId + " --first 0", "--first '0' is not a number from 1" },
         { "proof --contribution " + SomeId + " --version 0", "--version '0' is not a version number" },
     };
 

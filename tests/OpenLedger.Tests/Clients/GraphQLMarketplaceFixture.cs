@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using OpenLedger.Core.Crypto;
 using OpenLedger.Core.Genesis;
+using OpenLedger.Grains.Hosting;
 using OpenLedger.Grains.Market;
 using OpenLedger.Silo.Configuration;
 using OpenLedger.Silo.Hosting;
@@ -39,6 +40,9 @@ public sealed class GraphQLMarketplaceFixture : IAsyncLifetime
 
     /// <summary>The gateway's shared stream subscriptions (to check that GraphQL subscriptions let go of them).</summary>
     public MarketEventSubscriptions Subscriptions => (node ?? throw new InvalidOperationException("not started")).Host.Services.GetRequiredService<MarketEventSubscriptions>();
+
+    /// <summary>The node's ledger (its store, to compare what GraphQL says with the committed state).</summary>
+    public LedgerNode Ledger => (node ?? throw new InvalidOperationException("not started")).Ledger!;
 
     public async Task InitializeAsync()
     {

@@ -91,7 +91,7 @@ public class MarketMoneyPropertyTests
         (5, Gen.Const(0)), (2, Gen.Const(1)), (1, Gen.Const(2)), (1, Gen.Const(3)), (4, Gen.Const(4)), (3, Gen.Const(5)), (2, Gen.Const(6)),
         (2, Gen.Const(7)), (1, Gen.Const(8)), (4, Gen.Const(9)), (4, Gen.Const(10)), (4, Gen.Const(11)), (1, Gen.Const(12)));
 
-    private static readonly Gen<Op> GOp = Gen.Select(GKind, Gen.Int[0, 1000], Gen.Int[0, 1000], Gen.ULong, (k, a, b, x) => new Op(k, a, b, x));
+    internal static readonly Gen<Op> GOp = Gen.Select(GKind, Gen.Int[0, 1000], Gen.Int[0, 1000], Gen.ULong, (k, a, b, x) => new Op(k, a, b, x));
 
     [Fact]
     public void No_history_of_marketplace_and_transfer_transactions_creates_or_destroys_a_wei()
@@ -146,7 +146,7 @@ public class MarketMoneyPropertyTests
 
     /// <summary>Interprets random ops as transactions against a driver, mostly choosing objects and senders for which
     /// the transaction can succeed, sometimes not.</summary>
-    private sealed class History(MarketDriver d)
+    internal sealed class History(MarketDriver d)
     {
         private static readonly (ushort, ushort, ushort)[] Splits =
             [(6_500, 2_500, 1_000), (0, 10_000, 0), (7_000, 1_000, 2_000), (3_333, 3_334, 3_333), (7_000, 2_000, 999), (8_000, 500, 1_500)];

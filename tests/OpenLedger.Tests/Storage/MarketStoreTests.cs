@@ -172,6 +172,12 @@ public sealed class MarketStoreTests(PostgresServerFixture pg)
         Assert.True((rewards[0].Height, rewards[0].Seq).CompareTo((rewards[1].Height, rewards[1].Seq)) > 0);
         var older = await store.QueryEventsAsync(new EventQuery(Party: alice.Address, Kinds: [MarketEventKind.RewardCredited], BeforeHeight: rewards[0].Height, BeforeSeq: rewards[0].Seq));
         Assert.Equal(rewards[1].Seq, older.Single().Seq);
+        // A model's events leave its reward credits to their own index: asked for alone, all four of the settlement.
+        var modelEvents = await store.QueryEventsAsync(new EventQuery(Model: register.Hash));
+        Assert.DoesNotContain(modelEvents, e => e.Event.Kind == MarketEventKind.RewardCredited);
+        Assert.Contains(modelEvents, e => e.Event.Kind == MarketEventKind.InferenceSettled);
+        var modelCredits = await store.QueryEventsAsync(new EventQuery(Model: register.Hash, Kinds: [MarketEventKind.RewardCredited]));
+        Assert.Equal(["protocol", "owner", "contributor", "contributor"], modelCredits.OrderBy(e => e.Seq).Select(e => e.Event.Detail));
         var inference = (InferenceRequest)(await store.GetObjectAsync(request.Hash))!.Object;
         Assert.Equal(InferenceStatus.Settled, inference.Status);
         Assert.Null(await store.GetObjectAsync(Keccak256.Hash("nothing")));

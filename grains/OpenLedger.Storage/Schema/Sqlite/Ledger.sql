@@ -72,4 +72,6 @@ CREATE TABLE IF NOT EXISTS ledger_events (
 CREATE INDEX IF NOT EXISTS ix_ledger_events_party ON ledger_events (party, height, seq);
 CREATE INDEX IF NOT EXISTS ix_ledger_events_datanet ON ledger_events (datanet, height, seq) WHERE kind <> 12;
 CREATE INDEX IF NOT EXISTS ix_ledger_events_model ON ledger_events (model, height, seq) WHERE kind <> 12;
+-- A model's reward credits apart (a settlement credits up to a hundred payees): marketEvents(model:) merges the two.
+CREATE INDEX IF NOT EXISTS ix_ledger_events_model_rewards ON ledger_events (model, height, seq) WHERE kind = 12;
 CREATE INDEX IF NOT EXISTS ix_ledger_events_subject ON ledger_events (subject, height, seq);
