@@ -7,6 +7,7 @@ using OpenLedger.Grains.Market;
 using OpenLedger.GraphQL.Attribution;
 using OpenLedger.GraphQL.Ledger;
 using OpenLedger.GraphQL.Scalars;
+using OpenLedger.GraphQL.Serving;
 
 namespace OpenLedger.GraphQL.Market;
 
@@ -45,5 +46,6 @@ public sealed class ModelType : ObjectGraphType<Model>
             .PageSize(MarketPages.DefaultPageSize)
             .ResolveAsync(async c => await MarketPages.EventsAsync(c, new MarketEventQuery(Model: c.Source.Id)));
         this.AddAttributionIndex();
+        this.AddServed();
     }
 }
