@@ -11,7 +11,17 @@ public static class ServedBaseModel
     /// <param name="consequence">What happens if it goes ahead, for the message.</param>
     public static async Task CheckAsync(MarketSession s, string baseModel, bool allowUnserved, string consequence)
     {
-        var served = await s.Client.GetServedBaseModelsAsync();
+        IReadOnlyList<string> served;
+        try
+        {
+            served = await s.Client.GetServedBaseModelsAsync();
+        }
+        // A node whose ML silo is still loading its base model may not answer in time: the check is advice, not a rule.
+        catch (Client.GraphQLRequestException e)
+        {
+            s.Out.WriteLine($"warning: could not learn which base models this node serves ({e.Code}: {e.Detail}); not checking '{baseModel}'");
+            return;
+        }
         if (served.Contains(baseModel, StringComparer.Ordinal)) return;
         if (served.Count == 0)
         {
