@@ -76,7 +76,7 @@ public sealed partial class MarketplaceCliTests
         var tx = await Ok(Run("tx", inference.ToString()));
         Assert.Contains("RequestInference from " + Dev(4), tx.Output);
         Assert.Equal(model.ToString(), Indented(tx, "model"));
-        Assert.Equal("1 OPEN (1000000000000000000 wei)", Indented(tx, "maxFee"));
+        Assert.Equal("2 OPEN (2000000000000000000 wei)", Indented(tx, "maxFee")); // the most it would pay; 1 OPEN was escrowed
 
         var unknown = await Run("inference", "show", "--id", Keccak256.Hash("no such inference").ToString());
         Assert.Equal(1, unknown.ExitCode);
