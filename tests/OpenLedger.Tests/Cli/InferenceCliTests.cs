@@ -46,6 +46,8 @@ public sealed partial class MarketplaceCliTests
         Assert.DoesNotContain("warning", registered.Output);
         var model = registered.Id("model");
         Assert.Equal("yes", (await Ok(Run("model", "show", "--id", model.ToString()))).Field("served here"));
+        using (var client = new LedgerClient(new Uri(node.NodeUrl)))
+            Assert.True((await client.QueryAsync("query($id: Hash!) { model(id: $id) { served } }", new { id = model.ToString() })).GetProperty("model").GetProperty("served").GetBoolean());
 
         var question = Path.Combine(dir, "question.txt");
         await File.WriteAllTextAsync(question, "owl: a bird of prey that hunts at night");
@@ -139,6 +141,12 @@ public sealed partial class MarketplaceCliTests
         Assert.Contains("warning: BaseModelNotServed", registered.Output);
         var model = registered.Id("model");
         Assert.StartsWith("no: this node serves builtin:0x", (await Ok(Run("model", "show", "--id", model.ToString()))).Field("served here"));
+        using (var graphql = new LedgerClient(new Uri(node.NodeUrl)))
+        {
+            var data = await graphql.QueryAsync("query($id: Hash!) { servedBaseModels model(id: $id) { served } }", new { id = model.ToString() });
+            Assert.False(data.GetProperty("model").GetProperty("served").GetBoolean());
+            Assert.StartsWith("builtin:0x", data.GetProperty("servedBaseModels")[0].GetString());
+        }
         await Tx("RegisterModel", registered);
         Assert.Equal("openledger-base", Indented(tx["RegisterModel"], "baseModel"));
         Assert.Equal($"1: {version}", Indented(tx["RegisterModel"], "datanetVersions"));
