@@ -23,7 +23,8 @@ public static class ClientUsage
             [--gas-price WEI] [--nonce N] [--no-wait] [--timeout SECONDS (30)]
           account ADDRESS     balance, nonce, pending count and recent transactions
           block N|latest      a block's header and transaction hashes
-          tx HASH             a transaction's status and receipt
+          tx HASH             a transaction's status, receipt and its kind's own fields (recipient and amount, a
+                              datanet's name, a model's price, an inference's output, a settlement's attributions, ...)
 
         signing keys (transfer and the marketplace's signing verbs), one of:
           --key-file FILE     a key file only its owner can read (mode 0600; `keygen` writes one)
@@ -56,10 +57,19 @@ public static class ClientUsage
                               --price OPEN [--owner-bps 7000 --contributors-bps 2000 --protocol-bps 1000]
                               or --job JOB --name N --price OPEN: base model, adapter, version and record from a
                               succeeded training job
+                              a base model this node does not serve is refused (BaseModelNotServed, exit 1) unless
+                              --allow-unserved-base (another node serves it; warns)
+          model bases         the base models this node serves paid inferences on: register models on one of them
           model update        --id ID [--price OPEN] [--status active|retired]
                               [--adapter HASH --training-record HASH --versions VID[,VID]]  (a new version)
           model show          --id ID
-          infer               --model ID (--input-file F | --input-hash H) [--max-fee OPEN]  request an inference
+          infer               --model ID (--input-file F | --input-hash H) [--max-fee OPEN]  request an inference;
+                              prints its id and how to follow it. A model on a base this node does not serve is
+                              refused before paying (BaseModelNotServed) unless --allow-unserved-base.
+                              --wait [--timeout SECONDS (300)]: wait for the output (printed) and the settlement
+                              (who was paid: owner, protocol, each contribution; exit 0); expired or out of time: exit 1
+          inference show      --id ID   status, model and version, escrow, input and output texts (cut, with their
+                              sizes), provenance, the settlement's credits, the attribution failure code if any
           post-result         --inference ID --output-hash H                       (serving operators)
           settle              --inference ID --record HASH --attributions CID:WEIGHT,...  (attribution operators)
           rewards             --address ADDRESS          rewards credited, by role, datanet and model

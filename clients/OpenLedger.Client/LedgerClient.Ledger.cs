@@ -31,7 +31,8 @@ public sealed partial class LedgerClient
     /// <summary>The transaction, with status Unknown when the node has never seen it.</summary>
     public async Task<TransactionInfo> GetTransactionAsync(Hash32 hash, CancellationToken ct = default)
     {
-        var data = await QueryAsync($"query($h: Hash!) {{ transaction(hash: $h) {{ {TransactionFields} }} }}", new { h = hash.ToString() }, ct);
+        // One transaction also brings its kind's own fields (a listing leaves them out: they multiply its cost).
+        var data = await QueryAsync($"query($h: Hash!) {{ transaction(hash: $h) {{ {TransactionFields} fields {{ name type values }} }} }}", new { h = hash.ToString() }, ct);
         return data.Opt("transaction") is { } t ? ReadTransaction(t) : TransactionInfo.Unknown(hash);
     }
 
@@ -51,6 +52,9 @@ public sealed partial class LedgerClient
         return new TransactionInfo(t.Hash("hash"), t.Enum<TransactionStatus>("status"), t.OptStr("kind"), t.OptAddr("from"), t.OptAddr("to"),
             t.OptWei("amount"), t.OptStr("nonce") is { } n ? ulong.Parse(n, System.Globalization.CultureInfo.InvariantCulture) : null,
             t.OptLong("blockHeight"), t.OptInt("index"), receipt?.Bool("succeeded"), receipt?.OptStr("errorCode"),
-            receipt is { } r ? (ulong)r.Long("gasUsed") : null, receipt?.OptWei("fee"));
+            receipt is { } r ? (ulong)r.Long("gasUsed") : null, receipt?.OptWei("fee"),
+            t.Opt("fields") is { } f && f.ValueKind == JsonValueKind.Array
+                ? [.. f.EnumerateArray().Select(x => new TransactionFieldInfo(x.Str("name"), x.Str("type"), x.Strings("values")))]
+                : null);
     }
 }

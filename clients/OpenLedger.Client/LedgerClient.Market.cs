@@ -71,14 +71,14 @@ public sealed partial class LedgerClient
         return (model, m.Long("inferenceCount"));
     }
 
-    public async Task<InferenceRequest?> GetInferenceAsync(Hash32 id, CancellationToken ct = default)
-    {
-        if ((await QueryAsync($"query($id: Hash!) {{ inference(id: $id) {{ {InferenceFields} }} }}", new { id = id.ToString() }, ct)).Opt("inference") is not { } i) return null;
-        return new InferenceRequest(i.Hash("id"), i.Hash("modelId"), (uint)i.Int("modelVersion"), i.Addr("caller"), i.Hash("input"), i.Wei("escrow"),
+    public async Task<InferenceRequest?> GetInferenceAsync(Hash32 id, CancellationToken ct = default) =>
+        (await QueryAsync($"query($id: Hash!) {{ inference(id: $id) {{ {InferenceFields} }} }}", new { id = id.ToString() }, ct)).Opt("inference") is { } i ? ReadInference(i) : null;
+
+    private static InferenceRequest ReadInference(JsonElement i) =>
+        new(i.Hash("id"), i.Hash("modelId"), (uint)i.Int("modelVersion"), i.Addr("caller"), i.Hash("input"), i.Wei("escrow"),
             (ushort)i.Int("ownerBps"), (ushort)i.Int("contributorsBps"), (ushort)i.Int("protocolBps"), i.Enum<InferenceStatus>("status"),
             i.OptHash("output") ?? Hash32.Zero, i.OptAddr("server") ?? Address.Zero, i.OptHash("record") ?? Hash32.Zero, i.OptAddr("settler") ?? Address.Zero,
             i.Long("createdHeight"), i.Long("deadlineHeight"), i.OptLong("resolvedHeight") ?? 0);
-    }
 
     /// <summary>The output OpenLoRA served for an inference, from the node's content store; null until served, or when
     /// the store does not hold it or it is not UTF-8.</summary>

@@ -12,13 +12,17 @@ public sealed record AccountInfo(Address Address, Wei Balance, ulong Nonce, ulon
 /// <summary>Where a transaction is: unknown to the node, pending in its mempool, or committed.</summary>
 public enum TransactionStatus { Unknown = 0, Pending = 1, Committed = 2 }
 
-/// <summary>A transaction as the node knows it; the place and receipt fields are set once it is committed.</summary>
+/// <summary>A transaction as the node knows it; the place, receipt and the kind's own fields are set once it is committed.</summary>
 public sealed record TransactionInfo(
     Hash32 Hash, TransactionStatus Status, string? Kind, Address? From, Address? To, Wei? Amount, ulong? Nonce,
-    long? BlockHeight, int? Index, bool? Succeeded, string? ErrorCode, ulong? GasUsed, Wei? Fee)
+    long? BlockHeight, int? Index, bool? Succeeded, string? ErrorCode, ulong? GasUsed, Wei? Fee, TransactionFieldInfo[]? Fields = null)
 {
     public static TransactionInfo Unknown(Hash32 hash) => new(hash, TransactionStatus.Unknown, null, null, null, null, null, null, null, null, null, null, null);
 }
+
+/// <summary>One field of a committed transaction's body: its EIP-712 name and type, and its value (one element) or an
+/// array's elements, as typed-data text.</summary>
+public sealed record TransactionFieldInfo(string Name, string Type, string[] Values);
 
 /// <summary>A committed block's header and its transactions' hashes.</summary>
 public sealed record BlockInfo(

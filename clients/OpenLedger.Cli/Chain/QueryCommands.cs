@@ -1,5 +1,6 @@
 using OpenLedger.Client;
 using OpenLedger.Core.Crypto;
+using OpenLedger.Core.Money;
 using OpenLedger.Cli.CommandLine;
 
 namespace OpenLedger.Cli.Chain;
@@ -55,8 +56,22 @@ public static class QueryCommands
         var t = await client.GetTransactionAsync(hash);
         output.WriteLine($"transaction {t.Hash}: {t.Status}");
         if (t.Status == TransactionStatus.Committed)
-            output.WriteLine($"  block {t.BlockHeight} index {t.Index}, {t.Kind} {t.From} -> {t.To} {t.Amount?.ToOpenString()} OPEN, nonce {t.Nonce}, " +
+        {
+            output.WriteLine($"  block {t.BlockHeight} index {t.Index}, {t.Kind} from {t.From}, nonce {t.Nonce}, " +
                              $"{(t.Succeeded == true ? "success" : "failed " + t.ErrorCode)}, gas {t.GasUsed}, fee {t.Fee?.ToOpenString()} OPEN");
+            // The kind's own fields, as its typed data names them: every kind prints what it carries.
+            foreach (var f in t.Fields ?? []) output.WriteLine($"  {f.Name,-16} {FieldText(f)}");
+        }
         return t.Status == TransactionStatus.Unknown ? 1 : 0;
+    }
+
+    /// <summary>A field's value for people: amounts (uint256, wei on this chain) also in OPEN, arrays as a counted list.</summary>
+    public static string FieldText(TransactionFieldInfo f)
+    {
+        static string One(string type, string v) =>
+            type == "uint256" && Wei.TryParse(v, out var w) ? $"{w.ToOpenString()} OPEN ({v} wei)" : v.Length == 0 ? "\"\"" : v;
+        if (!f.Type.EndsWith("[]", StringComparison.Ordinal)) return f.Values.Length == 1 ? One(f.Type, f.Values[0]) : string.Join(", ", f.Values);
+        var element = f.Type[..^2];
+        return f.Values.Length == 0 ? "(none)" : $"{f.Values.Length}: {string.Join(", ", f.Values.Select(v => One(element, v)))}";
     }
 }

@@ -1,6 +1,7 @@
 using OpenLedger.Cli.Attribution;
 using OpenLedger.Cli.CommandLine;
 using OpenLedger.Cli.Demo;
+using OpenLedger.Cli.Inference;
 
 namespace OpenLedger.Cli.Marketplace;
 
@@ -10,7 +11,7 @@ namespace OpenLedger.Cli.Marketplace;
 public static class MarketplaceVerbs
 {
     public static readonly IReadOnlyList<string> Verbs =
-        ["datanet", "contribute", "curate", "exclude", "flags", "publish-version", "model", "infer", "post-result", "settle", "rewards", "statement", "proof", "train", "attribution", "demo"];
+        ["datanet", "contribute", "curate", "exclude", "flags", "publish-version", "model", "infer", "inference", "post-result", "settle", "rewards", "statement", "proof", "train", "attribution", "demo"];
 
     public static bool Handles(string verb) => Verbs.Contains(verb);
 
@@ -30,6 +31,7 @@ public static class MarketplaceVerbs
                 "publish-version" => await PublishVersionCommand.ExecuteAsync(args, output),
                 "model" => await ModelCommand.ExecuteAsync(args, output),
                 "infer" => await InferCommand.ExecuteAsync(args, output),
+                "inference" => await InferenceCommand.ExecuteAsync(args, output),
                 "post-result" => await PostResultCommand.ExecuteAsync(args, output),
                 "settle" => await SettleCommand.ExecuteAsync(args, output),
                 "rewards" => await RewardsCommand.ExecuteAsync(args, output),

@@ -6,13 +6,15 @@ using OpenLedger.Core.Transactions;
 
 namespace OpenLedger.Cli.Marketplace;
 
-/// <summary>`openledger model register|update|show`: a publisher's fine-tuned models, their price and fee split.</summary>
+/// <summary>`openledger model register|update|show|bases`: a publisher's fine-tuned models, their price and fee split, and
+/// the base models the node serves (a model registers on one of them, <see cref="ServedBaseModel"/>).</summary>
 public static class ModelCommand
 {
-    public static Task<int> ExecuteAsync(Args args, TextWriter output) => Options.SubVerb(args, "model", "register", "update", "show") switch
+    public static Task<int> ExecuteAsync(Args args, TextWriter output) => Options.SubVerb(args, "model", "register", "update", "show", "bases") switch
     {
         "register" => RegisterAsync(args, output),
         "update" => UpdateAsync(args, output),
+        "bases" => BasesAsync(args, output),
         _ => ShowAsync(args, output),
     };
 
@@ -34,6 +36,7 @@ public static class ModelCommand
             Options.Id(args, "adapter", "adapter artifact"),
             Versions(args) ?? throw new UsageException("--versions is required: the datanet version ids the model was trained on (VID[,VID]), or give --job"),
             Options.Id(args, "training-record", "training record"));
+        var allowUnserved = args.Has(ServedBaseModel.OverrideFlag);
         var signer = Signer.From(args);
 
         using var s = await MarketSession.ConnectAsync(args, output, signer);
@@ -43,7 +46,8 @@ public static class ModelCommand
             if (job.Status != TrainingStatus.Succeeded) throw new CommandFailedException($"training job {id} is {job.Status.ToString().ToLowerInvariant()}, not succeeded");
             body = Body(job.BaseModel, job.Adapter!.Value, [job.DatanetVersion], job.TrainingRecord!.Value);
         }
-        var o = await s.SendAsync(signer, body!);
+        await ServedBaseModel.CheckAsync(s, body!.BaseModel, allowUnserved, "its paid inferences would not be served here and would expire");
+        var o = await s.SendAsync(signer, body);
         if (o.ExitCode == 0) s.Field("model", o.Hash);
         return o.ExitCode;
     }
@@ -77,6 +81,18 @@ public static class ModelCommand
         using var s = await MarketSession.ConnectAsync(args, output);
         var (m, inferences) = await s.Client.GetModelAsync(id) ?? throw new CommandFailedException($"no model {id} on this chain");
         Print(s, m, inferences);
+        var served = await s.Client.GetServedBaseModelsAsync();
+        s.Field("served here", served.Contains(m.BaseModel, StringComparer.Ordinal) ? "yes"
+            : $"no: this node serves {(served.Count == 0 ? "no base model" : MarketSession.List(served))}");
+        return 0;
+    }
+
+    private static async Task<int> BasesAsync(Args args, TextWriter output)
+    {
+        using var s = await MarketSession.ConnectAsync(args, output);
+        var served = await s.Client.GetServedBaseModelsAsync();
+        foreach (var b in served) s.Field("served base", b);
+        if (served.Count == 0) output.WriteLine("this node serves no base model (no ML silo, or none with a serving key)");
         return 0;
     }
 

@@ -63,7 +63,7 @@ public sealed record BlockView(
 
 public enum TxStatus { Unknown = 0, Pending = 1, Committed = 2 }
 
-/// <summary>A transaction's status and, once committed, its place and receipt.</summary>
+/// <summary>A transaction's status and, once committed, its place, receipt and its kind's own fields.</summary>
 [GenerateSerializer, Immutable, Alias("openledger.TransactionView")]
 public sealed record TransactionView(
     [property: Id(0)] Hash32 Hash,
@@ -78,7 +78,16 @@ public sealed record TransactionView(
     [property: Id(9)] string? ErrorCode,
     [property: Id(10)] ulong? GasUsed,
     [property: Id(11)] Wei? Fee,
-    [property: Id(12)] string Kind);
+    [property: Id(12)] string Kind,
+    [property: Id(13)] IReadOnlyList<TransactionFieldView>? Fields = null);
+
+/// <summary>One field of a committed transaction's body, by its EIP-712 name and type: one value, or an array's
+/// elements, as their typed-data text (addresses EIP-55, hashes 0x-hex, amounts wei).</summary>
+[GenerateSerializer, Immutable, Alias("openledger.TransactionFieldView")]
+public sealed record TransactionFieldView(
+    [property: Id(0)] string Name,
+    [property: Id(1)] string Type,
+    [property: Id(2)] IReadOnlyList<string> Values);
 
 /// <summary>An account as clients read it: committed balance and nonce, and what waits in the mempool.</summary>
 [GenerateSerializer, Immutable, Alias("openledger.AccountView")]

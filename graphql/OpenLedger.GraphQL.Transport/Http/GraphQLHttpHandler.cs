@@ -1,7 +1,9 @@
 using GraphQL;
 using GraphQLParser.AST;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OpenLedger.GraphQL.Transport.Execution;
 
@@ -16,6 +18,22 @@ internal sealed class GraphQLHttpHandler(GraphQLOperationExecutor executor, IOpt
     private readonly bool _legacyJsonWhenAcceptMissing = httpOptions.Value.LegacyJsonWhenAcceptMissing;
 
     public async Task HandleAsync(HttpContext context)
+    {
+        try
+        {
+            await AnswerAsync(context).ConfigureAwait(false);
+        }
+        // A client that leaves mid-request (a killed CLI, a closed tab) is not the node's failure: one short debug line,
+        // no stack trace. Aborting skips Kestrel's draining of a body whose reader the reset left mid-read.
+        catch (IOException e) when (e is ConnectionResetException || context.RequestAborted.IsCancellationRequested)
+        {
+            context.RequestServices.GetService<ILoggerFactory>()?.CreateLogger<GraphQLHttpHandler>()
+                .LogDebug("client left during request {Connection}: {Reason}", context.Connection.Id, e.Message);
+            context.Abort();
+        }
+    }
+
+    private async Task AnswerAsync(HttpContext context)
     {
         var request = context.Request;
         var serializer = context.RequestServices.GetRequiredService<IGraphQLTextSerializer>();

@@ -31,6 +31,10 @@ public sealed class TransactionType : ObjectGraphType<TransactionView>
         Field<LongGraphType>("blockHeight").Resolve(c => c.Source.BlockHeight);
         Field<IntGraphType>("index").Description("Position in the block.").Resolve(c => c.Source.Index);
         Field<BlockType>("block").Resolve(c => c.Source.BlockHeight is { } h ? c.LoadBlock(h) : null);
+        Field<ListGraphType<NonNullGraphType<TransactionFieldType>>>("fields")
+            .Description("The kind's own fields (recipient and amount, a datanet's name, a model's price, an inference's output, ...), once committed.")
+            .ListSize(TransactionFieldType.MaxFields)
+            .Resolve(c => c.Source.Fields);
         Field<ReceiptType>("receipt").Resolve(c => c.Source.Status == TxStatus.Committed ? c.Source : null);
         Field<MerkleProofType>("inclusionProof")
             .Description("Proof that this transaction's hash is in its block's transactionsRoot.")

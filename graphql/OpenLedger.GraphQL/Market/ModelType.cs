@@ -8,6 +8,7 @@ using OpenLedger.GraphQL.Attribution;
 using OpenLedger.GraphQL.Books;
 using OpenLedger.GraphQL.Ledger;
 using OpenLedger.GraphQL.Scalars;
+using OpenLedger.GraphQL.Serving;
 
 namespace OpenLedger.GraphQL.Market;
 
@@ -47,5 +48,6 @@ public sealed class ModelType : ObjectGraphType<Model>
             .ResolveAsync(async c => await MarketPages.EventsAsync(c, new MarketEventQuery(Model: c.Source.Id)));
         this.AddAttributionIndex();
         this.AddStatement();
+        this.AddServed();
     }
 }

@@ -13,6 +13,7 @@ using OpenLedger.GraphQL.Market;
 using OpenLedger.GraphQL.Scalars;
 
 using OpenLedger.GraphQL.ModelFactory;
+using OpenLedger.GraphQL.Serving;
 
 namespace OpenLedger.GraphQL.Schema;
 
@@ -27,6 +28,7 @@ public sealed class LedgerQuery : ObjectGraphType
     {
         Name = "Query";
         this.AddMlQueries();
+        this.AddServedBaseModels();
         Field<NonNullGraphType<ChainType>>("chain").ResolveAsync(async c => await c.Grains().GetGrain<IChainGrain>(0).GetInfoAsync());
 
         Field<BlockType>("block")

@@ -48,8 +48,8 @@ public sealed partial class MarketplaceCliTests
         // An inference nobody settles (its model is on a base model this node does not serve): nothing to verify.
         var other = await Ok(Run("model", "register", "--dev", "3", "--name", "cli-verify-other", "--base-model", "not-this-node",
             "--adapter", Keccak256.Hash("other adapter").ToString(), "--training-record", Keccak256.Hash("other record").ToString(),
-            "--versions", DatanetVersion.IdOf(Hash32.Parse(datanet), 1).ToString(), "--price", "1"));
-        var unserved = (await Ok(Run("infer", "--dev", "4", "--model", other.Id("model").ToString(), "--input-file", input, "--max-fee", "2"))).Id("inference");
+            "--versions", DatanetVersion.IdOf(Hash32.Parse(datanet), 1).ToString(), "--price", "1", "--allow-unserved-base"));
+        var unserved = (await Ok(Run("infer", "--dev", "4", "--model", other.Id("model").ToString(), "--input-file", input, "--max-fee", "2", "--allow-unserved-base"))).Id("inference");
         var notYet = await Run("attribution", "verify", "--inference", unserved.ToString());
         Assert.Equal(1, notYet.ExitCode);
         Assert.Contains("not settled", notYet.Output);

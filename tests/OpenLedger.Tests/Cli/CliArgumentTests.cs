@@ -61,6 +61,14 @@ public sealed class CliArgumentTests : IDisposable
         { "block 1x", "usage: openledger block N|latest" },
         { "block latest --limit many", "--limit expects a number, got 'many'" },
         { "tx nothash", "usage: openledger tx HASH" },
+        { "infer --dev 0 --model {id} --input-hash {id} --wait --timeout soon", "--timeout 'soon' is not a number of seconds" },
+        { "infer --dev 0 --model {id} --input-hash {id} --wait --timeout -5", "--timeout '-5' is not a number of seconds" },
+        { "infer --dev 0 --model {id} --input-hash {id} --wait --no-wait", "--wait and --no-wait contradict each other" },
+        { "infer --dev 0 --model 0x12 --input-hash {id} --wait", "--model '0x12' is not a model id" },
+        { "inference show --id 0x12", "--id '0x12' is not an inference id" },
+        { "inference show", "--id is required: the inference" },
+        { "inference list", "usage: openledger inference show" },
+        { "model bases-of-all", "usage: openledger model register|update|show|bases" },
         { "keygen", "--out FILE is required" },
         { "datanet list --limit -3", "--limit must be 1..1000, got -3" },
         { "train --datanet {id} --version -1", "--version '-1' is not a number" },
@@ -94,7 +102,7 @@ public sealed class CliArgumentTests : IDisposable
         "block-interval-ms", "max-block-txs", "gas-price-floor", "timestamp-ms", "serving-operators", "attribution-operators", "approve",
         "reject", "reason", "no-wait", "show-private-key", "contributions", "http-port", "silo-port", "mempool-capacity", "cluster-cert",
         "mempool-max-bytes", "mempool-future-ttl-ms", "producer-key", "serving-key", "producer-key-file", "node", "operator-token-file", "attribution-key",
-        "top", "examples", "contributors", "inferences", "settle-timeout", "wordnet",
+        "top", "examples", "contributors", "inferences", "settle-timeout", "wordnet", "wait", "allow-unserved-base",
     ];
 
     private static readonly string[] Values =
@@ -126,6 +134,8 @@ public sealed class CliArgumentTests : IDisposable
         ["model", "register", "--dev", "0", "--name", "m", "--base-model", "b", "--adapter", SomeId, "--training-record", SomeId, "--versions", SomeId, "--price", "1"],
         ["model", "update", "--dev", "0", "--id", SomeId, "--price", "2"], ["model", "show", "--id", SomeId],
         ["infer", "--dev", "0", "--model", SomeId, "--input-hash", SomeId],
+        ["infer", "--dev", "0", "--model", SomeId, "--input-hash", SomeId, "--wait", "--timeout", "10", "--allow-unserved-base"],
+        ["inference", "show", "--id", SomeId], ["model", "bases"],
         ["post-result", "--operator", "serving", "--inference", SomeId, "--output-hash", SomeId],
         ["settle", "--operator", "attribution", "--inference", SomeId, "--record", SomeId, "--attributions", $"{SomeId}:1"],
         ["rewards", "--address", Me], ["proof", "--contribution", SomeId],

@@ -121,7 +121,7 @@ public sealed class MarketplaceCliUsageTests : IDisposable
         var help = await RunExecutableAsync("help");
         Assert.Equal(0, help.ExitCode);
         foreach (var verb in new[] { "datanet create", "datanet update", "datanet show", "datanet list", "contribute", "curate", "publish-version",
-                     "model register", "model update", "model show", "infer", "post-result", "settle", "rewards", "proof", "--operator serving|attribution" })
+                     "model register", "model update", "model show", "model bases", "infer", "inference show", "post-result", "settle", "rewards", "proof", "--operator serving|attribution" })
             Assert.Contains(verb, help.Output);
 
         // --help after any verb prints the usage and does nothing: `ml train-base --help` must not start a training run.
