@@ -102,7 +102,7 @@ public sealed class CliArgumentTests : IDisposable
         "block-interval-ms", "max-block-txs", "gas-price-floor", "timestamp-ms", "serving-operators", "attribution-operators", "approve",
         "reject", "reason", "no-wait", "show-private-key", "contributions", "http-port", "silo-port", "mempool-capacity", "cluster-cert",
         "mempool-max-bytes", "mempool-future-ttl-ms", "producer-key", "serving-key", "producer-key-file", "node", "operator-token-file", "attribution-key",
-        "top", "examples", "contributors", "inferences", "settle-timeout", "wordnet", "wait", "allow-unserved-base",
+        "top", "examples", "contributors", "inferences", "settle-timeout", "wordnet", "wait", "allow-unserved-base", "from", "first", "offset",
     ];
 
     private static readonly string[] Values =
@@ -139,6 +139,7 @@ public sealed class CliArgumentTests : IDisposable
         ["post-result", "--operator", "serving", "--inference", SomeId, "--output-hash", SomeId],
         ["settle", "--operator", "attribution", "--inference", SomeId, "--record", SomeId, "--attributions", $"{SomeId}:1"],
         ["rewards", "--address", Me], ["proof", "--contribution", SomeId],
+        ["statement", "--address", Me, "--from", "0", "--to", "5", "--first", "10", "--offset", "0"], ["statement", "--datanet", SomeId], ["statement", "--model", SomeId],
         ["train", "--datanet", SomeId], ["train", "status", "--id", SomeId], ["train", "cancel", "--id", SomeId], ["train", "list"],
         ["train", "record", "--id", SomeId],
         ["attribution", "--inference", SomeId], ["attribution", "--inference", SomeId, "--top", "3"],
