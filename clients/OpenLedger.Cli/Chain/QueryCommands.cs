@@ -1,6 +1,7 @@
 using OpenLedger.Client;
 using OpenLedger.Core.Crypto;
 using OpenLedger.Core.Money;
+using OpenLedger.Core.Transactions;
 using OpenLedger.Cli.CommandLine;
 
 namespace OpenLedger.Cli.Chain;
@@ -65,13 +66,25 @@ public static class QueryCommands
         return t.Status == TransactionStatus.Unknown ? 1 : 0;
     }
 
-    /// <summary>A field's value for people: amounts (uint256, wei on this chain) also in OPEN, arrays as a counted list.</summary>
+    /// <summary>A field's value for people: amounts (uint256, wei on this chain) also in OPEN, the enumerations' numbers
+    /// with their names (the typed data carries the number), arrays as a counted list.</summary>
     public static string FieldText(TransactionFieldInfo f)
     {
         static string One(string type, string v) =>
             type == "uint256" && Wei.TryParse(v, out var w) ? $"{w.ToOpenString()} OPEN ({v} wei)" : v.Length == 0 ? "\"\"" : v;
+        if (f.Type == "uint8" && f.Values.Length == 1 && byte.TryParse(f.Values[0], out var n) && EnumName(f.Name, n) is { } name)
+            return $"{name} ({n})";
         if (!f.Type.EndsWith("[]", StringComparison.Ordinal)) return f.Values.Length == 1 ? One(f.Type, f.Values[0]) : string.Join(", ", f.Values);
         var element = f.Type[..^2];
         return f.Values.Length == 0 ? "(none)" : $"{f.Values.Length}: {string.Join(", ", f.Values.Select(v => One(element, v)))}";
     }
+
+    private static string? EnumName(string field, byte n) =>
+        field switch
+        {
+            "taskKind" => Enum.IsDefined((TaskKind)n) ? ((TaskKind)n).ToString() : null,
+            "forfeitTo" => Enum.IsDefined((ForfeitRule)n) ? ((ForfeitRule)n).ToString() : null,
+            "status" => Enum.IsDefined((ModelStatus)n) ? ((ModelStatus)n).ToString() : null,
+            _ => null,
+        };
 }

@@ -109,6 +109,8 @@ public sealed partial class MarketplaceCliTests
         Assert.Equal("tx-kinds", Indented(tx["CreateDatanet"], "name"));
         Assert.Equal("2: a, b", Indented(tx["CreateDatanet"], "tags"));
         Assert.Equal("0.01 OPEN (10000000000000000 wei)", Indented(tx["CreateDatanet"], "feePerKb"));
+        Assert.Equal("Text (1)", Indented(tx["CreateDatanet"], "taskKind")); // the typed data's number, named
+        Assert.Equal("Owner (1)", Indented(tx["CreateDatanet"], "forfeitTo"));
 
         await Tx("UpdateDatanet", await Ok(Run("datanet", "update", "--dev", "5", "--id", datanet.ToString(), "--description", "kinds of transactions")));
         Assert.Equal("kinds of transactions", Indented(tx["UpdateDatanet"], "description"));
