@@ -38,7 +38,8 @@ public sealed record MarketEventQuery(
     [property: Id(4)] MarketEventKind[]? Kinds = null,
     [property: Id(5)] long? BeforeHeight = null,
     [property: Id(6)] int BeforeSeq = int.MaxValue,
-    [property: Id(7)] int Limit = 50);
+    [property: Id(7)] int Limit = 50,
+    [property: Id(8)] Hash32? Contribution = null);
 
 /// <summary>The proof that a contribution's content is in a datanet version: the Merkle path from its content hash
 /// (leaf <see cref="Index"/> of <see cref="Count"/>, in approval order) to the version's root.</summary>

@@ -24,14 +24,14 @@ public sealed class MarketQueryGrain(LedgerNode node) : Grain, IMarketQueryGrain
         .Select(o => View(o)!).ToList();
 
     public async Task<IReadOnlyList<MarketEventMessage>> QueryEventsAsync(MarketEventQuery q) =>
-        (await node.Store.QueryEventsAsync(new EventQuery(q.Party, q.Datanet, q.Model, q.Subject, q.Kinds, q.BeforeHeight, q.BeforeSeq, q.Limit)))
+        (await node.Store.QueryEventsAsync(new EventQuery(q.Party, q.Datanet, q.Model, q.Subject, q.Kinds, q.BeforeHeight, q.BeforeSeq, q.Limit, q.Contribution)))
         .Select(e => MarketEventMessages.From(e.Height, e.Seq, e.TimestampMs, e.Event)).ToList();
 
     public Task<int?> CountObjectsAsync(MarketObjectQuery q, int cap) =>
         node.Store.CountObjectsAsync(new ObjectQuery(q.Kind, q.Parent, q.Party, q.Status), cap);
 
     public Task<int?> CountEventsAsync(MarketEventQuery q, int cap) =>
-        node.Store.CountEventsAsync(new EventQuery(q.Party, q.Datanet, q.Model, q.Subject, q.Kinds), cap);
+        node.Store.CountEventsAsync(new EventQuery(q.Party, q.Datanet, q.Model, q.Subject, q.Kinds, Contribution: q.Contribution), cap);
 
     public static MarketObjectView? View(StoredObject? o) =>
         o is null ? null : new MarketObjectView(o.Index, o.UpdatedHeight, (byte)o.Object.ObjectKind, o.Object.Encode());

@@ -18,7 +18,7 @@ public sealed record StoredObject(int Index, long UpdatedHeight, IMarketObject O
 /// payees), except a model's when they are the only kind asked for (their own index): query a datanet's by party or by
 /// inference subject.</summary>
 public sealed record EventQuery(Address? Party = null, Hash32? Datanet = null, Hash32? Model = null, Hash32? Subject = null,
-    IReadOnlyList<MarketEventKind>? Kinds = null, long? BeforeHeight = null, int BeforeSeq = int.MaxValue, int Limit = 50);
+    IReadOnlyList<MarketEventKind>? Kinds = null, long? BeforeHeight = null, int BeforeSeq = int.MaxValue, int Limit = 50, Hash32? Contribution = null);
 
 /// <summary>A committed marketplace event and where it is: (height, seq) identifies it.</summary>
 public sealed record StoredEvent(long Height, int Seq, long TimestampMs, MarketEvent Event);

@@ -34,16 +34,25 @@ public static class AttributionFields
                 return AttributionRecordReader.TryRead(i.Id, i.Record, bytes);
             });
 
+    /// <summary>The most credits <c>Contribution.influence</c> adds up (ten store pages).</summary>
+    public const int MaxInfluenceCredits = 10_000;
+
     public static void AddInfluence(this ObjectGraphType<Contribution> contribution) =>
         contribution.Field<NonNullGraphType<ContributionInfluenceType>>("influence")
-            .Description("How often and how much settled inferences paid this contribution (its contributor's RewardCredited events for it).")
+            .Description("How often and how much settled inferences paid this contribution (its contributor's RewardCredited events for it). " +
+                         $"Read from the store's index of the contribution's credits, at most {MaxInfluenceCredits:N0} of them: a contribution paid " +
+                         "more often than that gets INFLUENCE_TOO_LARGE (page its contributor's rewards or statement instead).")
             .Cost(StoreReadCost)
             .ResolveAsync(async c =>
             {
                 var id = c.Source.Id.ToString();
-                // The contributor's credits, newest first; one settlement credits a contribution at most once.
-                var credits = (await MarketPages.AllEventsAsync(c.MarketQuery(),
-                        new MarketEventQuery(Party: c.Source.Contributor, Kinds: [MarketEventKind.RewardCredited])))
+                // The contribution's own credits, newest first (one settlement credits a contribution at most once),
+                // through their index; bounded, so a cheap field never reads an unbounded history.
+                var query = new MarketEventQuery(Party: c.Source.Contributor, Kinds: [MarketEventKind.RewardCredited], Contribution: c.Source.Id);
+                if (await c.MarketQuery().CountEventsAsync(query, MaxInfluenceCredits) is null)
+                    throw new InvalidInputError("INFLUENCE_TOO_LARGE",
+                        $"contribution {id} was credited more than {MaxInfluenceCredits:N0} times; page its contributor's rewards or statement instead");
+                var credits = (await MarketPages.AllEventsAsync(c.MarketQuery(), query))
                     .Where(e => string.Equals(e.Contribution, id, StringComparison.OrdinalIgnoreCase) && e.Detail == InferenceRules.ContributorRole && e.Amount is not null)
                     .ToList();
                 var last = credits.FirstOrDefault();

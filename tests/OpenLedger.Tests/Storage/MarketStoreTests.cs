@@ -178,6 +178,11 @@ public sealed class MarketStoreTests(PostgresServerFixture pg)
         Assert.Contains(modelEvents, e => e.Event.Kind == MarketEventKind.InferenceSettled);
         var modelCredits = await store.QueryEventsAsync(new EventQuery(Model: register.Hash, Kinds: [MarketEventKind.RewardCredited]));
         Assert.Equal(["protocol", "owner", "contributor", "contributor"], modelCredits.OrderBy(e => e.Seq).Select(e => e.Event.Detail));
+        // A contribution's credits through their own index (Contribution.influence): alice's two contributions apart.
+        var firstCredits = await store.QueryEventsAsync(new EventQuery(Party: alice.Address, Kinds: [MarketEventKind.RewardCredited], Contribution: contributions[0].Hash));
+        Assert.Equal(contributions[0].Hash, firstCredits.Single().Event.Contribution);
+        Assert.Equal(1, await store.CountEventsAsync(new EventQuery(Kinds: [MarketEventKind.RewardCredited], Contribution: contributions[2].Hash), 10));
+        Assert.Empty(await store.QueryEventsAsync(new EventQuery(Kinds: [MarketEventKind.RewardCredited], Contribution: contributions[1].Hash)));
         var inference = (InferenceRequest)(await store.GetObjectAsync(request.Hash))!.Object;
         Assert.Equal(InferenceStatus.Settled, inference.Status);
         Assert.Null(await store.GetObjectAsync(Keccak256.Hash("nothing")));

@@ -78,10 +78,12 @@ internal sealed class SqlMarketQueries(LedgerConnections connections)
         if (q.Datanet is { } datanet) { where.Add("e.datanet = @datanet"); ps.Add(("@datanet", datanet.ToArray())); }
         if (q.Model is { } model) { where.Add("e.model = @model"); ps.Add(("@model", model.ToArray())); }
         if (q.Subject is { } subject) { where.Add("e.subject = @subject"); ps.Add(("@subject", subject.ToArray())); }
+        if (q.Contribution is { } contribution) { where.Add("e.contribution = @contribution"); ps.Add(("@contribution", contribution.ToArray())); }
         // The datanet and model indexes leave reward credits out (see Ledger.sql); saying so lets the planner use them.
         // A model's credits alone have their own index.
         var rewards = (int)MarketEventKind.RewardCredited;
-        if (q.Model is not null && q.Datanet is null && q.Kinds is [MarketEventKind.RewardCredited]) where.Add($"e.kind = {rewards}");
+        // So have a contribution's (Contribution.influence reads them).
+        if ((q.Model is not null || q.Contribution is not null) && q.Datanet is null && q.Kinds is [MarketEventKind.RewardCredited]) where.Add($"e.kind = {rewards}");
         else if (q.Datanet is not null || q.Model is not null) where.Add($"e.kind <> {rewards}");
         if (q.Kinds is { Count: > 0 } kinds) where.Add($"e.kind IN ({string.Join(",", kinds.Select(k => ((int)k).ToString(CultureInfo.InvariantCulture)))})");
         if (q.BeforeHeight is { } bh)

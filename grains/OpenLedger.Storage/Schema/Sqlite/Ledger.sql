@@ -75,3 +75,5 @@ CREATE INDEX IF NOT EXISTS ix_ledger_events_model ON ledger_events (model, heigh
 -- A model's reward credits apart (a settlement credits up to a hundred payees): marketEvents(model:) merges the two.
 CREATE INDEX IF NOT EXISTS ix_ledger_events_model_rewards ON ledger_events (model, height, seq) WHERE kind = 12;
 CREATE INDEX IF NOT EXISTS ix_ledger_events_subject ON ledger_events (subject, height, seq);
+-- A contribution's reward credits (Contribution.influence), without scanning its contributor's every credit.
+CREATE INDEX IF NOT EXISTS ix_ledger_events_contribution_rewards ON ledger_events (contribution, height, seq) WHERE kind = 12;
