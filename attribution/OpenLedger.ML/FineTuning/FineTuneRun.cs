@@ -40,7 +40,7 @@ public static class FineTuneRun
     public static string? Problem(FineTuneDataset dataset, FineTuneSpec spec) =>
         spec.Problem() ?? (dataset.Examples.Count == 0 ? "the datanet version has no usable examples" : null);
 
-    /// <param name="owner">the job's owner (0x address), named in the record (format
+    /// <param name="owner">the job's owner (0x address), named in the adapter's metadata and in the record (format
     /// <see cref="TrainingRecord.FormatWithOwner"/>); null for a job without one (format <see cref="TrainingRecord.CurrentFormat"/>).</param>
     /// <param name="threads">libtorch's CPU threads for this run, set on the calling thread (libtorch's OpenMP thread
     /// count belongs to the thread that sets it) and restored afterwards; null: whatever the calling thread has. The
@@ -123,7 +123,7 @@ public static class FineTuneRun
             adapter.Unmerge();
         }
 
-        var adapterBytes = ServedAdapter.Serialize(adapter);
+        var adapterBytes = ServedAdapter.Serialize(adapter, owner);
         var adapterHash = SafeTensorsFile.Hash(adapterBytes);
         var record = new TrainingRecord(
             TrainingRecord.FormatFor(owner),
@@ -139,7 +139,8 @@ public static class FineTuneRun
             new TrainingRecord.MetricsInfo(result.InitialEvalLoss, result.FinalEvalLoss, baseAccuracy, accuracy, classifier?.Labels.Count,
                 classifier is null ? null : heldOutExamples.Count),
             new TrainingRecord.AdapterInfo(adapterHash.ToString(), adapterBytes.Length, adapter.ParameterCount,
-                "safetensors: {module}.lora_A [r, in], {module}.lora_B [out, r]; metadata lora_alpha, lora_rank, target_modules"),
+                "safetensors: {module}.lora_A [r, in], {module}.lora_B [out, r]; metadata lora_alpha, lora_rank, target_modules"
+                + (owner is null ? "" : ", owner")),
             attribution.ToRecord(),
             owner);
         var recordBytes = record.ToBytes();

@@ -1,5 +1,6 @@
 using System.Globalization;
 using OpenLedger.Core.Crypto;
+using OpenLedger.Core.ModelFactory;
 using OpenLedger.ML.Lora;
 using OpenLedger.ML.SafeTensors;
 using static TorchSharp.torch;
@@ -11,12 +12,14 @@ namespace OpenLedger.ML.Serving;
 /// the artifact's keccak256, the hash registered on chain.</summary>
 /// <remarks>The artifact is <see cref="LoraAdapter.State"/> (<c>{module}.lora_A</c>, <c>{module}.lora_B</c>) with the
 /// metadata <c>lora_alpha</c> (invariant-culture number; the scale of each layer is alpha / its rank, as in
-/// <see cref="LoraConfig.Scaling"/>), plus informative <c>lora_rank</c> and <c>target_modules</c>.</remarks>
+/// <see cref="LoraConfig.Scaling"/>), plus informative <c>lora_rank</c> and <c>target_modules</c>, and for an owned job's
+/// adapter <c>owner</c> (<see cref="AdapterOwner"/>), which admission reads and serving ignores.</remarks>
 public sealed class ServedAdapter : IDisposable
 {
     public const string AlphaKey = "lora_alpha";
     public const string RankKey = "lora_rank";
     public const string TargetsKey = "target_modules";
+    public const string OwnerKey = AdapterOwner.MetadataKey;
 
     private readonly Dictionary<string, LoraWeights> _layers;
     private int _disposed;
@@ -49,17 +52,21 @@ public sealed class ServedAdapter : IDisposable
     public bool IsDisposed => Volatile.Read(ref _disposed) != 0;
 
     /// <summary>The artifact bytes of a trained adapter (its state and alpha).</summary>
-    public static byte[] Serialize(LoraAdapter adapter)
+    /// <param name="owner">the owning job's 0x address, written as metadata <see cref="OwnerKey"/>; null (a job for
+    /// nobody) writes no such member, so those adapters stay byte-identical to the ones written before owners existed.</param>
+    public static byte[] Serialize(LoraAdapter adapter, string? owner = null)
     {
         var state = adapter.State();
         try
         {
-            return TorchSafeTensors.Serialize(state, new Dictionary<string, string>(StringComparer.Ordinal)
+            var metadata = new Dictionary<string, string>(StringComparer.Ordinal)
             {
                 [AlphaKey] = adapter.Config.Alpha.ToString("R", CultureInfo.InvariantCulture),
                 [RankKey] = adapter.Config.Rank.ToString(CultureInfo.InvariantCulture),
                 [TargetsKey] = string.Join(",", adapter.Config.TargetModules),
-            });
+            };
+            if (owner is not null) metadata[OwnerKey] = owner;
+            return TorchSafeTensors.Serialize(state, metadata);
         }
         finally
         {

@@ -70,7 +70,7 @@ public enum ErrorCode
     // mempool policy: a replacement (same sender and nonce) must pay the minimum bump; gapped transactions are capped
     ReplacementUnderpriced,
     FutureQueueFull,
-    // node policy at admission: a training record that names an owner is registered by that owner only
+    // node policy at admission: a training record or adapter that names an owner is registered by that owner only
     NotTrainingJobOwner,
 }
 

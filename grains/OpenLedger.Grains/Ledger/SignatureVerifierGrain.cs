@@ -23,7 +23,7 @@ public sealed class SignatureVerifierGrain(LedgerNode node) : Grain, ISignatureV
         }
         // Contributions must name content the node holds (checked here, in parallel workers, not in the mempool's turn).
         var contentErrors = await Market.ContentAdmission.CheckAsync(node.Content, verified, node.Store);
-        contentErrors = [.. contentErrors, .. await Market.TrainingRecordAdmission.CheckAsync(node.Content, verified)]; // a job's record: its owner registers it
+        contentErrors = [.. contentErrors, .. await Market.TrainingRecordAdmission.CheckAsync(node.Content, verified)]; // a job's record and adapter: its owner registers them
         if (contentErrors.Count > 0)
         {
             var failed = contentErrors.ToDictionary(e => e.Position, e => e.Error);

@@ -8,7 +8,8 @@ using OpenLedger.Tests.Support;
 namespace OpenLedger.Tests.Cli;
 
 /// <summary>`train` with the user's key against the running node: the account's signed request starts a job it owns (no
-/// operator token), only that account can `model register --job` it, and the progress never shows an empty
+/// operator token), only that account can `model register --job` it, the node serves and settles its adapter (which
+/// names the owner in its metadata), and the progress never shows an empty
 /// "0/0 loss - eval - 0 tok/s" line before the first step.</summary>
 public sealed partial class MarketplaceCliTests
 {
@@ -37,7 +38,14 @@ public sealed partial class MarketplaceCliTests
         var stolen = await Run("model", "register", "--dev", "4", "--job", job, "--name", "not-yours", "--price", "1");
         Assert.Equal(1, stolen.ExitCode);
         Assert.Contains("NotTrainingJobOwner", stolen.Output);
-        await Ok(Run("model", "register", "--dev", "3", "--job", job, "--name", "cli-owned-model", "--price", "1"));
+        var model = (await Ok(Run("model", "register", "--dev", "3", "--job", job, "--name", "cli-owned-model", "--price", "1"))).Id("model");
+
+        // The job's adapter names its owner in its metadata; the node serves it and settles its attribution as any other.
+        var question = Path.Combine(dir, "question.txt");
+        await File.WriteAllTextAsync(question, "lark: a songbird of open fields");
+        var waited = await Ok(Run("infer", "--dev", "4", "--model", model.ToString(), "--input-file", question, "--max-fee", "2", "--wait", "--timeout", "240"));
+        Assert.StartsWith("Settled in block ", waited.Field("status"));
+        Assert.EndsWith($"to {Dev(3)}", Indented(waited, "owner"));
 
         // A key that is not funded is refused with the node's code; the operator-token path still needs no key.
         var unfunded = Path.Combine(dir, "unfunded.key");

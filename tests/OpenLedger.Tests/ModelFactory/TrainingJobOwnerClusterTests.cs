@@ -16,7 +16,9 @@ namespace OpenLedger.Tests.ModelFactory;
 /// <summary>Training jobs have an owner, in a real two-silo cluster: an account starts a job with its signed request and
 /// owns it (view, record); only it can register the job's record as a model (another account is refused at admission
 /// with NotTrainingJobOwner and nothing changes); forged, expired, replayed, other-chain and unfunded requests are
-/// refused with stable codes; the per-owner cap and budget hold; records without an owner stay registrable by anyone.</summary>
+/// refused with stable codes; the per-owner cap and budget hold; records without an owner stay registrable by anyone.
+/// The job's adapter names its owner too: another account naming it with a record of its own making is refused the
+/// same way, while an operator job's adapter (no owner) stays registrable by anyone.</summary>
 [Collection("ml-cluster")]
 public sealed class TrainingJobOwnerClusterTests(MlClusterFixture fx)
 {
@@ -66,12 +68,30 @@ public sealed class TrainingJobOwnerClusterTests(MlClusterFixture fx)
         var otherAfter = await fx.Client.GetGrain<IAccountGrain>(GrainKeys.Of(Other.Address)).GetAsync();
         Assert.Equal((otherBefore.Balance, otherBefore.NextNonce), (otherAfter.Balance, otherAfter.NextNonce));
 
+        // The job's adapter names its owner too: with a record of another account's making (one naming no owner, or
+        // one the node does not hold) the adapter is still refused, and nothing changes.
+        var adapterBytes = (await fx.Content.GetAsync(done.Adapter!.Value))!;
+        Assert.Equal(Owner.Address, AdapterOwner.Read(adapterBytes));
+        var madeUp = await fx.Content.PutAsync(JsonSerializer.SerializeToUtf8Bytes(new { format = TrainingRecord.CurrentFormat, adapter = done.Adapter.Value.ToString() }));
+        foreach (var ownRecord in new[] { madeUp.Hash, Keccak256.Hash("other record") })
+        {
+            var stolen = await SubmitAsync(Other, register with { Name = "stolen-adapter", TrainingRecord = ownRecord });
+            Assert.Equal("NotTrainingJobOwner", stolen.ErrorCode);
+            Assert.Contains($"adapter {done.Adapter.Value}", stolen.Message);
+            Assert.Contains(Owner.Address.ToString(), stolen.Message);
+        }
+        var otherAfterAdapter = await fx.Client.GetGrain<IAccountGrain>(GrainKeys.Of(Other.Address)).GetAsync();
+        Assert.Equal((otherBefore.Balance, otherBefore.NextNonce), (otherAfterAdapter.Balance, otherAfterAdapter.NextNonce));
+
         // The owner registers it, and the node went on serving (the block with it commits).
         var model = await fx.CommitAsync(Owner, register);
-        // A new version naming the record is the owner's too: another account's model may not take it.
-        var otherModel = await fx.CommitAsync(Other, new RegisterModel("other-model", done.BaseModel, done.Adapter.Value, [done.Version], Keccak256.Hash("other record"), Wei.FromOpen(1), 5_000, 4_000, 1_000));
+        // A new version naming the record, or the adapter, is the owner's too: another account's model may not take it.
+        var otherModel = await fx.CommitAsync(Other, new RegisterModel("other-model", done.BaseModel, Keccak256.Hash("other adapter"), [done.Version], Keccak256.Hash("other record"), Wei.FromOpen(1), 5_000, 4_000, 1_000));
         var update = await SubmitAsync(Other, new UpdateModel(otherModel, Wei.FromOpen(1), ModelStatus.Active, done.Adapter.Value, done.TrainingRecord.Value, [done.Version]));
         Assert.Equal("NotTrainingJobOwner", update.ErrorCode);
+        var adapterUpdate = await SubmitAsync(Other, new UpdateModel(otherModel, Wei.FromOpen(1), ModelStatus.Active, done.Adapter.Value, madeUp.Hash, [done.Version]));
+        Assert.Equal("NotTrainingJobOwner", adapterUpdate.ErrorCode);
+        Assert.Contains($"adapter {done.Adapter.Value}", adapterUpdate.Message);
         await fx.CommitAsync(Owner, new UpdateModel(model, Wei.FromOpen(2), ModelStatus.Active, done.Adapter.Value, done.TrainingRecord.Value, [done.Version]));
     }
 
@@ -90,6 +110,7 @@ public sealed class TrainingJobOwnerClusterTests(MlClusterFixture fx)
         var operatorRecord = (await fx.Content.GetAsync(done.TrainingRecord!.Value))!;
         Assert.Equal(TrainingRecord.CurrentFormat, TrainingRecord.Parse(operatorRecord).Format); // jobs for nobody write /3 as before
         Assert.Null(TrainingRecordOwner.Read(operatorRecord));
+        Assert.Null(AdapterOwner.Read((await fx.Content.GetAsync(done.Adapter!.Value))!)); // nor does its adapter
         foreach (var (name, record) in new[] { ("ownerless-old", put.Hash), ("ownerless-operator", done.TrainingRecord.Value) })
             await fx.CommitAsync(Other, new RegisterModel(name, done.BaseModel, done.Adapter!.Value, [DatanetVersion.IdOf(datanet, 1)], record, Wei.FromOpen(1), 5_000, 4_000, 1_000));
     }
