@@ -11,6 +11,10 @@ public sealed class LedgerState
     private readonly Dictionary<Address, int> _index = [];
     private readonly List<(Address Address, AccountState State)> _accounts = [];
     private readonly IncrementalMerkleTree _tree = new();
+    // Accounts whose tree item (their commitment) is stale: hashed when a root is asked for, not at every Set. A block
+    // sets its producer once per transaction and a sender twice (fee, then transfer); each is hashed once per block.
+    private readonly List<int> _stale = [];
+    private bool[] _isStale = new bool[64];
 
     public int AccountCount => _accounts.Count;
 
@@ -29,14 +33,36 @@ public sealed class LedgerState
         if (_index.TryGetValue(address, out var i))
         {
             _accounts[i] = (address, state);
-            _tree.Set(i, state.Commitment(address));
+            MarkStale(i);
             return i;
         }
         i = _accounts.Count;
         _index[address] = i;
         _accounts.Add((address, state));
-        _tree.Add(state.Commitment(address));
+        _tree.Add(Hash32.Zero); // its commitment is computed with the next root
+        MarkStale(i);
         return i;
+    }
+
+    private void MarkStale(int index)
+    {
+        if (index >= _isStale.Length) Array.Resize(ref _isStale, Math.Max(index + 1, _isStale.Length * 2));
+        if (_isStale[index]) return;
+        _isStale[index] = true;
+        _stale.Add(index);
+    }
+
+    /// <summary>Hands the tree the current commitment of every account set since the last root.</summary>
+    private IncrementalMerkleTree Tree()
+    {
+        foreach (var i in _stale)
+        {
+            _isStale[i] = false;
+            var (address, state) = _accounts[i];
+            _tree.Set(i, state.Commitment(address));
+        }
+        _stale.Clear();
+        return _tree;
     }
 
     /// <summary>Loads an account at a known index (when rebuilding from storage); indexes must arrive in order.</summary>
@@ -52,12 +78,12 @@ public sealed class LedgerState
     {
         Span<byte> b = stackalloc byte[65];
         b[0] = 0x02;
-        _tree.Root().CopyTo(b[1..]);
+        Tree().Root().CopyTo(b[1..]);
         Market.Root().CopyTo(b[33..]);
         return Keccak256.Hash(b);
     }
 
-    public Hash32 AccountsRoot() => _tree.Root();
+    public Hash32 AccountsRoot() => Tree().Root();
 
     public IEnumerable<(int Index, Address Address, AccountState State)> Accounts() =>
         _accounts.Select((a, i) => (i, a.Address, a.State));

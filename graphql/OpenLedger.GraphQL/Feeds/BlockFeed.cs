@@ -28,6 +28,14 @@ public sealed class BlockFeed(IGrainFactory grains, ILogger<BlockFeed> logger) :
                 foreach (var b in blocks)
                 {
                     if (b.Height <= Height) continue;
+                    if (!Blocks.HasSubscribers)
+                    {
+                        // Reading a block back (its rows, receipts and views) costs as much per transaction as committing
+                        // it: with nobody to hand it to, only move on. A subscriber that comes later starts after Height,
+                        // and a transaction watch reads the status itself after subscribing, so nothing is missed.
+                        Height = b.Height;
+                        continue;
+                    }
                     var grain = grains.GetGrain<IBlockGrain>(b.Height);
                     var view = await grain.GetAsync();
                     if (view is null) break;

@@ -13,6 +13,9 @@ public sealed class Broadcast<T> : IObservable<T>
         return new Unsubscriber(this, observer);
     }
 
+    /// <summary>Whether anyone listens now: a publisher whose values are costly to make skips them when nobody does.</summary>
+    public bool HasSubscribers => _observers.Length > 0;
+
     public void Publish(T value)
     {
         foreach (var o in _observers)

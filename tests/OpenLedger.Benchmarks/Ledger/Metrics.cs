@@ -19,6 +19,9 @@ public sealed record Metrics(
     /// <summary>Contention-proof view of the ratio: CPU per verification alone over process CPU per committed
     /// transaction in the node (what the ratio would be with every core busy and nothing else on the machine).</summary>
     public double CpuRatio => CeilingCpuMicros / NodeCpuMicros;
+    /// <summary>The node's CPU per committed transaction beyond recovery: everything the ledger path costs but the
+    /// signature check (decode, messaging, mempool, execution, hashing, SQLite, GC), which native recovery leaves.</summary>
+    public double NodeMinusVerifyMicros => NodeCpuMicros - CeilingCpuMicros;
     public double CeilingAfter { get; init; } = double.NaN;
     public string LoadAfter { get; init; } = "n/a";
     public double CeilingMedian { get; init; }

@@ -7,6 +7,8 @@ public static class Report
 {
     public const double TargetRatio = 0.7;
     public const double TargetP99Intervals = 2.0;
+    /// <summary>Issue 14's goal on this 2-core machine: at most ~100 us of node CPU per transfer, recovery included.</summary>
+    public const double TargetPerSecond = 20_000;
 
     public static void Print(Metrics m, TimeSpan total)
     {
@@ -28,13 +30,14 @@ public static class Report
             ("recovery ceiling (all cores, Verify only)", $"{m.CeilingPerSecond:N0} tx/s (best of {m.CeilingRounds} rounds; median {m.CeilingMedian:N0})", ""),
             ("  one core", $"{m.CeilingOneCore:N0} tx/s", ""),
             ("  again right after the run (20k, best of 4)", $"{m.CeilingAfter:N0} tx/s", ""),
-            ("throughput, sustained (10%->90% of commits)", $"{m.SustainedPerSecond:N0} tx/s", ""),
+            ("throughput, sustained (10%->90% of commits)", $"{m.SustainedPerSecond:N0} tx/s", Check(m.SustainedPerSecond >= TargetPerSecond, $">= {TargetPerSecond:N0}")),
             ("throughput, end to end (first submit->last commit)", $"{m.EndToEndPerSecond:N0} tx/s", ""),
             ("ratio sustained / ceiling", m.Ratio.ToString("F2", inv), Check(m.Ratio >= TargetRatio, $">= {TargetRatio:F1}")),
             ("ratio end to end / ceiling", m.EndToEndRatio.ToString("F2", inv), ""),
             ("ratio, contention-adjusted (see note)", $"{m.SustainedAdjusted:N0} / {m.CeilingAdjusted:N0} = {m.AdjustedRatio:F2} ({(double.IsNaN(m.SustainedAvailable) ? m.RunAvailable : m.SustainedAvailable):P0} of the machine was ours)",
                 Check(m.AdjustedRatio >= TargetRatio, $">= {TargetRatio:F1}")),
             ("CPU per tx: Verify alone / whole node", $"{m.CeilingCpuMicros:N0} us / {m.NodeCpuMicros:N0} us = {m.CpuRatio:F2}", ""),
+            ("  whole node minus Verify (the ledger path)", $"{m.NodeMinusVerifyMicros:N0} us", ""),
             ("commit latency p50", Latency(m.P50Ms, m.Interval), ""),
             ("commit latency p99", Latency(m.P99Ms, m.Interval), Check(m.P99Ms <= TargetP99Intervals * m.Interval, $"<= {TargetP99Intervals:F0} intervals")),
             ("commit latency max", Latency(m.MaxMs, m.Interval), ""),
