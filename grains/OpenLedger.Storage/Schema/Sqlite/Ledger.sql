@@ -11,8 +11,12 @@ CREATE TABLE IF NOT EXISTS ledger_blocks (
     tx_count     INTEGER NOT NULL,
     timestamp_ms INTEGER NOT NULL
 );
+-- Stored in block order, (height, idx): a block's rows append to the table's last pages. Keyed by hash, each row
+-- went to a random page, and a block of thousands rewrote most of the table's pages into the write-ahead log. The
+-- hash has its own (much smaller) unique index. A database created with the hash key is converted at start-up
+-- (LedgerSchema, SqliteTransactionsLayout).
 CREATE TABLE IF NOT EXISTS ledger_transactions (
-    hash      BLOB PRIMARY KEY,
+    hash      BLOB NOT NULL UNIQUE,
     height    INTEGER NOT NULL,
     idx       INTEGER NOT NULL,
     sender    BLOB NOT NULL,
@@ -22,9 +26,9 @@ CREATE TABLE IF NOT EXISTS ledger_transactions (
     status    INTEGER NOT NULL,
     error     INTEGER NOT NULL,
     gas_used  INTEGER NOT NULL,
-    fee       TEXT NOT NULL
+    fee       TEXT NOT NULL,
+    PRIMARY KEY (height, idx)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS ix_ledger_transactions_block ON ledger_transactions (height, idx);
 CREATE INDEX IF NOT EXISTS ix_ledger_transactions_sender ON ledger_transactions (sender, height);
 CREATE INDEX IF NOT EXISTS ix_ledger_transactions_recipient ON ledger_transactions (recipient, height);
 CREATE TABLE IF NOT EXISTS ledger_accounts (
