@@ -1,5 +1,6 @@
 using OpenLedger.Cli.CommandLine;
 using Microsoft.Extensions.Hosting;
+using OpenLedger.Core.Crypto;
 using OpenLedger.Core.Money;
 using OpenLedger.Silo.Configuration;
 using OpenLedger.Silo.Hosting;
@@ -31,6 +32,8 @@ public static class RunCommand
         Console.WriteLine($"  GraphQL        http://127.0.0.1:{settings.HttpPort}/graphql  (HTTP and graphql-transport-ws), health at /healthz");
         Console.WriteLine($"  producer       {node.Rules.Producer}{(node.ProducerKey is null ? " (this node does not produce blocks)" : " (this node)")}");
         Console.WriteLine($"  block interval {node.Rules.BlockIntervalMs} ms, gas price floor {node.Rules.GasPriceFloor} wei");
+        // Which secp256k1 recovers signers (the bound on admission): libsecp256k1, or the managed port and why.
+        Console.WriteLine($"  secp256k1      {Secp256k1.Backend}");
         var market = node.Rules.Market;
         Console.WriteLine($"  serving ops    {Addresses(market.ServingOperators)}  (post inference results)");
         Console.WriteLine($"  attribution    {Addresses(market.AttributionOperators)}  (settle inferences)");

@@ -68,6 +68,8 @@ public static class NodeHost
                 silo.WithoutMl();
             silo.AddDashboard();
         });
+        // Created now (the others appear with the first block or rejection): /metrics says from the start which secp256k1 runs.
+        _ = LedgerMetrics.Secp256k1Native;
         builder.Services.AddGatewayServices(settings.HttpBoundary(), LedgerMetrics.MeterName);
         var app = builder.Build();
         app.MapGateway();

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using OpenLedger.Client;
+using OpenLedger.Core.Crypto;
 using OpenLedger.Silo.Configuration;
 using OpenLedger.Silo.Hosting;
 using OpenLedger.Storage;
@@ -19,7 +20,7 @@ public static class LedgerBenchmark
         var total = Stopwatch.StartNew();
         var loadBefore = ReadLoadAverage();
         Console.WriteLine($"ledger benchmark: {o.Transactions:N0} transfers among {o.Accounts:N0} accounts, block interval {o.BlockIntervalMs} ms" +
-                          $" (load average before start: {loadBefore})");
+                          $" (load average before start: {loadBefore}); secp256k1: {Secp256k1.Backend}");
 
         Console.Write("  workload: deriving keys and pre-signing transfers ... ");
         var work = Workload.Create(o.Accounts, o.Transactions, WarmupAccounts(o), o.WarmupTransactions, o.BlockIntervalMs, o.MaxBlockTransactions);
@@ -72,7 +73,7 @@ public static class LedgerBenchmark
             Console.Write("  recovery ceiling: TransactionVerifier.Verify on all cores ... ");
             var ceiling = RecoveryCeiling.Measure(work.Raw, rules.ChainId, rules.MaxTransactionBytes);
             Console.WriteLine($"best of {ceiling.Rounds} rounds {ceiling.AllCoresPerSecond:N0} tx/s (median {ceiling.MedianPerSecond:N0}; " +
-                              $"{ceiling.OneCorePerSecond:N0} on one core), {ceiling.Failed} failed");
+                              $"{ceiling.OneCorePerSecond:N0} on one core, {1e6 / ceiling.OneCorePerSecond:F0} µs each), {ceiling.Failed} failed");
             if (ceiling.Failed > 0) throw new InvalidOperationException("pre-signed transactions failed verification: the workload is broken");
             Console.WriteLine($"  run: batches of {o.BatchSize}, {o.Concurrency} in flight, window " +
                               (o.FixedWindow is { } w ? $"{w:N0}" : $"{0.9 * o.MempoolCapacity:N0} (90% of the mempool)") + " ...");

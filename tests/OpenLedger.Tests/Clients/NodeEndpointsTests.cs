@@ -32,5 +32,7 @@ public class NodeEndpointsTests(GraphQLNodeFixture fx) : IClassFixture<GraphQLNo
         Assert.Contains("openledger_transactions_rejected", metrics);
         Assert.Contains("code=\"MalformedTransaction\"", metrics);
         Assert.Contains("orleans_", metrics);
+        // Which secp256k1 recovers signers: native libsecp256k1 on the machines the tests run on.
+        Assert.Matches(@"(?m)^openledger_secp256k1_native(\{[^}]*\})? 1(\s|$)", metrics);
     }
 }
