@@ -68,7 +68,7 @@ public sealed class LedgerQuery : ObjectGraphType
                 for (var i = 0; i < count; i++) pending[i] = c.LoadBlock(start - i);
                 var rows = new List<BlockView>(count);
                 foreach (var result in pending)
-                    if (await result.GetResultAsync(c.CancellationToken) is { } view) rows.Add(view);
+                    if (await result.GetResultAsync() is { } view) rows.Add(view);
                 var page = Cursors.Page(rows, first, b => new Cursors.Position(b.Height, 0), totalCount: (int)Math.Min(head + 1, int.MaxValue), hasPrevious: start < head);
                 page.PageInfo!.HasNextPage = rows.Count > 0 && rows[^1].Height > 0;
                 return page;
