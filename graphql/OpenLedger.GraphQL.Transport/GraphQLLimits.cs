@@ -95,6 +95,18 @@ public sealed class GraphQLLimits
     /// </summary>
     public int MaxPendingMessagesPerConnection { get; set; } = 4096;
 
+    /// <summary>
+    /// Most validated documents kept, by text and operation name, so a repeated query is neither parsed nor validated
+    /// again (the checks that depend on variables still run). 0 disables the cache.
+    /// </summary>
+    public int DocumentCacheEntries { get; set; } = 1_000;
+
+    /// <summary>
+    /// Most bytes of document text (UTF-16) those documents may hold together; their parsed trees take a small multiple
+    /// of it. A document larger than an eighth of this is not kept.
+    /// </summary>
+    public long DocumentCacheBytes { get; set; } = 4 * 1024 * 1024;
+
     internal void Validate()
     {
         if (MaxDepth is <= 0) throw new ArgumentOutOfRangeException(nameof(MaxDepth), "must be positive or null");
@@ -111,6 +123,8 @@ public sealed class GraphQLLimits
         if (MaxBodyBytes is <= 0 or >= int.MaxValue) throw new ArgumentOutOfRangeException(nameof(MaxBodyBytes), "must be in 1..int.MaxValue-1");
         if (MaxSubscriptionsPerConnection <= 0) throw new ArgumentOutOfRangeException(nameof(MaxSubscriptionsPerConnection), "must be positive");
         if (ConnectionInitTimeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(ConnectionInitTimeout), "must be positive");
+        if (DocumentCacheEntries < 0) throw new ArgumentOutOfRangeException(nameof(DocumentCacheEntries), "must not be negative");
+        if (DocumentCacheBytes < 0) throw new ArgumentOutOfRangeException(nameof(DocumentCacheBytes), "must not be negative");
         if (MaxPendingMessagesPerConnection <= 0) throw new ArgumentOutOfRangeException(nameof(MaxPendingMessagesPerConnection), "must be positive");
     }
 }

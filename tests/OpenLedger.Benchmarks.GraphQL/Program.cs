@@ -298,11 +298,13 @@ async Task<int> ExplorerAsync()
     var txs = a.Split(',').Sum(n => int.Parse(n.Split(':')[2], System.Globalization.CultureInfo.InvariantCulture));
     Console.WriteLine($"  explorer: both endpoints return the same {blockCount} blocks ({txs:N0} transactions); head {follower.Head}");
 
-    async Task<(double Rps, Distribution Latency, int Failed, TimeSpan Cpu)> LoadAsync(Func<HttpRequestMessage> make, TimeSpan duration)
+    // Allocated bytes are counted too: unlike CPU time, they do not depend on what else the machine runs.
+    async Task<(double Rps, Distribution Latency, int Failed, TimeSpan Cpu, long Allocated)> LoadAsync(Func<HttpRequestMessage> make, TimeSpan duration)
     {
         var samples = new List<double>[o.QueryWorkers];
         var failed = 0;
         var cpu0 = Machine.ProcessCpu();
+        var allocated0 = GC.GetTotalAllocatedBytes();
         var stopAt = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
         var s = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, o.QueryWorkers).Select(w => Task.Run(async () =>
@@ -321,7 +323,8 @@ async Task<int> ExplorerAsync()
             }
         })));
         var n = samples.Sum(x => x.Count);
-        return (n / s.Elapsed.TotalSeconds, new Distribution(samples.SelectMany(x => x)), failed, Machine.ProcessCpu() - cpu0);
+        return (n / s.Elapsed.TotalSeconds, new Distribution(samples.SelectMany(x => x)), failed, Machine.ProcessCpu() - cpu0,
+            GC.GetTotalAllocatedBytes() - allocated0);
     }
 
     Console.Write($"  explorer: warm-up {o.QueryWarmup.TotalSeconds:F0} s each, then {o.QueryDuration.TotalSeconds:F0} s each with {o.QueryWorkers} workers (GraphQL, minimal, in halves A B A B) ... ");
@@ -346,7 +349,7 @@ async Task<int> ExplorerAsync()
     var tn = await LoadAsync(TypenameRequest, half);
     var tnCpu = tn.Cpu.TotalMilliseconds * 1000 / (tn.Rps * half.TotalSeconds);
     Console.WriteLine("done");
-    double Rps((double Rps, Distribution L, int F, TimeSpan C) x, (double Rps, Distribution L, int F, TimeSpan C) y) => (x.Rps + y.Rps) / 2;
+    double Rps((double Rps, Distribution L, int F, TimeSpan C, long A) x, (double Rps, Distribution L, int F, TimeSpan C, long A) y) => (x.Rps + y.Rps) / 2;
     var gRps = Rps(g1, g2);
     var mRps = Rps(m1, m2);
     // Latency percentiles of the combined halves.
@@ -354,18 +357,22 @@ async Task<int> ExplorerAsync()
     var mLat = new Distribution(Samples(m1.Latency).Concat(Samples(m2.Latency)));
     var gCpu = (g1.Cpu + g2.Cpu).TotalMilliseconds * 1000 / (gRps * half.TotalSeconds * 2);
     var mCpu = (m1.Cpu + m2.Cpu).TotalMilliseconds * 1000 / (mRps * half.TotalSeconds * 2);
+    var gAlloc = (g1.Allocated + g2.Allocated) / 1024.0 / (gRps * half.TotalSeconds * 2);
+    var mAlloc = (m1.Allocated + m2.Allocated) / 1024.0 / (mRps * half.TotalSeconds * 2);
+    var tnAlloc = tn.Allocated / 1024.0 / (tn.Rps * half.TotalSeconds);
     var ratio = gRps / mRps;
     new Table($"Explorer query `{queryText}` over HTTP, {o.QueryWorkers} workers, {o.QueryDuration.TotalSeconds:F0} s each")
         .Row("measure", "GraphQL (POST /graphql)", "minimal MapGet (reference)", "ratio", "target", "met")
-        .Row("requests/s", $"{gRps:N0}", $"{mRps:N0}", $"{ratio:F2}", ">= 0.5", ratio >= 0.5 ? "yes" : "NO")
+        .Row("requests/s", $"{gRps:N0}", $"{mRps:N0}", $"{ratio:F2}", ">= 0.7", ratio >= 0.7 ? "yes" : "NO")
         .Row("latency p50", $"{gLat.P(0.5):F2} ms", $"{mLat.P(0.5):F2} ms", $"{mLat.P(0.5) / gLat.P(0.5):F2}", "", "")
         .Row("latency p99", $"{gLat.P(0.99):F2} ms", $"{mLat.P(0.99):F2} ms", $"{mLat.P(0.99) / gLat.P(0.99):F2}", "", "")
         .Row("process CPU per request (server + client)", $"{gCpu:F0} us", $"{mCpu:F0} us", $"{mCpu / gCpu:F2}", "", "")
+        .Row("allocated per request (server + client)", $"{gAlloc:F1} KiB", $"{mAlloc:F1} KiB", $"{mAlloc / gAlloc:F2}", "", "")
         .Row("non-200 responses", $"{g1.Failed + g2.Failed}", $"{m1.Failed + m2.Failed}", "", "0", g1.Failed + g2.Failed + m1.Failed + m2.Failed == 0 ? "yes" : "NO")
-        .Row("diagnostic: GraphQL `{ __typename }` (no grain call)", $"{tn.Rps:N0} req/s, p50 {tn.Latency.P(0.5):F2} ms, {tnCpu:F0} us CPU", "", "", "", "")
+        .Row("diagnostic: GraphQL `{ __typename }` (no grain call)", $"{tn.Rps:N0} req/s, p50 {tn.Latency.P(0.5):F2} ms, {tnCpu:F0} us CPU, {tnAlloc:F1} KiB", "", "", "", "")
         .Row("halves (req/s)", $"{g1.Rps:N0} / {g2.Rps:N0}", $"{m1.Rps:N0} / {m2.Rps:N0}", "", "", "")
         .Print();
-    return ratio >= 0.5 ? 0 : 1;
+    return ratio >= 0.7 ? 0 : 1;
 }
 
 static IEnumerable<double> Samples(Distribution d) => d.All;

@@ -18,16 +18,25 @@ internal sealed class GraphQLOperationExecutor
 {
     private readonly GraphQLLimits _limits;
     private readonly IValidationRule[] _validationRules;
+    private readonly IValidationRule[] _variableDependentRules;
 
     public GraphQLOperationExecutor(IOptions<GraphQLLimits> limits)
     {
         _limits = limits.Value;
         _limits.Validate();
+        var cost = new CostValidationRule(_limits);
         // The limits run after the specification's rules: the analyzer assumes a document that is already valid.
-        _validationRules = [.. DocumentValidator.CoreRules, new CostValidationRule(_limits)];
+        _validationRules = [.. DocumentValidator.CoreRules, cost];
+        // The specification's rules depend on the document alone; the cost rule also on the variables (page sizes,
+        // @skip/@include conditions). Variable coercion itself runs on every request whatever the rules.
+        _variableDependentRules = [cost];
+        Documents = new DocumentCache(_limits.DocumentCacheEntries, _limits.DocumentCacheBytes);
     }
 
     public GraphQLLimits Limits => _limits;
+
+    /// <summary>The documents already validated, which both transports look up before parsing.</summary>
+    public DocumentCache Documents { get; }
 
     /// <summary>
     /// Executes the request. Services are the caller's scope (the HTTP request, or the WebSocket connection), so
@@ -40,7 +49,8 @@ internal sealed class GraphQLOperationExecutor
         if (document.ParseError is { } parseError)
             return new ExecutionResult(parseError);
         // Before GraphQL.NET sees the document: some of its rules are quadratic in fields, and it recurses through spreads.
-        if (DocumentShape.Check(document.Document!, document.Operation, _limits) is { } shapeError)
+        // A cached document passed this already: the shape depends on the text and the operation alone.
+        if (!document.Validated && DocumentShape.Check(document.Document!, document.Operation, _limits) is { } shapeError)
             return new ExecutionResult(shapeError);
 
         // Large values charge their size as they resolve; the first past the limit cancels the rest of the request.
@@ -63,7 +73,7 @@ internal sealed class GraphQLOperationExecutor
             // A subscription's token must outlive this call (its events resolve later); the operation's own token does.
             CancellationToken = subscription ? cancellationToken : requestCancellation.Token,
             UserContext = new Dictionary<string, object?> { [ResponseBudget.UserContextKey] = budget },
-            ValidationRules = _validationRules,
+            ValidationRules = !document.Validated ? _validationRules : document.HasVariables ? _variableDependentRules : [],
             Timeout = _limits.ExecutionTimeout,
             // An error in the result, not an exception: a timed-out query is still answered as GraphQL.
             TimeoutAction = TimeoutAction.ReturnTimeoutError,
@@ -73,6 +83,10 @@ internal sealed class GraphQLOperationExecutor
         try
         {
             result = await services.GetRequiredService<IDocumentExecuter>().ExecuteAsync(options).ConfigureAwait(false);
+            // Execution started, so validation passed (GraphQL.NET reports a timeout, even one during validation, as
+            // not executed): the document is kept for the next request with the same text and operation name.
+            if (result.Executed && !document.Validated)
+                Documents.Add(request.Query, request.OperationName, document.AsValidated());
         }
         catch (OperationCanceledException) when (budget.Exceeded && !cancellationToken.IsCancellationRequested)
         {

@@ -13,11 +13,13 @@ namespace OpenLedger.GraphQL.Transport.Execution;
 /// </summary>
 internal sealed class OperationDocument
 {
-    private OperationDocument(GraphQLDocument? document, GraphQLOperationDefinition? operation, ExecutionError? parseError)
+    private OperationDocument(GraphQLDocument? document, GraphQLOperationDefinition? operation, ExecutionError? parseError,
+        bool validated = false)
     {
         Document = document;
         Operation = operation;
         ParseError = parseError;
+        Validated = validated;
     }
 
     /// <summary>The parsed document, or <see langword="null"/> when it did not parse.</summary>
@@ -34,6 +36,18 @@ internal sealed class OperationDocument
 
     /// <summary>Why the document did not parse (code <see cref="GraphQLErrorCodes.ParseFailed"/>).</summary>
     public ExecutionError? ParseError { get; }
+
+    /// <summary>
+    /// The document passed the shape checks and the specification's validation for this operation once already (it
+    /// came from the <see cref="DocumentCache"/>): only what depends on the variables needs checking again.
+    /// </summary>
+    public bool Validated { get; }
+
+    /// <summary>The selected operation declares variables, so its cost and depth can differ from request to request.</summary>
+    public bool HasVariables => Operation?.Variables?.Items is { Count: > 0 };
+
+    /// <summary>The same document, marked as validated, to be kept by the <see cref="DocumentCache"/>.</summary>
+    public OperationDocument AsValidated() => new(Document, Operation, ParseError, validated: true);
 
     public static OperationDocument Parse(string query, string? operationName)
     {

@@ -66,7 +66,7 @@ internal sealed class GraphQLHttpHandler(GraphQLOperationExecutor executor, IOpt
             return;
         }
 
-        var document = OperationDocument.Parse(operationRequest!.Query, operationRequest.OperationName);
+        var document = executor.Documents.GetOrParse(operationRequest!.Query, operationRequest.OperationName);
 
         // GET is a safe method: a mutation over it is refused before anything runs.
         if (isGet && document.OperationType == OperationType.Mutation)

@@ -199,7 +199,7 @@ internal sealed class GraphQLWsConnection
     {
         try
         {
-            var document = OperationDocument.Parse(request.Query, request.OperationName);
+            var document = _executor.Documents.GetOrParse(request.Query, request.OperationName);
             var result = await _executor.ExecuteAsync(request, document, _services, _user, operation.CancellationToken).ConfigureAwait(false);
 
             if (result.Streams is { Count: > 0 } streams)

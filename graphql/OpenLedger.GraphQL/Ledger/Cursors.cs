@@ -8,7 +8,16 @@ internal static class Cursors
 {
     public readonly record struct Position(long Height, int Index);
 
-    public static string Encode(Position p) => Convert.ToBase64String(System.Text.Encoding.ASCII.GetBytes($"{p.Height}:{p.Index}"));
+    /// <summary>Base64 of the ASCII text "height:index", formatted on the stack: a page encodes one cursor per row,
+    /// whether or not the query asks for them.</summary>
+    public static string Encode(Position p)
+    {
+        Span<byte> text = stackalloc byte[32]; // a long (20 characters), ':' and an int (11)
+        p.Height.TryFormat(text, out var length, default, System.Globalization.CultureInfo.InvariantCulture);
+        text[length++] = (byte)':';
+        p.Index.TryFormat(text[length..], out var indexLength, default, System.Globalization.CultureInfo.InvariantCulture);
+        return Convert.ToBase64String(text[..(length + indexLength)]);
+    }
 
     public static Position? Decode(string? cursor)
     {

@@ -1,4 +1,5 @@
 using GraphQL;
+using GraphQL.DataLoader;
 using GraphQL.Types;
 using GraphQL.Types.Relay;
 using OpenLedger.Core.Crypto;
@@ -60,9 +61,14 @@ public sealed class LedgerQuery : ObjectGraphType
                 var head = (await c.Grains().GetGrain<IChainGrain>(0).GetInfoAsync()).HeadHeight;
                 var start = Cursors.Decode(c.After) is { } after ? after.Height - 1 : head;
                 // Heights are contiguous, so whether a next page exists is known without reading one more block.
-                var heights = Enumerable.Range(0, first).Select(i => start - i).Where(h => h >= 0).ToList();
-                var views = await Task.WhenAll(heights.Select(h => c.LoadBlock(h).GetResultAsync()));
-                var rows = views.Where(v => v is not null).Select(v => v!).ToList();
+                var count = (int)Math.Clamp(start + 1, 0, first);
+                // Every height is queued before the first result is asked for, so the page is read as one batch of
+                // parallel grain calls (asking as each is queued would dispatch twenty batches of one).
+                var pending = new IDataLoaderResult<BlockView?>[count];
+                for (var i = 0; i < count; i++) pending[i] = c.LoadBlock(start - i);
+                var rows = new List<BlockView>(count);
+                foreach (var result in pending)
+                    if (await result.GetResultAsync() is { } view) rows.Add(view);
                 var page = Cursors.Page(rows, first, b => new Cursors.Position(b.Height, 0), totalCount: (int)Math.Min(head + 1, int.MaxValue), hasPrevious: start < head);
                 page.PageInfo!.HasNextPage = rows.Count > 0 && rows[^1].Height > 0;
                 return page;
