@@ -151,7 +151,7 @@ public sealed class LoraServingEngine : IAsyncDisposable
                     }
                 }
                 if (!_stop.IsCancellationRequested) await AdmitAsync(batch, leases).ConfigureAwait(false);
-                Retire(batch.TakeFinished(), leases);
+                Retire(batch, leases);
                 if (batch.Rows.Count == 0) continue;
                 try
                 {
@@ -161,11 +161,12 @@ public sealed class LoraServingEngine : IAsyncDisposable
                 {
                     // The cache is spoilt: the rows start again, group by group, to find whose fault it is.
                     var rows = batch.Clear();
-                    Isolate(rows.Select(r => r.Owner).ToList(), rows.Select(r => r.Adapter).ToList(), error);
+                    var running = rows.Where(r => !r.Owner.Completion.Task.IsCompleted).ToList();
+                    Isolate(running.Select(r => r.Owner).ToList(), running.Select(r => r.Adapter).ToList(), error);
                     Release(rows.Select(r => r.Owner), leases);
                     continue;
                 }
-                Retire(batch.TakeFinished(), leases);
+                Retire(batch, leases);
             }
         }
         finally
@@ -212,16 +213,17 @@ public sealed class LoraServingEngine : IAsyncDisposable
         foreach (var row in rows) row.Owner.Joined = joined;
     }
 
-    /// <summary>Completes the rows that have left the batch with their tokens.</summary>
-    private static void Retire(List<DecodingRow<Pending>> finished, Dictionary<Hash32, (AdapterLease Lease, int Rows)> leases)
+    /// <summary>Completes the requests whose rows have their tokens, and gives back the leases of the rows taken out
+    /// of the batch (a finished row still computes, with its adapter, until then).</summary>
+    private static void Retire(DecodingBatch<Pending> batch, Dictionary<Hash32, (AdapterLease Lease, int Rows)> leases)
     {
-        foreach (var row in finished)
+        foreach (var row in batch.TakeFinished())
         {
             var (at, rows, adapters) = row.Owner.Joined;
             row.Owner.Completion.TrySetResult(new GenerationResult(row.Generated, Stopwatch.GetElapsedTime(row.Owner.Submitted, at),
                 Stopwatch.GetElapsedTime(at), rows, adapters));
         }
-        Release(finished.Select(r => r.Owner), leases);
+        Release(batch.Compact().Select(r => r.Owner), leases);
     }
 
     /// <summary>Gives back the leases of rows that have left, disposing an adapter's lease with its last row.</summary>
