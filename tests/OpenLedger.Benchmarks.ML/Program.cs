@@ -95,7 +95,8 @@ static int PrintUsage()
 
           serving                  OpenLoRA: one built-in base model serving 1-1000 rank-8 adapters loaded just in
                                    time from a SQLite content store; heterogeneous batches against merging per
-                                   request and one adapter per batch, cold loads, memory per adapter
+                                   request and one adapter per batch, the KV-cached engine against today's, cold
+                                   loads, memory per adapter
             --quick                  small counts (a smoke test: about two minutes)
             --threads N              torch intra-op threads (default 2)
             --requests N             requests per heterogeneous (and base-alone) cell (default 512; quick 128)
@@ -107,7 +108,9 @@ static int PrintUsage()
             --max-batch N            the engine's batch size (default 64)
             --in-flight N            requests each cell keeps submitted and unfinished (default 2 x max batch;
                                      0 = all at once)
-            --new-tokens N           tokens generated per request (default 8)
+            --new-tokens N,M         tokens generated per request, one table per count (default 8,64); a count
+                                     is capped per request to the context left after its prompt (64 -> 48-56)
+            --no-reference           skip today's engine (recompute, no KV cache) at the largest adapter count
             --modes a,b,c            which modes to run: (a) heterogeneous, (b) merge per request, (c) one adapter
                                      per batch (default all; the ratios need a and b)
             --seed N                 seed of the adapters, prompts and popularity draws (default 7)

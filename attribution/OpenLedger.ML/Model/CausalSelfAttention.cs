@@ -44,6 +44,15 @@ public sealed class CausalSelfAttention : SwappableModule
     /// <param name="x">[batch, time, d]</param>
     public override Tensor forward(Tensor x)
     {
+        // The keys and values are not kept: this scope frees them.
+        using var scope = torch.NewDisposeScope();
+        return scope.MoveToOuter(Prefill(x, out _, out _));
+    }
+
+    /// <summary>The ordinary causal forward of <paramref name="x"/> [batch, time, d] that also hands out the keys and
+    /// values it computed, [batch, heads, time, head_dim] each: what a <see cref="KvCache"/> starts from.</summary>
+    internal Tensor Prefill(Tensor x, out Tensor keys, out Tensor values)
+    {
         using var scope = torch.NewDisposeScope();
         var (batch, time, dim) = (x.shape[0], x.shape[1], x.shape[2]);
         var qkv = _qkv.call(x).split(dim, dim: 2);
@@ -58,6 +67,32 @@ public sealed class CausalSelfAttention : SwappableModule
         var future = torch.ones(time, time, dtype: ScalarType.Bool, device: x.device).triu(1);
         var weights = _attentionDropout.call(scores.masked_fill(future, HeldScalars.NegativeInfinity).softmax(-1));
         var mixed = weights.matmul(v).transpose(1, 2).contiguous().view(batch, time, dim);
+        var output = _residualDropout.call(_output.call(mixed));
+        keys = scope.MoveToOuter(k);
+        values = scope.MoveToOuter(v);
+        return scope.MoveToOuter(output);
+    }
+
+    /// <summary>One decoding step: <paramref name="x"/> [batch, 1, d] holds each row's new token, which takes position
+    /// <paramref name="writeAt"/> of its row (int64 [batch, heads, 1, head_dim], the row's length repeated): its key
+    /// and value are written there into <paramref name="keys"/> and <paramref name="values"/> (a
+    /// <see cref="KvCache"/>'s, [batch, heads, context, head_dim]) and it attends to the first
+    /// <c>blocked.shape[-1]</c> cached positions but those <paramref name="blocked"/> [batch, 1, 1, used] marks (a
+    /// row's positions past its new token). The same arithmetic as <see cref="Prefill"/> on one query position.</summary>
+    internal Tensor Step(Tensor x, Tensor keys, Tensor values, Tensor writeAt, Tensor blocked)
+    {
+        using var scope = torch.NewDisposeScope();
+        var (batch, dim) = (x.shape[0], x.shape[2]);
+        var qkv = _qkv.call(x).split(dim, dim: 2);
+        var q = qkv[0].view(batch, 1, _heads, _headDim).transpose(1, 2);
+        keys.scatter_(2, writeAt, qkv[1].view(batch, 1, _heads, _headDim).transpose(1, 2));
+        values.scatter_(2, writeAt, qkv[2].view(batch, 1, _heads, _headDim).transpose(1, 2));
+        var used = blocked.shape[^1];
+
+        using var scale = (1.0 / Math.Sqrt(_headDim)).ToScalar();
+        var scores = q.matmul(keys.narrow(2, 0, used).transpose(-2, -1)).mul(scale);
+        var weights = _attentionDropout.call(scores.masked_fill(blocked, HeldScalars.NegativeInfinity).softmax(-1));
+        var mixed = weights.matmul(values.narrow(2, 0, used)).transpose(1, 2).contiguous().view(batch, 1, dim);
         return scope.MoveToOuter(_residualDropout.call(_output.call(mixed)));
     }
 }

@@ -34,8 +34,30 @@ public sealed class Gpt2Block : nn.Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor x)
     {
+        // The keys and values are not kept: this scope frees them.
         using var scope = torch.NewDisposeScope();
-        var afterAttention = x.add(_attention.call(_attentionNorm.call(x)), HeldScalars.One);
-        return scope.MoveToOuter(afterAttention.add(_mlp.call(_mlpNorm.call(afterAttention)), HeldScalars.One));
+        return scope.MoveToOuter(Prefill(x, out _, out _));
     }
+
+    /// <summary><see cref="forward"/>, handing out the attention's keys and values
+    /// (<see cref="CausalSelfAttention.Prefill"/>).</summary>
+    internal Tensor Prefill(Tensor x, out Tensor keys, out Tensor values)
+    {
+        using var scope = torch.NewDisposeScope();
+        var afterAttention = x.add(_attention.Prefill(_attentionNorm.call(x), out var k, out var v), HeldScalars.One);
+        keys = scope.MoveToOuter(k);
+        values = scope.MoveToOuter(v);
+        return scope.MoveToOuter(WithMlp(afterAttention));
+    }
+
+    /// <summary>One decoding step through the block (<see cref="CausalSelfAttention.Step"/>).</summary>
+    internal Tensor Step(Tensor x, Tensor keys, Tensor values, Tensor writeAt, Tensor blocked)
+    {
+        using var scope = torch.NewDisposeScope();
+        var afterAttention = x.add(_attention.Step(_attentionNorm.call(x), keys, values, writeAt, blocked), HeldScalars.One);
+        return scope.MoveToOuter(WithMlp(afterAttention));
+    }
+
+    private Tensor WithMlp(Tensor afterAttention) =>
+        afterAttention.add(_mlp.call(_mlpNorm.call(afterAttention)), HeldScalars.One);
 }

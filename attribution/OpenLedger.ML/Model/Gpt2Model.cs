@@ -73,16 +73,86 @@ public sealed class Gpt2Model : nn.Module<Tensor, Tensor>
     /// compares.</summary>
     public Tensor HiddenStates(Tensor tokens)
     {
-        if (tokens.dim() != 2) throw new ArgumentException($"tokens must be [batch, time], got [{string.Join(", ", tokens.shape)}]");
-        var time = tokens.shape[1];
-        if (time > Config.ContextLength)
-            throw new ArgumentException($"{time} tokens exceed the context length {Config.ContextLength}");
+        CheckTokens(tokens);
         using var scope = torch.NewDisposeScope();
-        using var stop = time.ToScalar();
-        var positions = torch.arange(HeldScalars.Zero, stop, HeldScalars.One, dtype: ScalarType.Int64, device: tokens.device);
-        var x = _embeddingDropout.call(_tokenEmbedding.call(tokens).add(_positionEmbedding.call(positions), HeldScalars.One));
+        var x = Embed(tokens);
         foreach (var block in _blocks) x = block.call(x);
         return scope.MoveToOuter(_finalNorm.call(x));
+    }
+
+    private void CheckTokens(Tensor tokens)
+    {
+        if (tokens.dim() != 2) throw new ArgumentException($"tokens must be [batch, time], got [{string.Join(", ", tokens.shape)}]");
+        if (tokens.shape[1] > Config.ContextLength)
+            throw new ArgumentException($"{tokens.shape[1]} tokens exceed the context length {Config.ContextLength}");
+    }
+
+    /// <summary>Token plus position embeddings [batch, time, d], positions 0 to time - 1.</summary>
+    private Tensor Embed(Tensor tokens)
+    {
+        using var scope = torch.NewDisposeScope();
+        using var stop = tokens.shape[1].ToScalar();
+        var positions = torch.arange(HeldScalars.Zero, stop, HeldScalars.One, dtype: ScalarType.Int64, device: tokens.device);
+        return scope.MoveToOuter(_embeddingDropout.call(_tokenEmbedding.call(tokens).add(_positionEmbedding.call(positions), HeldScalars.One)));
+    }
+
+    /// <summary>The causal forward of right-padded prompts <paramref name="tokens"/> [rows, time] whose lengths are
+    /// <paramref name="lengths"/>, for decoding: the final hidden states at each row's last prompt token [rows, d]
+    /// (what <see cref="HiddenStates"/> gives there, by the same arithmetic) and a <see cref="KvCache"/> of the
+    /// prompts' keys and values. A row never attends to the padding after it (the attention is causal), and its
+    /// padding's keys are masked out of every later step and overwritten by its generated tokens.</summary>
+    public (Tensor Hidden, KvCache Cache) Prefill(Tensor tokens, IReadOnlyList<long> lengths)
+    {
+        CheckTokens(tokens);
+        var (rows, time) = (tokens.shape[0], tokens.shape[1]);
+        if (lengths.Count != rows || lengths.Any(l => l < 1 || l > time))
+            throw new ArgumentException($"{lengths.Count} lengths in [1, {time}] are needed for {rows} rows");
+        using var scope = torch.NewDisposeScope();
+        var x = Embed(tokens);
+        var keys = new Tensor[_blocks.Count];
+        var values = new Tensor[_blocks.Count];
+        var heads = Config.Heads;
+        for (var layer = 0; layer < _blocks.Count; layer++)
+        {
+            x = _blocks[layer].Prefill(x, out var k, out var v);
+            // Room for the whole context: decoding writes each new position in place.
+            keys[layer] = torch.zeros(rows, heads, Config.ContextLength, Config.HeadDim, dtype: k.dtype, device: k.device);
+            keys[layer].narrow(2, 0, time).copy_(k);
+            values[layer] = torch.zeros(rows, heads, Config.ContextLength, Config.HeadDim, dtype: v.dtype, device: v.device);
+            values[layer].narrow(2, 0, time).copy_(v);
+        }
+        var hidden = _finalNorm.call(x);
+        using var rowCount = rows.ToScalar();
+        var rowIndex = torch.arange(HeldScalars.Zero, rowCount, HeldScalars.One, dtype: ScalarType.Int64, device: tokens.device);
+        var last = torch.tensor(lengths.Select(l => l - 1).ToArray(), dtype: ScalarType.Int64, device: tokens.device);
+        var cache = new KvCache(keys, values, [.. lengths]);
+        return (scope.MoveToOuter(hidden[rowIndex, last]), cache);
+    }
+
+    /// <summary>One decoding step: each row of <paramref name="cache"/> takes its next token from
+    /// <paramref name="tokens"/> [rows, 1] at its own next position (its length: position ids are per row), attends
+    /// to its cached positions and itself, and leaves its key and value in the cache. Returns the final hidden states
+    /// [rows, d] of the new tokens.</summary>
+    public Tensor Step(Tensor tokens, KvCache cache)
+    {
+        CheckTokens(tokens);
+        if (tokens.shape[0] != cache.Rows || tokens.shape[1] != 1)
+            throw new ArgumentException($"one token per row is needed for {cache.Rows} rows, got [{string.Join(", ", tokens.shape)}]");
+        if (cache.Lengths.Any(l => l >= Config.ContextLength))
+            throw new ArgumentException($"a sequence has filled the context length {Config.ContextLength}");
+        using var scope = torch.NewDisposeScope();
+        var rows = tokens.shape[0];
+        var positions = torch.tensor(cache.Lengths.ToArray(), dtype: ScalarType.Int64, device: tokens.device).view(rows, 1);
+        var x = _embeddingDropout.call(_tokenEmbedding.call(tokens).add(_positionEmbedding.call(positions), HeldScalars.One));
+        var writeAt = positions.view(rows, 1, 1, 1).expand(rows, Config.Heads, 1, Config.HeadDim);
+        // Attention reads the positions up to the longest row's new token; each row's later ones are blocked.
+        using var used = (cache.Lengths.Max() + 1).ToScalar();
+        var blocked = torch.arange(HeldScalars.Zero, used, HeldScalars.One, dtype: ScalarType.Int64, device: tokens.device)
+            .view(1, -1).gt(positions).view(rows, 1, 1, -1);
+        for (var layer = 0; layer < _blocks.Count; layer++)
+            x = _blocks[layer].Step(x, cache.Keys(layer), cache.Values(layer), writeAt, blocked);
+        cache.Advance();
+        return scope.MoveToOuter(_finalNorm.call(x).view(rows, -1));
     }
 
     /// <summary>Mean next-token cross entropy of <paramref name="targets"/> [batch, time] under the logits for

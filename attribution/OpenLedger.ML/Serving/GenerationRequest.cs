@@ -25,7 +25,23 @@ public enum ServingMode
     MergePerRequest,
 }
 
+/// <summary>How the engine decodes.</summary>
+public enum ServingDecoder
+{
+    /// <summary>A KV cache per sequence and continuous batching: a prompt is prefilled once, then each step feeds one
+    /// token per sequence; a sequence that has its tokens leaves the batch at once and a waiting request joins at the
+    /// next step (in <see cref="ServingMode.MergePerRequest"/>, one request at a time, cached).</summary>
+    ContinuousKvCache,
+    /// <summary>Reference (the engine before the KV cache): every step recomputes the whole sequences, and a batch runs
+    /// to completion before the next is formed. The same tokens, several times the work.</summary>
+    Recompute,
+}
+
 /// <param name="MaxBatchSize">The most requests (rows) in one batch.</param>
 /// <param name="Mode">How batches are formed.</param>
 /// <param name="PadToken">The id written after a shorter sequence (never read: see <see cref="LoraServingEngine"/>).</param>
-public sealed record ServingOptions(int MaxBatchSize = 8, ServingMode Mode = ServingMode.Heterogeneous, long PadToken = 0);
+/// <param name="Decoder">How the tokens are computed; both decoders give the same greedy tokens.</param>
+/// <param name="StopToken">An id that ends a sequence once generated (it is kept as its last token), such as the
+/// end-of-text; null: every request gets its <see cref="GenerationRequest.MaxNewTokens"/>.</param>
+public sealed record ServingOptions(int MaxBatchSize = 8, ServingMode Mode = ServingMode.Heterogeneous, long PadToken = 0,
+    ServingDecoder Decoder = ServingDecoder.ContinuousKvCache, long? StopToken = null);

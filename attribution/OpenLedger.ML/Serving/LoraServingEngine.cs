@@ -10,11 +10,13 @@ namespace OpenLedger.ML.Serving;
 /// <see cref="AdapterCache"/> and decodes greedily through the shared <see cref="MultiAdapterModel"/>, completing each
 /// request's task with its tokens.</summary>
 /// <remarks>
-/// Padding: sequences of a batch are right-padded and each row's next token is read at its own last position. The
-/// attention is causal, so a position never sees the padding after it: no attention mask and no position ids are
-/// needed and every row computes exactly what it would alone. Each step recomputes the whole sequences (no KV cache);
-/// a row leaves the batch when it has its tokens. A batch runs to completion before the next is formed (no
-/// continuous batching yet).
+/// Decoding (<see cref="ServingOptions.Decoder"/>): by default each sequence keeps a KV cache and batching is
+/// continuous (<see cref="DecodingBatch{TOwner}"/>): newcomers are prefilled, each step feeds one token per sequence,
+/// a sequence that has its tokens leaves at once and waiting requests join at the next step, up to the batch size.
+/// The reference decoder recomputes the whole sequences every step and runs a batch to completion before the next.
+/// <para>Padding: prompts of a batch are right-padded and each row's next token is read at its own last position. The
+/// attention is causal, so a position never sees the padding after it and every row computes what it would alone;
+/// with the cache, each row's position ids are its own and the positions past its length are masked out.</para>
 /// <para>Isolation: one adapter never fails another's requests. Requests for a quarantined adapter are refused before
 /// they queue, an adapter that does not load fails only its own rows, and a batch whose forward pass throws is run again
 /// adapter by adapter, so only the adapter at fault fails its requests and is quarantined (<see cref="Isolate"/>).</para>
@@ -45,8 +47,11 @@ public sealed class LoraServingEngine : IAsyncDisposable
     /// <summary>Starts the worker (once).</summary>
     public void Start()
     {
-        lock (_gate) _worker ??= Task.Run(WorkAsync);
+        lock (_gate) _worker ??= Task.Run(Continuous ? WorkContinuouslyAsync : WorkAsync);
     }
+
+    /// <summary>Whether requests join and leave a running batch (the cached decoder batching several requests).</summary>
+    private bool Continuous => _options.Decoder == ServingDecoder.ContinuousKvCache && _options.Mode != ServingMode.MergePerRequest;
 
     /// <summary>Queues a request. Throws <see cref="ArgumentException"/> for an empty prompt, an id outside the
     /// vocabulary, or more tokens in all than the model's context. The task fails with
@@ -81,7 +86,8 @@ public sealed class LoraServingEngine : IAsyncDisposable
         return pending.Completion.Task;
     }
 
-    /// <summary>Stops the worker after its current batch and fails the requests still queued.</summary>
+    /// <summary>Stops the worker after its current batch (continuous: once its running sequences are done, admitting no
+    /// more) and fails the requests still queued.</summary>
     public async ValueTask DisposeAsync()
     {
         Task? worker;
@@ -117,6 +123,140 @@ public sealed class LoraServingEngine : IAsyncDisposable
             }
             var batch = TakeBatch();
             if (batch.Count > 0) await RunBatchAsync(batch).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The continuous worker: between two decoding steps, finished sequences leave and waiting requests join
+    /// (prefilled together) up to the batch size; a batch ends only when it has no sequence left.</summary>
+    private async Task WorkContinuouslyAsync()
+    {
+        using var batch = new DecodingBatch<Pending>(_model, _options.PadToken, _options.StopToken);
+        // One lease per adapter in the batch, held while any of its rows decodes.
+        var leases = new Dictionary<Hash32, (AdapterLease Lease, int Rows)>();
+        try
+        {
+            while (true)
+            {
+                if (batch.Rows.Count == 0)
+                {
+                    _model.EndBatch();
+                    if (_stop.IsCancellationRequested) return;
+                    try
+                    {
+                        await _signal.WaitAsync(_stop.Token).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        return;
+                    }
+                }
+                if (!_stop.IsCancellationRequested) await AdmitAsync(batch, leases).ConfigureAwait(false);
+                Retire(batch, leases);
+                if (batch.Rows.Count == 0) continue;
+                try
+                {
+                    batch.Step();
+                }
+                catch (Exception error)
+                {
+                    // The cache is spoilt: the rows start again, group by group, to find whose fault it is.
+                    var rows = batch.Clear();
+                    var running = rows.Where(r => !r.Owner.Completion.Task.IsCompleted).ToList();
+                    Isolate(running.Select(r => r.Owner).ToList(), running.Select(r => r.Adapter).ToList(), error);
+                    Release(rows.Select(r => r.Owner), leases);
+                    continue;
+                }
+                Retire(batch, leases);
+            }
+        }
+        finally
+        {
+            foreach (var (lease, _) in leases.Values) lease.Dispose();
+        }
+    }
+
+    /// <summary>Takes waiting requests into the running batch, up to its free rows: their adapters made resident,
+    /// their prompts prefilled in one forward (a failure there is isolated like a failed batch's).</summary>
+    private async Task AdmitAsync(DecodingBatch<Pending> batch, Dictionary<Hash32, (AdapterLease Lease, int Rows)> leases)
+    {
+        var newcomers = TakeNewcomers(_options.MaxBatchSize - batch.Rows.Count, batch.Rows.Count > 0 ? batch.Rows[0].Owner.Request.Adapter : null);
+        if (newcomers.Count == 0) return;
+        foreach (var id in newcomers.Select(p => p.Request.Adapter).OfType<Hash32>().Distinct().Where(id => !leases.ContainsKey(id)).ToList())
+        {
+            try
+            {
+                leases[id] = (await _cache.AcquireAsync(id, _stop.Token).ConfigureAwait(false), 0);
+            }
+            catch (Exception error)
+            {
+                foreach (var pending in newcomers.Where(p => p.Request.Adapter == id)) pending.Completion.TrySetException(error);
+            }
+        }
+        var started = Stopwatch.GetTimestamp();
+        foreach (var pending in newcomers.Where(p => p.Request.MaxNewTokens == 0 && !p.Completion.Task.IsCompleted))
+            pending.Completion.TrySetResult(new GenerationResult([], Stopwatch.GetElapsedTime(pending.Submitted, started), TimeSpan.Zero, 1, 0));
+        var rows = newcomers.Where(p => !p.Completion.Task.IsCompleted)
+            .Select(p => new DecodingRow<Pending>(p, p.Request.Prompt, p.Request.MaxNewTokens, p.Request.Adapter is { } id ? leases[id].Lease.Adapter : null))
+            .ToList();
+        foreach (var id in rows.Select(r => r.Owner.Request.Adapter).OfType<Hash32>()) leases[id] = leases[id] with { Rows = leases[id].Rows + 1 };
+        try
+        {
+            batch.Admit(rows);
+        }
+        catch (Exception error)
+        {
+            Isolate(rows.Select(r => r.Owner).ToList(), rows.Select(r => r.Adapter).ToList(), error);
+            Release(rows.Select(r => r.Owner), leases);
+            return;
+        }
+        var joined = (started, batch.Rows.Count, batch.Rows.Select(r => r.Adapter).OfType<ServedAdapter>().Distinct().Count());
+        foreach (var row in rows) row.Owner.Joined = joined;
+    }
+
+    /// <summary>Completes the requests whose rows have their tokens, and gives back the leases of the rows taken out
+    /// of the batch (a finished row still computes, with its adapter, until then).</summary>
+    private static void Retire(DecodingBatch<Pending> batch, Dictionary<Hash32, (AdapterLease Lease, int Rows)> leases)
+    {
+        foreach (var row in batch.TakeFinished())
+        {
+            var (at, rows, adapters) = row.Owner.Joined;
+            row.Owner.Completion.TrySetResult(new GenerationResult(row.Generated, Stopwatch.GetElapsedTime(row.Owner.Submitted, at),
+                Stopwatch.GetElapsedTime(at), rows, adapters));
+        }
+        Release(batch.Compact().Select(r => r.Owner), leases);
+    }
+
+    /// <summary>Gives back the leases of rows that have left, disposing an adapter's lease with its last row.</summary>
+    private static void Release(IEnumerable<Pending> left, Dictionary<Hash32, (AdapterLease Lease, int Rows)> leases)
+    {
+        foreach (var id in left.Select(p => p.Request.Adapter).OfType<Hash32>())
+        {
+            var (lease, rows) = leases[id];
+            if (rows > 1) leases[id] = (lease, rows - 1);
+            else
+            {
+                lease.Dispose();
+                leases.Remove(id);
+            }
+        }
+    }
+
+    /// <summary>Up to <paramref name="free"/> waiting requests, oldest first, that may join the running batch. In
+    /// <see cref="ServingMode.OneAdapterPerBatch"/> only requests for the batch's adapter join (for the oldest's when
+    /// the batch is empty), and only while the oldest waiting request is one of them, so a busy adapter does not
+    /// starve the others.</summary>
+    private List<Pending> TakeNewcomers(int free, Hash32? running)
+    {
+        lock (_gate)
+        {
+            _queue.RemoveAll(p => p.Completion.Task.IsCompleted); // cancelled while waiting
+            if (free <= 0 || _queue.Count == 0) return [];
+            var oneAdapter = _options.Mode == ServingMode.OneAdapterPerBatch;
+            var adapter = free == _options.MaxBatchSize ? _queue[0].Request.Adapter : running;
+            if (oneAdapter && _queue[0].Request.Adapter != adapter) return [];
+            var taken = _queue.Where(p => !oneAdapter || p.Request.Adapter == adapter).Take(free).ToList();
+            foreach (var pending in taken) _queue.Remove(pending);
+            return taken;
         }
     }
 
@@ -261,8 +401,18 @@ public sealed class LoraServingEngine : IAsyncDisposable
         }
     }
 
-    /// <summary>Greedy decoding of every row at once; see the class remarks for the padding.</summary>
+    /// <summary>Greedy decoding of every row at once, as one batch that admits nobody else.</summary>
     private List<long>[] Generate(IReadOnlyList<Pending> rows, IReadOnlyList<ServedAdapter?> adapters)
+    {
+        if (_options.Decoder == ServingDecoder.Recompute) return Recompute(rows, adapters);
+        var decoding = rows.Select((p, i) => new DecodingRow<int>(i, p.Request.Prompt, p.Request.MaxNewTokens, adapters[i])).ToList();
+        DecodingBatch<int>.RunToEnd(_model, _options.PadToken, _options.StopToken, decoding);
+        return decoding.Select(r => r.Generated).ToArray();
+    }
+
+    /// <summary>The reference decoder: every step recomputes the whole sequences; see the class remarks for the
+    /// padding.</summary>
+    private List<long>[] Recompute(IReadOnlyList<Pending> rows, IReadOnlyList<ServedAdapter?> adapters)
     {
         var sequences = rows.Select(p => new List<long>(p.Request.Prompt)).ToArray();
         var generated = rows.Select(_ => new List<long>()).ToArray();
@@ -275,7 +425,7 @@ public sealed class LoraServingEngine : IAsyncDisposable
                 sequences[active[j]].Add(next[j]);
                 generated[active[j]].Add(next[j]);
             }
-            active.RemoveAll(i => generated[i].Count >= rows[i].Request.MaxNewTokens);
+            active.RemoveAll(i => generated[i].Count >= rows[i].Request.MaxNewTokens || generated[i][^1] == _options.StopToken);
         }
         return generated;
     }
@@ -303,5 +453,9 @@ public sealed class LoraServingEngine : IAsyncDisposable
         public GenerationRequest Request { get; } = request;
         public long Submitted { get; } = submitted;
         public TaskCompletionSource<GenerationResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>Continuous batching: when it joined the running batch, and that batch's rows and distinct adapters
+        /// just after it joined.</summary>
+        public (long At, int Rows, int Adapters) Joined { get; set; }
     }
 }

@@ -5,8 +5,8 @@ namespace OpenLedger.Benchmarks.ML.Serving;
 
 /// <summary>Short prompts of 8 to 16 tokens: the start of WordNet glosses (the base model's own kind of text) through
 /// its tokenizer, or, where WordNet is not installed, random ids in the vocabulary. Sequence length is what costs here
-/// (no KV cache: every step recomputes the whole sequence), so either serves; real text only makes the outputs
-/// plausible.</summary>
+/// (above all for today's engine, which recomputes the whole sequence every step), so either serves; real text only
+/// makes the outputs plausible.</summary>
 public sealed class Prompts
 {
     private const int MinTokens = 8;

@@ -13,10 +13,11 @@ public sealed record ServingBenchmarkOptions(
     int Adapters,
     int MaxBatch,
     int InFlight,
-    int NewTokens,
+    IReadOnlyList<int> NewTokens,
     int Seed,
     bool Keep,
-    IReadOnlyList<ServingMode> Modes)
+    IReadOnlyList<ServingMode> Modes,
+    bool Reference)
 {
     /// <summary>Adapter counts of the throughput table (capped at <see cref="Adapters"/>).</summary>
     public IReadOnlyList<int> AdapterCounts => new[] { 1, 10, 100, 1000 }.Where(n => n <= Adapters).ToList();
@@ -39,13 +40,20 @@ public sealed record ServingBenchmarkOptions(
             MaxBatch: maxBatch,
             // Two full batches outstanding: the queue always holds the next batch while one runs.
             InFlight: line.Int("in-flight", 2 * maxBatch),
-            NewTokens: line.Int("new-tokens", 8, min: 1),
+            NewTokens: ParseCounts(line.Text("new-tokens", "8,64")),
             Seed: line.Int("seed", 7),
             Keep: line.Flag("keep"),
-            Modes: ParseModes(line.Text("modes", "a,b,c")));
+            Modes: ParseModes(line.Text("modes", "a,b,c")),
+            Reference: !line.Flag("no-reference"));
         line.ThrowOnUnread();
         return options;
     }
+
+    /// <summary>"8,64": the new-token counts, each its own table.</summary>
+    private static List<int> ParseCounts(string text) =>
+        text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(n => int.TryParse(n, out var count) && count >= 1 ? count : throw new UsageException($"--new-tokens takes comma-separated counts >= 1, not '{n}'"))
+            .Distinct().ToList();
 
     /// <summary>"a,b,c": (a) heterogeneous, (b) merge per request, (c) one adapter per batch, in table order.</summary>
     private static List<ServingMode> ParseModes(string text) =>

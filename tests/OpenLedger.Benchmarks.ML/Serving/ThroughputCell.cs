@@ -5,7 +5,7 @@ namespace OpenLedger.Benchmarks.ML.Serving;
 
 /// <summary>What one (mode, adapter count, popularity) cell measured.</summary>
 public sealed record CellResult(
-    ServingMode Mode, int Adapters, string Popularity, int Requests, int Tokens, double Seconds,
+    ServingMode Mode, ServingDecoder Decoder, int Adapters, string Popularity, int Requests, int Tokens, double Seconds,
     double P50Milliseconds, double P99Milliseconds, double MeanBatch, double MeanAdaptersPerBatch, double CpuSeconds)
 {
     /// <summary>This process's CPU time per request: unlike wall-clock rates, hardly moved by other processes taking
@@ -24,10 +24,10 @@ public sealed record CellResult(
 /// queued before it starts, so the first batch is full too.</remarks>
 public static class ThroughputCell
 {
-    public static async Task<CellResult> RunAsync(MultiAdapterModel model, AdapterCache cache, ServingMode mode, int maxBatch,
+    public static async Task<CellResult> RunAsync(MultiAdapterModel model, AdapterCache cache, ServingMode mode, ServingDecoder decoder, int maxBatch,
         int inFlight, int adapters, string popularity, IReadOnlyList<GenerationRequest> requests)
     {
-        await using var engine = new LoraServingEngine(model, cache, new ServingOptions(maxBatch, mode), start: false);
+        await using var engine = new LoraServingEngine(model, cache, new ServingOptions(maxBatch, mode, Decoder: decoder), start: false);
         var window = inFlight <= 0 ? requests.Count : inFlight;
         using var slots = new SemaphoreSlim(window);
         var latencies = new double[requests.Count];
@@ -53,7 +53,7 @@ public static class ThroughputCell
         var seconds = clock.Elapsed.TotalSeconds;
         var cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
         var sorted = Percentiles.Sorted(latencies);
-        return new CellResult(mode, adapters, popularity, requests.Count, results.Sum(r => r.Tokens.Count), seconds,
+        return new CellResult(mode, decoder, adapters, popularity, requests.Count, results.Sum(r => r.Tokens.Count), seconds,
             Percentiles.Of(sorted, 50), Percentiles.Of(sorted, 99),
             results.Average(r => r.BatchSize), results.Average(r => r.AdaptersInBatch), cpuSeconds);
     }
