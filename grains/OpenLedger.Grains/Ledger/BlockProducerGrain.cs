@@ -138,7 +138,7 @@ public sealed class BlockProducerGrain(
                 if (executed.Events.Count > 0)
                 {
                     // One-way: streams never slow the producer. Subscribers dedupe by (height, sequence).
-                    var messages = executed.Events.Select((e, seq) => MarketEventMessages.From(_head.Height, seq, _head.TimestampMs, e)).ToList();
+                    var messages = MarketEventMessages.OfBlock(_head.Height, _head.TimestampMs, executed.Events);
                     _ = GrainFactory.GetGrain<IMarketRelayGrain>(0).PublishAsync(messages);
                 }
                 if (executed.Excluded.Count > 0)
