@@ -70,6 +70,34 @@ public class MarketMoneyPropertyTests
         }, iter: 500);
 
     [Fact]
+    public void The_128_bit_split_gives_the_same_parts_as_the_big_integer_split_wherever_it_is_taken() =>
+        // Amounts and weights whose products fit in 128 bits (Split takes the UInt128 path for them), with ties and
+        // leftover wei: the two paths must agree to the wei, index by index.
+        Gen.OneOf<UInt128>(GTotal, Gen.ULong.Select(x => (UInt128)x), Gen.ULong[0, 1_000_000_000_000_000_000].Select(x => (UInt128)x))
+            .Select(Gen.Frequency<ulong>((3, Gen.ULong[0, 10]), (3, Gen.ULong[0, 1_000_000]), (2, Gen.ULong), (1, Gen.Const(0UL))).Array[1, 300]
+                .Where(w => w.Any(x => x != 0)))
+            .Sample((total, weights) =>
+            {
+                var max = weights.Max();
+                if (total > UInt128.MaxValue / max) return; // not the narrow path's input: Split takes the wide path itself
+                UInt128 sum = 0;
+                foreach (var w in weights) sum += w;
+                var narrow = FeeSplit.SplitNarrow(total, weights, sum);
+                Assert.Equal(FeeSplit.SplitWide(new Wei(total), weights), narrow);
+                Assert.Equal(narrow, FeeSplit.Split(new Wei(total), weights));
+            }, iter: 5000);
+
+    [Fact]
+    public void Split_takes_the_big_integer_path_where_a_product_needs_more_than_128_bits()
+    {
+        // 2^127 x 3 does not fit in 128 bits: the parts still sum to the whole and match the big-integer method.
+        var total = new Wei(UInt128.One << 127);
+        ulong[] weights = [3, 1, ulong.MaxValue];
+        Assert.Equal(FeeSplit.SplitWide(total, weights), FeeSplit.Split(total, weights));
+        Assert.Equal(total.Value, FeeSplit.Split(total, weights).Aggregate(UInt128.Zero, (a, p) => a + p.Value));
+    }
+
+    [Fact]
     public void Split_refuses_no_weights_or_only_zero_weights()
     {
         Assert.ThrowsAny<ArgumentException>(() => FeeSplit.Split(new Wei(5), []));
