@@ -9,10 +9,14 @@ namespace OpenLedger.Grains.Market;
 /// Never throws for a stream failure: it logs and goes on, because the ledger, not the stream, is the source of truth.</summary>
 /// <remarks>Inside a grain, build it on <c>this.GetStreamProvider(MarketStreams.ProviderName)</c>; elsewhere use
 /// <see cref="Create"/>. With the memory provider a publish only enqueues into a queue grain: subscribers are called
-/// later by the pulling agent, so a slow or failing subscriber never reaches the publisher.</remarks>
-public sealed partial class MarketEventPublisher(IStreamProvider streams, ILogger<MarketEventPublisher>? logger = null)
+/// later by the pulling agent, so a slow or failing subscriber never reaches the publisher.
+/// Given an <see cref="MarketStreamAudience"/> (the relay does), it publishes only to streams someone listens to.</remarks>
+public sealed partial class MarketEventPublisher(IStreamProvider streams, ILogger<MarketEventPublisher>? logger = null, MarketStreamAudience? audience = null)
 {
     private readonly ILogger _logger = logger ?? NullLogger<MarketEventPublisher>.Instance;
+
+    /// <summary>Streams left out so far because nobody listened to them (each counted once per PublishAsync).</summary>
+    public long StreamsSkipped { get; private set; }
 
     public static MarketEventPublisher Create(IClusterClient client, ILogger<MarketEventPublisher>? logger = null) =>
         new(client.GetStreamProvider(MarketStreams.ProviderName), logger);
@@ -27,15 +31,29 @@ public sealed partial class MarketEventPublisher(IStreamProvider streams, ILogge
     /// and a model's history is the <c>marketEvents(model)</c> query).</summary>
     public static IReadOnlyList<StreamId> Routes(MarketEventMessage e)
     {
-        var routes = new List<StreamId>(2);
-        if (e.Kind == MarketEventKinds.RewardCredited)
+        var (first, second) = new Router().Of(e);
+        return first is not { } a ? [] : second is not { } b ? [a] : [a, b];
+    }
+
+    /// <summary><see cref="Routes"/> with each stream id made once per publish: a block's events name the same few
+    /// datanets and payees over and over, and a stream id checks, lower-cases and encodes its key.</summary>
+    private sealed class Router
+    {
+        private readonly Dictionary<string, StreamId> _rewards = [], _datanets = [];
+
+        public (StreamId? First, StreamId? Second) Of(MarketEventMessage e)
         {
-            if (!string.IsNullOrEmpty(e.Party)) routes.Add(MarketStreams.RewardsStream(e.Party));
-            return routes;
+            StreamId? party = string.IsNullOrEmpty(e.Party) ? null : Stream(_rewards, e.Party, MarketStreams.RewardsStream);
+            if (e.Kind == MarketEventKinds.RewardCredited) return (party, null);
+            StreamId? datanet = string.IsNullOrEmpty(e.Datanet) ? null : Stream(_datanets, e.Datanet, MarketStreams.DatanetStream);
+            return datanet is null ? (party, null) : (datanet, party);
         }
-        if (!string.IsNullOrEmpty(e.Datanet)) routes.Add(MarketStreams.DatanetStream(e.Datanet));
-        if (!string.IsNullOrEmpty(e.Party)) routes.Add(MarketStreams.RewardsStream(e.Party));
-        return routes;
+
+        private static StreamId Stream(Dictionary<string, StreamId> made, string key, Func<string, StreamId> make)
+        {
+            if (!made.TryGetValue(key, out var id)) made[key] = id = make(key); // a malformed key throws, and is not kept
+            return id;
+        }
     }
 
     /// <summary>Publishes the events, in order within each stream: batches of at most MaxBatch per stream (each one queue message for the
@@ -46,26 +64,39 @@ public sealed partial class MarketEventPublisher(IStreamProvider streams, ILogge
         if (events.Count == 0) return 0;
         var byStream = new Dictionary<StreamId, List<MarketEventMessage>>();
         var order = new List<StreamId>();
+        var router = new Router();
         foreach (var e in events)
         {
-            IReadOnlyList<StreamId> routes;
-            try { routes = Routes(e); }
+            (StreamId? First, StreamId? Second) routes;
+            try { routes = router.Of(e); }
             catch (ArgumentException ex)
             {
                 LogBadEvent(ex, e.Kind, e.Height, e.Sequence);
                 continue;
             }
-            foreach (var id in routes)
-            {
-                if (!byStream.TryGetValue(id, out var list))
-                {
-                    byStream[id] = list = [];
-                    order.Add(id);
-                }
-                list.Add(e);
-            }
+            if (routes.First is { } first) Add(first, e);
+            if (routes.Second is { } second) Add(second, e);
         }
 
+        void Add(StreamId id, MarketEventMessage e)
+        {
+            if (!byStream.TryGetValue(id, out var list))
+            {
+                byStream[id] = list = [];
+                order.Add(id);
+            }
+            list.Add(e);
+        }
+
+        if (audience is not null)
+        {
+            var listened = await Task.WhenAll(order.Select(audience.HasListenersAsync));
+            var kept = new List<StreamId>(order.Count);
+            for (int i = 0; i < order.Count; i++)
+                if (listened[i]) kept.Add(order[i]);
+            StreamsSkipped += order.Count - kept.Count;
+            order = kept;
+        }
         var results = await Task.WhenAll(order.Select(id => PublishStreamAsync(id, byStream[id])));
         return results.Count(ok => !ok);
     }
