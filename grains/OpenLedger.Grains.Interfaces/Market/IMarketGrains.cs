@@ -65,4 +65,10 @@ public interface IMarketRelayGrain : IGrainWithIntegerKey
 {
     [Orleans.Concurrency.OneWay]
     Task PublishAsync(IReadOnlyList<MarketEventMessage> events);
+
+    /// <summary>A committed block's events as the core made them: the relay turns them into stream messages itself, so
+    /// the producer's turn does not (a block of settlements has a hundred thousand). Immutable: within a silo the list
+    /// is handed over, not copied.</summary>
+    [Orleans.Concurrency.OneWay]
+    Task PublishBlockAsync(long height, long timestampMs, Orleans.Concurrency.Immutable<IReadOnlyList<Core.Market.MarketEvent>> events);
 }

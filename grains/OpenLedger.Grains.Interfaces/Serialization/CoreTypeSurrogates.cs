@@ -1,5 +1,6 @@
 using OpenLedger.Core.Crypto;
 using OpenLedger.Core.Errors;
+using OpenLedger.Core.Market;
 using OpenLedger.Core.Money;
 using OpenLedger.Core.Transactions;
 
@@ -35,6 +36,44 @@ public sealed class WeiConverter : IConverter<Wei, WeiSurrogate>
 {
     public Wei ConvertFromSurrogate(in WeiSurrogate s) => new(new UInt128(s.Upper, s.Lower));
     public WeiSurrogate ConvertToSurrogate(in Wei v) => new() { Upper = (ulong)(v.Value >> 64), Lower = (ulong)v.Value };
+}
+
+/// <summary>A committed block's marketplace event (the producer hands a block's to the market relay).</summary>
+[GenerateSerializer, Immutable, Alias("openledger.MarketEvent")]
+public struct MarketEventSurrogate
+{
+    [Id(0)] public byte Kind;
+    [Id(1)] public int TxIndex;
+    [Id(2)] public Hash32 TxHash;
+    [Id(3)] public Hash32 Subject;
+    [Id(4)] public byte[]? Party;
+    [Id(5)] public WeiSurrogate? Amount;
+    [Id(6)] public byte[]? Datanet;
+    [Id(7)] public byte[]? Model;
+    [Id(8)] public byte[]? Contribution;
+    [Id(9)] public byte[]? Inference;
+    [Id(10)] public string? Detail;
+}
+
+[RegisterConverter]
+public sealed class MarketEventConverter : IConverter<MarketEvent, MarketEventSurrogate>
+{
+    public MarketEvent ConvertFromSurrogate(in MarketEventSurrogate s) => new(
+        (MarketEventKind)s.Kind, s.TxIndex, s.TxHash, s.Subject,
+        s.Party is { } p ? new Address(p) : null,
+        s.Amount is { } a ? new Wei(new UInt128(a.Upper, a.Lower)) : null,
+        Hash(s.Datanet), Hash(s.Model), Hash(s.Contribution), Hash(s.Inference), s.Detail);
+
+    public MarketEventSurrogate ConvertToSurrogate(in MarketEvent v) => new()
+    {
+        Kind = (byte)v.Kind, TxIndex = v.TxIndex, TxHash = v.TxHash, Subject = v.Subject,
+        Party = v.Party?.ToArray(),
+        Amount = v.Amount is { } a ? new WeiSurrogate { Upper = (ulong)(a.Value >> 64), Lower = (ulong)a.Value } : null,
+        Datanet = v.Datanet?.ToArray(), Model = v.Model?.ToArray(), Contribution = v.Contribution?.ToArray(), Inference = v.Inference?.ToArray(),
+        Detail = v.Detail,
+    };
+
+    private static Hash32? Hash(byte[]? bytes) => bytes is null ? null : new Hash32(bytes);
 }
 
 /// <summary>A verified transaction travels as its raw bytes, and is verified again where it arrives: whoever holds a

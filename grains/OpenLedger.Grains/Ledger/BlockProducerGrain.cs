@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
+using Orleans.Concurrency;
 using OpenLedger.Core.Ledger;
 using OpenLedger.Core.Market;
 using OpenLedger.Grains.Hosting;
@@ -138,8 +139,8 @@ public sealed class BlockProducerGrain(
                 if (executed.Events.Count > 0)
                 {
                     // One-way: streams never slow the producer. Subscribers dedupe by (height, sequence).
-                    var messages = MarketEventMessages.OfBlock(_head.Height, _head.TimestampMs, executed.Events);
-                    _ = GrainFactory.GetGrain<IMarketRelayGrain>(0).PublishAsync(messages);
+                    // The relay turns them into stream messages: that is off this turn too.
+                    _ = GrainFactory.GetGrain<IMarketRelayGrain>(0).PublishBlockAsync(_head.Height, _head.TimestampMs, executed.Events.AsImmutable());
                 }
                 if (executed.Excluded.Count > 0)
                     logger.LogDebug("Block {Height}: {Excluded} transactions excluded (first: {Error})", _head.Height, executed.Excluded.Count, executed.Excluded[0].Error);

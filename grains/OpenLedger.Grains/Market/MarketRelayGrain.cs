@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Logging;
+using Orleans.Concurrency;
+using OpenLedger.Core.Market;
 using OpenLedger.Grains.Hosting;
 
 namespace OpenLedger.Grains.Market;
@@ -16,4 +18,7 @@ public sealed class MarketRelayGrain(ILogger<MarketEventPublisher> logger) : Gra
         _publisher ??= new MarketEventPublisher(this.GetStreamProvider(MarketStreams.ProviderName), logger, MarketStreamAudience.Of(ServiceProvider));
         await _publisher.PublishAsync(events);
     }
+
+    public Task PublishBlockAsync(long height, long timestampMs, Immutable<IReadOnlyList<MarketEvent>> events) =>
+        PublishAsync(MarketEventMessages.OfBlock(height, timestampMs, events.Value));
 }
