@@ -70,7 +70,8 @@ public sealed class LedgerQuery : ObjectGraphType
                 var rows = new List<BlockView>(count);
                 foreach (var view in await Task.WhenAll(reads))
                     if (view is not null) rows.Add(view);
-                var page = Cursors.Page(rows, first, b => new Cursors.Position(b.Height, 0), totalCount: (int)Math.Min(head + 1, int.MaxValue), hasPrevious: start < head);
+                var page = Cursors.Page(rows, first, b => new Cursors.Position(b.Height, 0), totalCount: (int)Math.Min(head + 1, int.MaxValue), hasPrevious: start < head,
+                    edgeCursors: Cursors.SelectsEdges(c));
                 page.PageInfo!.HasNextPage = rows.Count > 0 && rows[^1].Height > 0;
                 return page;
             });
