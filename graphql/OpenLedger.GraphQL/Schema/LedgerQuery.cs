@@ -57,8 +57,8 @@ public sealed class LedgerQuery : ObjectGraphType
             .ResolveAsync(async c =>
             {
                 var first = Math.Clamp(c.First ?? 20, 1, MaxPageSize);
-                var grains = c.Grains();
-                var head = (await grains.GetGrain<IChainGrain>(0).GetInfoAsync()).HeadHeight;
+                var grains = GrainReferences.Of(c.Grains());
+                var head = (await grains.Chain.GetInfoAsync()).HeadHeight;
                 var start = Cursors.Decode(c.After) is { } after ? after.Height - 1 : head;
                 // Heights are contiguous, so whether a next page exists is known without reading one more block.
                 var count = (int)Math.Clamp(start + 1, 0, first);
@@ -66,7 +66,7 @@ public sealed class LedgerQuery : ObjectGraphType
                 // its per-key bookkeeping and one await per block cost more than the page's own work here, and a page
                 // has no duplicate heights for it to merge.
                 var reads = new Task<BlockView?>[count];
-                for (var i = 0; i < count; i++) reads[i] = grains.GetGrain<IBlockGrain>(start - i).GetAsync();
+                for (var i = 0; i < count; i++) reads[i] = grains.Block(start - i).GetAsync();
                 var rows = new List<BlockView>(count);
                 foreach (var view in await Task.WhenAll(reads))
                     if (view is not null) rows.Add(view);
