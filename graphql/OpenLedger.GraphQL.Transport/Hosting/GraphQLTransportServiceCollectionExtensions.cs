@@ -1,3 +1,4 @@
+using GraphQL.Validation;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpenLedger.GraphQL.Transport.Execution;
@@ -28,6 +29,34 @@ public static class GraphQLTransportServiceCollectionExtensions
         services.TryAddSingleton<GraphQLOperationExecutor>();
         services.TryAddSingleton<GraphQLHttpHandler>();
         services.TryAddSingleton<GraphQLWsHandler>();
+        ReuseValidationResults(services);
         return services;
     }
+
+    /// <summary>
+    /// Wraps the host's document validator (or GraphQL.NET's, when the host registers it later) in
+    /// <see cref="ReusedValidationResults"/>, once.
+    /// </summary>
+    private static void ReuseValidationResults(IServiceCollection services)
+    {
+        if (services.Any(d => d.ServiceType == typeof(ValidatorWrapped))) return;
+        services.AddSingleton<ValidatorWrapped>();
+        var registered = services.LastOrDefault(d => d.ServiceType == typeof(IDocumentValidator) && !d.IsKeyedService);
+        if (registered is null)
+        {
+            services.AddSingleton<IDocumentValidator>(new ReusedValidationResults(new DocumentValidator()));
+            return;
+        }
+        services.Remove(registered);
+        services.Add(ServiceDescriptor.Describe(typeof(IDocumentValidator),
+            sp => new ReusedValidationResults(Create(registered, sp)), registered.Lifetime));
+    }
+
+    /// <summary>Says the validator is wrapped already (the transport may be added twice).</summary>
+    private sealed class ValidatorWrapped;
+
+    private static IDocumentValidator Create(ServiceDescriptor registered, IServiceProvider services) =>
+        (IDocumentValidator)(registered.ImplementationInstance
+            ?? registered.ImplementationFactory?.Invoke(services)
+            ?? ActivatorUtilities.CreateInstance(services, registered.ImplementationType!));
 }

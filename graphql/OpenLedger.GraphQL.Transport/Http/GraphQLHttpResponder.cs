@@ -40,7 +40,7 @@ internal static class GraphQLHttpResponder
         response.ContentLength = body.Memory.Length;
         // The same URL answers differently per Accept header; caches must key on it.
         response.Headers.Append(HeaderNames.Vary, HeaderNames.Accept);
-        await response.Body.WriteAsync(body.Memory, context.RequestAborted).ConfigureAwait(false);
+        await response.BodyWriter.WriteAsync(body.Memory, context.RequestAborted).ConfigureAwait(false);
     }
 
     private static Task WriteSmallResultAsync(HttpContext context, IGraphQLTextSerializer serializer, ResponseMediaType mediaType,

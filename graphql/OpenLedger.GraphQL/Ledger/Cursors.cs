@@ -1,3 +1,4 @@
+using GraphQL;
 using GraphQL.Types.Relay.DataObjects;
 
 namespace OpenLedger.GraphQL.Ledger;
@@ -32,9 +33,15 @@ internal static class Cursors
     }
 
     /// <summary>Builds a connection from up to first + 1 rows (the extra one only says a next page exists).</summary>
-    public static Connection<T> Page<T>(IReadOnlyList<T> rows, int first, Func<T, Position> position, int? totalCount = null, bool hasPrevious = false)
+    /// <param name="edgeCursors">Whether the query reads the edges (and so their cursors); without them only the page's
+    /// first and last cursors are encoded, for <c>pageInfo</c>.</param>
+    public static Connection<T> Page<T>(IReadOnlyList<T> rows, int first, Func<T, Position> position, int? totalCount = null,
+        bool hasPrevious = false, bool edgeCursors = true)
     {
-        var edges = rows.Take(first).Select(r => new Edge<T> { Node = r, Cursor = Encode(position(r)) }).ToList();
+        var count = Math.Min(first, rows.Count);
+        var edges = new List<Edge<T>>(count);
+        for (var i = 0; i < count; i++)
+            edges.Add(new Edge<T> { Node = rows[i], Cursor = edgeCursors || i == 0 || i == count - 1 ? Encode(position(rows[i])) : null });
         return new Connection<T>
         {
             Edges = edges,
@@ -43,9 +50,13 @@ internal static class Cursors
             {
                 HasNextPage = rows.Count > first,
                 HasPreviousPage = hasPrevious,
-                StartCursor = edges.FirstOrDefault()?.Cursor,
-                EndCursor = edges.LastOrDefault()?.Cursor,
+                StartCursor = count > 0 ? edges[0].Cursor : null,
+                EndCursor = count > 0 ? edges[^1].Cursor : null,
             },
         };
     }
+
+    /// <summary>Whether a connection field's selection reads its edges (directly or through fragments).</summary>
+    public static bool SelectsEdges(IResolveFieldContext context) =>
+        context.SubFields is not { } fields || fields.Values.Any(f => f.FieldType.Name == "edges");
 }

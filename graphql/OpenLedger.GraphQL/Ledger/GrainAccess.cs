@@ -15,14 +15,14 @@ internal static class GrainAccess
 
     public static IDataLoaderResult<BlockView?> LoadBlock(this IResolveFieldContext ctx, long height)
     {
-        var grains = ctx.Grains();
+        var grains = GrainReferences.Of(ctx.Grains());
         lock (ctx.UserContext)
         {
             if (!ctx.UserContext.TryGetValue("openledger.blocks", out var o) || o is not BatchLoader<long, BlockView?> loader)
             {
                 loader = new BatchLoader<long, BlockView?>(async heights =>
                 {
-                    var views = await Task.WhenAll(heights.Select(h => grains.GetGrain<IBlockGrain>(h).GetAsync()));
+                    var views = await Task.WhenAll(heights.Select(h => grains.Block(h).GetAsync()));
                     return heights.Zip(views).ToDictionary(p => p.First, p => p.Second);
                 });
                 ctx.UserContext["openledger.blocks"] = loader;

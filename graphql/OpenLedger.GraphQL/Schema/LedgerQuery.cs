@@ -1,5 +1,4 @@
 using GraphQL;
-using GraphQL.DataLoader;
 using GraphQL.Types;
 using GraphQL.Types.Relay;
 using OpenLedger.Core.Crypto;
@@ -58,18 +57,21 @@ public sealed class LedgerQuery : ObjectGraphType
             .ResolveAsync(async c =>
             {
                 var first = Math.Clamp(c.First ?? 20, 1, MaxPageSize);
-                var head = (await c.Grains().GetGrain<IChainGrain>(0).GetInfoAsync()).HeadHeight;
+                var grains = GrainReferences.Of(c.Grains());
+                var head = (await grains.Chain.GetInfoAsync()).HeadHeight;
                 var start = Cursors.Decode(c.After) is { } after ? after.Height - 1 : head;
                 // Heights are contiguous, so whether a next page exists is known without reading one more block.
                 var count = (int)Math.Clamp(start + 1, 0, first);
-                // Every height is queued before the first result is asked for, so the page is read as one batch of
-                // parallel grain calls (asking as each is queued would dispatch twenty batches of one).
-                var pending = new IDataLoaderResult<BlockView?>[count];
-                for (var i = 0; i < count; i++) pending[i] = c.LoadBlock(start - i);
+                // The page is one set of parallel grain calls awaited once. Not through the request's block loader:
+                // its per-key bookkeeping and one await per block cost more than the page's own work here, and a page
+                // has no duplicate heights for it to merge.
+                var reads = new Task<BlockView?>[count];
+                for (var i = 0; i < count; i++) reads[i] = grains.Block(start - i).GetAsync();
                 var rows = new List<BlockView>(count);
-                foreach (var result in pending)
-                    if (await result.GetResultAsync() is { } view) rows.Add(view);
-                var page = Cursors.Page(rows, first, b => new Cursors.Position(b.Height, 0), totalCount: (int)Math.Min(head + 1, int.MaxValue), hasPrevious: start < head);
+                foreach (var view in await Task.WhenAll(reads))
+                    if (view is not null) rows.Add(view);
+                var page = Cursors.Page(rows, first, b => new Cursors.Position(b.Height, 0), totalCount: (int)Math.Min(head + 1, int.MaxValue), hasPrevious: start < head,
+                    edgeCursors: Cursors.SelectsEdges(c));
                 page.PageInfo!.HasNextPage = rows.Count > 0 && rows[^1].Height > 0;
                 return page;
             });

@@ -37,6 +37,23 @@ public sealed class DocumentCacheTests(ServerFixture fixture) : IClassFixture<Se
     }
 
     [Fact]
+    public async Task A_cached_document_without_variables_answers_literal_arguments_merged_fields_and_directives_the_same_every_time()
+    {
+        // Its validation result is reused (the arguments and directives parsed once); fields merged under one response
+        // name make the executor add entries to those maps, so every request must work on its own copy.
+        const string query = "{ a: hello(name: \"x\") a: hello(name: \"x\") b: hello p: page(first: 2) { nodes { level } } "
+                             + "p: page(first: 2) { count } s: deep @include(if: false) { level } t: deep @skip(if: false) { level } }";
+        const string expected = "{\"a\":\"Hello, x!\",\"b\":\"Hello, world!\",\"p\":{\"nodes\":[{\"level\":1},{\"level\":2}],\"count\":2},\"t\":{\"level\":1}}";
+        var first = await Client.PostAsync(_uri, GraphQLRequests.Body(query));
+        Assert.Equal(HttpStatusCode.OK, first.Status);
+        Assert.Equal(expected, first.Data.GetRawText());
+        Assert.True(_cache.TryGet(query, null)!.Validated);
+
+        var again = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => Client.PostAsync(_uri, GraphQLRequests.Body(query))));
+        Assert.All(again, r => Assert.Equal(expected, r.Data.GetRawText()));
+    }
+
+    [Fact]
     public async Task Each_operation_name_of_a_document_is_its_own_entry()
     {
         const string query = "query A { hello(name: \"a\") } query B { deep { level } }";
