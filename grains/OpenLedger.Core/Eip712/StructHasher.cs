@@ -1,4 +1,6 @@
 using System.Buffers.Binary;
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 using OpenLedger.Core.Crypto;
 using OpenLedger.Core.Money;
 
@@ -8,19 +10,31 @@ namespace OpenLedger.Core.Eip712;
 /// following EIP-712's encoding of atomic types (address, uintN, bytes32) and dynamic ones (string, bytes: hashed).</summary>
 public ref struct StructHasher
 {
-    private readonly byte[] _buffer;
+    private const int InlineFields = 16;
+
+    // The words live in the hasher itself, on the caller's stack: every transaction's hash (each verification and
+    // each decode) builds one, and a heap buffer per hash was the verifier's largest allocation.
+    [InlineArray(32 * (InlineFields + 1))]
+    private struct Words { private byte _e; }
+
+    private Words _inline;
+    private readonly byte[]? _heap; // only for a struct of more than InlineFields fields
     private int _length;
 
-    public StructHasher(Hash32 typeHash, int maxFields = 16)
+    public StructHasher(Hash32 typeHash, int maxFields = InlineFields)
     {
-        _buffer = new byte[32 * (maxFields + 1)];
-        typeHash.CopyTo(_buffer);
+        if (maxFields > InlineFields) _heap = new byte[32 * (maxFields + 1)];
+        typeHash.CopyTo(Buffer);
         _length = 32;
     }
 
+    [UnscopedRef]
+    private Span<byte> Buffer => _heap is null ? _inline : _heap;
+
+    [UnscopedRef]
     private Span<byte> NextWord()
     {
-        var w = _buffer.AsSpan(_length, 32);
+        var w = Buffer.Slice(_length, 32);
         w.Clear();
         _length += 32;
         return w;
@@ -33,5 +47,5 @@ public ref struct StructHasher
     public void String(string s) => Keccak256.Hash(System.Text.Encoding.UTF8.GetBytes(s)).CopyTo(NextWord());
     public void Bytes(ReadOnlySpan<byte> b) => Keccak256.Hash(b).CopyTo(NextWord());
 
-    public readonly Hash32 Finish() => Keccak256.Hash(_buffer.AsSpan(0, _length));
+    public readonly Hash32 Finish() => Keccak256.Hash((_heap is null ? (ReadOnlySpan<byte>)_inline : _heap)[.._length]);
 }

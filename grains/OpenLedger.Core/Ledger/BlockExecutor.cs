@@ -20,6 +20,17 @@ public sealed record ExecutedBlock(
 {
     public IReadOnlyList<(int Index, IMarketObject Object)> ChangedObjects { get; init; } = [];
     public IReadOnlyList<MarketEvent> Events { get; init; } = [];
+
+    private IReadOnlyList<Hash32>? _transactionHashes;
+
+    /// <summary>The included transactions' hashes, in block order: the executor hands over the list it built the
+    /// transaction root from, so that the producer's notice of the block does not copy them again (a block built
+    /// elsewhere computes them when asked).</summary>
+    public IReadOnlyList<Hash32> TransactionHashes
+    {
+        get => _transactionHashes ?? Transactions.Select(t => t.Hash).ToArray();
+        init => _transactionHashes = value;
+    }
 }
 
 /// <summary>Builds the next block: first resolves the inferences and then the contributions whose deadline has come,
@@ -31,10 +42,12 @@ public static class BlockExecutor
         IEnumerable<VerifiedTransaction> candidates)
     {
         var height = parent.Height + 1;
-        var included = new List<VerifiedTransaction>();
-        var receipts = new List<Receipt>();
+        // Sized for the candidates at once: growing a list of thousands by doubling copies it into large-object arrays.
+        var capacity = candidates is IReadOnlyCollection<VerifiedTransaction> c ? Math.Min(c.Count, rules.MaxBlockTransactions) : 0;
+        var included = new List<VerifiedTransaction>(capacity);
+        var receipts = new List<Receipt>(capacity);
         var excluded = new List<(Hash32, LedgerError)>();
-        var changes = new BlockChanges();
+        var changes = new BlockChanges(capacity);
         InferenceRules.ExpireDue(state, rules, height, changes);
         DatanetRules.ExpireDue(state, rules, height, changes);
         ulong gasUsed = 0;
@@ -49,18 +62,39 @@ public static class BlockExecutor
             receipts.Add(receipt!);
             gasUsed += receipt!.GasUsed;
         }
+        var hashes = new Hash32[included.Count];
+        for (int i = 0; i < hashes.Length; i++) hashes[i] = included[i].Hash;
         var header = new BlockHeader(
             Height: height,
             ParentHash: parent.Hash,
             TimestampMs: Math.Max(timestampMs, parent.TimestampMs),
-            TxRoot: MerkleTree.Root(included.Select(t => t.Hash).ToList()),
-            ReceiptsRoot: MerkleTree.Root(receipts.Select(r => r.Commitment()).ToList()),
+            TxRoot: MerkleTree.Root(hashes),
+            ReceiptsRoot: ReceiptsRoot(receipts),
             StateRoot: state.StateRoot(),
             Producer: rules.Producer,
             GasUsed: gasUsed,
             TxCount: included.Count);
-        var changed = changes.Accounts.Select(a => (state.IndexOf(a), a, state.Get(a))).OrderBy(c => c.Item1).ToList();
+        var changed = new (int Index, Address Address, AccountState State)[changes.Accounts.Count];
+        var k = 0;
+        foreach (var a in changes.Accounts) changed[k++] = (state.IndexOf(a), a, state.Get(a));
+        Array.Sort(changed, static (x, y) => x.Index.CompareTo(y.Index)); // indexes are unique: the order is total
         var objects = changes.Objects.Select(o => (state.Market.IndexOf(o.Id), o)).OrderBy(c => c.Item1).ToList();
-        return new ExecutedBlock(header, included, receipts, excluded, changed) { ChangedObjects = objects, Events = changes.Events };
+        return new ExecutedBlock(header, included, receipts, excluded, changed)
+        {
+            ChangedObjects = objects, Events = changes.Events, TransactionHashes = hashes,
+        };
+    }
+
+    /// <summary>The receipts root, its leaves built in a pooled level (a block's receipts are thousands of hashes).</summary>
+    private static Hash32 ReceiptsRoot(List<Receipt> receipts)
+    {
+        if (receipts.Count == 0) return Hash32.Zero;
+        var level = System.Buffers.ArrayPool<Hash32>.Shared.Rent(receipts.Count);
+        try
+        {
+            for (int i = 0; i < receipts.Count; i++) level[i] = receipts[i].Commitment();
+            return MerkleTree.RootInPlace(level.AsSpan(0, receipts.Count));
+        }
+        finally { System.Buffers.ArrayPool<Hash32>.Shared.Return(level); }
     }
 }

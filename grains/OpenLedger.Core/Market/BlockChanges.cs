@@ -4,11 +4,13 @@ namespace OpenLedger.Core.Market;
 
 /// <summary>What one block changed, collected while it executes: the accounts and marketplace objects to write and
 /// the events to publish. The current transaction's index and hash stamp the events it emits.</summary>
-public sealed class BlockChanges
+public sealed class BlockChanges(int expectedTransactions = 0)
 {
     private readonly Dictionary<Hash32, IMarketObject> _objects = [];
 
-    public HashSet<Address> Accounts { get; } = [];
+    /// <summary>Sized for about one new account per transaction (a transfer touches its sender, its recipient and the
+    /// producer): growing the set from empty to a large block's thousands copied it through a chain of large-object arrays.</summary>
+    public HashSet<Address> Accounts { get; } = new(expectedTransactions);
     public List<MarketEvent> Events { get; } = [];
     public int TxIndex { get; set; } = -1;
     public Hash32 TxHash { get; set; }

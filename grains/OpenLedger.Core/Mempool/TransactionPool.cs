@@ -92,12 +92,13 @@ public sealed class TransactionPool
         if (error.IsError) return error;
         error = TransactionCost.TryMaxCost(_rules, tx, out var cost);
         if (error.IsError) return error;
-        error = PaymentChecks.Nonce(vtx.Sender, s.CommittedNonce, tx.Nonce);
-        if (error.Code == ErrorCode.NonceTooLow) return error;
+        // The checks' messages are formatted only to refuse: this runs for every transaction submitted.
+        if (PaymentChecks.NonceCode(s.CommittedNonce, tx.Nonce) == ErrorCode.NonceTooLow)
+            return PaymentChecks.Nonce(vtx.Sender, s.CommittedNonce, tx.Nonce);
         if (s.ByNonce.TryGetValue(tx.Nonce, out var pending)) return Replace(s, pending, vtx, cost, evicted);
 
         // Every nonce from the committed one to NextNonce is held (the run), so this one is at or beyond NextNonce.
-        var future = PaymentChecks.Nonce(vtx.Sender, s.NextNonce, tx.Nonce).Code == ErrorCode.NonceGapTooLarge;
+        var future = PaymentChecks.NonceCode(s.NextNonce, tx.Nonce) == ErrorCode.NonceGapTooLarge;
         if (future && tx.Nonce - s.NextNonce > (ulong)Options.MaxNonceGap)
             return new(ErrorCode.NonceGapTooLarge, $"nonce {tx.Nonce} is more than {Options.MaxNonceGap} ahead of the next expected nonce {s.NextNonce}");
         if (s.ByNonce.Count >= Options.MaxPerSender)
@@ -106,8 +107,8 @@ public sealed class TransactionPool
             return new(ErrorCode.FutureQueueFull, $"{vtx.Sender} already has {s.FutureCount} transactions waiting behind a nonce gap (at most {Options.MaxFuturePerSender}); send nonce {s.NextNonce} first");
         if (!Wei.TryAdd(s.PendingCost, cost, out var total))
             return new(ErrorCode.InsufficientBalance, $"the maximum costs of {vtx.Sender}'s pending transactions overflow");
-        error = PaymentChecks.Covers(s.CommittedBalance, total, $"its pending transactions ({s.PendingCost}) and this one's maximum cost", out _);
-        if (error.IsError) return error;
+        if (!PaymentChecks.Affords(s.CommittedBalance, total, out _))
+            return PaymentChecks.Covers(s.CommittedBalance, total, $"its pending transactions ({s.PendingCost}) and this one's maximum cost", out _);
 
         var entry = new PoolEntry(vtx, cost, _rules.GasOf(tx.Kind), _operators.Contains(vtx.Sender), ++_seq, nowMs);
         error = PlanRoom(entry, future, count: 1, bytes: entry.Bytes, _victims);

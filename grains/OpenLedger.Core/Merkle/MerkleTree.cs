@@ -1,3 +1,4 @@
+using System.Buffers;
 using OpenLedger.Core.Crypto;
 
 namespace OpenLedger.Core.Merkle;
@@ -27,8 +28,22 @@ public static class MerkleTree
     public static Hash32 Root(IReadOnlyList<Hash32> items)
     {
         if (items.Count == 0) return Hash32.Zero;
-        var level = new Hash32[items.Count];
-        for (int i = 0; i < items.Count; i++) level[i] = Leaf(items[i]);
+        var level = ArrayPool<Hash32>.Shared.Rent(items.Count);
+        try
+        {
+            for (int i = 0; i < items.Count; i++) level[i] = items[i];
+            return RootInPlace(level.AsSpan(0, items.Count));
+        }
+        finally { ArrayPool<Hash32>.Shared.Return(level); }
+    }
+
+    /// <summary>The root of the items in <paramref name="level"/>, using that span as the working level (it is overwritten). A block's
+    /// levels are pooled by the callers: a level of 20,000 hashes is 640 KB, a large-object array, and a fresh one per
+    /// block and per root is what made the node's gen2 collections.</summary>
+    public static Hash32 RootInPlace(Span<Hash32> level)
+    {
+        if (level.IsEmpty) return Hash32.Zero;
+        for (int i = 0; i < level.Length; i++) level[i] = Leaf(level[i]);
         var n = level.Length;
         while (n > 1)
         {

@@ -13,27 +13,39 @@ public static class RecentlyVerified
 {
     public const int GenerationSize = 65_536;
 
-    private static readonly Lock Gate = new();
-    private static HashSet<Hash32> _current = [];
-    private static HashSet<Hash32> _previous = [];
+    private static readonly TwoGenerationSet Keys = new(GenerationSize);
 
-    public static void Add(ReadOnlySpan<byte> raw)
+    public static void Add(ReadOnlySpan<byte> raw) => Keys.Add(Keccak256.Hash(raw));
+
+    public static bool Contains(ReadOnlySpan<byte> raw) => Keys.Contains(Keccak256.Hash(raw));
+}
+
+/// <summary>A set that remembers the last one to two generations of keys: when the current generation fills, the
+/// previous one is forgotten and the current one becomes it. Both sets are allocated once at full size and reused
+/// (cleared, which keeps their capacity): growing a fresh set to 65,536 keys allocated ~5 MB of large-object arrays
+/// per generation, every few seconds at a node's full rate, and such arrays are collected only by gen2 collections.
+/// Thread-safe.</summary>
+internal sealed class TwoGenerationSet(int generationSize)
+{
+    private readonly Lock _gate = new();
+    private HashSet<Hash32> _current = new(generationSize);
+    private HashSet<Hash32> _previous = new(generationSize);
+
+    public void Add(Hash32 key)
     {
-        var key = Keccak256.Hash(raw);
-        lock (Gate)
+        lock (_gate)
         {
-            if (_current.Count >= GenerationSize)
+            if (_current.Count >= generationSize)
             {
-                _previous = _current;
-                _current = [];
+                (_previous, _current) = (_current, _previous);
+                _current.Clear();
             }
             _current.Add(key);
         }
     }
 
-    public static bool Contains(ReadOnlySpan<byte> raw)
+    public bool Contains(Hash32 key)
     {
-        var key = Keccak256.Hash(raw);
-        lock (Gate) return _current.Contains(key) || _previous.Contains(key);
+        lock (_gate) return _current.Contains(key) || _previous.Contains(key);
     }
 }

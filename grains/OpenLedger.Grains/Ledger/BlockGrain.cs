@@ -1,4 +1,3 @@
-using OpenLedger.Core.Transactions;
 using OpenLedger.Grains.Hosting;
 
 namespace OpenLedger.Grains.Ledger;
@@ -11,16 +10,13 @@ public sealed class BlockGrain(LedgerNode node) : Grain, IBlockGrain
     public async Task<BlockView?> GetAsync()
     {
         if (_view is not null) return _view;
-        var block = await node.Store.GetBlockAsync(this.GetPrimaryKeyLong());
+        // The hashes are stored beside the rows: reading them costs no decoding (a block may hold 20,000 transactions,
+        // and decoding each one rehashed its EIP-712 body just to name it).
+        var block = await node.Store.GetBlockSummaryAsync(this.GetPrimaryKeyLong());
         if (block is null) return null; // not committed yet: do not cache the absence
         var h = block.Header;
-        var hashes = block.Transactions.Select(raw =>
-        {
-            TransactionCodec.TryDecode(raw, out var t, int.MaxValue);
-            return t!.Hash;
-        }).ToList();
         _view = new BlockView(h.Height, h.Hash, h.ParentHash, h.TimestampMs, h.TxRoot, h.ReceiptsRoot, h.StateRoot,
-            h.Producer, h.GasUsed, hashes, block.ProducerSignature.ToArray());
+            h.Producer, h.GasUsed, block.TransactionHashes, block.ProducerSignature.ToArray());
         return _view;
     }
 

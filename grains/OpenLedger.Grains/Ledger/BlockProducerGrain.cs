@@ -131,7 +131,7 @@ public sealed class BlockProducerGrain(
                 LedgerMetrics.CommitDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
                 var committed = new BlockCommitted(
                     _head.Height, _head.Hash, _head.TimestampMs,
-                    executed.Transactions.Select(t => t.Hash).ToList(),
+                    executed.TransactionHashes,
                     executed.Excluded.Select(e => e.Hash).ToList(),
                     executed.ChangedAccounts.Select(a => new AccountSnapshot(a.Address, a.State.Balance, a.State.Nonce, _head.Height)).ToList());
                 // Watchers need not wait for the mempool's bookkeeping (it may be busy admitting a batch): tell both at once.

@@ -5,8 +5,11 @@ namespace OpenLedger.Grains.Ledger;
 /// <summary>Hands a block's candidates to the executor one at a time and remembers the last one handed: the executor
 /// applies each candidate before it asks for the next, so when execution faults before the candidates ran out, that
 /// last one is the transaction it was applying (the culprit, dropped so the chain can go on without it).</summary>
-internal sealed class CandidateCursor(IReadOnlyList<VerifiedTransaction> candidates, Action<VerifiedTransaction>? faultForTests) : IEnumerable<VerifiedTransaction>
+internal sealed class CandidateCursor(IReadOnlyList<VerifiedTransaction> candidates, Action<VerifiedTransaction>? faultForTests) : IReadOnlyCollection<VerifiedTransaction>
 {
+    /// <summary>How many candidates there are: the executor sizes its lists by it.</summary>
+    public int Count => candidates.Count;
+
     private VerifiedTransaction? _current;
     private bool _done;
 

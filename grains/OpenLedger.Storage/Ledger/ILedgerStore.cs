@@ -23,6 +23,9 @@ public interface ILedgerStore
 
     Task<BlockHeader?> GetHeadAsync(CancellationToken ct = default);
     Task<SealedBlock?> GetBlockAsync(long height, CancellationToken ct = default);
+
+    /// <summary>A committed block's header, signature and transaction hashes (no transaction bytes), or null.</summary>
+    Task<BlockSummary?> GetBlockSummaryAsync(long height, CancellationToken ct = default);
     Task<long?> GetHeightOfBlockAsync(Hash32 hash, CancellationToken ct = default);
     Task<TransactionRecord?> GetTransactionAsync(Hash32 hash, CancellationToken ct = default);
     Task<IReadOnlyList<TransactionRecord>> GetBlockTransactionsAsync(long height, CancellationToken ct = default);

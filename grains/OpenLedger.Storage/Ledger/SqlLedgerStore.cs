@@ -93,6 +93,8 @@ public sealed class SqlLedgerStore : ILedgerStore, IAsyncDisposable
         return null;
     }
 
+    public Task<BlockSummary?> GetBlockSummaryAsync(long height, CancellationToken ct = default) => _ledger.GetBlockSummaryAsync(height, ct);
+
     public Task<long?> GetHeightOfBlockAsync(Hash32 hash, CancellationToken ct = default) => _ledger.GetHeightOfBlockAsync(hash, ct);
 
     public IAsyncEnumerable<SealedBlock> ReadBlocksAsync(long fromHeight = 0, CancellationToken ct = default) =>

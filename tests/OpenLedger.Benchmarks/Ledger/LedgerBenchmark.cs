@@ -80,9 +80,11 @@ public static class LedgerBenchmark
             var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
             var machine0 = MachineCpu.Read();
             var gc0 = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration());
+            var allocated0 = GC.GetTotalAllocatedBytes(precise: true);
             run = await new LoadDriver(node, work.Raw, work.Hashes, o).RunAsync();
             var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu0;
             var machine = MachineCpu.Read() - machine0;
+            var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated0;
             var gc = (GC.CollectionCount(0) - gc0.Item1, GC.CollectionCount(1) - gc0.Item2, GC.CollectionCount(2) - gc0.Item3, GC.GetTotalPauseDuration() - gc0.Item4);
             var loadAfter = ReadLoadAverage();
             // The same measurement on a slice right after the run: a machine whose load changed meanwhile shows here.
@@ -93,6 +95,7 @@ public static class LedgerBenchmark
                 CeilingMedian = ceiling.MedianPerSecond, CeilingRounds = ceiling.Rounds,
                 CeilingAdjusted = Median(ceiling.AdjustedRates.Concat(after.AdjustedRates)),
                 RunAvailable = machine.AvailableShare(cpu),
+                AllocatedBytes = allocated,
             };
         }
         finally

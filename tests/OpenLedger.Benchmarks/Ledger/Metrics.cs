@@ -35,6 +35,9 @@ public sealed record Metrics(
     public double SustainedAdjusted => SustainedPerSecond / (double.IsNaN(SustainedAvailable) ? RunAvailable : SustainedAvailable);
     public double AdjustedRatio => SustainedAdjusted / CeilingAdjusted;
     public int CeilingRounds { get; init; }
+    /// <summary>Bytes the whole process allocated during the run (the node, the driver and its tracker): a figure other
+    /// processes on the machine cannot distort, unlike CPU time per transaction.</summary>
+    public long AllocatedBytes { get; init; } = -1;
     /// <summary>The machine's busy and idle CPU time over the run (all cores).</summary>
     public MachineCpu Machine { get; init; }
     public double Ratio => SustainedPerSecond / CeilingPerSecond;

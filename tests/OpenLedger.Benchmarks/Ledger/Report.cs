@@ -54,6 +54,7 @@ public static class Report
             ("  same, over the sustained window", double.IsNaN(m.SustainedShares.Ours) ? "n/a" :
                 $"{m.SustainedShares.Ours:P0} / {Math.Max(0, 1 - m.SustainedShares.Ours - m.SustainedShares.Idle):P0} / {m.SustainedShares.Idle:P0}", ""),
             ("GC during the run (gen0/1/2, pause)", $"{m.Gc.G0}/{m.Gc.G1}/{m.Gc.G2}, {m.Gc.Pause.TotalMilliseconds:N0} ms", ""),
+            ("allocated during the run, per transaction", m.AllocatedBytes < 0 ? "n/a" : $"{m.AllocatedBytes / 1024.0 / 1024.0:N0} MiB, {(double)m.AllocatedBytes / m.Transactions:N0} bytes", ""),
             ("mempool pending (mean, steady state)", $"{m.MeanMempoolPending:N0} (ready queue empty in {m.StarvedFraction:P0} of samples)", ""),
             ("max submitted, not yet committed", $"{m.MaxOutstanding:N0} txs", ""),
             ("benchmark total time", $"{total.TotalSeconds:F0} s", ""),

@@ -30,6 +30,29 @@ internal sealed class SqlLedgerQueries(LedgerConnections connections)
         return await cmd.ExecuteScalarAsync(ct) is { } v and not DBNull ? Convert.ToInt64(v, CultureInfo.InvariantCulture) : null;
     }
 
+    /// <summary>One block's header and signature, and its transactions' hashes from their own column, in block order.</summary>
+    public async Task<BlockSummary?> GetBlockSummaryAsync(long height, CancellationToken ct)
+    {
+        await using var c = await connections.OpenAsync(ct);
+        BlockHeader header;
+        Signature sig;
+        await using (var cmd = LedgerConnections.Command(c, null, "SELECT header, signature FROM ledger_blocks WHERE height = @h", ("@h", height)))
+        await using (var r = await cmd.ExecuteReaderAsync(ct))
+        {
+            if (!await r.ReadAsync(ct)) return null;
+            header = BlockHeader.Decode((byte[])r[0]);
+            sig = Signature.Read((byte[])r[1]);
+        }
+        var hashes = new List<Hash32>(header.TxCount);
+        if (header.TxCount > 0)
+        {
+            await using var tc = LedgerConnections.Command(c, null, "SELECT hash FROM ledger_transactions WHERE height = @h ORDER BY idx", ("@h", height));
+            await using var tr = await tc.ExecuteReaderAsync(ct);
+            while (await tr.ReadAsync(ct)) hashes.Add(new Hash32((byte[])tr[0]));
+        }
+        return new BlockSummary(header, sig, hashes);
+    }
+
     /// <summary>Blocks from <paramref name="from"/> to <paramref name="to"/> in height order, each with its raw
     /// transactions (read on a second connection while the first still streams the blocks).</summary>
     public async IAsyncEnumerable<SealedBlock> ReadBlocksAsync(long from, long to, [EnumeratorCancellation] CancellationToken ct)
