@@ -5,16 +5,15 @@ using static TorchSharp.torch;
 
 namespace OpenLedger.ML.Serving;
 
-/// <summary>Several adapters' weights for one projection stacked into two tensors, A [k, r, in] and scaling·Bᵀ
-/// [k, r, out], ranks zero-padded to the largest r: the layout of Punica's gathered matmul (BGMV). Each row then
-/// reads its own adapter's matrices and the whole batch's updates take one pass (<see cref="GatheredLoraKernel"/> on
-/// the CPU; elsewhere one pair of batched matmuls over per-row gathered copies), instead of one pair of matmuls per
-/// adapter (<see cref="MultiLora.Forward"/>), whose per-call overhead dominates when a batch holds many adapters with
-/// a few rows each. The zero padding adds exact zeros, so only float rounding differs.</summary>
+/// <summary>Several adapters' weights for one projection stacked into two tensors, A [k, r, in] and scaling·B
+/// [k, out, r], ranks zero-padded to the largest r: the layout of Punica's gathered matmul (BGMV). Each row then
+/// gathers its own adapter's matrices and the whole batch's updates take one pair of batched matmuls, instead of one
+/// pair per adapter (<see cref="MultiLora.Forward"/>), whose per-call overhead dominates when a batch holds many
+/// adapters with a few rows each. The zero padding adds exact zeros, so only float rounding differs.</summary>
 internal sealed class StackedLoraWeights : IDisposable
 {
     private readonly Tensor _a;
-    private readonly Tensor _scaledBt;
+    private readonly Tensor _scaledB;
 
     public StackedLoraWeights(IReadOnlyList<LoraWeights> adapters)
     {
@@ -45,18 +44,17 @@ internal sealed class StackedLoraWeights : IDisposable
             }
             b.mul_(scalings);
         }
-        // Kept across forwards (the decoding steps of a batch): out of every dispose scope, freed by Dispose. Bᵀ so
-        // that a row's update is read along the output features, as the kernel and bmm both want it.
-        _a = a.contiguous().DetachFromDisposeScope();
-        _scaledBt = b.transpose(1, 2).contiguous().DetachFromDisposeScope();
+        // Kept across forwards (the decoding steps of a batch): out of every dispose scope, freed by Dispose.
+        _a = a.DetachFromDisposeScope();
+        _scaledB = b.DetachFromDisposeScope();
     }
 
     /// <summary>The adapters stacked, in slot order.</summary>
     public IReadOnlyList<LoraWeights> Adapters { get; }
 
-    // Off the CPU: the last call's rows and their gathered, transposed weights. Decoding calls every projection once
-    // per token with the same rows (a row only leaves when it has its tokens), so the per-row gather is paid once per
-    // batch rather than once per step: the steps then cost two batched matmuls per projection and nothing else.
+    // The last call's rows and their gathered, transposed weights. Decoding calls every projection once per token
+    // with the same rows (a row only leaves when it has its tokens), so the per-row gather is paid once per batch
+    // rather than once per step: the steps then cost two batched matmuls per projection and nothing else.
     private long[]? _lastRows;
     private int[]? _lastSlots;
     private Tensor? _rowIndex;
@@ -69,11 +67,6 @@ internal sealed class StackedLoraWeights : IDisposable
     /// <param name="output">The base projection [rows, time, out], a tensor of the caller's own.</param>
     public void AddUpdates(Tensor x, Tensor output, IReadOnlyList<int> slotOfRow)
     {
-        if (GatheredLoraKernel.Applies(x, output, _a) && output.is_contiguous())
-        {
-            GatheredLoraKernel.AddUpdates(x, output, _a, _scaledBt, slotOfRow);
-            return;
-        }
         using var scope = torch.NewDisposeScope();
         var rows = Enumerable.Range(0, slotOfRow.Count).Where(r => slotOfRow[r] >= 0).Select(r => (long)r).ToArray();
         if (rows.Length == 0) return;
@@ -100,7 +93,7 @@ internal sealed class StackedLoraWeights : IDisposable
         var slotIndex = torch.tensor(slots.Select(s => (long)s).ToArray(), device: device);
         _rowIndex = torch.tensor(rows, device: device).DetachFromDisposeScope();
         _rowA = _a.index_select(0, slotIndex).transpose(1, 2).contiguous().DetachFromDisposeScope();
-        _rowScaledB = _scaledBt.index_select(0, slotIndex).DetachFromDisposeScope();
+        _rowScaledB = _scaledB.index_select(0, slotIndex).transpose(1, 2).contiguous().DetachFromDisposeScope();
         (_lastRows, _lastSlots) = (rows, slots);
     }
 
@@ -116,6 +109,6 @@ internal sealed class StackedLoraWeights : IDisposable
     {
         DisposeGathered();
         _a.Dispose();
-        _scaledBt.Dispose();
+        _scaledB.Dispose();
     }
 }
