@@ -14,7 +14,34 @@ public sealed class SubscriptionClient
     private static readonly byte[] Complete = Encoding.UTF8.GetBytes("""{"id":"1","type":"complete"}""");
     private static readonly byte[] Pong = Encoding.UTF8.GetBytes("""{"type":"pong"}""");
 
+    /// <summary>Subscribers per source address: under the gateway's default cap of 256 per client address.</summary>
+    public const int PerSourceAddress = 200;
+
     private readonly ClientWebSocket _ws = new();
+
+    /// <summary>An HTTP invoker whose connections leave from loopback address 127.0.0.<paramref name="lastOctet"/>.</summary>
+    public static HttpMessageInvoker FromLoopback(int lastOctet)
+    {
+        var local = new System.Net.IPEndPoint(new System.Net.IPAddress([127, 0, 0, (byte)lastOctet]), 0);
+        return new HttpMessageInvoker(new SocketsHttpHandler
+        {
+            ConnectCallback = async (context, ct) =>
+            {
+                var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp) { NoDelay = true };
+                try
+                {
+                    socket.Bind(local);
+                    await socket.ConnectAsync(context.DnsEndPoint, ct);
+                    return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            },
+        });
+    }
     private readonly byte[] _buffer = new byte[8192];
     private Task? _receive;
     public List<(long Height, long Ticks)> Received { get; } = new(32);
@@ -22,11 +49,15 @@ public sealed class SubscriptionClient
     public string? Error { get; private set; }
     public bool ClosedCleanly { get; private set; }
 
-    public async Task ConnectAsync(Uri uri, CancellationToken ct)
+    /// <summary>Connects from <paramref name="source"/> (an address of the 127.0.0.0/8 loopback net; null: the system's
+    /// choice): the gateway caps the WebSockets one client address may hold (256 by default), as it should against
+    /// one greedy client, so a thousand subscribers come from several addresses, as real subscribers would.</summary>
+    public async Task ConnectAsync(Uri uri, CancellationToken ct, HttpMessageInvoker? source = null)
     {
         _ws.Options.AddSubProtocol("graphql-transport-ws");
         _ws.Options.KeepAliveInterval = TimeSpan.Zero;
-        await _ws.ConnectAsync(uri, ct);
+        if (source is null) await _ws.ConnectAsync(uri, ct);
+        else await _ws.ConnectAsync(uri, source, ct);
         if (_ws.SubProtocol != "graphql-transport-ws") throw new InvalidOperationException($"server chose sub-protocol '{_ws.SubProtocol}'");
         await _ws.SendAsync(Init, WebSocketMessageType.Text, true, ct);
         var (type, _) = await ReceiveAsync(ct);

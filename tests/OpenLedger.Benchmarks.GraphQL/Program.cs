@@ -78,8 +78,11 @@ async Task<int> FanoutAsync()
     Console.Write($"  fan-out: connecting {o.Clients:N0} graphql-transport-ws clients ... ");
     var wsUri = new Uri($"ws://127.0.0.1:{httpPort}/graphql");
     var clients = Enumerable.Range(0, o.Clients).Select(_ => new SubscriptionClient()).ToArray();
+    var sources = Enumerable.Range(0, (o.Clients + SubscriptionClient.PerSourceAddress - 1) / SubscriptionClient.PerSourceAddress)
+        .Select(i => SubscriptionClient.FromLoopback(2 + i)).ToArray();
     sw.Restart();
-    await Parallel.ForEachAsync(clients, new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (c, ct) => await c.ConnectAsync(wsUri, ct));
+    await Parallel.ForEachAsync(Enumerable.Range(0, clients.Length), new ParallelOptions { MaxDegreeOfParallelism = 32 },
+        async (i, ct) => await clients[i].ConnectAsync(wsUri, ct, sources[i / SubscriptionClient.PerSourceAddress]));
     Console.WriteLine($"{sw.Elapsed.TotalSeconds:F1} s");
     await Task.Delay(1000); // let every subscribe message be processed before the first block
     var h0 = follower.Head;
