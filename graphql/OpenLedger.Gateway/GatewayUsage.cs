@@ -16,6 +16,9 @@ public static class GatewayUsage
           --operator-token FILE   the operator token (default operator.token in --data-dir; made if missing)
           --allowed-hosts H,...   host names the gateway is reached by, beside the loopback names
           --allowed-origins O,... page origins allowed to call it
+          --ws-per-client N   WebSocket connections one client address may hold (default 256; raise it behind a
+                              reverse proxy, where every client has the proxy's address)
+          --ws-total N        WebSocket connections held in all (default 4096)
         Every option can also come from the environment (OPENLEDGER_HTTP_PORT, OPENLEDGER_POSTGRES, ...).
         """);
 }

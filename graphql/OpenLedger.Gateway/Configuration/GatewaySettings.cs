@@ -17,10 +17,17 @@ public sealed record GatewaySettings(
     string? ClusterCertificateFile = null,
     IReadOnlyList<string>? AllowedHosts = null,
     IReadOnlyList<string>? AllowedOrigins = null,
-    string? OperatorTokenFile = null)
+    string? OperatorTokenFile = null,
+    int WebSocketsPerClient = GatewaySettings.DefaultWebSocketsPerClient,
+    int WebSocketsTotal = GatewaySettings.DefaultWebSocketsTotal)
 {
     public const int DefaultHttpPort = 8080;
     public const int DefaultGatewayPort = 30000;
+    public const int DefaultWebSocketsPerClient = 256;
+    public const int DefaultWebSocketsTotal = 4096;
+    /// <summary>The most either WebSocket cap may be raised to: each connection holds a receive loop and buffers, so a
+    /// larger number is a typo or a node that would run out of memory before reaching it.</summary>
+    public const int MaxWebSockets = 1_000_000;
 
     public static GatewaySettings From(Args args) => new(
         args.ValueOrEnvironment("postgres", "OPENLEDGER_POSTGRES"),
@@ -30,7 +37,9 @@ public sealed record GatewaySettings(
         args.PathOrEnvironment("cluster-cert", "OPENLEDGER_CLUSTER_CERT"),
         List(args.ValueOrEnvironment("allowed-hosts", "OPENLEDGER_ALLOWED_HOSTS")),
         List(args.ValueOrEnvironment("allowed-origins", "OPENLEDGER_ALLOWED_ORIGINS")),
-        LocalNodeFiles.OperatorTokenFile(args));
+        LocalNodeFiles.OperatorTokenFile(args),
+        Count(args, "ws-per-client", "OPENLEDGER_WS_PER_CLIENT", DefaultWebSocketsPerClient),
+        Count(args, "ws-total", "OPENLEDGER_WS_TOTAL", DefaultWebSocketsTotal));
 
     /// <summary>The operator's token file (administration over HTTP): --operator-token, or operator.token in the data
     /// directory.</summary>
@@ -40,7 +49,9 @@ public sealed record GatewaySettings(
     public HttpBoundary HttpBoundary() => new(
         AllowedHosts is { Count: > 0 } hosts ? [.. Hosting.Boundary.HttpBoundary.LoopbackHosts, .. hosts] : Hosting.Boundary.HttpBoundary.LoopbackHosts,
         new HashSet<string>((AllowedOrigins ?? []).Select(o => o.TrimEnd('/')), StringComparer.OrdinalIgnoreCase),
-        OperatorToken.LoadOrCreate(OperatorTokenPath));
+        OperatorToken.LoadOrCreate(OperatorTokenPath),
+        WebSocketsPerClient,
+        WebSocketsTotal);
 
     /// <summary>The cluster certificate (mutual TLS on the Orleans ports): --cluster-cert, or cluster.pfx in the data
     /// directory.</summary>
@@ -67,6 +78,16 @@ public sealed record GatewaySettings(
         if (string.IsNullOrEmpty(text)) return fallback;
         return int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port) && port is > 0 and <= 65_535
             ? port : throw new UsageException($"--{name} (or {env}) must be a port number 1..65535, got '{text}'");
+    }
+
+    /// <summary>A WebSocket cap from the command line or the environment (1..<see cref="MaxWebSockets"/>). Behind a
+    /// reverse proxy every client arrives from the proxy's address, so the per-client cap must be raised there.</summary>
+    public static int Count(Args args, string name, string env, int fallback)
+    {
+        var text = args.ValueOrEnvironment(name, env);
+        if (text is null) return fallback;
+        return int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n is > 0 and <= MaxWebSockets
+            ? n : throw new UsageException($"--{name} (or {env}) must be a number of connections 1..{MaxWebSockets}, got '{text}'");
     }
 
     private static IReadOnlyList<string>? List(string? commaSeparated) =>

@@ -22,6 +22,9 @@ public static class Usage
                 --cluster-address IP  with --postgres: the address the silo and gateway ports bind to and advertise
                                     (or OPENLEDGER_CLUSTER_ADDRESS; default 127.0.0.1, so a LAN cluster names it)
                 --http-port N       GraphQL and /healthz on 127.0.0.1 (default 8080)
+                --ws-per-client N   WebSocket connections one client address may hold (default 256; or
+                                    OPENLEDGER_WS_PER_CLIENT; raise it behind a reverse proxy)
+                --ws-total N        WebSocket connections held in all (default 4096; or OPENLEDGER_WS_TOTAL)
                 --producer-key-file FILE  the block producer's key file (mode 0600; or OPENLEDGER_PRODUCER_KEY_FILE,
                                     OPENLEDGER_PRODUCER_KEY; --producer-key HEX works but shows it to other local
                                     users). A dev chain derives it from the dev seed; a real chain refuses dev keys

@@ -38,7 +38,9 @@ public sealed record NodeSettings(
     int? TrainingThreads = null,
     System.Net.IPAddress? ClusterAddress = null,
     string? AttributionKeyHex = null,
-    string? AttributionKeyFile = null)
+    string? AttributionKeyFile = null,
+    int WebSocketsPerClient = GatewaySettings.DefaultWebSocketsPerClient,
+    int WebSocketsTotal = GatewaySettings.DefaultWebSocketsTotal)
 {
     /// <summary>The mempool's limits: capacity, bytes and the gapped transactions' time to live from the command line
     /// (or environment); the rest at <see cref="MempoolOptions"/>' defaults.</summary>
@@ -48,7 +50,7 @@ public sealed record NodeSettings(
     /// (<c>openledger-gateway</c>) takes too, parsed and applied in one place.</summary>
     public GatewaySettings Gateway => new(
         Backend == StorageBackend.PostgreSql ? ConnectionString : null, DataDirectory, GatewayPort, HttpPort,
-        ClusterCertificateFile, AllowedHosts, AllowedOrigins, OperatorTokenFile);
+        ClusterCertificateFile, AllowedHosts, AllowedOrigins, OperatorTokenFile, WebSocketsPerClient, WebSocketsTotal);
 
     /// <summary>The operator's token file (administration over HTTP): --operator-token, or operator.token in the data
     /// directory.</summary>
@@ -106,7 +108,9 @@ public sealed record NodeSettings(
             TrainingThreadsOpt(),
             ClusterAddressOpt(),
             args.Has("attribution-key-file") ? null : Opt("attribution-key", "OPENLEDGER_ATTRIBUTION_KEY"),
-            args.Has("attribution-key") ? null : PathOpt("attribution-key-file", "OPENLEDGER_ATTRIBUTION_KEY_FILE"));
+            args.Has("attribution-key") ? null : PathOpt("attribution-key-file", "OPENLEDGER_ATTRIBUTION_KEY_FILE"),
+            gateway.WebSocketsPerClient,
+            gateway.WebSocketsTotal);
 
         // The address the Orleans ports bind to and advertise in a PostgreSQL cluster: loopback unless the operator names the
         // interface the other silos reach (a LAN address); never the wildcard, so the ports are not opened on every network.

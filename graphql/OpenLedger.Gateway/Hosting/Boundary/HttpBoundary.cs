@@ -9,8 +9,8 @@ public sealed record HttpBoundary(
     IReadOnlyList<string> AllowedHosts,
     IReadOnlySet<string> AllowedOrigins,
     OperatorToken OperatorToken,
-    int WebSocketsPerClient = 256,
-    int WebSocketsTotal = 4096,
+    int WebSocketsPerClient = Configuration.GatewaySettings.DefaultWebSocketsPerClient,
+    int WebSocketsTotal = Configuration.GatewaySettings.DefaultWebSocketsTotal,
     long UploadBytesPerMinute = GraphQL.Market.UploadQuota.DefaultBytesPerMinute)
 {
     public static readonly IReadOnlyList<string> LoopbackHosts = ["localhost", "127.0.0.1", "[::1]"];
