@@ -10,7 +10,9 @@ namespace OpenLedger.Grains.Ledger;
 public sealed class ChainGrain(LedgerNode node) : Grain, IChainGrain
 {
     private const int Recent = 256;
-    private readonly LinkedList<BlockCommitted> _recent = new();
+    // ~1M entries is ~64 MB of hashes and snapshots: 256 blocks at a few thousand transactions each, fewer when fuller.
+    private const long RecentEntries = 1 << 20;
+    private readonly RecentBlocks _recent = new(Recent, RecentEntries);
     private long _headHeight;
     private Hash32 _headHash;
     private TaskCompletionSource _next = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -37,15 +39,13 @@ public sealed class ChainGrain(LedgerNode node) : Grain, IChainGrain
 
     public async Task<long?> HeightOfAsync(Hash32 blockHash)
     {
-        foreach (var b in _recent) if (b.BlockHash == blockHash) return b.Height;
-        return await node.Store.GetHeightOfBlockAsync(blockHash);
+        return _recent.HeightOf(blockHash) ?? await node.Store.GetHeightOfBlockAsync(blockHash);
     }
 
     public Task PublishAsync(BlockCommitted block)
     {
         if (block.Height <= _headHeight && _recent.Count > 0) return Task.CompletedTask; // a repeat
-        _recent.AddLast(block);
-        while (_recent.Count > Recent) _recent.RemoveFirst();
+        _recent.Add(block);
         (_headHeight, _headHash) = (block.Height, block.BlockHash);
         var previous = _next;
         _next = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -61,8 +61,7 @@ public sealed class ChainGrain(LedgerNode node) : Grain, IChainGrain
             try { await _next.Task.WaitAsync(timeout); }
             catch (TimeoutException) { return []; }
         }
-        var oldestHeld = _recent.First?.Value.Height ?? long.MaxValue;
-        if (afterHeight + 1 >= oldestHeld) return _recent.Where(b => b.Height > afterHeight).ToList();
+        if (_recent.After(afterHeight) is { } held) return held;
         // The caller is behind what memory holds (e.g. after a restart): read the gap from the store, a page at a time.
         return await ReadFromStoreAsync(afterHeight + 1, Math.Min(_headHeight, afterHeight + Recent));
     }
