@@ -246,6 +246,20 @@ public sealed class WebAppQueriesTests(AttributionViewsFixture f, ITestOutputHel
         Assert.Equal("MAX_COMPLEXITY_EXCEEDED", e.Code);
     }
 
+    [Fact]
+    public async Task A_dev_chain_names_the_public_seed_its_dev_accounts_derive_from()
+    {
+        var d = (await f.Client.QueryAsync("{ chain { dev devAccounts { seed count derivation } } }")).GetProperty("chain");
+        Assert.True(d.GetProperty("dev").GetBoolean());
+        var dev = d.GetProperty("devAccounts");
+        Assert.Equal((f.Node.Chain.Seed, f.Node.Chain.Keys.Count), (dev.GetProperty("seed").GetString(), dev.GetProperty("count").GetInt32()));
+        Assert.Contains("keccak256(utf8(seed + \"/\" + i))", dev.GetProperty("derivation").GetString());
+        // Deriving as it says gives the funded keys.
+        var seed = dev.GetProperty("seed").GetString()!;
+        Assert.Equal(f.Node.Chain.Keys.Select(k => k.Address),
+            Enumerable.Range(0, dev.GetProperty("count").GetInt32()).Select(i => new PrivateKey(Keccak256.Hash(Encoding.UTF8.GetBytes($"{seed}/{i}")).AsSpan()).Address));
+    }
+
     private async Task<List<JsonElement>> Search(string text) =>
         (await f.Client.QueryAsync("query($t: String!) { search(text: $t) { kind key block { height hash } transaction { hash } account { address balance } " +
                                    "datanet { name } contribution { id } datanetVersion { number } model { name } inference { id } } }", new { t = text }))
