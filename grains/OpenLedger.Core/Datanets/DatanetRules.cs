@@ -40,7 +40,7 @@ public static class DatanetRules
         if (cx.Market.Datanet(b.Datanet) is not { } d) return ErrorCode.UnknownDatanet;
         if (b.Size > cx.Rules.Market.MaxContributionBytes) return ErrorCode.ContributionTooLarge;
         if (cx.Market.IsDuplicate(d.Id, b.NormalizedContent)) return ErrorCode.DuplicateContribution;
-        if (!d.TryFee(b.Size, out var fee) || !Wei.TryAdd(fee, d.Stake, out var cost)) return ErrorCode.AmountOverflow;
+        if (!d.TryCost(b.Size, out var fee, out var cost)) return ErrorCode.AmountOverflow;
         if (cx.BalanceOf(cx.Sender) < cost) return ErrorCode.InsufficientBalance;
 
         cx.Debit(cx.Sender, cost);

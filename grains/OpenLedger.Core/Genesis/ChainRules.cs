@@ -23,6 +23,13 @@ public sealed record ChainRules(
 {
     public ulong GasOf(TxKind kind) => GasSchedule[kind];
 
+    /// <summary>A dev chain's public seed and how many dev accounts its genesis derives from it (key i =
+    /// keccak256(utf8(seed + "/" + i))): what a wallet's dev-account picker derives in the browser. Null on a chain
+    /// without dev accounts. Not a consensus rule (the allocations it made are), so not in <see cref="Commitment"/>.</summary>
+    public string? DevSeed { get; init; }
+
+    public int DevAccountCount { get; init; }
+
     /// <summary>A commitment to the consensus rules (chain id, producer, gas schedule, floor, interval, limits, marketplace rules,
     /// and whether it is a dev chain: a dev genesis and a real one never share a hash).
     /// It is block 0's parent hash, so two chains that differ in any rule have different genesis hashes.</summary>

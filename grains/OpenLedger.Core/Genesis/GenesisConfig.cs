@@ -91,7 +91,11 @@ public sealed class GenesisConfig
         UInt128 supply = 0;
         foreach (var (_, b) in balances) supply = checked(supply + b.Value);
         return new ChainRules(ChainId, Name, TimestampMs, producer, schedule, floor, BlockIntervalMs,
-            MaxBlockTransactions, MaxBlockGas, MaxTransactionBytes, balances, new Wei(supply), Marketplace.ToRules(producer, MaxTransactionBytes), Dev);
+            MaxBlockTransactions, MaxBlockGas, MaxTransactionBytes, balances, new Wei(supply), Marketplace.ToRules(producer, MaxTransactionBytes), Dev)
+        {
+            DevSeed = DevAccounts?.Seed,
+            DevAccountCount = DevAccounts?.Count ?? 0,
+        };
     }
 }
 

@@ -24,6 +24,14 @@ public sealed record Datanet(
     /// <summary>The fee for content of <paramref name="size"/> bytes: per started KiB.</summary>
     public bool TryFee(ulong size, out Wei fee) => Wei.TryMultiply(FeePerKb, size / 1024 + (size % 1024 != 0 ? 1UL : 0UL), out fee); // no wrap near 2^64
 
+    /// <summary>What contributing content of <paramref name="size"/> bytes takes from the contributor: the fee (to the
+    /// owner) and, with the stake (held until curation), the cost; false if either overflows.</summary>
+    public bool TryCost(ulong size, out Wei fee, out Wei cost)
+    {
+        cost = Wei.Zero;
+        return TryFee(size, out fee) && Wei.TryAdd(fee, Stake, out cost);
+    }
+
     public byte[] Encode() => new ObjectWriter()
         .Hash(Id).Address(Owner).String(Name).String(Description).Array(Tags, (w, t) => w.String(t)).String(License)
         .Byte((byte)Task).Wei(FeePerKb).Wei(Stake).Byte((byte)ForfeitTo).Array(Curators, (w, c) => w.Address(c))

@@ -138,4 +138,9 @@ public sealed record ChainInfo(
 
     /// <summary>The genesis allocations: the supply, which no transaction changes.</summary>
     [Id(11)] public Wei TotalSupply { get; init; }
+
+    /// <summary>A dev chain's public seed of its dev accounts, or null (see <c>ChainRules.DevSeed</c>).</summary>
+    [Id(12)] public string? DevSeed { get; init; }
+
+    [Id(13)] public int DevAccountCount { get; init; }
 }

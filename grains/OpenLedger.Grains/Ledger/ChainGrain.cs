@@ -32,7 +32,10 @@ public sealed class ChainGrain(LedgerNode node) : Grain, IChainGrain
             _info = _info is null
                 ? new ChainInfo(node.Rules.ChainId, node.Rules.Name, node.GenesisHash, node.Rules.Producer, node.Rules.GasPriceFloor,
                     node.Rules.BlockIntervalMs, node.Rules.GasSchedule.ToDictionary(kv => kv.Key.ToString(), kv => kv.Value),
-                    _headHeight, _headHash) { Dev = node.Rules.Dev, MaxAttributions = node.Rules.Market.MaxAttributions, TotalSupply = node.Rules.TotalSupply }
+                    _headHeight, _headHash) {
+                    Dev = node.Rules.Dev, MaxAttributions = node.Rules.Market.MaxAttributions, TotalSupply = node.Rules.TotalSupply,
+                    DevSeed = node.Rules.Dev ? node.Rules.DevSeed : null, DevAccountCount = node.Rules.Dev ? node.Rules.DevAccountCount : 0,
+                }
                 : _info with { HeadHeight = _headHeight, HeadHash = _headHash };
         return Task.FromResult(_info);
     }

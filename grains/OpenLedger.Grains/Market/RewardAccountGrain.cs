@@ -42,7 +42,10 @@ public sealed class RewardAccountGrain(LedgerNode node) : Grain, IRewardAccountG
             (beforeHeight, beforeSeq) = (page[^1].Height, page[^1].Seq);
         }
         for (int i = fresh.Count - 1; i >= 0; i--) Count(fresh[i]);
-        return new RewardSummary(_account, _total, _count, Totals(_byRole), Totals(_byDatanet), Totals(_byModel), head);
+        // The events were read after the head: a block committed meanwhile may be counted (blocks commit whole, so all of
+        // its events are). As of the newer of the two, the totals are exactly the credits of the blocks up to it, which
+        // is what a series built on them (GraphQL's rewardSeries) needs.
+        return new RewardSummary(_account, _total, _count, Totals(_byRole), Totals(_byDatanet), Totals(_byModel), Math.Max(head, _last.Height));
     }
 
     private void Count(StoredEvent stored)

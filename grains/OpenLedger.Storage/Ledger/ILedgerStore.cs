@@ -27,6 +27,11 @@ public interface ILedgerStore
     /// <summary>A committed block's header, signature and transaction hashes (no transaction bytes), or null.</summary>
     Task<BlockSummary?> GetBlockSummaryAsync(long height, CancellationToken ct = default);
     Task<long?> GetHeightOfBlockAsync(Hash32 hash, CancellationToken ct = default);
+
+    /// <summary>The stamps of the committed blocks from <paramref name="fromHeight"/> to <paramref name="toHeight"/>
+    /// sealed at or after <paramref name="sinceMs"/>, newest first: the caller bounds the height range, so the read is
+    /// bounded whatever the timestamps.</summary>
+    Task<IReadOnlyList<BlockStamp>> GetBlockStampsAsync(long fromHeight, long toHeight, long sinceMs, CancellationToken ct = default);
     Task<TransactionRecord?> GetTransactionAsync(Hash32 hash, CancellationToken ct = default);
     Task<IReadOnlyList<TransactionRecord>> GetBlockTransactionsAsync(long height, CancellationToken ct = default);
 

@@ -97,6 +97,9 @@ public sealed class SqlLedgerStore : ILedgerStore, IAsyncDisposable
 
     public Task<long?> GetHeightOfBlockAsync(Hash32 hash, CancellationToken ct = default) => _ledger.GetHeightOfBlockAsync(hash, ct);
 
+    public Task<IReadOnlyList<BlockStamp>> GetBlockStampsAsync(long fromHeight, long toHeight, long sinceMs, CancellationToken ct = default) =>
+        _ledger.GetBlockStampsAsync(fromHeight, toHeight, sinceMs, ct);
+
     public IAsyncEnumerable<SealedBlock> ReadBlocksAsync(long fromHeight = 0, CancellationToken ct = default) =>
         _ledger.ReadBlocksAsync(fromHeight, long.MaxValue, ct);
 

@@ -4,6 +4,7 @@ using OpenLedger.Core.Market;
 using OpenLedger.Grains;
 using OpenLedger.Grains.Ledger;
 using OpenLedger.Grains.Market;
+using OpenLedger.GraphQL.Charts;
 using OpenLedger.GraphQL.Market;
 using OpenLedger.GraphQL.Scalars;
 using OpenLedger.GraphQL.Transport;
@@ -51,5 +52,6 @@ public sealed class AccountType : ObjectGraphType<AccountView>
             .PageSize(MarketPages.DefaultPageSize)
             .ResolveAsync(async c => await MarketPages.EventsAsync(c,
                 new MarketEventQuery(Party: c.Source.Address, Kinds: [MarketEventKind.RewardCredited])));
+        this.AddRewardSeries();
     }
 }

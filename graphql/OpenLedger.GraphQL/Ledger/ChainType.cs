@@ -24,6 +24,9 @@ public sealed class ChainType : ObjectGraphType<ChainInfo>
         Field<NonNullGraphType<BooleanGraphType>>("dev")
             .Description("A dev chain: its genesis may fund keys derived from a public seed, which nobody should use where value is at stake.")
             .Resolve(c => c.Source.Dev);
+        Field<DevAccountsType>("devAccounts")
+            .Description("A dev chain's dev accounts: the public seed they derive from, for a wallet's dev-account picker. Null on any other chain.")
+            .Resolve(c => c.Source is { Dev: true, DevSeed: { } seed } ? new DevAccountsView(seed, c.Source.DevAccountCount) : null);
         Field<NonNullGraphType<LongGraphType>>("headHeight").Resolve(c => c.Source.HeadHeight);
         Field<BlockType>("head").Resolve(c => c.LoadBlock(c.Source.HeadHeight));
         this.AddSupply();

@@ -67,6 +67,12 @@ public sealed class DatanetType : ObjectGraphType<Datanet>
                 return number < 1 || number > c.Source.Versions ? null : c.Load<DatanetVersion>(DatanetVersion.IdOf(c.Source.Id, (uint)number));
             });
 
+        Field<NonNullGraphType<ContributionCostType>>("contributionCost")
+            .Description("What contributing content of this many bytes takes from the contributor besides gas: the fee and the stake.")
+            .Argument<NonNullGraphType<LongGraphType>>("size")
+            .Resolve(c => ContributionCost.Of(c.Source, c.GetArgument<long>("size")));
+
+        this.AddCurationQueue();
         this.AddFlaggedContributions();
         this.AddStatement();
 

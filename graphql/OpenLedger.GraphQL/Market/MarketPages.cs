@@ -36,12 +36,13 @@ internal static class MarketPages
         throw new InvalidInputError("BAD_CURSOR", $"'{cursor}' is not a cursor this list issued");
     }
 
-    /// <summary>A page of objects of one kind matching <paramref name="query"/>'s filters, newest first.</summary>
-    public static async Task<Connection<T>> ObjectsAsync<T>(IResolveConnectionContext ctx, MarketObjectQuery query) where T : class, IMarketObject
+    /// <summary>A page of objects of one kind matching <paramref name="query"/>'s filters, newest first (or oldest
+    /// first, for a queue).</summary>
+    public static async Task<Connection<T>> ObjectsAsync<T>(IResolveConnectionContext ctx, MarketObjectQuery query, bool descending = true) where T : class, IMarketObject
     {
         var first = First(ctx.First);
         var after = DecodePosition(ctx.After);
-        var views = await ctx.MarketQuery().QueryObjectsAsync(query with { AfterIndex = after, Limit = first + 1, Descending = true });
+        var views = await ctx.MarketQuery().QueryObjectsAsync(query with { AfterIndex = after, Limit = first + 1, Descending = descending });
         var rows = views.Select(v => (Position: v.Index, Node: (T)v.Object)).ToList();
         var connection = Build(rows, first, hasPrevious: after is not null);
         if (WantsTotalCount(ctx)) connection.TotalCount = await ctx.MarketQuery().CountObjectsAsync(query, MaxTotalCount);

@@ -6,6 +6,7 @@ using OpenLedger.Core.Market;
 using OpenLedger.Grains.Market;
 using OpenLedger.GraphQL.Attribution;
 using OpenLedger.GraphQL.Books;
+using OpenLedger.GraphQL.Charts;
 using OpenLedger.GraphQL.Ledger;
 using OpenLedger.GraphQL.Scalars;
 using OpenLedger.GraphQL.Serving;
@@ -49,5 +50,6 @@ public sealed class ModelType : ObjectGraphType<Model>
         this.AddAttributionIndex();
         this.AddStatement();
         this.AddServed();
+        this.AddRevenueSeries();
     }
 }

@@ -1,4 +1,6 @@
 using GraphQL.Types;
+using OpenLedger.Core.Crypto;
+using OpenLedger.Core.Market;
 using OpenLedger.Grains.Market;
 using OpenLedger.GraphQL.Scalars;
 
@@ -14,5 +16,10 @@ public sealed class RewardTotalType : ObjectGraphType<RewardTotal>
         Field<NonNullGraphType<WeiAmountGraphType>>("amount").Resolve(c => c.Source.Amount);
         Field<NonNullGraphType<StringGraphType>>("amountOpen").Resolve(c => c.Source.Amount.ToOpenString());
         Field<NonNullGraphType<LongGraphType>>("count").Resolve(c => c.Source.Count);
+        // The scope of byDatanet and byModel is an id: resolved here so a client shows names without a query per row.
+        Field<DatanetType>("datanet").Description("The datanet, when the scope is a datanet's id.")
+            .Resolve(c => Hash32.TryParse(c.Source.Scope, out var id) ? c.Load<Datanet>(id) : null);
+        Field<ModelType>("model").Description("The model, when the scope is a model's id.")
+            .Resolve(c => Hash32.TryParse(c.Source.Scope, out var id) ? c.Load<Model>(id) : null);
     }
 }

@@ -1,5 +1,6 @@
 using GraphQL.Types;
 using OpenLedger.Core.Crypto;
+using OpenLedger.Core.Market;
 using OpenLedger.Grains;
 using OpenLedger.Grains.Market;
 using OpenLedger.GraphQL.Ledger;
@@ -26,5 +27,10 @@ public sealed class UploadedContentType : ObjectGraphType<UploadedContentView>
             .ResolveAsync(async c => c.Source.Datanet is { } d
                 ? await c.Grains().GetGrain<IDatanetGrain>(GrainKeys.Of(d)).GetNearDuplicatesOfContentAsync(c.Source.Content.Hash)
                 : (IReadOnlyList<NearDuplicate>)[]);
+        Field<ContributionCostType>("cost")
+            .Description("What contributing it to the datanet given to uploadContent takes from the contributor besides gas; null without a datanet (or an unknown one).")
+            .Resolve(c => c.Source.Datanet is { } d
+                ? c.Load<Datanet>(d).Map(datanet => datanet is null ? null : ContributionCost.Of(datanet, c.Source.Content.Size))
+                : null);
     }
 }

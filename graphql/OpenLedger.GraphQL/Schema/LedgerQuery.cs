@@ -8,9 +8,11 @@ using OpenLedger.Grains;
 using OpenLedger.Grains.Ledger;
 using OpenLedger.Grains.Market;
 using OpenLedger.GraphQL.Books;
+using OpenLedger.GraphQL.Charts;
 using OpenLedger.GraphQL.Ledger;
 using OpenLedger.GraphQL.Market;
 using OpenLedger.GraphQL.Scalars;
+using OpenLedger.GraphQL.Search;
 
 using OpenLedger.GraphQL.ModelFactory;
 using OpenLedger.GraphQL.Serving;
@@ -87,6 +89,9 @@ public sealed class LedgerQuery : ObjectGraphType
         Field<NonNullGraphType<AccountType>>("account")
             .Argument<NonNullGraphType<AddressGraphType>>("address")
             .ResolveAsync(async c => await c.Grains().GetGrain<IAccountGrain>(GrainKeys.Of(c.GetArgument<Address>("address"))).GetAsync());
+
+        this.AddChainActivity();
+        this.AddSearch();
 
         Field<NonNullGraphType<MempoolStatsType>>("mempool").ResolveAsync(async c => await c.Grains().GetGrain<IMempoolGrain>(0).GetStatsAsync());
 

@@ -184,6 +184,12 @@ public sealed partial class GraphQLMarketplaceTests(GraphQLMarketplaceFixture no
             "subscription($id: Hash!) { datanetActivity(id: $id) { kind height sequence } }",
             "subscription($a: Address!) { rewards(address: $a, all: true) { kind amount party } }",
             "{ marketEvents(kinds: [REWARD_CREDITED], first: 3) { nodes { kind } } models(status: RETIRED) { nodes { id } } content(hash: \"0x0000000000000000000000000000000000000000000000000000000000000000\") { text } }",
+            // What the web app's pages ask for (WebAppQueriesTests runs them).
+            "query($a: Address!, $m: Hash!) { search(text: \"1\") { kind key block { height } account { balance } } chainActivity(bucketSeconds: 10, buckets: 30) { complete buckets { start blocks transactions } } " +
+                "account(address: $a) { rewardSeries(buckets: 24, bucketSeconds: 3600) { total buckets { end cumulative } } rewards { byDatanet { datanet { name } } byModel { model { name } } } } " +
+                "model(id: $m) { revenueSeries { revenue buckets { requested settled revenue } } } }",
+            "query($id: Hash!) { datanet(id: $id) { contributionCost(size: 100) { fee stake total } curationQueue(first: 10) { totalCount nodes { id nearDuplicates { similarity } } } } }",
+            "mutation($d: Hash!) { uploadContent(text: \"x\", datanet: $d) { hash cost { total } } }",
         ];
         var result = await NodeJs.RunAsync(NodeJs.JsGraphQLFolder, "ledger-introspect.mjs",
             new JsonObject { ["url"] = node.GraphQLUrl.ToString(), ["documents"] = new JsonArray(documents.Select(d => (JsonNode)d).ToArray()) },

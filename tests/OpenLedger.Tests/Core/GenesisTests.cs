@@ -81,4 +81,18 @@ public class GenesisTests
         real.Dev = false;
         Assert.NotEqual(GenesisBlock.Build(dev.ToRules()).Header.Hash, GenesisBlock.Build(real.ToRules()).Header.Hash);
     }
+
+    [Fact]
+    public void A_dev_genesis_names_its_dev_seed_in_the_rules_and_a_real_one_none_and_the_hash_ignores_it()
+    {
+        var dev = DevChain.Genesis(seed: "a seed", count: 3).ToRules();
+        Assert.Equal(("a seed", 3), (dev.DevSeed, dev.DevAccountCount));
+        var real = DevChain.Genesis();
+        real.DevAccounts = null;
+        real.Dev = false;
+        var rules = real.ToRules();
+        Assert.Equal((null, 0), (rules.DevSeed, rules.DevAccountCount));
+        // Where the dev keys come from is not a consensus rule: the allocations they were given are.
+        Assert.Equal(dev.Commitment(), (dev with { DevSeed = null, DevAccountCount = 0 }).Commitment());
+    }
 }

@@ -30,6 +30,20 @@ internal sealed class SqlLedgerQueries(LedgerConnections connections)
         return await cmd.ExecuteScalarAsync(ct) is { } v and not DBNull ? Convert.ToInt64(v, CultureInfo.InvariantCulture) : null;
     }
 
+    /// <summary>Blocks in a height range stamped at or after a time, newest first; the height range (the primary key)
+    /// bounds the rows read, the timestamp only filters them.</summary>
+    public async Task<IReadOnlyList<BlockStamp>> GetBlockStampsAsync(long from, long to, long sinceMs, CancellationToken ct)
+    {
+        await using var c = await connections.OpenAsync(ct);
+        await using var cmd = LedgerConnections.Command(c, null,
+            "SELECT height, timestamp_ms, tx_count FROM ledger_blocks WHERE height >= @f AND height <= @t AND timestamp_ms >= @s ORDER BY height DESC",
+            ("@f", from), ("@t", to), ("@s", sinceMs));
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        var list = new List<BlockStamp>();
+        while (await r.ReadAsync(ct)) list.Add(new BlockStamp(r.GetInt64(0), r.GetInt64(1), r.GetInt32(2)));
+        return list;
+    }
+
     /// <summary>One block's header and signature, and its transactions' hashes from their own column, in block order.</summary>
     public async Task<BlockSummary?> GetBlockSummaryAsync(long height, CancellationToken ct)
     {
