@@ -81,3 +81,23 @@ CREATE INDEX IF NOT EXISTS ix_ledger_events_model_rewards ON ledger_events (mode
 CREATE INDEX IF NOT EXISTS ix_ledger_events_subject ON ledger_events (subject, height, seq);
 -- A contribution's reward credits (Contribution.influence), without scanning its contributor's every credit.
 CREATE INDEX IF NOT EXISTS ix_ledger_events_contribution_rewards ON ledger_events (contribution, height, seq) WHERE kind = 12;
+-- A settlement's reward credits (a hundred or more per settlement), apart and narrow: the columns every credit of one
+-- settlement shares with its InferenceSettled event (tx_index, tx_hash, subject, model, inference) are read from that
+-- event's row (height, settled_seq) in ledger_events, and only the payee, amount, datanet, contribution and role are
+-- stored, with two indexes (payee, contribution) instead of ledger_events' four. A credit goes here only when it
+-- directly follows its settlement event or another credit of it in the block (SqlRewardCredits), so that ordering by
+-- (height, settled_seq, seq) is block order; any other credit, and every credit written before this table existed, is
+-- a row of ledger_events, and the queries read both.
+CREATE TABLE IF NOT EXISTS ledger_reward_credits (
+    height       INTEGER NOT NULL,
+    seq          INTEGER NOT NULL,
+    settled_seq  INTEGER NOT NULL,
+    party        BLOB NOT NULL,
+    amount       TEXT NOT NULL,
+    datanet      BLOB,
+    contribution BLOB,
+    detail       TEXT,
+    PRIMARY KEY (height, settled_seq, seq)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS ix_ledger_reward_credits_party ON ledger_reward_credits (party, height, settled_seq, seq);
+CREATE INDEX IF NOT EXISTS ix_ledger_reward_credits_contribution ON ledger_reward_credits (contribution, height, settled_seq, seq);
