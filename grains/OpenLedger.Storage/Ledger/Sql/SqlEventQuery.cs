@@ -28,7 +28,9 @@ internal sealed class SqlEventQuery
         var rewards = (int)MarketEventKind.RewardCredited;
         // So have a contribution's (Contribution.influence reads them).
         var creditsOnly = (q.Model is not null || q.Contribution is not null) && q.Datanet is null && q.Kinds is [MarketEventKind.RewardCredited];
-        if (creditsOnly) _events.Add($"e.kind = {rewards}");
+        // And so have all the credits left in ledger_events (most are narrow rows now, so a scan would find few).
+        var allCredits = q.Kinds is [MarketEventKind.RewardCredited] && q.Datanet is null && q.Model is null;
+        if (creditsOnly || allCredits) _events.Add($"e.kind = {rewards}");
         else if (q.Datanet is not null || q.Model is not null) _events.Add($"e.kind <> {rewards}");
         if (q.Kinds is { Count: > 0 } kinds) _events.Add($"e.kind IN ({string.Join(",", kinds.Select(k => ((int)k).ToString(CultureInfo.InvariantCulture)))})");
         if (q.BeforeHeight is { } bh)
