@@ -15,7 +15,8 @@ internal sealed record LedgerRows(LedgerTable Table, Func<ExecutedBlock, int> Co
         new(LedgerTables.Transactions, b => b.Transactions.Count, WriteTransactions),
         new(LedgerTables.Accounts, b => b.ChangedAccounts.Count, WriteAccounts),
         new(LedgerTables.Objects, b => b.ChangedObjects.Count, WriteObjects),
-        new(LedgerTables.Events, b => b.Events.Count, WriteEvents),
+        new(LedgerTables.Events, b => b.Events.Count - SqlRewardCredits.NarrowCount(b), WriteEvents),
+        new(LedgerTables.RewardCredits, SqlRewardCredits.NarrowCount, WriteRewardCredits),
     ];
 
     private static void WriteBlock(RowSink s, ExecutedBlock block, Signature signature)
@@ -95,8 +96,10 @@ internal sealed record LedgerRows(LedgerTable Table, Func<ExecutedBlock, int> Co
     {
         var height = block.Header.Height;
         Span<byte> address = stackalloc byte[Address.Length];
+        var settledSeqs = SqlRewardCredits.SettledSeqs(block);
         for (int seq = 0; seq < block.Events.Count; seq++)
         {
+            if (settledSeqs[seq] != SqlRewardCredits.NotNarrow) continue;
             var e = block.Events[seq];
             s.Integer(height);
             s.Integer(seq);
@@ -110,6 +113,32 @@ internal sealed record LedgerRows(LedgerTable Table, Func<ExecutedBlock, int> Co
             Put(s, e.Model);
             Put(s, e.Contribution);
             Put(s, e.Inference);
+            if (e.Detail is { } detail) s.Text(detail); else s.Null();
+            s.EndRow();
+        }
+    }
+
+    private static void WriteRewardCredits(RowSink s, ExecutedBlock block, Signature _)
+    {
+        var height = block.Header.Height;
+        Span<byte> address = stackalloc byte[Address.Length];
+        var settledSeqs = SqlRewardCredits.SettledSeqs(block);
+        // Payees of one settlement are often paid equal amounts: an amount is formatted once per run of equal ones.
+        string? lastAmountText = null;
+        Wei lastAmount = default;
+        for (int seq = 0; seq < block.Events.Count; seq++)
+        {
+            if (settledSeqs[seq] == SqlRewardCredits.NotNarrow) continue;
+            var e = block.Events[seq];
+            s.Integer(height);
+            s.Integer(seq);
+            s.Integer(settledSeqs[seq]);
+            Put(s, e.Party!.Value, address);
+            var amount = e.Amount!.Value;
+            if (lastAmountText is null || amount != lastAmount) (lastAmount, lastAmountText) = (amount, amount.ToString());
+            s.Text(lastAmountText);
+            Put(s, e.Datanet);
+            Put(s, e.Contribution);
             if (e.Detail is { } detail) s.Text(detail); else s.Null();
             s.EndRow();
         }

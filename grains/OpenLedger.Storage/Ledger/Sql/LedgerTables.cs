@@ -71,5 +71,18 @@ internal static class LedgerTables
         new("detail", Text, Nullable: true),
     ]);
 
-    public static readonly IReadOnlyList<LedgerTable> All = [Meta, Blocks, Transactions, Accounts, Objects, Events];
+    /// <summary>A settlement's reward credits, narrow: the rest of each event is its settlement's row in
+    /// <see cref="Events"/> at (height, settled_seq) (<see cref="SqlRewardCredits"/>).</summary>
+    public static readonly LedgerTable RewardCredits = new("ledger_reward_credits", [
+        new("height", BigInt),
+        new("seq", Integer),
+        new("settled_seq", Integer),
+        new("party", Bytes),
+        new("amount", Text),
+        new("datanet", Bytes, Nullable: true),
+        new("contribution", Bytes, Nullable: true),
+        new("detail", Text, Nullable: true),
+    ]);
+
+    public static readonly IReadOnlyList<LedgerTable> All = [Meta, Blocks, Transactions, Accounts, Objects, Events, RewardCredits];
 }

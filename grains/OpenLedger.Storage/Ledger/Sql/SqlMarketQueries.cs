@@ -43,8 +43,11 @@ internal sealed class SqlMarketQueries(LedgerConnections connections)
     /// <summary>How many events match the query's filters (not its page), at most <paramref name="cap"/> (else null).</summary>
     public async Task<int?> CountEventsAsync(EventQuery q, int cap, CancellationToken ct)
     {
-        var (where, ps) = EventFilter(q with { BeforeHeight = null });
-        return await CountAsync("SELECT 1 FROM ledger_events e" + (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : ""), ps, cap, ct);
+        var sql = new SqlEventQuery(q with { BeforeHeight = null });
+        await using var c = await connections.OpenAsync(ct);
+        await using var cmd = LedgerConnections.Command(c, null, sql.Count(), [.. sql.Parameters, ("@cap", cap + 1)]);
+        var n = Convert.ToInt32(await cmd.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
+        return n > cap ? null : n;
     }
 
     private async Task<int?> CountAsync(string rows, List<(string, object?)> ps, int cap, CancellationToken ct)
@@ -70,39 +73,11 @@ internal sealed class SqlMarketQueries(LedgerConnections connections)
         return list;
     }
 
-    private static (List<string> Where, List<(string, object?)> Parameters) EventFilter(EventQuery q)
-    {
-        var where = new List<string>();
-        var ps = new List<(string, object?)>();
-        if (q.Party is { } party) { where.Add("e.party = @party"); ps.Add(("@party", party.ToArray())); }
-        if (q.Datanet is { } datanet) { where.Add("e.datanet = @datanet"); ps.Add(("@datanet", datanet.ToArray())); }
-        if (q.Model is { } model) { where.Add("e.model = @model"); ps.Add(("@model", model.ToArray())); }
-        if (q.Subject is { } subject) { where.Add("e.subject = @subject"); ps.Add(("@subject", subject.ToArray())); }
-        if (q.Contribution is { } contribution) { where.Add("e.contribution = @contribution"); ps.Add(("@contribution", contribution.ToArray())); }
-        // The datanet and model indexes leave reward credits out (see Ledger.sql); saying so lets the planner use them.
-        // A model's credits alone have their own index.
-        var rewards = (int)MarketEventKind.RewardCredited;
-        // So have a contribution's (Contribution.influence reads them).
-        if ((q.Model is not null || q.Contribution is not null) && q.Datanet is null && q.Kinds is [MarketEventKind.RewardCredited]) where.Add($"e.kind = {rewards}");
-        else if (q.Datanet is not null || q.Model is not null) where.Add($"e.kind <> {rewards}");
-        if (q.Kinds is { Count: > 0 } kinds) where.Add($"e.kind IN ({string.Join(",", kinds.Select(k => ((int)k).ToString(CultureInfo.InvariantCulture)))})");
-        if (q.BeforeHeight is { } bh)
-        {
-            where.Add("(e.height < @bh OR (e.height = @bh AND e.seq < @bs))");
-            ps.Add(("@bh", bh)); ps.Add(("@bs", q.BeforeSeq));
-        }
-        return (where, ps);
-    }
-
     public async Task<IReadOnlyList<StoredEvent>> QueryEventsAsync(EventQuery q, CancellationToken ct)
     {
-        var (where, ps) = EventFilter(q);
-        ps.Add(("@limit", Math.Clamp(q.Limit, 1, 1000)));
-        var sql = "SELECT e.height, e.seq, b.timestamp_ms, e.kind, e.tx_index, e.tx_hash, e.subject, e.party, e.amount, e.datanet, e.model, e.contribution, e.inference, e.detail " +
-            "FROM ledger_events e JOIN ledger_blocks b ON b.height = e.height" +
-            (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "") + " ORDER BY e.height DESC, e.seq DESC LIMIT @limit";
+        var sql = new SqlEventQuery(q);
         await using var c = await connections.OpenAsync(ct);
-        await using var cmd = LedgerConnections.Command(c, null, sql, [.. ps]);
+        await using var cmd = LedgerConnections.Command(c, null, sql.Page(), [.. sql.Parameters, ("@limit", Math.Clamp(q.Limit, 1, 1000))]);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         var list = new List<StoredEvent>();
         while (await r.ReadAsync(ct))

@@ -50,9 +50,10 @@ CREATE TABLE IF NOT EXISTS ledger_objects (
 CREATE INDEX IF NOT EXISTS ix_ledger_objects_kind ON ledger_objects (kind, idx);
 CREATE INDEX IF NOT EXISTS ix_ledger_objects_parent ON ledger_objects (parent, kind, idx);
 CREATE INDEX IF NOT EXISTS ix_ledger_objects_party ON ledger_objects (party, kind, idx);
--- Marketplace events in block order: activity feeds and reward histories. A settlement writes one RewardCredited row per
--- payee (a hundred or more), so the datanet and model indexes leave those rows out (kind 12): credits are found by
--- payee (party) or by inference (subject), and datanet/model feeds are about the datanet or model itself.
+-- Marketplace events in block order: activity feeds and reward histories. A settlement credits a hundred or more
+-- payees (RewardCredited, kind 12): those are rows of ledger_reward_credits below, except in data written before it
+-- existed and for a credit that does not follow its settlement. The datanet and model indexes leave kind 12 out:
+-- credits are found by payee (party) or by inference (subject), and datanet/model feeds are about the datanet or model.
 CREATE TABLE IF NOT EXISTS ledger_events (
     height       BIGINT NOT NULL,
     seq          INTEGER NOT NULL,
@@ -77,3 +78,26 @@ CREATE INDEX IF NOT EXISTS ix_ledger_events_model_rewards ON ledger_events (mode
 CREATE INDEX IF NOT EXISTS ix_ledger_events_subject ON ledger_events (subject, height, seq);
 -- A contribution's reward credits (Contribution.influence), without scanning its contributor's every credit.
 CREATE INDEX IF NOT EXISTS ix_ledger_events_contribution_rewards ON ledger_events (contribution, height, seq) WHERE kind = 12;
+-- The credits still here, in block order: a feed of every credit (kinds [RewardCredited]) reads the narrow table and
+-- these, and without it would scan every other event to find few or none.
+CREATE INDEX IF NOT EXISTS ix_ledger_events_rewards ON ledger_events (height, seq) WHERE kind = 12;
+-- A settlement's reward credits (a hundred or more per settlement), apart and narrow: the columns every credit of one
+-- settlement shares with its InferenceSettled event (tx_index, tx_hash, subject, model, inference) are read from that
+-- event's row (height, settled_seq) in ledger_events, and only the payee, amount, datanet, contribution and role are
+-- stored, with two indexes (payee, contribution) instead of ledger_events' four. A credit goes here only when it
+-- directly follows its settlement event or another credit of it in the block (SqlRewardCredits), so that ordering by
+-- (height, settled_seq, seq) is block order; any other credit, and every credit written before this table existed, is
+-- a row of ledger_events, and the queries read both.
+CREATE TABLE IF NOT EXISTS ledger_reward_credits (
+    height       BIGINT NOT NULL,
+    seq          INTEGER NOT NULL,
+    settled_seq  INTEGER NOT NULL,
+    party        BYTEA NOT NULL,
+    amount       TEXT NOT NULL,
+    datanet      BYTEA,
+    contribution BYTEA,
+    detail       TEXT,
+    PRIMARY KEY (height, settled_seq, seq)
+);
+CREATE INDEX IF NOT EXISTS ix_ledger_reward_credits_party ON ledger_reward_credits (party, height, settled_seq, seq);
+CREATE INDEX IF NOT EXISTS ix_ledger_reward_credits_contribution ON ledger_reward_credits (contribution, height, settled_seq, seq);
