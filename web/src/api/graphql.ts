@@ -1,0 +1,83 @@
+// The app's only way out: the same origin's /graphql, over HTTP for queries and mutations and over
+// graphql-transport-ws for subscriptions. Errors keep the API's stable code (extensions.code) for the user to see.
+import { createClient, type Client } from 'graphql-ws';
+import { signal } from './signal';
+
+/** A failed request: the API's code (or a transport one) and the message it gave. */
+export class ApiError extends Error {
+  constructor(public readonly code: string, message: string) {
+    super(message);
+  }
+}
+
+export async function gql<T>(query: string, variables?: Record<string, unknown>): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch('/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json;q=0.9' },
+      body: JSON.stringify({ query, variables }),
+    });
+  } catch (e) {
+    throw new ApiError('NETWORK', 'The node did not answer: is it running?');
+  }
+  let body: { data?: T; errors?: { message: string; extensions?: { code?: string } }[] };
+  try {
+    body = await response.json();
+  } catch {
+    throw new ApiError(`HTTP_${response.status}`, `The node answered ${response.status} without GraphQL.`);
+  }
+  if (body.errors?.length) {
+    const first = body.errors[0];
+    throw new ApiError(first.extensions?.code ?? 'GRAPHQL_ERROR', first.message);
+  }
+  if (body.data === undefined || body.data === null) throw new ApiError('NO_DATA', 'The node answered without data.');
+  return body.data;
+}
+
+/** Whether the subscription socket is up: the header shows it, and a lost socket says it is reconnecting. */
+export type Link = 'connecting' | 'connected' | 'reconnecting';
+export const link = signal<Link>('connecting');
+
+let client: Client | undefined;
+function ws(): Client {
+  if (client) return client;
+  const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  let everConnected = false;
+  client = createClient({
+    url: `${scheme}//${location.host}/graphql`,
+    lazy: false,
+    keepAlive: 10_000,
+    retryAttempts: Infinity,
+    shouldRetry: () => true,
+    // Back off 0.5, 1, 2, 4 s then every 5 s: a restarted node is found again within seconds.
+    retryWait: (retries) => new Promise((r) => setTimeout(r, Math.min(5000, 500 * 2 ** retries))),
+    on: {
+      connected: () => { everConnected = true; link.set('connected'); },
+      closed: () => link.set(everConnected ? 'reconnecting' : 'connecting'),
+      error: () => link.set(everConnected ? 'reconnecting' : 'connecting'),
+    },
+  });
+  return client;
+}
+
+/** Subscribes; returns the function that ends it. `onError` gets the API's code when the operation itself fails. */
+export function subscribe<T>(query: string, variables: Record<string, unknown>, onNext: (data: T) => void,
+  onError?: (e: ApiError) => void, onComplete?: () => void): () => void {
+  return ws().subscribe<T>({ query, variables }, {
+    next: (r) => {
+      if (r.errors?.length) {
+        const first = r.errors[0] as { message: string; extensions?: { code?: string } };
+        onError?.(new ApiError(first.extensions?.code ?? 'GRAPHQL_ERROR', first.message));
+      } else if (r.data) onNext(r.data as T);
+    },
+    error: (e) => {
+      // Socket-level trouble is retried by the client (and shown by `link`); operation errors end here.
+      if (Array.isArray(e)) {
+        const first = e[0] as { message: string; extensions?: { code?: string } };
+        onError?.(new ApiError(first?.extensions?.code ?? 'GRAPHQL_ERROR', first?.message ?? 'subscription failed'));
+      }
+    },
+    complete: () => onComplete?.(),
+  });
+}
