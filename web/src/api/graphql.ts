@@ -40,11 +40,11 @@ export type Link = 'connecting' | 'connected' | 'reconnecting';
 export const link = signal<Link>('connecting');
 
 let client: Client | undefined;
+let everConnected = false;
 function ws(): Client {
   if (client) return client;
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-  let everConnected = false;
-  client = createClient({
+  const mine = createClient({
     url: `${scheme}//${location.host}/graphql`,
     lazy: false,
     keepAlive: 10_000,
@@ -52,32 +52,45 @@ function ws(): Client {
     shouldRetry: () => true,
     // Back off 0.5, 1, 2, 4 s then every 5 s: a restarted node is found again within seconds.
     retryWait: (retries) => new Promise((r) => setTimeout(r, Math.min(5000, 500 * 2 ** retries))),
+    // A close graphql-ws deems fatal (an internal error code) ends this client: drop it, and the subscriptions
+    // (below) start again on a new one. The header says so meanwhile; nothing for the console.
+    onNonLazyError: () => {
+      if (client === mine) client = undefined;
+      link.set(everConnected ? 'reconnecting' : 'connecting');
+      mine.dispose();
+    },
     on: {
       connected: () => { everConnected = true; link.set('connected'); },
       closed: () => link.set(everConnected ? 'reconnecting' : 'connecting'),
       error: () => link.set(everConnected ? 'reconnecting' : 'connecting'),
     },
   });
-  return client;
+  client = mine;
+  return mine;
 }
 
-/** Subscribes; returns the function that ends it. `onError` gets the API's code when the operation itself fails. */
+type GqlError = { message: string; extensions?: { code?: string } };
+const toApiError = (e: GqlError | undefined) => new ApiError(e?.extensions?.code ?? 'GRAPHQL_ERROR', e?.message ?? 'subscription failed');
+
+/** Subscribes; returns the function that ends it. `onError` gets the API's code when the operation itself fails; a
+ * lost connection is not an error here: the operation is resumed on the next connection. */
 export function subscribe<T>(query: string, variables: Record<string, unknown>, onNext: (data: T) => void,
   onError?: (e: ApiError) => void, onComplete?: () => void): () => void {
-  return ws().subscribe<T>({ query, variables }, {
-    next: (r) => {
-      if (r.errors?.length) {
-        const first = r.errors[0] as { message: string; extensions?: { code?: string } };
-        onError?.(new ApiError(first.extensions?.code ?? 'GRAPHQL_ERROR', first.message));
-      } else if (r.data) onNext(r.data as T);
-    },
-    error: (e) => {
-      // Socket-level trouble is retried by the client (and shown by `link`); operation errors end here.
-      if (Array.isArray(e)) {
-        const first = e[0] as { message: string; extensions?: { code?: string } };
-        onError?.(new ApiError(first?.extensions?.code ?? 'GRAPHQL_ERROR', first?.message ?? 'subscription failed'));
-      }
-    },
-    complete: () => onComplete?.(),
-  });
+  let stopped = false;
+  let stop: () => void = () => {};
+  const start = () => {
+    stop = ws().subscribe<T>({ query, variables }, {
+      next: (r) => {
+        if (r.errors?.length) onError?.(toApiError(r.errors[0] as GqlError));
+        else if (r.data) onNext(r.data as T);
+      },
+      error: (e) => {
+        if (Array.isArray(e)) onError?.(toApiError(e[0] as GqlError));
+        else if (!stopped) setTimeout(() => { if (!stopped) start(); }, 1000);
+      },
+      complete: () => onComplete?.(),
+    });
+  };
+  start();
+  return () => { stopped = true; stop(); };
 }
