@@ -1,10 +1,11 @@
 // The frame: a header (navigation, search, wallet, the live link's state) and the page the URL names.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { link } from './api/graphql';
+import { connectLive, link } from './api/graphql';
 import { loadChain } from './api/chain';
 import { useSignal } from './api/signal';
 import { useRoute, href, type Route } from './ui/router';
 import { WalletPanel } from './ui/WalletPanel';
+import { restoreSigner } from './wallet/wallet';
 import { Overview } from './pages/Overview';
 import { Blocks } from './pages/Blocks';
 import { Block } from './pages/Block';
@@ -39,7 +40,7 @@ export function App() {
   const route = useRoute();
   const [q, setQ] = useState('');
   const main = useRef<HTMLElement>(null);
-  useEffect(() => { loadChain().catch(() => { /* each page shows its own error */ }); }, []);
+  useEffect(() => { connectLive(); restoreSigner(); loadChain().catch(() => { /* each page shows its own error */ }); }, []);
   // A new page takes the focus (screen readers announce it) and starts at the top.
   useEffect(() => { scrollTo(0, 0); main.current?.focus({ preventScroll: true }); }, [route]);
   const current = (p: Route['page']) => (route.page === p ? 'page' : undefined);

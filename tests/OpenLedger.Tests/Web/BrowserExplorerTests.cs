@@ -55,7 +55,7 @@ public sealed class BrowserExplorerTests(ExplorerBrowserRun run, ITestOutputHelp
     [Fact]
     public void A_transfer_signed_by_an_injected_eip1193_wallet_shows_its_fee_first_and_follows_to_committed()
     {
-        Passed("fee shown before signing", "transfer committed on the node");
+        Passed("fee shown before signing", "transfer committed on the node", "wallet choice survives a reload");
         var keys = run.Node.Chain.Keys;
         Assert.Equal(keys[1].Address.ToString(), R["transfer"]!["from"]!.GetValue<string>(), ignoreCase: true);
         Assert.Equal(keys[3].Address.ToString(), R["transfer"]!["to"]!.GetValue<string>(), ignoreCase: true);
@@ -72,8 +72,9 @@ public sealed class BrowserExplorerTests(ExplorerBrowserRun run, ITestOutputHelp
     }
 
     [Fact]
-    public void The_explorer_pages_show_the_transfer_and_verify_its_merkle_proof_in_the_browser() =>
+    public void The_explorer_pages_show_the_transfer_and_verify_its_merkle_proof_in_the_browser_refusing_a_tampered_one() =>
         Passed("overview shows live link", "live block on overview", "proof verified in browser", "receipt shown",
+            "batch accepted", "multi-step proof verified in browser", "tampered proof is not verified",
             "block lists the transaction", "blocks list links the block", "account lists the transfer", "account balance shown");
 
     [Fact]

@@ -69,6 +69,9 @@ function ws(): Client {
   return mine;
 }
 
+/** Opens the subscription socket now, so the header's link state is true on every page, not only live ones. */
+export const connectLive = () => { ws(); };
+
 type GqlError = { message: string; extensions?: { code?: string } };
 const toApiError = (e: GqlError | undefined) => new ApiError(e?.extensions?.code ?? 'GRAPHQL_ERROR', e?.message ?? 'subscription failed');
 
