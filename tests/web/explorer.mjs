@@ -188,6 +188,12 @@ try {
   // 7. The account page: balance and the transfer.
   await visit('account', `#/account/${wallet.address}`, '[data-ready=account]');
   check('account lists the transfer', await page.locator(`a[title="${sentHash}"]`).count() > 0);
+  // Its rewards (the marketplace flow that ran first settled an inference crediting this contributor).
+  const rewards = (await gql('query($a: Address!) { rewards(address: $a) { total count } }', { a: wallet.address })).rewards;
+  out.rewardsShown = rewards;
+  const roles = await page.locator('table[aria-label=Role]').textContent().catch(() => '');
+  check('account shows rewards by role', rewards.count > 0 && roles.includes('contributor'), `${JSON.stringify(rewards)}: ${roles}`);
+  check('account shows the cumulative rewards chart', await page.locator('[aria-label^="Cumulative rewards chart"]').count() === 1);
   const acct = (await gql('query($a: Address!) { account(address: $a) { balance } }', { a: wallet.address })).account;
   const shownBalance = await page.textContent('[data-testid=account-balance]');
   check('account balance shown', shownBalance.includes(BigInt(acct.balance) / 10n ** 18n > 0n ? (BigInt(acct.balance) / 10n ** 18n).toLocaleString('en-US') : '0'), `${shownBalance} vs ${acct.balance}`);

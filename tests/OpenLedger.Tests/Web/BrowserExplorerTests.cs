@@ -12,6 +12,8 @@ public sealed class ExplorerBrowserRun : IAsyncLifetime
 {
     public WebAppNodeFixture Node { get; } = new();
     public JsonNode Result { get; private set; } = null!;
+    /// <summary>What the settlement credited dev 1 (wei), as the node's rewards(address) said after the flow.</summary>
+    public string RewardTotal { get; private set; } = "0";
     public static string Screenshots => Path.Combine(WebAppNodeFixture.RepositoryRoot, "artifacts", "web");
     public const string Chromium = "/usr/bin/chromium";
 
@@ -21,6 +23,23 @@ public sealed class ExplorerBrowserRun : IAsyncLifetime
         if (!File.Exists(Chromium))
             throw new InvalidOperationException($"{Chromium} is missing: `apt-get install chromium` (.ci/run installs it)");
         var keys = Node.Chain.Keys;
+        // A settled inference first (the marketplace flow of GraphQLMarketplaceTests, ethers over GraphQL), so the
+        // contributor's account page has rewards to show: dev 1 contributes, and is the browser's wallet below.
+        var flow = await NodeJs.RunAsync(NodeJs.JsGraphQLFolder, "marketplace-flow.mjs", new JsonObject
+        {
+            ["url"] = new Uri(Node.BaseUrl, "/graphql").ToString(),
+            ["wsUrl"] = $"ws://127.0.0.1:{Node.HttpPort}/graphql",
+            ["keys"] = new JsonObject
+            {
+                ["owner"] = keys[0].ToHex(),
+                ["contributors"] = new JsonArray(keys[1].ToHex(), keys[2].ToHex(), keys[3].ToHex()),
+                ["publisher"] = keys[4].ToHex(),
+                ["caller"] = keys[5].ToHex(),
+                ["serving"] = DevChain.ServingOperator(DevChain.Seed).ToHex(),
+                ["attribution"] = DevChain.AttributionOperator(DevChain.Seed).ToHex(),
+            },
+        }, TimeSpan.FromSeconds(120));
+        RewardTotal = flow["rewards"]!["rewards"]!["total"]!.GetValue<string>();
         Result = await NodeJs.RunAsync(Path.Combine(WebAppNodeFixture.RepositoryRoot, "tests", "web"), "explorer.mjs", new JsonObject
         {
             ["url"] = Node.BaseUrl.ToString(),
@@ -74,8 +93,16 @@ public sealed class BrowserExplorerTests(ExplorerBrowserRun run, ITestOutputHelp
     [Fact]
     public void The_explorer_pages_show_the_transfer_and_verify_its_merkle_proof_in_the_browser_refusing_a_tampered_one() =>
         Passed("overview shows live link", "live block on overview", "proof verified in browser", "receipt shown",
-            "batch accepted", "multi-step proof verified in browser", "tampered proof is not verified",
+            "batch accepted", "account shows rewards by role", "account shows the cumulative rewards chart", "multi-step proof verified in browser", "tampered proof is not verified",
             "block lists the transaction", "blocks list links the block", "account lists the transfer", "account balance shown");
+
+    [Fact]
+    public void The_account_page_shows_the_rewards_a_settlement_credited()
+    {
+        Passed("account shows rewards by role", "account shows the cumulative rewards chart");
+        Assert.NotEqual("0", run.RewardTotal);
+        Assert.Equal(run.RewardTotal, R["rewardsShown"]!["total"]!.GetValue<string>());
+    }
 
     [Fact]
     public void Search_finds_addresses_transactions_and_heights() =>

@@ -23,6 +23,7 @@ export const ACCOUNT = `query Account($address: Address!, $after: String) { acco
   transactions(first: 25, after: $after) { nodes { ${TX_ROW} } pageInfo { hasNextPage endCursor } }
   rewards { total count asOfHeight byRole { scope amount count } byDatanet { scope amount count } byModel { scope amount count } }
   rewardHistory(first: 100) { nodes { height amount detail datanet model inference timestamp } } } }`;
+export const REWARDS_SUB = `subscription Rewards($address: Address!) { rewards(address: $address) { height } }`;
 export const ACCOUNT_SUB = `subscription Activity($address: Address!) { accountActivity(address: $address) { hash status } }`;
 
 export const SEARCH_HASH = `query Find($hash: Hash!) { transaction(hash: $hash) { hash } block(hash: $hash) { height } }`;

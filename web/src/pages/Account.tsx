@@ -2,7 +2,7 @@
 // datanet and model, and cumulatively over time). It refreshes when the account's activity subscription fires.
 import { useEffect } from 'preact/hooks';
 import { subscribe, ApiError } from '../api/graphql';
-import { ACCOUNT, ACCOUNT_SUB } from '../api/documents';
+import { ACCOUNT, ACCOUNT_SUB, REWARDS_SUB } from '../api/documents';
 import { useQuery } from '../ui/useQuery';
 import { ErrorBox, Loading, Empty } from '../ui/states';
 import { TxLink } from '../ui/links';
@@ -24,7 +24,9 @@ export function Account({ address }: { address: string }) {
   const q = useQuery<{ account: AccountData }>(ACCOUNT, valid ? { address } : null, `account:${address}`);
   useEffect(() => {
     if (!valid) return;
-    return subscribe(ACCOUNT_SUB, { address }, () => q.refresh());
+    // Its own transactions, and the settlements that credit it (they are other accounts' transactions).
+    const stops = [subscribe(ACCOUNT_SUB, { address }, () => q.refresh()), subscribe(REWARDS_SUB, { address }, () => q.refresh())];
+    return () => stops.forEach((stop) => stop());
   }, [address]);
 
   if (!valid) return <ErrorBox error={new ApiError('INVALID_ADDRESS', `"${address}" is not an address.`)} title="No such account" />;
@@ -57,9 +59,10 @@ export function Account({ address }: { address: string }) {
 function Rewards({ data }: { data: AccountData }) {
   const r = data.rewards;
   if (r.count === 0) return <><h2>Rewards</h2><Empty>No settlement has paid this account yet.</Empty></>;
-  // Cumulative OPEN earned, oldest first, from the reward credits (the latest 100).
+  // Cumulative OPEN earned, oldest first, from the reward credits (the latest 100), starting from nothing.
   const credits = [...data.rewardHistory.nodes].reverse();
   const xs: number[] = [], ys: number[] = [];
+  if (credits.length) { xs.push(Date.parse(credits[0].timestamp) / 1000 - 1); ys.push(0); }
   let sum = 0n;
   for (const c of credits) {
     sum += BigInt(c.amount ?? '0');
@@ -76,7 +79,7 @@ function Rewards({ data }: { data: AccountData }) {
     <>
       <h2>Rewards</h2>
       <p>{formatOpen(r.total)} from {r.count} credits (as of block #{r.asOfHeight}).</p>
-      {xs.length > 1 && <Chart label="Cumulative rewards" unit="OPEN" xs={xs} ys={ys} />}
+      {xs.length > 1 && <Chart steps label="Cumulative rewards" unit="OPEN" xs={xs} ys={ys} />}
       <div class="columns">
         {table('Role', r.byRole)}
         {r.byDatanet.length > 0 && table('Datanet', r.byDatanet)}

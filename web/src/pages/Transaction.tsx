@@ -86,7 +86,7 @@ function Proof({ tx }: { tx: TxData }) {
         <dt>Block's root</dt><dd class="mono">{tx.block.transactionsRoot}</dd>
       </dl>
       {p.steps.length > 0 && (
-        <ol class="steps">{p.steps.map((s, i) => <li key={i} class="mono">{s.siblingOnLeft ? 'left ' : 'right'} {s.sibling}</li>)}</ol>)}
+        <ol class="steps">{p.steps.map((s, i) => <li key={i} class="mono">{s.siblingOnLeft ? 'sibling on the left: ' : 'sibling on the right: '}{s.sibling}</li>)}</ol>)}
     </div>
   );
 }
