@@ -7,7 +7,7 @@ import { useQuery } from '../ui/useQuery';
 import { ErrorBox, Loading, Empty } from '../ui/states';
 import { TxLink } from '../ui/links';
 import { Chart } from '../ui/Chart';
-import { formatOpen, isAddress } from '../ui/format';
+import { formatOpen, isAddress, short } from '../ui/format';
 import { href } from '../ui/router';
 import { TxTable, type TxRow } from './TxTable';
 
@@ -59,11 +59,13 @@ export function Account({ address }: { address: string }) {
 function Rewards({ data }: { data: AccountData }) {
   const r = data.rewards;
   if (r.count === 0) return <><h2>Rewards</h2><Empty>No settlement has paid this account yet.</Empty></>;
-  // Cumulative OPEN earned, oldest first, from the reward credits (the latest 100), starting from nothing.
+  // Cumulative OPEN earned, oldest first, from the latest 100 reward credits; older credits (beyond the page) are the
+  // line's starting level, so its end is the account's total.
   const credits = [...data.rewardHistory.nodes].reverse();
   const xs: number[] = [], ys: number[] = [];
-  if (credits.length) { xs.push(Date.parse(credits[0].timestamp) / 1000 - 1); ys.push(0); }
-  let sum = 0n;
+  let sum = BigInt(r.total) - credits.reduce((n, c) => n + BigInt(c.amount ?? '0'), 0n);
+  if (sum < 0n) sum = 0n; // the summary and the page are two reads; a credit between them must not dip below zero
+  if (credits.length) { xs.push(Date.parse(credits[0].timestamp) / 1000 - 1); ys.push(Number(sum / 10n ** 12n) / 1e6); }
   for (const c of credits) {
     sum += BigInt(c.amount ?? '0');
     xs.push(Date.parse(c.timestamp) / 1000);
@@ -72,13 +74,13 @@ function Rewards({ data }: { data: AccountData }) {
   const table = (title: string, rows: Total[]) => (
     <table class="list" aria-label={title}>
       <thead><tr><th scope="col">{title}</th><th scope="col">Earned</th><th scope="col">Credits</th></tr></thead>
-      <tbody>{rows.map((t) => <tr key={t.scope}><td class="mono">{t.scope}</td>
+      <tbody>{rows.map((t) => <tr key={t.scope}><td class="mono" title={t.scope}>{short(t.scope)}</td>
         <td>{formatOpen(t.amount)}</td><td>{t.count}</td></tr>)}</tbody>
     </table>);
   return (
     <>
       <h2>Rewards</h2>
-      <p>{formatOpen(r.total)} from {r.count} credits (as of block #{r.asOfHeight}).</p>
+      <p>{formatOpen(r.total)} from {r.count} {r.count === 1 ? 'credit' : 'credits'} (as of block #{r.asOfHeight}).</p>
       {xs.length > 1 && <Chart steps label="Cumulative rewards" unit="OPEN" xs={xs} ys={ys} />}
       <div class="columns">
         {table('Role', r.byRole)}

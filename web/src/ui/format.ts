@@ -8,7 +8,11 @@ export function formatOpen(wei: string | bigint | null | undefined, places = 6):
   const abs = v < 0n ? -v : v;
   const whole = abs / WEI_PER_OPEN;
   let frac = (abs % WEI_PER_OPEN).toString().padStart(18, '0').replace(/0+$/, '');
-  if (frac.length > places) frac = frac.slice(0, places) + '…';
+  if (frac.length > places) {
+    // Dust that would print as 0.000000… is clearer in wei.
+    if (whole === 0n && /^0*$/.test(frac.slice(0, places))) return `${sign}${abs.toLocaleString('en-US')} wei`;
+    frac = frac.slice(0, places) + '…';
+  }
   return `${sign}${whole.toLocaleString('en-US')}${frac ? '.' + frac : ''} OPEN`;
 }
 
