@@ -108,6 +108,25 @@ public sealed class WebAppServingTests(WebAppNodeFixture node) : IClassFixture<W
     }
 
     [Fact]
+    public async Task A_link_from_another_site_opens_the_page_but_reaches_nothing_else()
+    {
+        // A shared link to a transaction: the browser navigates top-level, cross-site, to the page.
+        using (var r = await GetAsync("/", site: "cross-site", mode: "navigate"))
+        {
+            Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+            Assert.Equal("text/html", r.Content.Headers.ContentType!.MediaType);
+        }
+        // The same site's page fetching it (not a navigation), a link straight to the API, and the operator's pages
+        // from another site stay refused.
+        foreach (var (path, mode) in new[] { ("/", "cors"), ("/graphql?query=%7Bchain%7BchainId%7D%7D", "navigate"), ("/dashboard", "navigate"), ("/assets/x.js", "navigate") })
+        {
+            using var r = await GetAsync(path, site: "cross-site", mode: mode);
+            Assert.Equal(HttpStatusCode.Forbidden, r.StatusCode);
+            Assert.Contains("ORIGIN_NOT_ALLOWED", await r.Content.ReadAsStringAsync());
+        }
+    }
+
+    [Fact]
     public async Task The_operators_dashboard_cookie_does_not_make_the_apps_graphql_requests_the_operators()
     {
         // The operator signed in to /dashboard in this browser: the cookie rides along with every same-origin request,
@@ -141,6 +160,14 @@ public sealed class WebAppServingTests(WebAppNodeFixture node) : IClassFixture<W
         Assert.True(WebAppFile.Create("/assets/app.0123456789abcdef.js", "x"u8.ToArray()).Immutable);
         Assert.False(WebAppFile.Create("/assets/app.js", "x"u8.ToArray()).Immutable);
         Assert.False(WebAppFile.Create("/index.html", "x"u8.ToArray()).Immutable);
+    }
+
+    private async Task<HttpResponseMessage> GetAsync(string path, string site, string mode)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, new Uri(node.BaseUrl, path));
+        request.Headers.Add("Sec-Fetch-Site", site);
+        request.Headers.Add("Sec-Fetch-Mode", mode);
+        return await node.Http.SendAsync(request);
     }
 
     private async Task<HttpResponseMessage> PostAsync(string origin, string site)
