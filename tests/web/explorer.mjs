@@ -141,6 +141,7 @@ try {
   const proof = await page.textContent('[data-testid=proof-result]');
   check('proof verified in browser', proof.includes('Verified in your browser'), proof);
   check('receipt shown', (await page.textContent('[data-testid=receipt]')).includes('succeeded'));
+  check('each page has its own title', (await page.title()).startsWith('Transaction 0x'), await page.title());
 
   // 5b. A block of several transactions (a batch the test signs with ethers and sends in one request): a proof with
   // real sibling steps, verified in the browser; and the same proof with one sibling changed on its way to the page

@@ -4,6 +4,7 @@ import { connectLive, link } from './api/graphql';
 import { loadChain } from './api/chain';
 import { useSignal } from './api/signal';
 import { useRoute, href, type Route } from './ui/router';
+import { short } from './ui/format';
 import { WalletPanel } from './ui/WalletPanel';
 import { restoreSigner } from './wallet/wallet';
 import { Overview } from './pages/Overview';
@@ -27,6 +28,20 @@ function Page({ route }: { route: Route }) {
   }
 }
 
+/** Each page's own title (the tab, history and screen readers name it). */
+function titleOf(route: Route): string {
+  switch (route.page) {
+    case 'overview': return 'Chain overview';
+    case 'blocks': return 'Blocks';
+    case 'block': return `Block ${/^\d+$/.test(route.id) ? '#' + route.id : short(route.id)}`;
+    case 'tx': return `Transaction ${short(route.hash)}`;
+    case 'account': return `Account ${short(route.address, 6)}`;
+    case 'send': return 'Send OPEN';
+    case 'search': return `Search ${route.q}`;
+    case 'notFound': return 'No such page';
+  }
+}
+
 function LinkState() {
   const state = useSignal(link);
   if (state === 'connected') return <span class="link-state ok" data-testid="link-state">Live</span>;
@@ -42,7 +57,11 @@ export function App() {
   const main = useRef<HTMLElement>(null);
   useEffect(() => { connectLive(); restoreSigner(); loadChain().catch(() => { /* each page shows its own error */ }); }, []);
   // A new page takes the focus (screen readers announce it) and starts at the top.
-  useEffect(() => { scrollTo(0, 0); main.current?.focus({ preventScroll: true }); }, [route]);
+  useEffect(() => {
+    document.title = `${titleOf(route)} · OpenLedger`;
+    scrollTo(0, 0);
+    main.current?.focus({ preventScroll: true });
+  }, [route]);
   const current = (p: Route['page']) => (route.page === p ? 'page' : undefined);
   return (
     <>

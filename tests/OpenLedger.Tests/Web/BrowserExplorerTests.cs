@@ -92,7 +92,7 @@ public sealed class BrowserExplorerTests(ExplorerBrowserRun run, ITestOutputHelp
 
     [Fact]
     public void The_explorer_pages_show_the_transfer_and_verify_its_merkle_proof_in_the_browser_refusing_a_tampered_one() =>
-        Passed("overview shows live link", "live block on overview", "proof verified in browser", "receipt shown",
+        Passed("overview shows live link", "live block on overview", "proof verified in browser", "receipt shown", "each page has its own title",
             "batch accepted", "account shows rewards by role", "account shows the cumulative rewards chart", "multi-step proof verified in browser", "tampered proof is not verified",
             "block lists the transaction", "blocks list links the block", "account lists the transfer", "account balance shown");
 
