@@ -37,7 +37,7 @@ public static class GatewayCommand
         var app = builder.Build();
         app.MapGateway();
         await app.StartAsync();
-        Console.WriteLine($"OpenLedger GraphQL gateway at http://127.0.0.1:{settings.HttpPort}/graphql (health: /healthz), " +
+        Console.WriteLine($"OpenLedger GraphQL gateway at http://127.0.0.1:{settings.HttpPort}/graphql (health: /healthz, web app: /), " +
                           (settings.PostgresConnectionString is null ? $"cluster via Orleans gateway port {settings.GatewayPort}" : "cluster via PostgreSQL membership"));
         Console.WriteLine("openledger gateway ready");
         await app.WaitForShutdownAsync();

@@ -8,10 +8,11 @@ using OpenLedger.GraphQL.Transport;
 using OpenLedger.Grains.Ledger;
 using OpenLedger.GraphQL.Market;
 using OpenLedger.Gateway.Hosting.Boundary;
+using OpenLedger.Gateway.Hosting.WebApp;
 
 namespace OpenLedger.Gateway.Hosting;
 
-/// <summary>The HTTP face of a node or gateway process: GraphQL (HTTP and WebSocket) at /graphql and /healthz for
+/// <summary>The HTTP face of a node or gateway process: GraphQL (HTTP and WebSocket) at /graphql, the web app at / and /healthz for
 /// everyone, /dashboard and /metrics for the operator, behind the node's <see cref="HttpBoundary"/>. The same code
 /// serves inside a silo (grain calls stay in-process) and in a separate gateway (an Orleans client).</summary>
 public static class GatewayEndpoints
@@ -48,6 +49,8 @@ public static class GatewayEndpoints
         // After UseWebSockets: that is what marks a request as an upgrade.
         app.UseMiddleware<WebSocketLimits>(boundary.WebSocketsPerClient, boundary.WebSocketsTotal);
         app.MapOpenLedgerGraphQL("/graphql");
+        // The web app (web/dist, embedded): the explorer at /, a page of this origin calling the public /graphql.
+        app.MapWebApp();
         // Orleans' own view of the cluster: silos, grain activations, call rates.
         app.MapOrleansDashboard("/dashboard");
         app.MapPrometheusScrapingEndpoint("/metrics");

@@ -30,6 +30,7 @@ public static class RunCommand
         Console.WriteLine($"  silo port      127.0.0.1:{settings.SiloPort}");
         Console.WriteLine($"  gateway port   127.0.0.1:{settings.GatewayPort}  (Orleans, for the cluster's own clients, e.g. the GraphQL gateway `openledger gateway`)");
         Console.WriteLine($"  GraphQL        http://127.0.0.1:{settings.HttpPort}/graphql  (HTTP and graphql-transport-ws), health at /healthz");
+        Console.WriteLine($"  web app        http://127.0.0.1:{settings.HttpPort}/  (the explorer, in a browser)");
         Console.WriteLine($"  producer       {node.Rules.Producer}{(node.ProducerKey is null ? " (this node does not produce blocks)" : " (this node)")}");
         Console.WriteLine($"  block interval {node.Rules.BlockIntervalMs} ms, gas price floor {node.Rules.GasPriceFloor} wei");
         // Which secp256k1 recovers signers (the bound on admission): libsecp256k1, or the managed port and why.

@@ -14,6 +14,9 @@ public sealed class OperatorPages(RequestDelegate next, OperatorToken token)
     private static readonly PathString Dashboard = "/dashboard";
     private static readonly PathString Metrics = "/metrics";
 
+    /// <summary>Whether <paramref name="path"/> is one of the operator pages.</summary>
+    public static bool Covers(PathString path) => path.StartsWithSegments(Dashboard) || path.StartsWithSegments(Metrics);
+
     public Task InvokeAsync(HttpContext context)
     {
         var path = context.Request.Path;

@@ -25,10 +25,18 @@ public sealed class OriginGuard(RequestDelegate next, IReadOnlySet<string> allow
             return RefuseAsync(context, $"requests from pages of {origin} are not accepted by this node (allow it with --allowed-origins)");
         }
         var site = request.Headers["Sec-Fetch-Site"].ToString();
-        if (site is "cross-site" or "same-site")
+        if (site is "cross-site" or "same-site" && !IsLinkToTheWebApp(request))
             return RefuseAsync(context, "requests made by pages of other sites are not accepted by this node");
         return next(context);
     }
+
+    /// <summary>A person following a link from another site to the web app's page (a shared <c>/#/tx/0x…</c>): a
+    /// top-level GET of the static page, which reads nothing and changes nothing; its own requests then come from this
+    /// origin. Only the page itself: its API calls, the operator pages and anything else stay refused.</summary>
+    private static bool IsLinkToTheWebApp(HttpRequest request) =>
+        (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method))
+        && request.Headers["Sec-Fetch-Mode"].ToString() == "navigate"
+        && request.Path.Value is "/" or "/index.html";
 
     private bool IsAllowed(string origin, HttpRequest request)
     {

@@ -7,7 +7,10 @@ namespace OpenLedger.Gateway.Hosting.Boundary;
 /// Gives every request its user (<see cref="OperatorAccess.Principal"/>): the client's address, and the operator role
 /// when the request carries the operator token, in <c>Authorization: Bearer</c> (programs, Prometheus) or in the
 /// session cookie a browser gets from <c>/dashboard?token=...</c>. The cookie is HttpOnly and SameSite=Strict, so
-/// another site's page cannot make the browser send it. The public API stays public; administration checks the role.
+/// another site's page cannot make the browser send it. The cookie counts only on the operator pages (/dashboard,
+/// /metrics): the node's own web app, a page of the same origin, must not act as the operator when the operator's
+/// browser opens it, so its /graphql requests stay public even when the browser sends the cookie along. The public API
+/// stays public; administration checks the role.
 /// </summary>
 public sealed class RequestIdentity(RequestDelegate next, OperatorToken token)
 {
@@ -15,7 +18,8 @@ public sealed class RequestIdentity(RequestDelegate next, OperatorToken token)
 
     public Task InvokeAsync(HttpContext context)
     {
-        var presented = BearerToken(context.Request) ?? context.Request.Cookies[CookieName];
+        var presented = BearerToken(context.Request)
+                        ?? (OperatorPages.Covers(context.Request.Path) ? context.Request.Cookies[CookieName] : null);
         context.User = OperatorAccess.Principal(context.Connection.RemoteIpAddress, token.Matches(presented));
         return next(context);
     }

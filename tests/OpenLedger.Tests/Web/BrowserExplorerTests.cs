@@ -1,0 +1,154 @@
+using System.Text.Json.Nodes;
+using OpenLedger.Core.Genesis;
+using OpenLedger.Tests.Clients;
+using Xunit.Abstractions;
+
+namespace OpenLedger.Tests.Web;
+
+/// <summary>Runs tests/web/explorer.mjs once per class: Debian's Chromium, headless, drives the explorer against a real
+/// node (a transfer through an injected EIP-1193 wallet, a dev account derived in the page, every explorer page, bad
+/// input, a lost socket), checking console errors and axe-core on each page and saving screenshots under artifacts/web.</summary>
+public sealed class ExplorerBrowserRun : IAsyncLifetime
+{
+    public WebAppNodeFixture Node { get; } = new();
+    public JsonNode Result { get; private set; } = null!;
+    /// <summary>What the settlement credited dev 1 (wei), as the node's rewards(address) said after the flow.</summary>
+    public string RewardTotal { get; private set; } = "0";
+    public static string Screenshots => Path.Combine(WebAppNodeFixture.RepositoryRoot, "artifacts", "web");
+    public const string Chromium = "/usr/bin/chromium";
+
+    public async Task InitializeAsync()
+    {
+        await Node.InitializeAsync();
+        if (!File.Exists(Chromium))
+            throw new InvalidOperationException($"{Chromium} is missing: `apt-get install chromium` (.ci/run installs it)");
+        var keys = Node.Chain.Keys;
+        // A settled inference first (the marketplace flow of GraphQLMarketplaceTests, ethers over GraphQL), so the
+        // contributor's account page has rewards to show: dev 1 contributes, and is the browser's wallet below.
+        var flow = await NodeJs.RunAsync(NodeJs.JsGraphQLFolder, "marketplace-flow.mjs", new JsonObject
+        {
+            ["url"] = new Uri(Node.BaseUrl, "/graphql").ToString(),
+            ["wsUrl"] = $"ws://127.0.0.1:{Node.HttpPort}/graphql",
+            ["keys"] = new JsonObject
+            {
+                ["owner"] = keys[0].ToHex(),
+                ["contributors"] = new JsonArray(keys[1].ToHex(), keys[2].ToHex(), keys[3].ToHex()),
+                ["publisher"] = keys[4].ToHex(),
+                ["caller"] = keys[5].ToHex(),
+                ["serving"] = DevChain.ServingOperator(DevChain.Seed).ToHex(),
+                ["attribution"] = DevChain.AttributionOperator(DevChain.Seed).ToHex(),
+            },
+        }, TimeSpan.FromSeconds(120));
+        RewardTotal = flow["rewards"]!["rewards"]!["total"]!.GetValue<string>();
+        Result = await NodeJs.RunAsync(Path.Combine(WebAppNodeFixture.RepositoryRoot, "tests", "web"), "explorer.mjs", new JsonObject
+        {
+            ["url"] = Node.BaseUrl.ToString(),
+            ["walletKey"] = keys[1].ToHex(),
+            ["recipient"] = keys[3].Address.ToString(),
+            ["devAccount"] = new JsonObject { ["index"] = 2, ["address"] = DevChain.Account(DevChain.Seed, 2).Address.ToString() },
+            ["screenshots"] = Screenshots,
+            ["chromium"] = Chromium,
+        }, TimeSpan.FromMinutes(3));
+    }
+
+    public Task DisposeAsync() => Node.DisposeAsync();
+}
+
+public sealed class BrowserExplorerTests(ExplorerBrowserRun run, ITestOutputHelper output) : IClassFixture<ExplorerBrowserRun>
+{
+    private JsonNode R => run.Result;
+
+    private void NoScriptError() => Assert.True(R["error"] is null, $"the browser script failed: {R["error"]}\n{R.ToJsonString()}");
+
+    private void Passed(params string[] names)
+    {
+        NoScriptError();
+        var checks = R["checks"]!.AsObject();
+        foreach (var name in names)
+        {
+            Assert.True(checks.ContainsKey(name), $"check '{name}' did not run: {checks.ToJsonString()}");
+            Assert.True(checks[name]!.GetValueKind() == System.Text.Json.JsonValueKind.True, $"{name}: {checks[name]!.ToJsonString()}");
+        }
+    }
+
+    [Fact]
+    public void A_transfer_signed_by_an_injected_eip1193_wallet_shows_its_fee_first_and_follows_to_committed()
+    {
+        Passed("fee shown before signing", "transfer committed on the node", "wallet choice survives a reload");
+        var keys = run.Node.Chain.Keys;
+        Assert.Equal(keys[1].Address.ToString(), R["transfer"]!["from"]!.GetValue<string>(), ignoreCase: true);
+        Assert.Equal(keys[3].Address.ToString(), R["transfer"]!["to"]!.GetValue<string>(), ignoreCase: true);
+        Assert.Equal("1250000000000000000", R["transfer"]!["amount"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void A_dev_account_derived_in_the_browser_signs_its_own_eip712_digest()
+    {
+        Passed("dev account derived in the browser");
+        Assert.Equal("COMMITTED", R["devTransfer"]!["status"]!.GetValue<string>());
+        Assert.Equal(DevChain.Account(DevChain.Seed, 2).Address.ToString(), R["devTransfer"]!["from"]!.GetValue<string>(), ignoreCase: true);
+        Assert.Equal("500000000000000000", R["devTransfer"]!["amount"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void The_explorer_pages_show_the_transfer_and_verify_its_merkle_proof_in_the_browser_refusing_a_tampered_one() =>
+        Passed("overview shows live link", "live block on overview", "proof verified in browser", "receipt shown", "each page has its own title",
+            "batch accepted", "account shows rewards by role", "account shows the cumulative rewards chart", "multi-step proof verified in browser", "tampered proof is not verified",
+            "block lists the transaction", "blocks list links the block", "account lists the transfer", "account balance shown");
+
+    [Fact]
+    public void The_account_page_shows_the_rewards_a_settlement_credited()
+    {
+        Passed("account shows rewards by role", "account shows the cumulative rewards chart");
+        Assert.NotEqual("0", run.RewardTotal);
+        Assert.Equal(run.RewardTotal, R["rewardsShown"]!["total"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void Search_finds_addresses_transactions_and_heights() =>
+        Passed("search by address", "search by transaction hash", "search by height");
+
+    [Fact]
+    public void Bad_input_shows_its_error_code_or_says_nothing_matches() =>
+        Passed("unknown hash says so", "wrong search input has its code", "wrong address has its code", "unknown transaction says so",
+            "wrong recipient flagged", "send disabled for a wrong recipient", "refused transfer shows its code");
+
+    [Fact]
+    public void A_lost_websocket_says_it_is_reconnecting_and_comes_back() =>
+        Passed("lost socket says reconnecting", "socket reconnects");
+
+    [Fact]
+    public void No_page_logs_a_console_error()
+    {
+        NoScriptError();
+        var errors = R["consoleErrors"]!.AsArray().Select(e => e!.GetValue<string>()).ToList();
+        Assert.True(errors.Count == 0, string.Join("\n", errors));
+    }
+
+    [Fact]
+    public void Axe_finds_no_serious_or_critical_violation_on_any_page_and_each_page_has_a_screenshot()
+    {
+        NoScriptError();
+        var pages = R["pages"]!.AsArray();
+        Assert.True(pages.Count >= 12, pages.ToJsonString());
+        foreach (var page in pages)
+        {
+            var name = page!["name"]!.GetValue<string>();
+            var violations = page["violations"]!.AsArray();
+            Assert.True(violations.Count == 0, $"{name}: {violations.ToJsonString()}");
+            Assert.True(File.Exists(Path.Combine(ExplorerBrowserRun.Screenshots, $"{name}.png")), $"no screenshot of {name}");
+        }
+    }
+
+    /// <summary>Prints the figures the README records (no timed assertion: the targets are checked by reading them).</summary>
+    [Fact]
+    public void Prints_first_load_size_time_to_interactive_and_live_block_latency()
+    {
+        NoScriptError();
+        output.WriteLine($"first load JS: {R["firstLoad"]!.ToJsonString()}");
+        output.WriteLine($"committed block -> shown on the overview: {R["liveBlockMs"]} ms");
+        foreach (var page in R["pages"]!.AsArray())
+            if (page!["readyMs"] is { } ms) output.WriteLine($"{page["name"]}: interactive after {ms} ms");
+        Assert.True(R["firstLoad"]!["jsTransferBytes"]!.GetValue<long>() > 0);
+    }
+}

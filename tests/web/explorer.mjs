@@ -1,0 +1,297 @@
+// The explorer in a real browser against a real node: Debian's Chromium, headless, driven by playwright-core. One
+// browser, one context; a test wallet (EIP-1193, signing with ethers in Node through an exposed function) is injected
+// into every page. Every page is checked for console errors and by axe-core, screenshotted, and timed.
+//
+// stdin:  { "url": "http://127.0.0.1:PORT/", "walletKey": "0x..", "devAccount": { "index": 2, "address": "0x.." },
+//           "recipient": "0x..", "screenshots": "/abs/dir", "chromium": "/usr/bin/chromium" }
+// stdout: { checks: { name: true|string }, pages: [{ name, readyMs, violations: [...], consoleErrors: [...] }],
+//           liveBlockMs, firstLoad: { jsBytes, jsTransferBytes }, transfer: { hash, height }, devTransfer: {...} }
+import { chromium } from 'playwright-core';
+import { Wallet } from 'ethers';
+import { readFileSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+
+const require = createRequire(import.meta.url);
+const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+async function readStdinJson() {
+  const chunks = [];
+  for await (const chunk of process.stdin) chunks.push(chunk);
+  return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+}
+
+const input = await readStdinJson();
+const base = input.url.replace(/\/$/, '');
+const wallet = new Wallet(input.walletKey);
+mkdirSync(input.screenshots, { recursive: true });
+const out = { checks: {}, pages: [], consoleErrors: [] };
+const check = (name, ok, detail) => { out.checks[name] = ok ? true : (detail ?? false); };
+
+async function gql(query, variables) {
+  const r = await fetch(`${base}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+  const body = await r.json();
+  if (body.errors) throw new Error(JSON.stringify(body.errors));
+  return body.data;
+}
+
+const browser = await chromium.launch({
+  executablePath: input.chromium ?? '/usr/bin/chromium',
+  headless: true,
+  args: process.getuid?.() === 0 ? ['--no-sandbox'] : [],
+});
+const watchdog = setTimeout(() => { process.stderr.write('explorer.mjs timed out\n'); process.exit(2); }, 170_000);
+try {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  // The test wallet: what MetaMask offers a page (request({method, params})), signing the node's typed data with ethers.
+  await context.exposeBinding('__testWalletSign', async (_source, json) => {
+    const typed = JSON.parse(json);
+    const { EIP712Domain: _d, ...types } = typed.types;
+    return wallet.signTypedData(typed.domain, types, typed.message);
+  });
+  await context.addInitScript(({ address }) => {
+    window.ethereum = {
+      isTestWallet: true,
+      async request({ method, params }) {
+        if (method === 'eth_requestAccounts' || method === 'eth_accounts') return [address];
+        if (method === 'eth_signTypedData_v4') {
+          if (params[0].toLowerCase() !== address.toLowerCase()) throw Object.assign(new Error('unknown account'), { code: 4100 });
+          return window.__testWalletSign(params[1]);
+        }
+        throw Object.assign(new Error(`unsupported ${method}`), { code: 4200 });
+      },
+    };
+  }, { address: wallet.address });
+
+  const consoleErrors = [];
+  const watch = (page, label) => {
+    page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(`${label}: ${m.text()}`); });
+    page.on('pageerror', (e) => consoleErrors.push(`${label}: ${e.message}`));
+  };
+
+  const page = await context.newPage();
+  watch(page, 'main');
+
+  // Opens a page by its address (a full load, as a visitor would), waits until it is interactive, checks it.
+  async function visit(name, hash, readySelector = '[data-ready]') {
+    await page.goto(`${base}/${hash}`, { waitUntil: 'commit' });
+    await page.reload({ waitUntil: 'commit' }); // a hash change alone does not load; each page is timed from scratch
+    await page.waitForSelector(readySelector, { timeout: 15_000 });
+    const readyMs = await page.evaluate(() => performance.now());
+    await audit(name, readyMs);
+  }
+  async function audit(name, readyMs) {
+    if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.evaluate(axeSource);
+    const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+    const violations = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+    await page.screenshot({ path: join(input.screenshots, `${name}.png`), fullPage: true });
+    out.pages.push({ name, readyMs: readyMs === null ? null : Math.round(readyMs), violations });
+  }
+
+  // 1. Overview, first load: how much JavaScript came over the wire.
+  await page.goto(`${base}/`, { waitUntil: 'load' });
+  await page.waitForSelector('[data-ready=overview]');
+  out.firstLoad = await page.evaluate(() => performance.getEntriesByType('resource')
+    .filter((e) => e.name.endsWith('.js'))
+    .reduce((a, e) => ({ jsTransferBytes: a.jsTransferBytes + e.encodedBodySize, jsBytes: a.jsBytes + e.decodedBodySize }), { jsTransferBytes: 0, jsBytes: 0 }));
+  await page.waitForSelector('[data-testid=link-state]:has-text("Live")', { timeout: 10_000 });
+  check('overview shows live link', true);
+  await visit('overview', '#/', '[data-ready=overview]');
+
+  // 2. A second tab keeps the overview open and records when each head height appears.
+  const watcher = await context.newPage();
+  watch(watcher, 'overview-tab');
+  await watcher.goto(`${base}/#/`);
+  await watcher.waitForSelector('[data-ready=overview]');
+  await watcher.waitForSelector('[data-testid=link-state]:has-text("Live")', { timeout: 10_000 });
+  await watcher.evaluate(() => {
+    window.__heads = [];
+    const el = document.querySelector('[data-testid=head-height]');
+    new MutationObserver(() => window.__heads.push({ text: el.textContent, at: Date.now() }))
+      .observe(el, { subtree: true, childList: true, characterData: true });
+  });
+
+  // 3. Send a transfer with the injected wallet: fee shown before signing, followed to committed.
+  await visit('send', '#/send', '[data-ready=send]');
+  await page.getByRole('button', { name: 'Connect wallet' }).click();
+  await page.waitForSelector(`[data-testid=signer-address][title="${wallet.address}"]`);
+  await page.fill('#send-to', input.recipient);
+  await page.fill('#send-amount', '1.25');
+  const feeText = await page.textContent('[data-testid=send-fee]');
+  check('fee shown before signing', /21000 gas/.test(feeText ?? ''), feeText);
+  await page.getByRole('button', { name: 'Sign and send' }).click();
+  await page.waitForSelector('[data-testid=send-status]:has-text("committed")', { timeout: 20_000 });
+  const sentHash = await page.getAttribute('[data-testid=send-result] a[href^="#/tx/"]', 'title');
+  await audit('send-committed', null);
+  const tx = (await gql('query($h: Hash!) { transaction(hash: $h) { status blockHeight from to amount block { timestamp } } }', { h: sentHash })).transaction;
+  out.transfer = { hash: sentHash, height: tx.blockHeight, from: tx.from, to: tx.to, amount: tx.amount };
+  check('transfer committed on the node', tx.status === 'COMMITTED', JSON.stringify(tx));
+
+  // 4. The overview tab showed that block: how long after it was sealed.
+  await watcher.waitForFunction((h) => window.__heads.some((x) => x.text === `#${h}` || Number(x.text.replace('#', '')) >= h), tx.blockHeight, { timeout: 10_000 });
+  const heads = await watcher.evaluate(() => window.__heads);
+  const shown = heads.find((x) => Number(x.text.replace('#', '')) >= tx.blockHeight);
+  out.liveBlockMs = shown.at - Date.parse(tx.block.timestamp);
+  check('live block on overview', true);
+  await watcher.close();
+
+  // 5. The transaction page: receipt, and the Merkle proof verified in the browser.
+  await visit('transaction', `#/tx/${sentHash}`, '[data-ready=tx]');
+  const proof = await page.textContent('[data-testid=proof-result]');
+  check('proof verified in browser', proof.includes('Verified in your browser'), proof);
+  check('receipt shown', (await page.textContent('[data-testid=receipt]')).includes('succeeded'));
+  check('each page has its own title', (await page.title()).startsWith('Transaction 0x'), await page.title());
+
+  // 5b. A block of several transactions (a batch the test signs with ethers and sends in one request): a proof with
+  // real sibling steps, verified in the browser; and the same proof with one sibling changed on its way to the page
+  // (the node's answer rewritten in flight) is NOT verified: the page checks, it does not trust.
+  const next = BigInt((await gql('query($a: Address!) { account(address: $a) { nextNonce } }', { a: wallet.address })).account.nextNonce);
+  const batch = [];
+  for (let i = 0n; i < 5n; i++) {
+    const td = (await gql('mutation($t: TransferIntent!) { typedData(transfer: $t) { json } }',
+      { t: { from: wallet.address, to: input.recipient, amount: String(1000n + i), nonce: String(next + i) } })).typedData;
+    const typed = JSON.parse(td.json);
+    const { EIP712Domain: _d, ...types } = typed.types;
+    batch.push({ typedData: td.json, signature: await wallet.signTypedData(typed.domain, types, typed.message) });
+  }
+  const sent = (await gql('mutation($s: [SignedTransactionInput!]!) { sendTransactions(signed: $s) { accepted hash errorCode } }', { s: batch })).sendTransactions;
+  check('batch accepted', sent.every((x) => x.accepted), JSON.stringify(sent));
+  const last = sent[sent.length - 1].hash;
+  for (let i = 0; i < 100; i++) {
+    const t = (await gql('query($h: Hash!) { transaction(hash: $h) { status } }', { h: last })).transaction;
+    if (t?.status === 'COMMITTED') break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const middle = sent[2].hash;
+  const deep = (await gql('query($h: Hash!) { transaction(hash: $h) { blockHeight inclusionProof { count steps { sibling } } } }', { h: middle })).transaction;
+  await visit('transaction-in-batch', `#/tx/${middle}`, '[data-ready=tx]');
+  const deepText = await page.textContent('[data-testid=proof-result]');
+  check('multi-step proof verified in browser', deep.inclusionProof.steps.length > 0 && deepText.includes('Verified in your browser'),
+    `${deep.inclusionProof.steps.length} steps of ${deep.inclusionProof.count}: ${deepText}`);
+  await page.route('**/graphql', async (route) => {
+    const response = await route.fetch();
+    const body = await response.json();
+    const steps = body.data?.transaction?.inclusionProof?.steps;
+    if (steps?.length) steps[0].sibling = '0x' + (steps[0].sibling[2] === '0' ? '1' : '0') + steps[0].sibling.slice(3);
+    await route.fulfill({ response, json: body });
+  });
+  await visit('transaction-tampered-proof', `#/tx/${middle}`, '[data-ready=tx]');
+  check('tampered proof is not verified', (await page.textContent('[data-testid=proof-result]')).includes('NOT verified'));
+  await page.unroute('**/graphql');
+
+  // 6. The block page lists it; the blocks list links the block.
+  await visit('block', `#/block/${tx.blockHeight}`, '[data-ready=block]');
+  check('block lists the transaction', await page.locator(`a[title="${sentHash}"]`).count() > 0);
+  await visit('blocks', '#/blocks', '[data-ready=blocks]');
+  check('blocks list links the block', await page.locator(`a[href="#/block/${tx.blockHeight}"]`).count() > 0);
+
+  // 7. The account page: balance and the transfer.
+  await visit('account', `#/account/${wallet.address}`, '[data-ready=account]');
+  check('account lists the transfer', await page.locator(`a[title="${sentHash}"]`).count() > 0);
+  // Its rewards (the marketplace flow that ran first settled an inference crediting this contributor).
+  const rewards = (await gql('query($a: Address!) { rewards(address: $a) { total count } }', { a: wallet.address })).rewards;
+  out.rewardsShown = rewards;
+  const roles = await page.locator('table[aria-label=Role]').textContent().catch(() => '');
+  check('account shows rewards by role', rewards.count > 0 && roles.includes('contributor'), `${JSON.stringify(rewards)}: ${roles}`);
+  check('account shows the cumulative rewards chart', await page.locator('[aria-label^="Cumulative rewards chart"]').count() === 1);
+  const acct = (await gql('query($a: Address!) { account(address: $a) { balance } }', { a: wallet.address })).account;
+  const shownBalance = await page.textContent('[data-testid=account-balance]');
+  check('account balance shown', shownBalance.includes(BigInt(acct.balance) / 10n ** 18n > 0n ? (BigInt(acct.balance) / 10n ** 18n).toLocaleString('en-US') : '0'), `${shownBalance} vs ${acct.balance}`);
+
+  // 8. Search: an address, a transaction hash, a block height, an unknown hash, something that is none of these.
+  const search = async (q) => {
+    await page.fill('#search-input', q);
+    await page.getByRole('button', { name: 'Search' }).click();
+  };
+  await search(input.recipient);
+  await page.waitForSelector(`[data-ready=account] [data-testid=account-address]:has-text("${input.recipient}")`);
+  check('search by address', true);
+  await search(sentHash);
+  await page.waitForSelector('[data-ready=tx]');
+  check('search by transaction hash', page.url().endsWith(`#/tx/${sentHash}`), page.url());
+  await search(String(tx.blockHeight));
+  await page.waitForSelector('[data-ready=block]');
+  check('search by height', page.url().endsWith(`#/block/${tx.blockHeight}`), page.url());
+  await search('0x' + 'ab'.repeat(32));
+  await page.waitForSelector('[data-ready=search]');
+  check('unknown hash says so', (await page.textContent('main')).includes('No block or transaction'));
+  await audit('search-unknown', null);
+  await search('0x1234');
+  await page.waitForSelector('[data-ready=search] [data-error-code]');
+  check('wrong search input has its code', await page.getAttribute('[data-error-code]', 'data-error-code') === 'UNRECOGNISED_QUERY');
+
+  // 9. Bad addresses and hashes in the URL.
+  await visit('account-invalid', '#/account/0xnothex', '[data-error-code]');
+  check('wrong address has its code', await page.getAttribute('[data-error-code]', 'data-error-code') === 'INVALID_ADDRESS');
+  await visit('transaction-unknown', `#/tx/0x${'cd'.repeat(32)}`, '[data-ready=tx-missing]');
+  check('unknown transaction says so', (await page.textContent('main')).includes('knows no transaction'));
+
+  // 10. A refused transfer: more than the balance. The API's code and a sentence, nothing sent.
+  await visit('send-refused', '#/send', '[data-ready=send]');
+  // The tab's choice of wallet survived the reload (asked again with eth_accounts, no prompt).
+  const restored = await page.waitForSelector(`[data-testid=signer-address][title="${wallet.address}"]`, { timeout: 5000 }).then(() => true, () => false);
+  check('wallet choice survives a reload', restored);
+  await page.fill('#send-to', 'not an address');
+  check('wrong recipient flagged', (await page.textContent('#send-to-error')).includes('Not an address'));
+  check('send disabled for a wrong recipient', await page.getByRole('button', { name: 'Sign and send' }).isDisabled());
+  await page.fill('#send-to', input.recipient);
+  await page.fill('#send-amount', '999999999');
+  await page.getByRole('button', { name: 'Sign and send' }).click();
+  await page.waitForSelector('[data-error-code]', { timeout: 15_000 });
+  const refusedCode = await page.getAttribute('[data-error-code]', 'data-error-code');
+  check('refused transfer shows its code', refusedCode === 'InsufficientBalance', refusedCode);
+  await audit('send-refused-shown', null);
+
+  // 11. A dev account picked in the page: the key derived in the browser, the typed data hashed and signed there.
+  await page.getByRole('button', { name: 'Disconnect' }).click();
+  await page.locator('.dev-picker summary').click();
+  await audit('dev-picker', null);
+  await page.fill('.dev-picker input[type=number]', String(input.devAccount.index));
+  await page.getByRole('button', { name: 'Use dev account' }).click();
+  const devAddress = await page.getAttribute('[data-testid=signer-address]', 'title');
+  check('dev account derived in the browser', devAddress === input.devAccount.address, devAddress);
+  await page.fill('#send-amount', '0.5');
+  await page.getByRole('button', { name: 'Sign and send' }).click();
+  await page.waitForSelector('[data-testid=send-status]:has-text("committed")', { timeout: 20_000 });
+  const devHash = await page.getAttribute('[data-testid=send-result] a[href^="#/tx/"]', 'title');
+  const devTx = (await gql('query($h: Hash!) { transaction(hash: $h) { status from amount } }', { h: devHash })).transaction;
+  out.devTransfer = { hash: devHash, ...devTx };
+
+  // 12. A lost connection says so and comes back by itself: the page's WebSockets go through a proxy (Playwright's
+  // routeWebSocket) that the test cuts, as a restarted node or a dropped network would.
+  const flaky = await context.newPage();
+  watch(flaky, 'reconnect-tab');
+  const sockets = [];
+  await flaky.routeWebSocket(/\/graphql$/, (ws) => { ws.connectToServer(); sockets.push(ws); });
+  await flaky.goto(`${base}/#/`);
+  await flaky.waitForSelector('[data-testid=link-state]:has-text("Live")', { timeout: 10_000 });
+  // 1001 (going away: a node restarting) is retried by graphql-ws itself; 1011 (an internal error) it deems fatal, and
+  // the app starts a new client.
+  // The header's states are recorded as they render: a retry can take well under a second.
+  await flaky.evaluate(() => {
+    window.__links = [];
+    new MutationObserver(() => window.__links.push(document.querySelector('[data-testid=link-state]')?.textContent ?? ''))
+      .observe(document.querySelector('header'), { subtree: true, childList: true, characterData: true });
+  });
+  let lost = true, back = true;
+  for (const code of [1001, 1011]) {
+    const before = await flaky.evaluate(() => window.__links.length);
+    for (const ws of sockets.splice(0)) await ws.close({ code, reason: 'test: connection lost' });
+    back &&= await flaky.waitForFunction((n) => window.__links.slice(n).some((t) => t.includes('reconnecting'))
+      && window.__links.at(-1) === 'Live', before, { timeout: 20_000 }).then(() => true, () => false);
+    lost &&= await flaky.evaluate((n) => window.__links.slice(n).some((t) => t.includes('reconnecting')), before);
+    back &&= sockets.length > 0;
+  }
+  check('lost socket says reconnecting', lost);
+  check('socket reconnects', back);
+  await flaky.close();
+
+  out.consoleErrors = consoleErrors;
+} catch (e) {
+  out.error = `${e?.stack ?? e}`;
+} finally {
+  clearTimeout(watchdog);
+  await browser.close();
+}
+process.stdout.write(JSON.stringify(out));

@@ -1,0 +1,2 @@
+// esbuild bundles the CSS these imports name into the app's stylesheet.
+declare module '*.css';

@@ -1,0 +1,35 @@
+// A small uPlot line or bar chart. uPlot draws on a canvas and styles through the CSSOM, which the page's
+// Content-Security-Policy (no inline styles) allows.
+import { useEffect, useRef } from 'preact/hooks';
+import uPlot from 'uplot';
+
+export interface ChartProps { label: string; xs: number[]; ys: number[]; unit: string; height?: number; steps?: boolean; time?: boolean }
+
+export function Chart({ label, xs, ys, unit, height = 160, steps = false, time = true }: ChartProps) {
+  const host = useRef<HTMLDivElement>(null);
+  const plot = useRef<uPlot | null>(null);
+  useEffect(() => {
+    const el = host.current!;
+    const width = Math.max(240, el.clientWidth || 480);
+    plot.current = new uPlot({
+      width, height,
+      legend: { show: false },
+      cursor: { show: false },
+      scales: { x: { time } },
+      axes: [{ stroke: '#5a6b7d' }, { stroke: '#5a6b7d', size: 50 }],
+      series: [{}, { label: `${label} (${unit})`, stroke: '#1f6feb', width: 2, fill: 'rgba(31,111,235,0.12)',
+        paths: steps ? uPlot.paths.stepped!({ align: 1 }) : undefined }],
+    }, [xs, ys], el);
+    const onResize = () => plot.current?.setSize({ width: Math.max(240, el.clientWidth), height });
+    addEventListener('resize', onResize);
+    return () => { removeEventListener('resize', onResize); plot.current?.destroy(); plot.current = null; };
+  }, []);
+  useEffect(() => { plot.current?.setData([xs, ys]); }, [xs, ys]);
+  const last = ys.length ? ys[ys.length - 1] : 0;
+  return (
+    <figure class="chart">
+      <figcaption>{label}: <span class="now">{Number.isInteger(last) ? last : last.toFixed(2)}</span> {unit}</figcaption>
+      <div ref={host} role="img" aria-label={`${label} chart, latest ${last} ${unit}`} />
+    </figure>
+  );
+}

@@ -1,0 +1,50 @@
+// Routing by the URL's hash (#/block/12): every page has its own address, the server serves one file, and no server
+// fallback is needed.
+import { useEffect, useState } from 'preact/hooks';
+
+export type Route =
+  | { page: 'overview' }
+  | { page: 'blocks'; after?: string }
+  | { page: 'block'; id: string }
+  | { page: 'tx'; hash: string }
+  | { page: 'account'; address: string }
+  | { page: 'send'; to?: string }
+  | { page: 'search'; q: string }
+  | { page: 'notFound'; path: string };
+
+export function parse(hash: string): Route {
+  const path = hash.replace(/^#/, '') || '/';
+  const [base, query = ''] = path.split('?');
+  const parts = base.split('/').filter(Boolean).map(decodeURIComponent);
+  const params = new URLSearchParams(query);
+  switch (parts[0]) {
+    case undefined: return { page: 'overview' };
+    case 'blocks': return { page: 'blocks', after: params.get('after') ?? undefined };
+    case 'block': if (parts[1]) return { page: 'block', id: parts[1] }; break;
+    case 'tx': if (parts[1]) return { page: 'tx', hash: parts[1] }; break;
+    case 'account': if (parts[1]) return { page: 'account', address: parts[1] }; break;
+    case 'send': return { page: 'send', to: params.get('to') ?? undefined };
+    case 'search': return { page: 'search', q: params.get('q') ?? '' };
+  }
+  return { page: 'notFound', path };
+}
+
+export const href = {
+  overview: () => '#/',
+  blocks: (after?: string) => (after ? `#/blocks?after=${encodeURIComponent(after)}` : '#/blocks'),
+  block: (id: string | number) => `#/block/${id}`,
+  tx: (hash: string) => `#/tx/${hash}`,
+  account: (address: string) => `#/account/${address}`,
+  send: (to?: string) => (to ? `#/send?to=${to}` : '#/send'),
+  search: (q: string) => `#/search?q=${encodeURIComponent(q)}`,
+};
+
+export function useRoute(): Route {
+  const [route, setRoute] = useState(() => parse(location.hash));
+  useEffect(() => {
+    const on = () => setRoute(parse(location.hash));
+    addEventListener('hashchange', on);
+    return () => removeEventListener('hashchange', on);
+  }, []);
+  return route;
+}
