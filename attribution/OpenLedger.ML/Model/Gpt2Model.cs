@@ -101,12 +101,18 @@ public sealed class Gpt2Model : nn.Module<Tensor, Tensor>
     /// (what <see cref="HiddenStates"/> gives there, by the same arithmetic) and a <see cref="KvCache"/> of the
     /// prompts' keys and values. A row never attends to the padding after it (the attention is causal), and its
     /// padding's keys are masked out of every later step and overwritten by its generated tokens.</summary>
-    public (Tensor Hidden, KvCache Cache) Prefill(Tensor tokens, IReadOnlyList<long> lengths)
+    /// <param name="capacity">Positions the cache has room for (<see cref="KvCache.Capacity"/>), from the prompts'
+    /// length to the context length (the default): what the rows will fill, no more, since every position of room is
+    /// zeroed and copied whenever the cache is made or reshaped.</param>
+    public (Tensor Hidden, KvCache Cache) Prefill(Tensor tokens, IReadOnlyList<long> lengths, long? capacity = null)
     {
         CheckTokens(tokens);
         var (rows, time) = (tokens.shape[0], tokens.shape[1]);
         if (lengths.Count != rows || lengths.Any(l => l < 1 || l > time))
             throw new ArgumentException($"{lengths.Count} lengths in [1, {time}] are needed for {rows} rows");
+        var room = capacity ?? Config.ContextLength;
+        if (room < time || room > Config.ContextLength)
+            throw new ArgumentOutOfRangeException(nameof(capacity), $"a cache for {time} prompt positions holds {time} to {Config.ContextLength}, not {room}");
         using var scope = torch.NewDisposeScope();
         var x = Embed(tokens);
         var keys = new Tensor[_blocks.Count];
@@ -115,10 +121,10 @@ public sealed class Gpt2Model : nn.Module<Tensor, Tensor>
         for (var layer = 0; layer < _blocks.Count; layer++)
         {
             x = _blocks[layer].Prefill(x, out var k, out var v);
-            // Room for the whole context: decoding writes each new position in place.
-            keys[layer] = torch.zeros(rows, heads, Config.ContextLength, Config.HeadDim, dtype: k.dtype, device: k.device);
+            // Room for every position the rows will take: decoding writes each new one in place.
+            keys[layer] = torch.zeros(rows, heads, room, Config.HeadDim, dtype: k.dtype, device: k.device);
             keys[layer].narrow(2, 0, time).copy_(k);
-            values[layer] = torch.zeros(rows, heads, Config.ContextLength, Config.HeadDim, dtype: v.dtype, device: v.device);
+            values[layer] = torch.zeros(rows, heads, room, Config.HeadDim, dtype: v.dtype, device: v.device);
             values[layer].narrow(2, 0, time).copy_(v);
         }
         var hidden = _finalNorm.call(x);
@@ -138,8 +144,11 @@ public sealed class Gpt2Model : nn.Module<Tensor, Tensor>
         CheckTokens(tokens);
         if (tokens.shape[0] != cache.Rows || tokens.shape[1] != 1)
             throw new ArgumentException($"one token per row is needed for {cache.Rows} rows, got [{string.Join(", ", tokens.shape)}]");
-        if (cache.Lengths.Any(l => l >= Config.ContextLength))
-            throw new ArgumentException($"a sequence has filled the context length {Config.ContextLength}");
+        var room = cache.Capacity;
+        if (cache.Lengths.Any(l => l >= room))
+            throw new ArgumentException(room == Config.ContextLength
+                ? $"a sequence has filled the context length {Config.ContextLength}"
+                : $"a sequence has filled its cache's room, {room} positions");
         using var scope = torch.NewDisposeScope();
         var rows = tokens.shape[0];
         var positions = torch.tensor(cache.Lengths.ToArray(), dtype: ScalarType.Int64, device: tokens.device).view(rows, 1);

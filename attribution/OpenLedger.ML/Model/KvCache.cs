@@ -5,8 +5,8 @@ namespace OpenLedger.ML.Model;
 
 /// <summary>The keys and values a <see cref="Gpt2Model"/> has computed for the sequences it is decoding, so that a
 /// decoding step runs only the new token through the model (<see cref="Gpt2Model.Step"/>) instead of the whole
-/// sequence. Per layer one tensor of keys and one of values [rows, heads, context, head_dim]: every row has room for
-/// the whole context, its first <see cref="Lengths"/>[r] positions filled. Rows join (<see cref="Append"/>, from a
+/// sequence. Per layer one tensor of keys and one of values [rows, heads, capacity, head_dim]: every row has room for
+/// <see cref="Capacity"/> positions (at most the context), its first <see cref="Lengths"/>[r] filled. Rows join (<see cref="Append"/>, from a
 /// <see cref="Gpt2Model.Prefill"/>) and leave (<see cref="Keep"/>) between steps: continuous batching.</summary>
 /// <remarks>Each row's positions start at 0 (prompts are right-aligned to nothing: position ids are a row's own), and
 /// what lies past a row's length (a shorter prompt's padding in a prefill, or zeros) is masked out of its attention
@@ -37,6 +37,9 @@ public sealed class KvCache : IDisposable
     /// <summary>The number of sequences held.</summary>
     public int Rows => _lengths.Length;
 
+    /// <summary>Positions each row has room for (0 when empty).</summary>
+    public long Capacity => _keys.Length == 0 ? 0 : _keys[0].shape[2];
+
     /// <summary>Positions filled per row: the position the row's next token takes.</summary>
     public IReadOnlyList<long> Lengths => _lengths;
 
@@ -51,7 +54,7 @@ public sealed class KvCache : IDisposable
     }
 
     /// <summary>Moves the rows of <paramref name="joining"/> in after this cache's own (in that order), leaving it
-    /// empty.</summary>
+    /// empty. The one with less room is widened to the other's (zeros past its positions).</summary>
     public void Append(KvCache joining)
     {
         if (joining.Rows == 0) return;
@@ -62,6 +65,11 @@ public sealed class KvCache : IDisposable
         else
         {
             if (joining._keys.Length != _keys.Length) throw new ArgumentException($"a cache of {joining._keys.Length} layers joins one of {_keys.Length}");
+            var room = Math.Max(Capacity, joining.Capacity);
+            Widen(ref _keys, room);
+            Widen(ref _values, room);
+            Widen(ref joining._keys, room);
+            Widen(ref joining._values, room);
             _keys = Concatenate(_keys, joining._keys);
             _values = Concatenate(_values, joining._values);
             _lengths = [.. _lengths, .. joining._lengths];
@@ -102,6 +110,21 @@ public sealed class KvCache : IDisposable
             second[layer].Dispose();
         }
         return joined;
+    }
+
+    private static void Widen(ref Tensor[] tensors, long room)
+    {
+        if (tensors[0].shape[2] == room) return;
+        var wide = new Tensor[tensors.Length];
+        for (var layer = 0; layer < tensors.Length; layer++)
+        {
+            var narrow = tensors[layer];
+            var shape = narrow.shape;
+            wide[layer] = torch.zeros([shape[0], shape[1], room, shape[3]], dtype: narrow.dtype, device: narrow.device).DetachFromDisposeScope();
+            wide[layer].narrow(2, 0, shape[2]).copy_(narrow);
+            narrow.Dispose();
+        }
+        tensors = wide;
     }
 
     private static Tensor[] Select(Tensor[] tensors, Tensor index)

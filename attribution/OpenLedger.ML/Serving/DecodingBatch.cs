@@ -22,6 +22,10 @@ internal sealed class DecodingBatch<TOwner>(MultiAdapterModel model, long padTok
     /// <summary>Finished rows are taken out once they are this fraction (1/n) of the batch.</summary>
     private const int CompactWhenDone = 8;
 
+    /// <summary>The cache's room is rounded up to a multiple of this, so that newcomers of about the same length fit
+    /// the running rows' room and joining does not widen (copy) the whole cache.</summary>
+    private const int RoomStep = 16;
+
     private readonly KvCache _cache = new();
     private readonly List<DecodingRow<TOwner>> _rows = [];
     private readonly HashSet<DecodingRow<TOwner>> _done = new(ReferenceEqualityComparer.Instance);
@@ -47,7 +51,12 @@ internal sealed class DecodingBatch<TOwner>(MultiAdapterModel model, long padTok
         for (var j = 0; j < newcomers.Count; j++)
             for (var t = 0; t < newcomers[j].Prompt.Count; t++) ids[j * time + t] = newcomers[j].Prompt[t];
         var tokens = torch.tensor(ids, [newcomers.Count, time], dtype: ScalarType.Int64);
-        var (logits, cache) = model.Prefill(tokens, newcomers.Select(r => (long)r.Prompt.Count).ToList(), newcomers.Select(r => r.Adapter).ToList());
+        // Room for the positions the rows will fill, not the whole context: a cache is zeroed when made, and with
+        // short outputs most of a context-sized one would never be read (8 new tokens: 24 of 64 positions).
+        var context = model.Model.Config.ContextLength;
+        var room = Math.Min(context, (newcomers.Max(r => r.Prompt.Count + r.MaxNewTokens) + RoomStep - 1) / RoomStep * RoomStep);
+        var (logits, cache) = model.Prefill(tokens, newcomers.Select(r => (long)r.Prompt.Count).ToList(), newcomers.Select(r => r.Adapter).ToList(),
+            Math.Max(room, time));
         using (cache)
         {
             var next = logits.argmax(-1).data<long>().ToArray();
@@ -80,12 +89,12 @@ internal sealed class DecodingBatch<TOwner>(MultiAdapterModel model, long padTok
     }
 
     /// <summary>Takes the finished rows out of the batch (and their keys and values out of the cache) when they are an
-    /// eighth of it, all of it, or one would outgrow the context at the next step; returns those taken out.</summary>
+    /// eighth of it, all of it, or one would outgrow the cache's room at the next step; returns those taken out.</summary>
     public List<DecodingRow<TOwner>> Compact()
     {
         if (_done.Count == 0) return [];
-        var context = model.Model.Config.ContextLength;
-        var full = Enumerable.Range(0, _rows.Count).Any(i => _done.Contains(_rows[i]) && _cache.Lengths[i] >= context);
+        var room = _cache.Capacity;
+        var full = Enumerable.Range(0, _rows.Count).Any(i => _done.Contains(_rows[i]) && _cache.Lengths[i] >= room);
         if (!full && _done.Count < Math.Max(1, _rows.Count / CompactWhenDone)) return [];
         var kept = Enumerable.Range(0, _rows.Count).Where(i => !_done.Contains(_rows[i])).ToList();
         _cache.Keep(kept);

@@ -87,12 +87,13 @@ public sealed class MultiAdapterModel : IDisposable
 
     /// <summary>The prefill of a KV-cached decoding (<see cref="Gpt2Model.Prefill"/>) where row r runs through the base
     /// plus <paramref name="adapterOfRow"/>[r]: the logits [rows, vocab] at each row's last prompt token and the cache
-    /// of the prompts, right-padded in <paramref name="tokens"/> to the longest of <paramref name="lengths"/>.</summary>
-    public (Tensor Logits, KvCache Cache) Prefill(Tensor tokens, IReadOnlyList<long> lengths, IReadOnlyList<ServedAdapter?> adapterOfRow) =>
+    /// of the prompts, right-padded in <paramref name="tokens"/> to the longest of <paramref name="lengths"/>, with room
+    /// for <paramref name="capacity"/> positions (the context when null).</summary>
+    public (Tensor Logits, KvCache Cache) Prefill(Tensor tokens, IReadOnlyList<long> lengths, IReadOnlyList<ServedAdapter?> adapterOfRow, long? capacity = null) =>
         Run(tokens, adapterOfRow, () =>
         {
             using var scope = torch.NewDisposeScope();
-            var (hidden, cache) = Model.Prefill(tokens, lengths);
+            var (hidden, cache) = Model.Prefill(tokens, lengths, capacity);
             return (scope.MoveToOuter(Head(hidden)), cache);
         });
 

@@ -73,16 +73,12 @@ public sealed class MultiAdapterProjection : nn.Module<Tensor, Tensor>
         }
         if (weights.Count < _gatherFrom || x.dim() != 3) return MultiLora.Forward(x, _weight, _bias, adapterOfRow, weights);
 
-        // Decoding calls forward once per token with the same adapters: stack their weights once, not every step.
-        if (_stacked is null || !_stacked.Adapters.SequenceEqual(weights, ReferenceEqualityComparer.Instance))
-        {
-            _stacked?.Dispose();
-            _stacked = new StackedLoraWeights(weights);
-        }
+        // Decoding calls forward once per token with the same rows: their weights are stacked once, not every step.
+        _stacked ??= new StackedLoraWeights();
         var output = nn.functional.linear(x, _weight, _bias);
         try
         {
-            _stacked.AddUpdates(x, output, adapterOfRow);
+            _stacked.AddUpdates(x, output, weights, adapterOfRow);
             return output;
         }
         catch
@@ -93,11 +89,7 @@ public sealed class MultiAdapterProjection : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>Frees the stacked weights of the last batch (they are copies; the adapters own the originals).</summary>
-    internal void ReleaseStacked()
-    {
-        _stacked?.Dispose();
-        _stacked = null;
-    }
+    internal void ReleaseStacked() => _stacked?.Dispose();
 
     protected override void Dispose(bool disposing)
     {

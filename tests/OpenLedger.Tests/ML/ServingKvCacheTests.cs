@@ -166,4 +166,57 @@ public class ServingKvCacheTests
         }
         Assert.Throws<ArgumentException>(() => model.Step(torch.tensor(new long[] { 1 }, [1, 1]), new KvCache()));
     }
+
+    [Fact]
+    public void A_cache_with_less_room_decodes_the_same_widens_when_a_roomier_one_joins_and_refuses_to_overflow()
+    {
+        var config = new Gpt2Config(VocabSize: 96, ContextLength: 64, ModelDim: 48, Layers: 3, Heads: 4, Dropout: 0);
+        using var model = new Gpt2Model(config, seed: 5);
+        model.eval();
+        using var noGrad = torch.no_grad();
+        using var scope = torch.NewDisposeScope();
+        var random = new Random(6);
+        var sequences = new[] { 3, 9, 6, 12 }.Select(n => Enumerable.Range(0, n).Select(_ => (long)random.Next(config.VocabSize)).ToList()).ToList();
+        (torch.Tensor Hidden, KvCache Cache) Prefill(IReadOnlyList<List<long>> group, long? room)
+        {
+            var time = group.Max(s => s.Count);
+            var padded = group.SelectMany(s => s.Concat(Enumerable.Repeat(0L, time - s.Count))).ToArray();
+            return model.Prefill(torch.tensor(padded, [group.Count, time]), group.Select(s => (long)s.Count).ToList(), room);
+        }
+        void AssertWhole(torch.Tensor hidden, IReadOnlyList<List<long>> rows)
+        {
+            for (var j = 0; j < rows.Count; j++)
+            {
+                var full = model.HiddenStates(torch.tensor(rows[j].ToArray(), [1, rows[j].Count]))[0, rows[j].Count - 1];
+                Assert.True(full.allclose(hidden[j], rtol: 1e-4, atol: 1e-5), $"row {j} at length {rows[j].Count}");
+            }
+        }
+        torch.Tensor Step(KvCache cache, IReadOnlyList<List<long>> rows)
+        {
+            var next = rows.Select(_ => (long)random.Next(config.VocabSize)).ToArray();
+            for (var j = 0; j < rows.Count; j++) rows[j].Add(next[j]);
+            return model.Step(torch.tensor(next, [rows.Count, 1]), cache);
+        }
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => Prefill(sequences.Take(2).ToList(), 8)); // less than the prompts
+        Assert.Throws<ArgumentOutOfRangeException>(() => Prefill(sequences.Take(2).ToList(), 65)); // more than the context
+        var first = sequences.Take(2).ToList();
+        var (hidden, cache) = Prefill(first, 12);
+        using (cache)
+        {
+            Assert.Equal(12, cache.Capacity);
+            AssertWhole(hidden, first);
+            AssertWhole(Step(cache, first), first);
+            var second = sequences.Skip(2).ToList();
+            var (joiningHidden, joining) = Prefill(second, 16);
+            AssertWhole(joiningHidden, second);
+            cache.Append(joining);
+            Assert.Equal(16, cache.Capacity);
+            var all = first.Concat(second).ToList();
+            while (cache.Lengths.Max() < 16) AssertWhole(Step(cache, all), all);
+            Assert.Equal(all.Select(s => (long)s.Count), cache.Lengths);
+            var overflow = Assert.Throws<ArgumentException>(() => model.Step(torch.tensor(new long[] { 1, 1, 1, 1 }, [4, 1]), cache));
+            Assert.Contains("room, 16 positions", overflow.Message);
+        }
+    }
 }
