@@ -274,6 +274,30 @@ try {
     && statuses.includes('APPROVED') && statuses.includes('REJECTED'), JSON.stringify(statuses));
   check('datanet flags a near duplicate', await page.locator('[data-testid=datanet-contributions] [data-testid=near-duplicate]').count() > 0);
   check('datanet page has its own title', (await page.title()).startsWith('Datanet 0x'), await page.title());
+  // 8d. Contribute text through the page with the injected wallet: the fee and stake shown before signing are the
+  // node's contributionCost for its size; signed, followed to committed, and listed on the page.
+  const text = `The European robin is a small insectivorous passerine bird with an orange breast, seen at ${Date.now()}.`;
+  const size = Buffer.byteLength(text, 'utf8');
+  const cost = (await gql('query($d: Hash!, $n: Long!) { datanet(id: $d) { contributionCost(size: $n) { fee stake total } } }',
+    { d: birds.id, n: size })).datanet.contributionCost;
+  await page.fill('#contribute-text', text);
+  await page.getByRole('button', { name: 'See the cost' }).click();
+  await page.waitForSelector('[data-testid=contribute-review]');
+  const shownFee = await page.getAttribute('[data-testid=contribute-fee]', 'data-wei');
+  const shownStake = await page.getAttribute('[data-testid=contribute-stake]', 'data-wei');
+  check('contribution cost shown before signing', shownFee === cost.fee && shownStake === cost.stake,
+    `${shownFee}/${shownStake} vs ${JSON.stringify(cost)}`);
+  await audit('datanet-contribute-review', null);
+  await page.getByRole('button', { name: 'Sign and contribute' }).click();
+  await page.waitForSelector('[data-testid=contribute-status]:has-text("committed")', { timeout: 20_000 });
+  const contributed = await page.getAttribute('[data-testid=contribute-result] a[href^="#/tx/"]', 'title');
+  const mine = (await gql('query($h: Hash!) { contribution(id: $h) { contributor status size datanetId } }', { h: contributed })).contribution;
+  out.contributed = { id: contributed, ...mine };
+  check('contribution committed from the page', mine?.contributor.toLowerCase() === wallet.address.toLowerCase()
+    && mine.datanetId === birds.id && mine.size === size, JSON.stringify(mine));
+  await page.waitForSelector(`[data-testid=datanet-contributions] [title="${contributed}"]`, { timeout: 10_000 })
+    .then(() => check('datanet page lists the new contribution', true), () => check('datanet page lists the new contribution', false));
+  await audit('datanet-contributed', null);
   await visit('datanet-unknown', `#/datanet/0x${'ef'.repeat(32)}`, '[data-ready=datanet-missing]');
   check('unknown datanet says so', (await page.textContent('main')).includes('knows no datanet'));
 

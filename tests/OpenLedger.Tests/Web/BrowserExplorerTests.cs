@@ -124,6 +124,14 @@ public sealed class BrowserExplorerTests(ExplorerBrowserRun run, ITestOutputHelp
     }
 
     [Fact]
+    public void A_contribution_from_the_page_shows_its_fee_and_stake_before_signing_and_follows_to_committed()
+    {
+        Passed("contribution cost shown before signing", "contribution committed from the page", "datanet page lists the new contribution");
+        Assert.Equal(run.Node.Chain.Keys[1].Address.ToString(), R["contributed"]!["contributor"]!.GetValue<string>(), ignoreCase: true);
+        Assert.Equal("PENDING", R["contributed"]!["status"]!.GetValue<string>());
+    }
+
+    [Fact]
     public void Bad_input_shows_its_error_code_or_says_nothing_matches() =>
         Passed("unknown hash says so", "wrong search input has its code", "unknown datanet says so", "wrong address has its code", "unknown transaction says so",
             "wrong recipient flagged", "send disabled for a wrong recipient", "refused transfer shows its code");

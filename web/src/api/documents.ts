@@ -51,3 +51,9 @@ export const DATANET = `query Datanet($id: Hash!, $after: String) { datanet(id: 
   versions(first: 20) { nodes { number root count publishedBy createdHeight } }
   contributions(first: 10, after: $after) { nodes { id contributor size fee stake status reason createdHeight text
     nearDuplicates { contributionId similarity } flags { reason score } } pageInfo { hasNextPage endCursor } } } }`;
+
+// Contributing: store the text (checked against the datanet's task format, its near duplicates listed, its cost
+// computed by the node's own rule), then the Contribute intent's typed data to sign.
+export const UPLOAD_FOR = `mutation Upload($text: String!, $datanet: Hash!) { uploadContent(text: $text, datanet: $datanet) {
+  hash normalizedHash size cost { fee stake total } nearDuplicates { contributionId similarity } } }`;
+export const TYPED_CONTRIBUTE = `mutation TypedContribute($i: ContributeIntent!) { typedData(contribute: $i) { json hash primaryType } }`;

@@ -9,6 +9,7 @@ import { AccountLink, BlockLink } from '../ui/links';
 import { href } from '../ui/router';
 import { formatOpen, isHash, short } from '../ui/format';
 import { taskName } from './Datanets';
+import { Contribute } from './Contribute';
 
 interface Contribution {
   id: string; contributor: string; size: number; fee: string; stake: string; status: string; reason: string | null;
@@ -60,6 +61,7 @@ export function Datanet({ id, after }: { id: string; after?: string }) {
         <div><dt>Pending</dt><dd>{d.pendingCount}</dd></div>
         <div><dt>Rejected / expired</dt><dd>{d.rejectedCount} / {d.expiredCount}</dd></div>
       </dl>
+      <Contribute datanet={d.id} onCommitted={q.refresh} />
       <h2>Versions</h2>
       {d.versions.nodes.length === 0 ? <Empty>No version published yet.</Empty> : (
         <table class="list" data-testid="datanet-versions">
