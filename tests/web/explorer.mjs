@@ -40,6 +40,8 @@ const browser = await chromium.launch({
   headless: true,
   args: process.getuid?.() === 0 ? ['--no-sandbox'] : [],
 });
+// Console errors are reported even when a step fails (they often say why).
+const consoleErrors = [];
 const watchdog = setTimeout(() => { process.stderr.write('explorer.mjs timed out\n'); process.exit(2); }, 170_000);
 try {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
@@ -63,7 +65,6 @@ try {
     };
   }, { address: wallet.address });
 
-  const consoleErrors = [];
   const watch = (page, label) => {
     page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(`${label}: ${m.text()}`); });
     page.on('pageerror', (e) => consoleErrors.push(`${label}: ${e.message}`));
@@ -71,6 +72,9 @@ try {
 
   const page = await context.newPage();
   watch(page, 'main');
+  // The GraphQL documents the page sends over HTTP: which fields a page asks for (not what it computes itself).
+  const sentQueries = [];
+  page.on('request', (r) => { if (r.url().endsWith('/graphql') && r.method() === 'POST') sentQueries.push(r.postData() ?? ''); });
 
   // Opens a page by its address (a full load, as a visitor would), waits until it is interactive, checks it.
   async function visit(name, hash, readySelector = '[data-ready]') {
@@ -97,7 +101,11 @@ try {
     .reduce((a, e) => ({ jsTransferBytes: a.jsTransferBytes + e.encodedBodySize, jsBytes: a.jsBytes + e.decodedBodySize }), { jsTransferBytes: 0, jsBytes: 0 }));
   await page.waitForSelector('[data-testid=link-state]:has-text("Live")', { timeout: 10_000 });
   check('overview shows live link', true);
+  sentQueries.length = 0;
   await visit('overview', '#/', '[data-ready=overview]');
+  // The charts start from the node's own counts per bucket, not from a page of blocks counted in the browser.
+  check('overview charts start from chainActivity', sentQueries.some((q) => q.includes('chainActivity'))
+    && !sentQueries.some((q) => /"first":100\b/.test(q)), sentQueries.join('\n'));
 
   // 2. A second tab keeps the overview open and records when each head height appears.
   const watcher = await context.newPage();
@@ -194,6 +202,11 @@ try {
   out.rewardsShown = rewards;
   const roles = await page.locator('table[aria-label=Role]').textContent().catch(() => '');
   check('account shows rewards by role', rewards.count > 0 && roles.includes('contributor'), `${JSON.stringify(rewards)}: ${roles}`);
+  const byDatanet = await page.locator('table[aria-label=Datanet]').textContent().catch(() => '');
+  check('account shows rewards by datanet name', byDatanet.includes('Birds of Europe')
+    && await page.locator('table[aria-label=Datanet] a[href^="#/datanet/0x"]').count() > 0, byDatanet);
+  const byModel = await page.locator('table[aria-label=Model]').textContent().catch(() => '');
+  check('account shows rewards by model name', byModel.includes('starling-lora'), byModel);
   check('account shows the cumulative rewards chart', await page.locator('[aria-label^="Cumulative rewards chart"]').count() === 1);
   const acct = (await gql('query($a: Address!) { account(address: $a) { balance } }', { a: wallet.address })).account;
   const shownBalance = await page.textContent('[data-testid=account-balance]');
@@ -215,11 +228,78 @@ try {
   check('search by height', page.url().endsWith(`#/block/${tx.blockHeight}`), page.url());
   await search('0x' + 'ab'.repeat(32));
   await page.waitForSelector('[data-ready=search]');
-  check('unknown hash says so', (await page.textContent('main')).includes('No block or transaction'));
+  check('unknown hash says so', (await page.textContent('main')).includes('Nothing on this node matches'));
   await audit('search-unknown', null);
   await search('0x1234');
   await page.waitForSelector('[data-ready=search] [data-error-code]');
-  check('wrong search input has its code', await page.getAttribute('[data-error-code]', 'data-error-code') === 'UNRECOGNISED_QUERY');
+  check('wrong search input has its code', await page.getAttribute('[data-error-code]', 'data-error-code') === 'INVALID_SEARCH');
+
+  // 8b. The node's search finds marketplace objects: a datanet opens its page; a contribution is listed with its
+  // datanet linked; a model (no page yet) is named without a link.
+  const market = await gql(`{ datanets(first: 5) { nodes { id name versionCount
+      contributions(first: 10) { nodes { id status } } versions(first: 1) { nodes { root } } } }
+    models(first: 1) { nodes { id name } } }`);
+  const birds = market.datanets.nodes.find((d) => d.name === 'Birds of Europe');
+  out.datanet = { id: birds.id, contributions: birds.contributions.nodes.length, versions: birds.versionCount };
+  await search(birds.id);
+  await page.waitForSelector('[data-ready=datanet]');
+  check('search by datanet id opens the datanet', page.url().endsWith(`#/datanet/${birds.id}`), page.url());
+  const contribution = birds.contributions.nodes[0];
+  await search(contribution.id);
+  await page.waitForSelector('[data-ready=search] [data-testid=search-matches]');
+  const contributionMatch = page.locator('[data-kind=CONTRIBUTION]');
+  check('search by contribution id lists it with its datanet', (await contributionMatch.textContent()).includes('Birds of Europe')
+    && await contributionMatch.locator(`a[href="#/datanet/${birds.id}"]`).count() === 1, await contributionMatch.textContent());
+  check('search also lists the transaction that created it', await page.locator(`[data-kind=TRANSACTION] a[href="#/tx/${contribution.id}"]`).count() === 1);
+  await audit('search-contribution', null);
+  const model = market.models.nodes[0];
+  await search(model.id);
+  await page.waitForSelector('[data-ready=search] [data-testid=search-matches]');
+  const modelMatch = page.locator('[data-kind=MODEL]');
+  check('search by model id names it without a dead link', (await modelMatch.textContent()).includes(model.name)
+    && await modelMatch.locator('a').count() === 0, await modelMatch.innerHTML());
+
+  // 8c. The datanets list and a datanet's page: task, fees, stake, curators, versions with roots, contributions.
+  await visit('datanets', '#/datanets', '[data-ready=datanets]');
+  check('datanets list links the datanet', await page.locator(`[data-testid=datanets] a[href="#/datanet/${birds.id}"]`).count() === 1);
+  check('nav links the datanets', await page.locator('nav[aria-label=Main] a[href="#/datanets"][aria-current=page]').count() === 1);
+  await visit('datanet', `#/datanet/${birds.id}`, '[data-ready=datanet]');
+  const fields = await page.textContent('[data-testid=datanet-fields]');
+  check('datanet shows task, fee, stake and curators', /Task/.test(fields) && /per started KiB/.test(fields) && /locked until curation/.test(fields)
+    && await page.locator('[data-testid=datanet-curators] a[href^="#/account/0x"]').count() >= 1, fields);
+  check('datanet shows its versions with roots', await page.locator(`[data-testid=datanet-versions] [title="${birds.versions.nodes[0].root}"]`).count() === 1);
+  const rows = await page.locator('[data-testid=datanet-contributions] tbody tr').count();
+  const statuses = await page.locator('[data-testid=datanet-contributions] tbody tr').evaluateAll((trs) => trs.map((t) => t.dataset.status));
+  check('datanet lists its contributions with status', rows === birds.contributions.nodes.length
+    && statuses.includes('APPROVED') && statuses.includes('REJECTED'), JSON.stringify(statuses));
+  check('datanet flags a near duplicate', await page.locator('[data-testid=datanet-contributions] [data-testid=near-duplicate]').count() > 0);
+  check('datanet page has its own title', (await page.title()).startsWith('Datanet 0x'), await page.title());
+  // 8d. Contribute text through the page with the injected wallet: the fee and stake shown before signing are the
+  // node's contributionCost for its size; signed, followed to committed, and listed on the page.
+  const text = `The European robin is a small insectivorous passerine bird with an orange breast, seen at ${Date.now()}.`;
+  const size = Buffer.byteLength(text, 'utf8');
+  const cost = (await gql('query($d: Hash!, $n: Long!) { datanet(id: $d) { contributionCost(size: $n) { fee stake total } } }',
+    { d: birds.id, n: size })).datanet.contributionCost;
+  await page.fill('#contribute-text', text);
+  await page.getByRole('button', { name: 'See the cost' }).click();
+  await page.waitForSelector('[data-testid=contribute-review]');
+  const shownFee = await page.getAttribute('[data-testid=contribute-fee]', 'data-wei');
+  const shownStake = await page.getAttribute('[data-testid=contribute-stake]', 'data-wei');
+  check('contribution cost shown before signing', shownFee === cost.fee && shownStake === cost.stake,
+    `${shownFee}/${shownStake} vs ${JSON.stringify(cost)}`);
+  await audit('datanet-contribute-review', null);
+  await page.getByRole('button', { name: 'Sign and contribute' }).click();
+  await page.waitForSelector('[data-testid=contribute-status]:has-text("committed")', { timeout: 20_000 });
+  const contributed = await page.getAttribute('[data-testid=contribute-result] a[href^="#/tx/"]', 'title');
+  const mine = (await gql('query($h: Hash!) { contribution(id: $h) { contributor status size datanetId } }', { h: contributed })).contribution;
+  out.contributed = { id: contributed, ...mine };
+  check('contribution committed from the page', mine?.contributor.toLowerCase() === wallet.address.toLowerCase()
+    && mine.datanetId === birds.id && mine.size === size, JSON.stringify(mine));
+  await page.waitForSelector(`[data-testid=datanet-contributions] [title="${contributed}"]`, { timeout: 10_000 })
+    .then(() => check('datanet page lists the new contribution', true), () => check('datanet page lists the new contribution', false));
+  await audit('datanet-contributed', null);
+  await visit('datanet-unknown', `#/datanet/0x${'ef'.repeat(32)}`, '[data-ready=datanet-missing]');
+  check('unknown datanet says so', (await page.textContent('main')).includes('knows no datanet'));
 
   // 9. Bad addresses and hashes in the URL.
   await visit('account-invalid', '#/account/0xnothex', '[data-error-code]');
@@ -247,6 +327,11 @@ try {
   await page.getByRole('button', { name: 'Disconnect' }).click();
   await page.locator('.dev-picker summary').click();
   await audit('dev-picker', null);
+  // The seed and the number of accounts are the node's (chain { devAccounts }), not the page's guess, and not editable.
+  const dev = (await gql('{ chain { devAccounts { seed count } } }')).chain.devAccounts;
+  check('dev picker takes seed and count from the node', (await page.textContent('[data-testid=dev-seed]')) === dev.seed
+    && await page.getAttribute('.dev-picker input[type=number]', 'max') === String(dev.count - 1)
+    && await page.locator('.dev-picker input[type=text]').count() === 0, JSON.stringify(dev));
   await page.fill('.dev-picker input[type=number]', String(input.devAccount.index));
   await page.getByRole('button', { name: 'Use dev account' }).click();
   const devAddress = await page.getAttribute('[data-testid=signer-address]', 'title');
@@ -290,6 +375,7 @@ try {
   out.consoleErrors = consoleErrors;
 } catch (e) {
   out.error = `${e?.stack ?? e}`;
+  out.consoleErrors = consoleErrors;
 } finally {
   clearTimeout(watchdog);
   await browser.close();

@@ -14,6 +14,8 @@ import { Transaction } from './pages/Transaction';
 import { Account } from './pages/Account';
 import { Send } from './pages/Send';
 import { Search, NotFound } from './pages/Search';
+import { Datanets } from './pages/Datanets';
+import { Datanet } from './pages/Datanet';
 
 function Page({ route }: { route: Route }) {
   switch (route.page) {
@@ -24,6 +26,8 @@ function Page({ route }: { route: Route }) {
     case 'account': return <Account address={route.address} />;
     case 'send': return <Send to={route.to} />;
     case 'search': return <Search q={route.q} />;
+    case 'datanets': return <Datanets after={route.after} />;
+    case 'datanet': return <Datanet id={route.id} after={route.after} />;
     case 'notFound': return <NotFound path={route.path} />;
   }
 }
@@ -38,6 +42,8 @@ function titleOf(route: Route): string {
     case 'account': return `Account ${short(route.address, 6)}`;
     case 'send': return 'Send OPEN';
     case 'search': return `Search ${route.q}`;
+    case 'datanets': return 'Datanets';
+    case 'datanet': return `Datanet ${short(route.id)}`;
     case 'notFound': return 'No such page';
   }
 }
@@ -71,11 +77,12 @@ export function App() {
         <nav aria-label="Main">
           <a href={href.overview()} aria-current={current('overview')}>Overview</a>
           <a href={href.blocks()} aria-current={current('blocks')}>Blocks</a>
+          <a href={href.datanets()} aria-current={current('datanets') ?? current('datanet')}>Datanets</a>
           <a href={href.send()} aria-current={current('send')}>Send</a>
         </nav>
         <form role="search" class="search" onSubmit={(e) => { e.preventDefault(); if (q.trim()) location.hash = href.search(q.trim()); }}>
-          <label for="search-input" class="visually-hidden">Search by address, hash or block height</label>
-          <input id="search-input" type="search" value={q} placeholder="Address, hash or block height"
+          <label for="search-input" class="visually-hidden">Search by address, hash, id or block height</label>
+          <input id="search-input" type="search" value={q} placeholder="Address, hash, id or block height"
             onInput={(e) => setQ((e.target as HTMLInputElement).value)} />
           <button type="submit">Search</button>
         </form>

@@ -84,7 +84,7 @@ public sealed class BrowserExplorerTests(ExplorerBrowserRun run, ITestOutputHelp
     [Fact]
     public void A_dev_account_derived_in_the_browser_signs_its_own_eip712_digest()
     {
-        Passed("dev account derived in the browser");
+        Passed("dev account derived in the browser", "dev picker takes seed and count from the node");
         Assert.Equal("COMMITTED", R["devTransfer"]!["status"]!.GetValue<string>());
         Assert.Equal(DevChain.Account(DevChain.Seed, 2).Address.ToString(), R["devTransfer"]!["from"]!.GetValue<string>(), ignoreCase: true);
         Assert.Equal("500000000000000000", R["devTransfer"]!["amount"]!.GetValue<string>());
@@ -92,14 +92,15 @@ public sealed class BrowserExplorerTests(ExplorerBrowserRun run, ITestOutputHelp
 
     [Fact]
     public void The_explorer_pages_show_the_transfer_and_verify_its_merkle_proof_in_the_browser_refusing_a_tampered_one() =>
-        Passed("overview shows live link", "live block on overview", "proof verified in browser", "receipt shown", "each page has its own title",
+        Passed("overview shows live link", "live block on overview", "overview charts start from chainActivity", "proof verified in browser", "receipt shown", "each page has its own title",
             "batch accepted", "account shows rewards by role", "account shows the cumulative rewards chart", "multi-step proof verified in browser", "tampered proof is not verified",
             "block lists the transaction", "blocks list links the block", "account lists the transfer", "account balance shown");
 
     [Fact]
     public void The_account_page_shows_the_rewards_a_settlement_credited()
     {
-        Passed("account shows rewards by role", "account shows the cumulative rewards chart");
+        Passed("account shows rewards by role", "account shows rewards by datanet name", "account shows rewards by model name",
+            "account shows the cumulative rewards chart");
         Assert.NotEqual("0", run.RewardTotal);
         Assert.Equal(run.RewardTotal, R["rewardsShown"]!["total"]!.GetValue<string>());
     }
@@ -109,8 +110,30 @@ public sealed class BrowserExplorerTests(ExplorerBrowserRun run, ITestOutputHelp
         Passed("search by address", "search by transaction hash", "search by height");
 
     [Fact]
+    public void Search_asks_the_node_and_finds_marketplace_objects_linking_only_pages_that_exist() =>
+        Passed("search by datanet id opens the datanet", "search by contribution id lists it with its datanet",
+            "search also lists the transaction that created it", "search by model id names it without a dead link");
+
+    [Fact]
+    public void The_datanet_pages_list_datanets_and_show_task_fees_stake_curators_versions_and_contributions()
+    {
+        Passed("datanets list links the datanet", "nav links the datanets", "datanet shows task, fee, stake and curators",
+            "datanet shows its versions with roots", "datanet lists its contributions with status", "datanet flags a near duplicate", "datanet page has its own title",
+            "unknown datanet says so");
+        Assert.Equal(3, R["datanet"]!["contributions"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public void A_contribution_from_the_page_shows_its_fee_and_stake_before_signing_and_follows_to_committed()
+    {
+        Passed("contribution cost shown before signing", "contribution committed from the page", "datanet page lists the new contribution");
+        Assert.Equal(run.Node.Chain.Keys[1].Address.ToString(), R["contributed"]!["contributor"]!.GetValue<string>(), ignoreCase: true);
+        Assert.Equal("PENDING", R["contributed"]!["status"]!.GetValue<string>());
+    }
+
+    [Fact]
     public void Bad_input_shows_its_error_code_or_says_nothing_matches() =>
-        Passed("unknown hash says so", "wrong search input has its code", "wrong address has its code", "unknown transaction says so",
+        Passed("unknown hash says so", "wrong search input has its code", "unknown datanet says so", "wrong address has its code", "unknown transaction says so",
             "wrong recipient flagged", "send disabled for a wrong recipient", "refused transfer shows its code");
 
     [Fact]

@@ -7,6 +7,8 @@ import { signal } from './signal';
 export interface ChainInfo {
   chainId: number; name: string; dev: boolean; headHeight: number; blockIntervalMs: number;
   gasPriceFloor: string; gasSchedule: { kind: string; gas: number }[]; genesisHash: string; producer: string;
+  /** A dev chain's public seed and how many accounts its genesis funds (null on any other chain). */
+  devAccounts: { seed: string; count: number } | null;
 }
 
 export const chain = signal<ChainInfo | null>(null);

@@ -1,5 +1,5 @@
 // Every GraphQL document the app sends, in one place: the browser tests validate the pages against a real node.
-export const CHAIN = `{ chain { chainId name dev headHeight blockIntervalMs gasPriceFloor gasSchedule { kind gas } genesisHash producer } mempool { pending ready } }`;
+export const CHAIN = `{ chain { chainId name dev headHeight blockIntervalMs gasPriceFloor gasSchedule { kind gas } genesisHash producer devAccounts { seed count } } mempool { pending ready } }`;
 
 const BLOCK_ROW = `height hash timestamp transactionCount gasUsed producer`;
 export const BLOCKS = `query Blocks($first: Int!, $after: String) { blocks(first: $first, after: $after) {
@@ -21,14 +21,39 @@ export const TRANSACTION_SUB = `subscription Tx($hash: Hash!) { transaction(hash
 export const ACCOUNT = `query Account($address: Address!, $after: String) { account(address: $address) {
   address balance nonce nextNonce pendingCount pendingTransactions
   transactions(first: 25, after: $after) { nodes { ${TX_ROW} } pageInfo { hasNextPage endCursor } }
-  rewards { total count asOfHeight byRole { scope amount count } byDatanet { scope amount count } byModel { scope amount count } }
+  rewards { total count asOfHeight byRole { scope amount count } byDatanet { scope amount count datanet { id name } }
+    byModel { scope amount count model { id name } } }
   rewardHistory(first: 100) { nodes { height amount detail datanet model inference timestamp } } } }`;
 export const REWARDS_SUB = `subscription Rewards($address: Address!) { rewards(address: $address) { height } }`;
 export const ACCOUNT_SUB = `subscription Activity($address: Address!) { accountActivity(address: $address) { hash status } }`;
 
-export const SEARCH_HASH = `query Find($hash: Hash!) { transaction(hash: $hash) { hash } block(hash: $hash) { height } }`;
-export const SEARCH_HEIGHT = `query FindHeight($height: Long!) { block(height: $height) { height } }`;
+// What a text names, as the node searches it: each match's kind, key and enough of the object to say what it is.
+export const SEARCH = `query Search($text: String!) { search(text: $text) { kind key
+  block { height transactionCount } transaction { hash kind status } account { address }
+  datanet { id name } contribution { id status datanetId datanet { name } } datanetVersion { number datanetId datanet { name } }
+  model { id name } inference { id status } } }`;
+
+// The overview's charts start from the node's own counts per bucket; the blocks subscription continues them.
+export const CHAIN_ACTIVITY = `query Activity($bucketSeconds: Int!, $buckets: Int!) { chainActivity(bucketSeconds: $bucketSeconds, buckets: $buckets) {
+  toHeight buckets { start blocks transactions } } }`;
 
 export const TYPED_TRANSFER = `mutation TypedTransfer($t: TransferIntent!) { typedData(transfer: $t) { json hash primaryType } }`;
 export const SEND = `mutation Send($s: SignedTransactionInput!) { sendTransaction(signed: $s) { accepted hash errorCode errorMessage } }`;
 export const BALANCE = `query Balance($address: Address!) { account(address: $address) { balance nextNonce } }`;
+
+// Datanets: the list, and one datanet with its versions and a page of its contributions (newest first).
+export const DATANETS = `query Datanets($first: Int!, $after: String) { datanets(first: $first, after: $after) {
+  nodes { id name owner taskKind feePerKb stake contributionCount approvedCount pendingCount versionCount createdHeight }
+  pageInfo { hasNextPage endCursor } } }`;
+export const DATANET = `query Datanet($id: Hash!, $after: String) { datanet(id: $id) {
+  id name description owner tags license taskKind feePerKb stake forfeitTo curators createdHeight
+  contributionCount approvedCount rejectedCount expiredCount pendingCount versionCount
+  versions(first: 20) { nodes { number root count publishedBy createdHeight } }
+  contributions(first: 10, after: $after) { nodes { id contributor size fee stake status reason createdHeight text
+    nearDuplicates { contributionId similarity } flags { reason score } } pageInfo { hasNextPage endCursor } } } }`;
+
+// Contributing: store the text (checked against the datanet's task format, its near duplicates listed, its cost
+// computed by the node's own rule), then the Contribute intent's typed data to sign.
+export const UPLOAD_FOR = `mutation Upload($text: String!, $datanet: Hash!) { uploadContent(text: $text, datanet: $datanet) {
+  hash normalizedHash size cost { fee stake total } nearDuplicates { contributionId similarity } } }`;
+export const TYPED_CONTRIBUTE = `mutation TypedContribute($i: ContributeIntent!) { typedData(contribute: $i) { json hash primaryType } }`;

@@ -5,13 +5,13 @@ import { subscribe, ApiError } from '../api/graphql';
 import { ACCOUNT, ACCOUNT_SUB, REWARDS_SUB } from '../api/documents';
 import { useQuery } from '../ui/useQuery';
 import { ErrorBox, Loading, Empty } from '../ui/states';
-import { TxLink } from '../ui/links';
+import { TxLink, DatanetLink } from '../ui/links';
 import { Chart } from '../ui/Chart';
 import { formatOpen, isAddress, short } from '../ui/format';
 import { href } from '../ui/router';
 import { TxTable, type TxRow } from './TxTable';
 
-interface Total { scope: string; amount: string; count: number }
+interface Total { scope: string; amount: string; count: number; datanet?: { id: string; name: string } | null; model?: { id: string; name: string } | null }
 interface AccountData {
   address: string; balance: string; nonce: string; nextNonce: string; pendingCount: number; pendingTransactions: string[];
   transactions: { nodes: TxRow[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
@@ -56,6 +56,13 @@ export function Account({ address }: { address: string }) {
   );
 }
 
+/** A reward total's scope as people know it: a role, a datanet by name (linked), a model by name (no model page yet). */
+function scopeName(t: Total) {
+  if (t.datanet) return <DatanetLink id={t.datanet.id} name={t.datanet.name} />;
+  if (t.model) return <span>{t.model.name} <span class="mono muted">{short(t.model.id, 4)}</span></span>;
+  return <span class={/^0x/.test(t.scope) ? 'mono' : undefined}>{/^0x/.test(t.scope) ? short(t.scope) : t.scope}</span>;
+}
+
 function Rewards({ data }: { data: AccountData }) {
   const r = data.rewards;
   if (r.count === 0) return <><h2>Rewards</h2><Empty>No settlement has paid this account yet.</Empty></>;
@@ -74,7 +81,7 @@ function Rewards({ data }: { data: AccountData }) {
   const table = (title: string, rows: Total[]) => (
     <table class="list" aria-label={title}>
       <thead><tr><th scope="col">{title}</th><th scope="col">Earned</th><th scope="col">Credits</th></tr></thead>
-      <tbody>{rows.map((t) => <tr key={t.scope}><td class="mono" title={t.scope}>{short(t.scope)}</td>
+      <tbody>{rows.map((t) => <tr key={t.scope}><td title={t.scope}>{scopeName(t)}</td>
         <td>{formatOpen(t.amount)}</td><td>{t.count}</td></tr>)}</tbody>
     </table>);
   return (

@@ -1,8 +1,8 @@
 // The chain at a glance, live: the head from the `blocks` subscription, blocks/s and transactions/s over the last three
-// minutes, the latest blocks and the mempool.
+// minutes (the node's `chainActivity` counts, continued by the subscription), the latest blocks and the mempool.
 import { useEffect, useState } from 'preact/hooks';
 import { gql, subscribe } from '../api/graphql';
-import { BLOCKS, BLOCKS_SUB, CHAIN } from '../api/documents';
+import { BLOCKS, BLOCKS_SUB, CHAIN, CHAIN_ACTIVITY } from '../api/documents';
 import type { ChainInfo } from '../api/chain';
 import { Chart } from '../ui/Chart';
 import { AccountLink, BlockLink } from '../ui/links';
@@ -14,23 +14,32 @@ export interface BlockRow { height: number; hash: string; timestamp: string; tra
 const BUCKET_S = 5;
 const BUCKETS = 36;
 
-/** Blocks and transactions per second in 5-second buckets ending now, from the blocks' own timestamps. */
-export function rates(blocks: BlockRow[], now: number) {
+/** What the node counted per bucket (`chainActivity`) up to block `toHeight`. */
+export interface Activity { toHeight: number | null; buckets: { start: string; blocks: number; transactions: number }[] }
+
+/** Blocks and transactions per second in 5-second buckets ending now: the node's counts up to `toHeight`, then the
+ *  blocks the subscription brought after it (so a block is counted once, whichever way it came). */
+export function rates(blocks: BlockRow[], activity: Activity | null, now: number) {
   const end = Math.floor(now / 1000 / BUCKET_S) * BUCKET_S;
+  const first = end - (BUCKETS - 1) * BUCKET_S;
   const xs: number[] = [], bps: number[] = [], tps: number[] = [];
   for (let i = BUCKETS - 1; i >= 0; i--) { xs.push(end - i * BUCKET_S); bps.push(0); tps.push(0); }
-  for (const b of blocks) {
-    const t = Date.parse(b.timestamp) / 1000;
-    const i = Math.floor((t - (end - (BUCKETS - 1) * BUCKET_S)) / BUCKET_S);
-    if (i < 0 || i >= BUCKETS) continue;
-    bps[i] += 1 / BUCKET_S;
-    tps[i] += b.transactionCount / BUCKET_S;
-  }
+  const add = (t: number, count: number, transactions: number) => {
+    const i = Math.floor((t - first) / BUCKET_S);
+    if (i < 0 || i >= BUCKETS) return;
+    bps[i] += count / BUCKET_S;
+    tps[i] += transactions / BUCKET_S;
+  };
+  for (const b of activity?.buckets ?? []) add(Date.parse(b.start) / 1000, b.blocks, b.transactions);
+  const counted = activity?.toHeight ?? -1;
+  for (const b of blocks) if (b.height > counted) add(Date.parse(b.timestamp) / 1000, 1, b.transactionCount);
   return { xs, bps, tps };
 }
 
 export function Overview() {
   const [blocks, setBlocks] = useState<BlockRow[] | null>(null);
+  const [activity, setActivity] = useState<Activity | null>(null);
+  const [activityFailed, setActivityFailed] = useState(false);
   const [info, setInfo] = useState<{ chain: ChainInfo; mempool: { pending: number; ready: number } } | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [now, setNow] = useState(Date.now());
@@ -42,12 +51,16 @@ export function Overview() {
       const merged = [...rows.filter((r) => !seen.has(r.height)), ...(prev ?? [])];
       for (const r of rows) seen.add(r.height);
       merged.sort((a, b) => b.height - a.height);
-      return merged.slice(0, 400);
+      // Keep the charts' window (live blocks past the node's counts) and at least the ten the table shows.
+      const oldest = Date.now() - (BUCKETS + 1) * BUCKET_S * 1000;
+      return merged.filter((r, i) => i < 10 || Date.parse(r.timestamp) >= oldest);
     });
     // Listen first, then read the recent history: a block committed in between is in one or the other (or both, and
-    // `seen` drops the repeat).
+    // `seen` drops the repeat; the charts count a live block only above the node's `toHeight`).
     const stop = subscribe<{ blocks: BlockRow }>(BLOCKS_SUB, {}, (d) => { if (live) add([d.blocks]); }, setError);
-    gql<{ blocks: { nodes: BlockRow[] } }>(BLOCKS, { first: 100 }).then((d) => { if (live) add(d.blocks.nodes); }, setError);
+    gql<{ blocks: { nodes: BlockRow[] } }>(BLOCKS, { first: 10 }).then((d) => { if (live) add(d.blocks.nodes); }, setError);
+    gql<{ chainActivity: Activity }>(CHAIN_ACTIVITY, { bucketSeconds: BUCKET_S, buckets: BUCKETS })
+      .then((d) => { if (live) setActivity(d.chainActivity); }, () => { if (live) setActivityFailed(true); });
     const refresh = () => gql<{ chain: ChainInfo; mempool: { pending: number; ready: number } }>(CHAIN).then((d) => live && setInfo(d), setError);
     refresh();
     const poll = setInterval(refresh, 5000);
@@ -56,9 +69,10 @@ export function Overview() {
   }, []);
 
   if (error && !blocks) return <ErrorBox error={error} title="The chain could not be read" />;
-  if (!blocks) return <Loading what="the chain" />;
+  // The charts wait for the node's counts; without them (an older node) they count the blocks seen here.
+  if (!blocks || (!activity && !activityFailed)) return <Loading what="the chain" />;
   const head = blocks[0];
-  const { xs, bps, tps } = rates(blocks, now);
+  const { xs, bps, tps } = rates(blocks, activity, now);
   return (
     <section aria-labelledby="overview-title" data-ready="overview">
       <h1 id="overview-title">Chain overview</h1>

@@ -1,39 +1,78 @@
-// Search by what people paste: an address goes to its account, a height to its block, a 32-byte hash to the
-// transaction or block it names (asked of the node in one request).
+// Search by what people paste, as the node searches it (`search(text)`): a height, a hash or an address names a block,
+// a transaction, an account or a marketplace object (datanet, contribution, version, model, inference). A first match
+// with a page of its own opens it; otherwise the page lists what matched, linking only what has a page.
 import { useEffect, useState } from 'preact/hooks';
-import { gql, ApiError } from '../api/graphql';
-import { SEARCH_HASH, SEARCH_HEIGHT } from '../api/documents';
+import { gql } from '../api/graphql';
+import { SEARCH } from '../api/documents';
 import { href } from '../ui/router';
-import { isAddress, isHash } from '../ui/format';
+import { short } from '../ui/format';
 import { ErrorBox, Loading, Empty } from '../ui/states';
+import { TxLink, DatanetLink } from '../ui/links';
 
-export async function resolveSearch(q: string): Promise<string | null> {
-  const s = q.trim();
-  if (isAddress(s)) return href.account(s);
-  if (/^#?\d{1,18}$/.test(s)) {
-    const h = Number(s.replace('#', ''));
-    const d = await gql<{ block: { height: number } | null }>(SEARCH_HEIGHT, { height: h });
-    return d.block ? href.block(h) : null;
+export interface SearchMatch {
+  kind: 'BLOCK' | 'TRANSACTION' | 'ACCOUNT' | 'DATANET' | 'CONTRIBUTION' | 'DATANET_VERSION' | 'MODEL' | 'INFERENCE';
+  key: string;
+  block: { height: number; transactionCount: number } | null;
+  transaction: { hash: string; kind: string; status: string } | null;
+  datanet: { id: string; name: string } | null;
+  contribution: { id: string; status: string; datanetId: string; datanet: { name: string } | null } | null;
+  datanetVersion: { number: number; datanetId: string; datanet: { name: string } | null } | null;
+  model: { id: string; name: string } | null;
+  inference: { id: string; status: string } | null;
+}
+
+/** The page a match has, or null for kinds without one yet (models, inferences). */
+export function pageOf(m: SearchMatch): string | null {
+  switch (m.kind) {
+    case 'BLOCK': return href.block(m.block?.height ?? m.key);
+    case 'TRANSACTION': return href.tx(m.key);
+    case 'ACCOUNT': return href.account(m.key);
+    case 'DATANET': return href.datanet(m.key);
+    case 'CONTRIBUTION': return m.contribution ? href.datanet(m.contribution.datanetId) : null;
+    case 'DATANET_VERSION': return m.datanetVersion ? href.datanet(m.datanetVersion.datanetId) : null;
+    default: return null;
   }
-  if (isHash(s)) {
-    const d = await gql<{ transaction: { hash: string } | null; block: { height: number } | null }>(SEARCH_HASH, { hash: s });
-    if (d.transaction) return href.tx(s);
-    if (d.block) return href.block(d.block.height);
-    return null;
+}
+
+export async function searchFor(q: string): Promise<SearchMatch[]> {
+  return (await gql<{ search: SearchMatch[] }>(SEARCH, { text: q.trim() })).search;
+}
+
+function Match({ m }: { m: SearchMatch }) {
+  switch (m.kind) {
+    case 'BLOCK': return <>Block <a href={href.block(m.key)}>#{m.key}</a></>;
+    case 'TRANSACTION': return <>Transaction <TxLink hash={m.key} /> ({m.transaction?.kind}, {m.transaction?.status.toLowerCase()})</>;
+    case 'ACCOUNT': return <>Account <a href={href.account(m.key)} class="mono">{m.key}</a></>;
+    case 'DATANET': return <>Datanet <DatanetLink id={m.key} name={m.datanet?.name} /></>;
+    case 'CONTRIBUTION': return <>Contribution <span class="mono" title={m.key}>{short(m.key)}</span> ({m.contribution?.status.toLowerCase()})
+      to datanet <DatanetLink id={m.contribution?.datanetId} name={m.contribution?.datanet?.name} /></>;
+    case 'DATANET_VERSION': return <>Version {m.datanetVersion?.number} of datanet <DatanetLink id={m.datanetVersion?.datanetId} name={m.datanetVersion?.datanet?.name} /></>;
+    // No model or inference page yet: say what it is, with no link that leads nowhere.
+    case 'MODEL': return <>Model <strong>{m.model?.name}</strong> <span class="mono" title={m.key}>{short(m.key)}</span> (no model page yet)</>;
+    case 'INFERENCE': return <>Inference <span class="mono" title={m.key}>{short(m.key)}</span> ({m.inference?.status.toLowerCase()}; no inference page yet)</>;
   }
-  throw new ApiError('UNRECOGNISED_QUERY', 'Search takes an address (0x + 40 hex digits), a transaction or block hash (0x + 64 hex digits) or a block height.');
 }
 
 export function Search({ q }: { q: string }) {
-  const [state, setState] = useState<{ error?: unknown; none?: boolean }>({});
+  const [state, setState] = useState<{ error?: unknown; matches?: SearchMatch[] }>({});
   useEffect(() => {
     setState({});
-    resolveSearch(q).then((target) => { if (target) location.replace(target); else setState({ none: true }); },
-      (error) => setState({ error }));
+    searchFor(q).then((matches) => {
+      const target = matches.length ? pageOf(matches[0]) : null;
+      // Only the object itself opens directly: a contribution or a version is shown in the list (its datanet linked).
+      if (target && ['BLOCK', 'TRANSACTION', 'ACCOUNT', 'DATANET'].includes(matches[0].kind)) location.replace(target);
+      else setState({ matches });
+    }, (error) => setState({ error }));
   }, [q]);
   if (state.error) return <section data-ready="search"><h1>Search</h1><ErrorBox error={state.error} title={`Nothing to look up for "${q}"`} /></section>;
-  if (state.none) return <section data-ready="search"><h1>Search</h1>
-    <Empty>No block or transaction on this node matches <span class="mono wrap">{q}</span>.</Empty></section>;
+  if (state.matches?.length === 0) return <section data-ready="search"><h1>Search</h1>
+    <Empty>Nothing on this node matches <span class="mono wrap">{q}</span>: no block, transaction, datanet, contribution, version, model or inference.</Empty></section>;
+  if (state.matches) return (
+    <section data-ready="search" aria-labelledby="search-title">
+      <h1 id="search-title">Search</h1>
+      <p><span class="mono wrap">{q}</span> names:</p>
+      <ul data-testid="search-matches">{state.matches.map((m) => <li key={m.kind + m.key} data-kind={m.kind}><Match m={m} /></li>)}</ul>
+    </section>);
   return <Loading what={`"${q}"`} />;
 }
 

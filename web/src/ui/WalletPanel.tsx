@@ -1,9 +1,9 @@
-// The header's wallet: connect an EIP-1193 wallet, or on a dev chain pick a public dev account.
+// The header's wallet: connect an EIP-1193 wallet, or on a dev chain pick a public dev account. The seed and the
+// number of funded accounts come from the node (`chain { devAccounts }`): the page never guesses them.
 import { useState } from 'preact/hooks';
 import { chain } from '../api/chain';
 import { useSignal } from '../api/signal';
 import { connectInjected, disconnect, hasInjectedWallet, signer, chooseDevAccount } from '../wallet/wallet';
-import { DEV_SEED } from '../wallet/devKeys';
 import { href } from './router';
 import { short } from './format';
 
@@ -12,7 +12,6 @@ export function WalletPanel() {
   const info = useSignal(chain);
   const [error, setError] = useState<string | null>(null);
   const [index, setIndex] = useState('0');
-  const [seed, setSeed] = useState(DEV_SEED);
 
   if (current)
     return (
@@ -32,15 +31,15 @@ export function WalletPanel() {
       {hasInjectedWallet()
         ? <button type="button" onClick={connect}>Connect wallet</button>
         : <span class="muted">No browser wallet found</span>}
-      {info?.dev && (
+      {info?.dev && info.devAccounts && (
         <details class="dev-picker">
           <summary>Dev accounts</summary>
-          <form onSubmit={(e) => { e.preventDefault(); chooseDevAccount(seed, Number(index)); }}>
+          <form onSubmit={(e) => { e.preventDefault(); chooseDevAccount(info.devAccounts!.seed, Number(index)); }}>
             <p class="warning">This is a dev chain. These keys are <strong>public</strong>, derived in your browser from a
               published seed: anyone can spend from them. Never use them on a real chain.</p>
-            <label>Account <input type="number" min="0" max="9999" value={index} required
+            <label>Account (0 to {info.devAccounts.count - 1}) <input type="number" min="0" max={info.devAccounts.count - 1} value={index} required
               onInput={(e) => setIndex((e.target as HTMLInputElement).value)} /></label>
-            <label>Seed <input type="text" value={seed} onInput={(e) => setSeed((e.target as HTMLInputElement).value)} /></label>
+            <p>Seed (from this node): <code data-testid="dev-seed">{info.devAccounts.seed}</code></p>
             <button type="submit">Use dev account</button>
           </form>
         </details>

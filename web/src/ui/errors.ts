@@ -14,6 +14,7 @@ const sentences: Record<string, string> = {
   ReplacementUnderpriced: 'A pending transaction with this nonce pays more; a replacement must pay at least 10% more.',
   INVALID_ADDRESS: 'That is not an address: 0x followed by 40 hexadecimal digits.',
   INVALID_INPUT: 'The node refused the input.',
+  INVALID_SEARCH: 'Search takes a block height, a hash (0x + 64 hex digits: a block, a transaction or a marketplace id) or an address (0x + 40 hex digits).',
   NETWORK: 'The node did not answer.',
   ORIGIN_NOT_ALLOWED: 'The node refuses requests from this page\'s origin.',
   USER_REJECTED: 'The wallet declined to sign.',

@@ -10,3 +10,7 @@ export const TxLink = ({ hash, full }: { hash: string; full?: boolean }) =>
 
 export const AccountLink = ({ address, full }: { address: string | null | undefined; full?: boolean }) =>
   !address ? <span>—</span> : <a href={href.account(address)} class="mono" title={address}>{full ? address : short(address, 6)}</a>;
+
+/** A datanet by name (its id in the title), or its short id while the name is unknown. */
+export const DatanetLink = ({ id, name }: { id: string | null | undefined; name?: string | null }) =>
+  !id ? <span>—</span> : <a href={href.datanet(id)} title={id}>{name ?? short(id)}</a>;

@@ -10,6 +10,8 @@ export type Route =
   | { page: 'account'; address: string }
   | { page: 'send'; to?: string }
   | { page: 'search'; q: string }
+  | { page: 'datanets'; after?: string }
+  | { page: 'datanet'; id: string; after?: string }
   | { page: 'notFound'; path: string };
 
 export function parse(hash: string): Route {
@@ -25,6 +27,8 @@ export function parse(hash: string): Route {
     case 'account': if (parts[1]) return { page: 'account', address: parts[1] }; break;
     case 'send': return { page: 'send', to: params.get('to') ?? undefined };
     case 'search': return { page: 'search', q: params.get('q') ?? '' };
+    case 'datanets': return { page: 'datanets', after: params.get('after') ?? undefined };
+    case 'datanet': if (parts[1]) return { page: 'datanet', id: parts[1], after: params.get('after') ?? undefined }; break;
   }
   return { page: 'notFound', path };
 }
@@ -37,6 +41,8 @@ export const href = {
   account: (address: string) => `#/account/${address}`,
   send: (to?: string) => (to ? `#/send?to=${to}` : '#/send'),
   search: (q: string) => `#/search?q=${encodeURIComponent(q)}`,
+  datanets: (after?: string) => (after ? `#/datanets?after=${encodeURIComponent(after)}` : '#/datanets'),
+  datanet: (id: string, after?: string) => (after ? `#/datanet/${id}?after=${encodeURIComponent(after)}` : `#/datanet/${id}`),
 };
 
 export function useRoute(): Route {

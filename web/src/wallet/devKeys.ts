@@ -1,10 +1,9 @@
 // The dev chain's public accounts, derived in the browser exactly as the CLI's `--dev N` and the node derive them:
 // key i = keccak256(utf8(seed + "/" + i)), re-hashed while it is not a valid secp256k1 scalar (PrivateKey.Derive).
-// These keys are PUBLIC (the seed is in the README): the picker is offered only on a chain that says it is a dev chain.
+// These keys are PUBLIC (the seed is in the README): the picker is offered only on a chain that says it is a dev chain,
+// with the seed that chain names (`chain { devAccounts { seed count } }`).
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { bytesToHex, checksumAddress, hexToBytes, keccak, utf8 } from '../crypto/hex';
-
-export const DEV_SEED = 'openledger dev seed';
 
 export interface DevKey { index: number; address: string; secret: Uint8Array }
 

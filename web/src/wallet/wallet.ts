@@ -16,10 +16,10 @@ export type Signer =
 export const signer = signal<Signer | null>(null);
 
 // Which signer this tab chose survives a reload (sessionStorage: this tab only, gone when it closes). Only the choice
-// is kept, never a key: a dev key is derived again from its public seed, a wallet is asked again (eth_accounts, which
-// does not prompt).
+// is kept, never a key: a dev key is derived again from the seed the node names, a wallet is asked again (eth_accounts,
+// which does not prompt).
 const CHOICE = 'openledger.signer';
-type Choice = { kind: 'injected' } | { kind: 'dev'; seed: string; index: number };
+type Choice = { kind: 'injected' } | { kind: 'dev'; index: number };
 const remember = (choice: Choice | null) => {
   try { if (choice) sessionStorage.setItem(CHOICE, JSON.stringify(choice)); else sessionStorage.removeItem(CHOICE); } catch { /* storage off */ }
 };
@@ -28,8 +28,11 @@ const remember = (choice: Choice | null) => {
 export async function restoreSigner(): Promise<void> {
   let choice: Choice | null = null;
   try { choice = JSON.parse(sessionStorage.getItem(CHOICE) ?? 'null'); } catch { return; }
-  // Dev keys only where the chain says it is a dev chain, as the picker itself.
-  if (choice?.kind === 'dev') { if ((await loadChain().catch(() => null))?.dev) chooseDevAccount(choice.seed, choice.index); }
+  // Dev keys only where the chain says it is a dev chain and names its seed, as the picker itself.
+  if (choice?.kind === 'dev') {
+    const dev = (await loadChain().catch(() => null))?.devAccounts;
+    if (dev && choice.index >= 0 && choice.index < dev.count) chooseDevAccount(dev.seed, choice.index);
+  }
   else if (choice?.kind === 'injected' && hasInjectedWallet()) {
     const accounts = (await window.ethereum!.request({ method: 'eth_accounts' }).catch(() => [])) as string[];
     if (accounts?.length && !signer.get()) signer.set({ kind: 'injected', address: checksumAddress(accounts[0]) });
@@ -48,7 +51,7 @@ export async function connectInjected(): Promise<void> {
 export function chooseDevAccount(seed: string, index: number): void {
   const key = deriveDevKey(seed, index);
   signer.set({ kind: 'dev', address: key.address, key });
-  remember({ kind: 'dev', seed, index });
+  remember({ kind: 'dev', index });
 }
 
 export const disconnect = () => { signer.set(null); remember(null); };
