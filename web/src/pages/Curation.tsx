@@ -12,7 +12,7 @@ import { signAndSubmitAll } from '../wallet/submit';
 import { follow } from '../wallet/follow';
 import { useQuery } from '../ui/useQuery';
 import { ErrorBox, Loading, Empty } from '../ui/states';
-import { AccountLink, BlockLink, TxLink } from '../ui/links';
+import { AccountLink, TxLink } from '../ui/links';
 import { sentenceFor } from '../ui/errors';
 import { short } from '../ui/format';
 import { excerpt } from './excerpt';
@@ -33,7 +33,8 @@ type Phase = { step: 'choose' } | { step: 'signing'; signed: number; total: numb
 export const mayCurate = (address: string | undefined, owner: string, curators: string[]) =>
   !!address && [owner, ...curators].some((a) => a.toLowerCase() === address.toLowerCase());
 
-const deadline = (c: Pending) => <>block <BlockLink height={c.deadlineHeight} />
+// The deadline is a future block: named, not linked (its page does not exist yet).
+const deadline = (c: Pending) => <>block {c.deadlineHeight.toLocaleString('en-US')}
   {c.expiresAt && <span class="muted"> (about {c.expiresAt.slice(0, 16).replace('T', ' ')} UTC)</span>}</>;
 
 export function Curation({ datanet, owner, curators, pendingCount, onChanged }:
@@ -94,7 +95,7 @@ export function Curation({ datanet, owner, curators, pendingCount, onChanged }:
   return (
     <section aria-labelledby="queue-title" class="curation">
       <h2 id="queue-title">Curation queue</h2>
-      <p class="muted" data-testid="queue-summary">{q.data.datanet?.pendingCount ?? 0} pending, the next deadline first. {curator
+      <p class="muted" data-testid="queue-summary">{rows.length === 0 ? `${q.data.datanet?.pendingCount ?? 0} pending.` : `${q.data.datanet?.pendingCount ?? 0} pending, the next deadline first.`} {rows.length === 0 ? '' : curator
         ? 'Choose a decision on each contribution to curate, then sign them all at once.'
         : who ? 'Only the owner and the curators decide; the account in use is neither.' : 'Only the owner and the curators decide: connect a wallet to curate.'}</p>
       {rows.length === 0 ? <Empty>Nothing is waiting for curation.</Empty> : (
@@ -133,7 +134,7 @@ export function Curation({ datanet, owner, curators, pendingCount, onChanged }:
             : `${approvals} to approve, ${rejections} to reject: ${chosen.length} signature${chosen.length === 1 ? '' : 's'}, sent in one submission.`}</p>
           <button type="submit" disabled={!who || chosen.length === 0 || missingReason || busy}>
             {phase.step === 'signing' ? `Signing ${Math.min(phase.signed + 1, phase.total)} of ${phase.total}…` : phase.step === 'following' ? 'Waiting for the commit…'
-              : `Sign and submit ${chosen.length} decision${chosen.length === 1 ? '' : 's'}`}</button>
+              : chosen.length === 0 ? 'Sign and submit the decisions' : `Sign and submit ${chosen.length} decision${chosen.length === 1 ? '' : 's'}`}</button>
         </form>)}
       <div aria-live="polite">
         {phase.step === 'refused' && <ErrorBox error={phase.error} title="The decisions were not sent" />}

@@ -55,8 +55,8 @@ export function Publish({ datanet, approvedCount, versionCount, lastCount, onCom
       <p data-testid="publish-preview">Version {next} will freeze the approved contributions with an approval index below <strong>{approvedCount}</strong>
         {' '}(less any excluded), in approval order, under one Merkle root of their content hashes: <strong>{fresh}</strong> approved
         {versionCount === 0 ? ' so far' : ` since version ${versionCount}`}.</p>
-      {fresh <= 0 && <p class="warning">Nothing was approved since version {versionCount}: the chain refuses the version (NothingToPublish) unless a
-        contribution was excluded since.</p>}
+      {fresh <= 0 && <p class="warning">{versionCount === 0 ? 'Nothing is approved yet: the chain refuses the version (NothingToPublish).'
+        : `Nothing was approved since version ${versionCount}: the chain refuses the version (NothingToPublish) unless a contribution was excluded since.`}</p>}
       {newOnes.length > 0 && (
         <table class="list" data-testid="publish-new" aria-label="New in this version">
           <thead><tr><th scope="col">Approval index</th><th scope="col">Contribution</th><th scope="col">Text</th><th scope="col">Contributor</th><th scope="col">Bytes</th></tr></thead>
