@@ -3,7 +3,9 @@
 // into every page. Every page is checked for console errors and by axe-core, screenshotted, and timed.
 //
 // stdin:  { "url": "http://127.0.0.1:PORT/", "walletKey": "0x..", "devAccount": { "index": 2, "address": "0x.." },
-//           "recipient": "0x..", "screenshots": "/abs/dir", "chromium": "/usr/bin/chromium" }
+//           "recipient": "0x..", "ownerKey": "0x..", "contributorKeys": ["0x..", "0x.."],
+//           "screenshots": "/abs/dir", "chromium": "/usr/bin/chromium" }
+// (ownerKey creates a datanet naming the wallet its curator; contributorKeys fill its curation queue.)
 // stdout: { checks: { name: true|string }, pages: [{ name, readyMs, violations: [...], consoleErrors: [...] }],
 //           liveBlockMs, firstLoad: { jsBytes, jsTransferBytes }, transfer: { hash, height }, devTransfer: {...} }
 import { chromium } from 'playwright-core';
@@ -35,6 +37,30 @@ async function gql(query, variables) {
   return body.data;
 }
 
+// Outside the page (the datanet's owner and its contributors): typedData -> ethers -> sendTransaction, as any client.
+async function sendAs(signerWallet, argument, intent) {
+  const type = argument[0].toUpperCase() + argument.slice(1) + 'Intent';
+  const td = (await gql(`mutation($i: ${type}!) { typedData(${argument}: $i) { json hash } }`, { i: { from: signerWallet.address, ...intent } })).typedData;
+  const typed = JSON.parse(td.json);
+  const { EIP712Domain: _d, ...types } = typed.types;
+  const signature = await signerWallet.signTypedData(typed.domain, types, typed.message);
+  const sent = (await gql('mutation($s: SignedTransactionInput!) { sendTransaction(signed: $s) { accepted hash errorCode errorMessage } }',
+    { s: { typedData: td.json, signature } })).sendTransaction;
+  if (!sent.accepted) throw new Error(`${argument} refused: ${JSON.stringify(sent)}`);
+  return sent.hash;
+}
+async function committed(hash) {
+  for (let i = 0; i < 300; i++) {
+    const tx = (await gql('query($h: Hash!) { transaction(hash: $h) { status kind receipt { succeeded errorCode } } }', { h: hash })).transaction;
+    if (tx?.status === 'COMMITTED') {
+      if (!tx.receipt.succeeded) throw new Error(`${tx.kind} ${hash} failed: ${tx.receipt.errorCode}`);
+      return tx;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${hash} not committed in 30 s`);
+}
+
 const browser = await chromium.launch({
   executablePath: input.chromium ?? '/usr/bin/chromium',
   headless: true,
@@ -42,11 +68,13 @@ const browser = await chromium.launch({
 });
 // Console errors are reported even when a step fails (they often say why).
 const consoleErrors = [];
-const watchdog = setTimeout(() => { process.stderr.write('explorer.mjs timed out\n'); process.exit(2); }, 170_000);
+let walletSignatures = 0; // how many times the test wallet was asked to sign (one per intent)
+const watchdog = setTimeout(() => { process.stderr.write('explorer.mjs timed out\n'); process.exit(2); }, 230_000);
 try {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   // The test wallet: what MetaMask offers a page (request({method, params})), signing the node's typed data with ethers.
   await context.exposeBinding('__testWalletSign', async (_source, json) => {
+    walletSignatures++;
     const typed = JSON.parse(json);
     const { EIP712Domain: _d, ...types } = typed.types;
     return wallet.signTypedData(typed.domain, types, typed.message);
@@ -300,6 +328,106 @@ try {
   await audit('datanet-contributed', null);
   await visit('datanet-unknown', `#/datanet/0x${'ef'.repeat(32)}`, '[data-ready=datanet-missing]');
   check('unknown datanet says so', (await page.textContent('main')).includes('knows no datanet'));
+
+  // 8d. The curation queue and publishing, by the wallet as a curator: the owner (outside the page) creates a datanet
+  // naming the wallet its curator, and two contributors fill its queue with four texts.
+  const owner = new Wallet(input.ownerKey);
+  const contributors = input.contributorKeys.map((k) => new Wallet(k));
+  const desk = await sendAs(owner, 'createDatanet', {
+    name: 'Curation desk', description: 'Short texts curated in the browser.', tags: ['test'], license: 'CC0-1.0',
+    taskKind: 1, feePerKb: '1000000000000000', stake: '1000000000000000000', forfeitTo: 1, curators: [wallet.address] });
+  await committed(desk);
+  const deskTexts = [
+    'The barn swallow nests in barns and stables and feeds on insects caught in flight over fields and water.',
+    'The white stork walks slowly through wet meadows hunting frogs, fish and insects, and nests on roofs and chimneys.',
+    'Bananas are yellow and this sentence is not about birds at all, so the curator should turn it down.',
+    'The common kingfisher dives from a perch into clear streams to catch small fish with its long sharp bill.',
+  ];
+  const queued = [];
+  for (const [i, t] of deskTexts.entries()) {
+    const up = (await gql('mutation($t: String!, $d: Hash!) { uploadContent(text: $t, datanet: $d) { hash normalizedHash size } }', { t, d: desk })).uploadContent;
+    queued.push(await sendAs(contributors[i % contributors.length], 'contribute',
+      { datanet: desk, content: up.hash, normalizedContent: up.normalizedHash, size: String(up.size) }));
+  }
+  await Promise.all(queued.map(committed));
+  const queueOnNode = (await gql('query($d: Hash!) { datanet(id: $d) { curationQueue(first: 10) { nodes { id } } } }', { d: desk }))
+    .datanet.curationQueue.nodes.map((n) => n.id);
+  await visit('datanet-curation', `#/datanet/${desk}`, '[data-testid=curation-actions]');
+  const shownQueue = await page.locator('[data-testid=curation-queue] tbody tr').evaluateAll((trs) => trs.map((t) => t.dataset.id));
+  check('curation queue lists the pending contributions in the node\'s order', shownQueue.length === 4
+    && JSON.stringify(shownQueue) === JSON.stringify(queueOnNode), `${shownQueue} vs ${queueOnNode}`);
+  // Approve two and reject one in ONE bulk action: one signature per intent, one sendTransactions call.
+  const decide = (id, d) => page.locator(`[data-testid=curation-queue] tr[data-id="${id}"] select`).selectOption(d);
+  await decide(queued[0], 'approve');
+  await decide(queued[1], 'approve');
+  await decide(queued[2], 'reject');
+  await page.fill('#approve-reason', 'accurate');
+  check('a rejection needs a reason', await page.getByRole('button', { name: 'Sign and submit 3 decisions' }).isDisabled());
+  await page.fill('#reject-reason', 'off topic');
+  check('the bulk plan says two approvals and one rejection',
+    (await page.textContent('[data-testid=curation-plan]')).startsWith('2 to approve, 1 to reject: 3 signatures'), await page.textContent('[data-testid=curation-plan]'));
+  await audit('datanet-curation-chosen', null);
+  sentQueries.length = 0;
+  const signedBefore = walletSignatures;
+  await page.getByRole('button', { name: 'Sign and submit 3 decisions' }).click();
+  await page.waitForSelector(`[data-testid=curation-results][data-done=true] li[data-id="${queued[2]}"]:not([data-outcome=pending])`, { timeout: 30_000 });
+  const outcomes = await page.locator('[data-testid=curation-results] li').evaluateAll((lis) => Object.fromEntries(lis.map((l) => [l.dataset.id, l.dataset.outcome])));
+  check('bulk curation: two approved and one rejected, followed to committed', outcomes[queued[0]] === 'approved' && outcomes[queued[1]] === 'approved'
+    && outcomes[queued[2]] === 'rejected' && Object.keys(outcomes).length === 3, JSON.stringify(outcomes));
+  const typedAsked = sentQueries.filter((q) => q.includes('typedData(curate:')).length;
+  check('bulk curation: one typed data and one wallet signature each, sent in one sendTransactions call', typedAsked === 3
+    && walletSignatures - signedBefore === 3
+    && sentQueries.filter((q) => q.includes('sendTransactions(')).length === 1 && !sentQueries.some((q) => q.includes('sendTransaction(')),
+    `${typedAsked} typedData, ${walletSignatures - signedBefore} signatures; ${sentQueries.filter((q) => q.includes('sendTransaction')).join('\n')}`);
+  const decided = (await gql(`query($a: Hash!, $b: Hash!, $c: Hash!) { a: contribution(id: $a) { status curator reason }
+    b: contribution(id: $b) { status curator reason } c: contribution(id: $c) { status curator reason } }`,
+    { a: queued[0], b: queued[1], c: queued[2] }));
+  out.curated = decided;
+  const byWallet = (c) => c.curator?.toLowerCase() === wallet.address.toLowerCase();
+  check('the node holds the decisions signed by the wallet', decided.a.status === 'APPROVED' && decided.b.status === 'APPROVED'
+    && decided.c.status === 'REJECTED' && [decided.a, decided.b, decided.c].every(byWallet)
+    && decided.a.reason === 'accurate' && decided.c.reason === 'off topic', JSON.stringify(decided));
+  const refreshed = await page.waitForFunction((id) => {
+    const rows = [...document.querySelectorAll('[data-testid=curation-queue] tbody tr')];
+    return rows.length === 1 && rows[0].dataset.id === id;
+  }, queued[3], { timeout: 10_000 }).then(() => true, () => false);
+  check('the queue refreshes after the decisions', refreshed);
+  await audit('datanet-curated', null);
+
+  // A refused decision: the owner rejects the last one outside the page, which still shows it; approving it there
+  // commits as a failed transaction, shown with its code.
+  await committed(await sendAs(owner, 'curate', { contribution: queued[3], approve: false, reason: 'decided elsewhere' }));
+  await decide(queued[3], 'approve');
+  await page.getByRole('button', { name: 'Sign and submit 1 decision' }).click();
+  await page.waitForSelector(`[data-testid=curation-results] li[data-id="${queued[3]}"][data-outcome=failed]`, { timeout: 30_000 })
+    .catch(() => {});
+  const staleCode = await page.getAttribute(`[data-testid=curation-results] li[data-id="${queued[3]}"] [data-error-code]`, 'data-error-code').catch(() => null);
+  check('a refused curation shows its error code', staleCode === 'AlreadyCurated', staleCode);
+  await audit('datanet-curation-refused', null);
+
+  // Publishing version 1: what it will include (the two approvals), signed, followed, its root on the page.
+  const previewed = await page.waitForSelector('[data-testid=publish-preview]:has-text("2 approved so far")', { timeout: 10_000 }).then(() => true, () => false);
+  const listed = await page.locator('[data-testid=publish-new] tbody tr td[title]').evaluateAll((tds) => tds.map((t) => t.title));
+  check('publish shows what the version will include', previewed && JSON.stringify(listed) === JSON.stringify([queued[0], queued[1]]),
+    `${await page.textContent('[data-testid=publish]')}: ${listed}`);
+  await audit('datanet-publish-preview', null);
+  await page.getByRole('button', { name: 'Sign and publish version 1' }).click();
+  await page.waitForSelector('[data-testid=published-root]', { timeout: 20_000 }).catch(() => {});
+  const shownRoot = await page.textContent('[data-testid=published-root]').catch(() => null);
+  const version = (await gql('query($d: Hash!) { datanet(id: $d) { version(number: 1) { number root count publishedBy } } }', { d: desk })).datanet.version;
+  out.published = version;
+  check('the published version shows its root', version !== null && shownRoot === version.root
+    && version.publishedBy.toLowerCase() === wallet.address.toLowerCase() && version.count === 2, `${shownRoot} vs ${JSON.stringify(version)}`);
+  const inList = await page.waitForSelector(`[data-testid=datanet-versions] [title="${version?.root}"]`, { timeout: 10_000 }).then(() => true, () => false);
+  check('the versions list shows the new root', inList);
+  await audit('datanet-published', null);
+
+  // Not a curator (the wallet on Birds of Europe, whose curators are its owner and the publisher): the queue, no actions.
+  await visit('datanet-non-curator', `#/datanet/${birds.id}`, '[data-testid=queue-summary]');
+  const told = await page.waitForSelector('[data-testid=queue-summary]:has-text("the account in use is neither")', { timeout: 5000 }).then(() => true, () => false);
+  check('a non-curator sees the queue but no actions', told && await page.locator('[data-testid=curation-queue] tbody tr').count() >= 1
+    && await page.locator('[data-testid=curation-actions], [data-testid=curation-decision], [data-testid=publish]').count() === 0,
+    await page.textContent('main'));
 
   // 9. Bad addresses and hashes in the URL.
   await visit('account-invalid', '#/account/0xnothex', '[data-error-code]');

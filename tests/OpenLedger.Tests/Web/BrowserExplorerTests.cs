@@ -45,10 +45,13 @@ public sealed class ExplorerBrowserRun : IAsyncLifetime
             ["url"] = Node.BaseUrl.ToString(),
             ["walletKey"] = keys[1].ToHex(),
             ["recipient"] = keys[3].Address.ToString(),
+            // A datanet of dev 0's naming the wallet (dev 1) its curator; dev 2 and dev 3 fill its curation queue.
+            ["ownerKey"] = keys[0].ToHex(),
+            ["contributorKeys"] = new JsonArray(keys[2].ToHex(), keys[3].ToHex()),
             ["devAccount"] = new JsonObject { ["index"] = 2, ["address"] = DevChain.Account(DevChain.Seed, 2).Address.ToString() },
             ["screenshots"] = Screenshots,
             ["chromium"] = Chromium,
-        }, TimeSpan.FromMinutes(3));
+        }, TimeSpan.FromMinutes(4));
     }
 
     public Task DisposeAsync() => Node.DisposeAsync();
@@ -129,6 +132,33 @@ public sealed class BrowserExplorerTests(ExplorerBrowserRun run, ITestOutputHelp
         Passed("contribution cost shown before signing", "contribution committed from the page", "datanet page lists the new contribution");
         Assert.Equal(run.Node.Chain.Keys[1].Address.ToString(), R["contributed"]!["contributor"]!.GetValue<string>(), ignoreCase: true);
         Assert.Equal("PENDING", R["contributed"]!["status"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void A_curator_approves_two_and_rejects_one_in_one_bulk_action_signed_per_intent_and_sent_in_one_call()
+    {
+        Passed("curation queue lists the pending contributions in the node's order", "a rejection needs a reason",
+            "the bulk plan says two approvals and one rejection", "bulk curation: two approved and one rejected, followed to committed",
+            "bulk curation: one typed data and one wallet signature each, sent in one sendTransactions call",
+            "the node holds the decisions signed by the wallet", "the queue refreshes after the decisions");
+        var curated = R["curated"]!;
+        Assert.Equal("APPROVED", curated["a"]!["status"]!.GetValue<string>());
+        Assert.Equal("APPROVED", curated["b"]!["status"]!.GetValue<string>());
+        Assert.Equal("REJECTED", curated["c"]!["status"]!.GetValue<string>());
+        Assert.Equal(run.Node.Chain.Keys[1].Address.ToString(), curated["c"]!["curator"]!.GetValue<string>(), ignoreCase: true);
+    }
+
+    [Fact]
+    public void A_non_curator_sees_the_queue_without_actions_and_a_refused_curation_shows_its_error_code() =>
+        Passed("a non-curator sees the queue but no actions", "a refused curation shows its error code");
+
+    [Fact]
+    public void A_curator_publishes_a_version_seeing_what_it_includes_and_then_its_root()
+    {
+        Passed("publish shows what the version will include", "the published version shows its root", "the versions list shows the new root");
+        Assert.Equal(1, R["published"]!["number"]!.GetValue<int>());
+        Assert.Equal(2, R["published"]!["count"]!.GetValue<int>());
+        Assert.Equal(run.Node.Chain.Keys[1].Address.ToString(), R["published"]!["publishedBy"]!.GetValue<string>(), ignoreCase: true);
     }
 
     [Fact]

@@ -17,6 +17,9 @@ export const TRANSACTION = `query Tx($hash: Hash!) { transaction(hash: $hash) {
   block { height hash timestamp transactionsRoot }
   inclusionProof { item index count root steps { sibling siblingOnLeft } } } }`;
 export const TRANSACTION_SUB = `subscription Tx($hash: Hash!) { transaction(hash: $hash) { hash status blockHeight } }`;
+// The same, with the receipt: a committed transaction that failed (a stale curation) says why.
+export const TRANSACTION_OUTCOME_SUB = `subscription TxOutcome($hash: Hash!) { transaction(hash: $hash) {
+  hash status blockHeight receipt { succeeded errorCode } } }`;
 
 export const ACCOUNT = `query Account($address: Address!, $after: String) { account(address: $address) {
   address balance nonce nextNonce pendingCount pendingTransactions
@@ -39,6 +42,7 @@ export const CHAIN_ACTIVITY = `query Activity($bucketSeconds: Int!, $buckets: In
 
 export const TYPED_TRANSFER = `mutation TypedTransfer($t: TransferIntent!) { typedData(transfer: $t) { json hash primaryType } }`;
 export const SEND = `mutation Send($s: SignedTransactionInput!) { sendTransaction(signed: $s) { accepted hash errorCode errorMessage } }`;
+export const SEND_MANY = `mutation SendMany($s: [SignedTransactionInput!]!) { sendTransactions(signed: $s) { accepted hash errorCode errorMessage } }`;
 export const BALANCE = `query Balance($address: Address!) { account(address: $address) { balance nextNonce } }`;
 
 // Datanets: the list, and one datanet with its versions and a page of its contributions (newest first).
@@ -57,3 +61,16 @@ export const DATANET = `query Datanet($id: Hash!, $after: String) { datanet(id: 
 export const UPLOAD_FOR = `mutation Upload($text: String!, $datanet: Hash!) { uploadContent(text: $text, datanet: $datanet) {
   hash normalizedHash size cost { fee stake total } nearDuplicates { contributionId similarity } } }`;
 export const TYPED_CONTRIBUTE = `mutation TypedContribute($i: ContributeIntent!) { typedData(contribute: $i) { json hash primaryType } }`;
+
+// Curating: a datanet's pending contributions, the next deadline first (10 a page: each text costs about 1,000 of the
+// API's 20,000 complexity points), and the Curate and PublishVersion intents' typed data. The nonce is given: a batch
+// signs consecutive nonces before any of them is pending.
+export const CURATION_QUEUE = `query Queue($id: Hash!) { datanet(id: $id) { id pendingCount
+  curationQueue(first: 10) { nodes { id contributor size text createdHeight deadlineHeight expiresAt
+    nearDuplicates { contributionId similarity } flags { reason score } } pageInfo { hasNextPage } } } }`;
+export const TYPED_CURATE = `mutation TypedCurate($i: CurateIntent!) { typedData(curate: $i) { json hash primaryType } }`;
+export const TYPED_PUBLISH = `mutation TypedPublish($i: PublishVersionIntent!) { typedData(publishVersion: $i) { json hash primaryType } }`;
+// Publishing: the latest approvals (to list what a new version adds) and, once published, the version's root.
+export const NEW_APPROVALS = `query Approved($id: Hash!) { datanet(id: $id) { contributions(first: 10, status: APPROVED) {
+  nodes { id approvalIndex contributor size text } } } }`;
+export const VERSION_ROOT = `query Version($id: Hash!) { datanet(id: $id) { version { number root count publishedBy } } }`;

@@ -1,4 +1,5 @@
-// One datanet: its task, fees, stake and curators, its published versions with their Merkle roots, and its
+// One datanet: its task, fees, stake and curators, its curation queue (decisions for its owner and curators), its
+// published versions with their Merkle roots (and publishing the next, for its owner and curators), and its
 // contributions with their curation status, near duplicates and training flags, newest first, 10 a page (each stored
 // text costs about 1,000 of the API's 20,000 complexity points).
 import { DATANET } from '../api/documents';
@@ -10,6 +11,11 @@ import { href } from '../ui/router';
 import { formatOpen, isHash, short } from '../ui/format';
 import { taskName } from './Datanets';
 import { Contribute } from './Contribute';
+import { Curation, mayCurate } from './Curation';
+import { Publish } from './Publish';
+import { excerpt } from './excerpt';
+import { useSignal } from '../api/signal';
+import { signer } from '../wallet/wallet';
 
 interface Contribution {
   id: string; contributor: string; size: number; fee: string; stake: string; status: string; reason: string | null;
@@ -24,12 +30,9 @@ interface DatanetData {
   contributions: { nodes: Contribution[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
 }
 
-/** The first 120 characters of a contribution's text, on one line. */
-const excerpt = (text: string | null) => text === null ? '(not stored on this node)'
-  : text.length > 120 ? text.slice(0, 120).replace(/\s+/g, ' ') + '…' : text.replace(/\s+/g, ' ');
-
 export function Datanet({ id, after }: { id: string; after?: string }) {
   const valid = isHash(id);
+  const who = useSignal(signer);
   const q = useQuery<{ datanet: DatanetData | null }>(DATANET, valid ? { id, after: after ?? null } : null, `datanet:${id}:${after}`);
   if (!valid) return <ErrorBox error={new ApiError('INVALID_INPUT', `"${id}" is not a datanet id (0x + 64 hex digits).`)} title="No such datanet" />;
   if (q.error) return <ErrorBox error={q.error} title="The datanet could not be read" />;
@@ -62,6 +65,9 @@ export function Datanet({ id, after }: { id: string; after?: string }) {
         <div><dt>Rejected / expired</dt><dd>{d.rejectedCount} / {d.expiredCount}</dd></div>
       </dl>
       <Contribute datanet={d.id} onCommitted={q.refresh} />
+      <Curation datanet={d.id} owner={d.owner} curators={d.curators} pendingCount={d.pendingCount} onChanged={q.refresh} />
+      {mayCurate(who?.address, d.owner, d.curators) && <Publish datanet={d.id} approvedCount={d.approvedCount} versionCount={d.versionCount}
+        lastCount={d.versions.nodes[0]?.count ?? 0} onCommitted={q.refresh} />}
       <h2>Versions</h2>
       {d.versions.nodes.length === 0 ? <Empty>No version published yet.</Empty> : (
         <table class="list" data-testid="datanet-versions">
