@@ -2,10 +2,11 @@
 // follows it to committed. The fee is shown before signing; a refusal shows the API's code and a sentence.
 import { useEffect, useState } from 'preact/hooks';
 import { gql, subscribe, ApiError } from '../api/graphql';
-import { BALANCE, SEND, TYPED_TRANSFER, TRANSACTION_SUB } from '../api/documents';
+import { BALANCE, TYPED_TRANSFER, TRANSACTION_SUB } from '../api/documents';
 import { useSignal } from '../api/signal';
 import { chain } from '../api/chain';
-import { signer, signTypedData } from '../wallet/wallet';
+import { signer } from '../wallet/wallet';
+import { signAndSubmit } from '../wallet/submit';
 import { formatOpen, isAddress, parseOpen } from '../ui/format';
 import { ErrorBox } from '../ui/states';
 import { TxLink, BlockLink } from '../ui/links';
@@ -44,17 +45,7 @@ export function Send({ to: initialTo }: { to?: string }) {
     try {
       const td = (await gql<{ typedData: { json: string; hash: string } }>(TYPED_TRANSFER,
         { t: { from: who.address, to, amount: wei!.toString() } })).typedData;
-      let signature: string;
-      try {
-        signature = await signTypedData(td.json, td.hash);
-      } catch (err) {
-        const rejected = (err as { code?: number })?.code === 4001;
-        throw new ApiError(rejected ? 'USER_REJECTED' : 'WALLET', err instanceof Error ? err.message : String(err));
-      }
-      const sent = (await gql<{ sendTransaction: { accepted: boolean; hash: string | null; errorCode: string | null; errorMessage: string | null } }>(
-        SEND, { s: { typedData: td.json, signature } })).sendTransaction;
-      if (!sent.accepted) throw new ApiError(sent.errorCode ?? 'REFUSED', sent.errorMessage ?? 'refused');
-      const hash = sent.hash ?? td.hash;
+      const hash = await signAndSubmit(td);
       setPhase({ step: 'sent', hash, status: 'PENDING', blockHeight: null });
       const stop = subscribe<{ transaction: { status: string; blockHeight: number | null } }>(TRANSACTION_SUB, { hash },
         (d) => setPhase({ step: 'sent', hash, status: d.transaction.status, blockHeight: d.transaction.blockHeight }));
