@@ -206,20 +206,7 @@ public sealed partial class GraphQLMarketplaceTests(GraphQLMarketplaceFixture no
     public async Task Typed_data_of_every_kind_reads_back_as_the_same_transaction_and_a_batch_of_signed_ones_commits()
     {
         var from = node.Chain.Keys[6];
-        static string H(string s) => Keccak256.Hash(Encoding.UTF8.GetBytes(s)).ToString();
-        var intents = new Dictionary<string, JsonObject>
-        {
-            ["createDatanet"] = new() { ["name"] = "n", ["description"] = "", ["tags"] = new JsonArray("a"), ["license"] = "MIT", ["taskKind"] = 2, ["feePerKb"] = "0", ["stake"] = "5", ["forfeitTo"] = 2, ["curators"] = new JsonArray(node.Chain.Keys[7].Address.ToString()) },
-            ["updateDatanet"] = new() { ["datanet"] = H("d"), ["description"] = "new", ["tags"] = new JsonArray(), ["curators"] = new JsonArray() },
-            ["contribute"] = new() { ["datanet"] = H("d"), ["content"] = H("c"), ["normalizedContent"] = H("n"), ["size"] = "1234" },
-            ["curate"] = new() { ["contribution"] = H("c"), ["approve"] = false, ["reason"] = "no" },
-            ["publishVersion"] = new() { ["datanet"] = H("d") },
-            ["registerModel"] = new() { ["name"] = "m", ["baseModel"] = "b", ["adapter"] = H("a"), ["datanetVersions"] = new JsonArray(H("v")), ["trainingRecord"] = H("t"), ["price"] = "18446744073709551616000", ["ownerBps"] = 2000, ["contributorsBps"] = 7000, ["protocolBps"] = 1000 },
-            ["updateModel"] = new() { ["model"] = H("m"), ["price"] = "1", ["status"] = 2, ["adapter"] = "0x" + new string('0', 64), ["trainingRecord"] = "0x" + new string('0', 64), ["datanetVersions"] = new JsonArray() },
-            ["requestInference"] = new() { ["model"] = H("m"), ["input"] = H("i"), ["maxFee"] = "7" },
-            ["postResult"] = new() { ["inference"] = H("i"), ["output"] = H("o") },
-            ["settleAttribution"] = new() { ["inference"] = H("i"), ["record"] = H("r"), ["contributions"] = new JsonArray(H("c1"), H("c2")), ["weights"] = new JsonArray("1", "18446744073709551615") },
-        };
+        var intents = MarketIntentSamples.OneOfEachKind(node.Chain.Keys[7].Address);
         Assert.Equal(NewKinds.Order(), intents.Keys.Order());
         foreach (var (argument, intent) in intents)
         {

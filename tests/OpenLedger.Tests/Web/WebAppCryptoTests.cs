@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using OpenLedger.Core.Crypto;
 using OpenLedger.Core.Genesis;
 using OpenLedger.Tests.Clients;
+using OpenLedger.Tests.Support;
 
 namespace OpenLedger.Tests.Web;
 
@@ -15,23 +16,13 @@ public sealed class WebAppCryptoTests(WebAppNodeFixture node) : IClassFixture<We
     [Fact]
     public async Task The_apps_eip712_digests_dev_keys_and_signatures_match_ethers_and_the_node_for_every_kind()
     {
-        static string H(string s) => Keccak256.Hash(Encoding.UTF8.GetBytes(s)).ToString();
         var keys = node.Chain.Keys;
-        // One intent per kind (as GraphQLMarketplaceTests sends them), with strings, arrays, large numbers and enums.
+        // One intent per kind (the marketplace's shared samples, a non-ASCII datanet name) and a transfer.
         var intents = new Dictionary<string, JsonObject>
         {
             ["transfer"] = new() { ["to"] = keys[2].Address.ToString(), ["amount"] = "1250000000000000000" },
-            ["createDatanet"] = new() { ["name"] = "naïve ✓ 数据", ["description"] = "", ["tags"] = new JsonArray("a", "b"), ["license"] = "MIT", ["taskKind"] = 2, ["feePerKb"] = "0", ["stake"] = "5", ["forfeitTo"] = 2, ["curators"] = new JsonArray(keys[3].Address.ToString()) },
-            ["updateDatanet"] = new() { ["datanet"] = H("d"), ["description"] = "new", ["tags"] = new JsonArray(), ["curators"] = new JsonArray() },
-            ["contribute"] = new() { ["datanet"] = H("d"), ["content"] = H("c"), ["normalizedContent"] = H("n"), ["size"] = "1234" },
-            ["curate"] = new() { ["contribution"] = H("c"), ["approve"] = false, ["reason"] = "no" },
-            ["publishVersion"] = new() { ["datanet"] = H("d") },
-            ["registerModel"] = new() { ["name"] = "m", ["baseModel"] = "b", ["adapter"] = H("a"), ["datanetVersions"] = new JsonArray(H("v")), ["trainingRecord"] = H("t"), ["price"] = "18446744073709551616000", ["ownerBps"] = 2000, ["contributorsBps"] = 7000, ["protocolBps"] = 1000 },
-            ["updateModel"] = new() { ["model"] = H("m"), ["price"] = "1", ["status"] = 2, ["adapter"] = "0x" + new string('0', 64), ["trainingRecord"] = "0x" + new string('0', 64), ["datanetVersions"] = new JsonArray() },
-            ["requestInference"] = new() { ["model"] = H("m"), ["input"] = H("i"), ["maxFee"] = "7" },
-            ["postResult"] = new() { ["inference"] = H("i"), ["output"] = H("o") },
-            ["settleAttribution"] = new() { ["inference"] = H("i"), ["record"] = H("r"), ["contributions"] = new JsonArray(H("c1"), H("c2")), ["weights"] = new JsonArray("1", "18446744073709551615") },
         };
+        foreach (var (kind, intent) in MarketIntentSamples.OneOfEachKind(keys[3].Address, "naïve ✓ 数据")) intents[kind] = intent;
         var jsons = new JsonArray();
         var nodeHashes = new List<string>();
         foreach (var (argument, intent) in intents)
