@@ -75,6 +75,12 @@ public sealed class WebAppServingTests(WebAppNodeFixture node) : IClassFixture<W
         using var r = await node.Http.GetAsync(new Uri(node.BaseUrl, "/assets/app.0000000000000000.js"));
         Assert.Equal(HttpStatusCode.NotFound, r.StatusCode);
         Assert.Equal("no-store", r.Headers.CacheControl!.ToString());
+        // Files come from the assembly's embedded resources, never the disk: paths that climb out reach nothing.
+        foreach (var path in new[] { "/assets/..%2f..%2fappsettings.json", "/assets/%2e%2e/%2e%2e/etc/passwd", "/assets/..\\web.config", "/openledger.dll" })
+        {
+            using var climb = await node.Http.GetAsync(new Uri(node.BaseUrl, path));
+            Assert.Equal(HttpStatusCode.NotFound, climb.StatusCode);
+        }
     }
 
     [Fact]
