@@ -143,4 +143,8 @@ public sealed record ChainInfo(
     [Id(12)] public string? DevSeed { get; init; }
 
     [Id(13)] public int DevAccountCount { get; init; }
+
+    /// <summary>The largest contribution content in bytes (the genesis' marketplace.maxContributionBytes): a client
+    /// refuses a bigger file before reading or sending it.</summary>
+    [Id(14)] public ulong MaxContributionBytes { get; init; }
 }

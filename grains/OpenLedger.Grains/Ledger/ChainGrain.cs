@@ -35,6 +35,7 @@ public sealed class ChainGrain(LedgerNode node) : Grain, IChainGrain
                     _headHeight, _headHash) {
                     Dev = node.Rules.Dev, MaxAttributions = node.Rules.Market.MaxAttributions, TotalSupply = node.Rules.TotalSupply,
                     DevSeed = node.Rules.Dev ? node.Rules.DevSeed : null, DevAccountCount = node.Rules.Dev ? node.Rules.DevAccountCount : 0,
+                    MaxContributionBytes = node.Rules.Market.MaxContributionBytes,
                 }
                 : _info with { HeadHeight = _headHeight, HeadHash = _headHash };
         return Task.FromResult(_info);

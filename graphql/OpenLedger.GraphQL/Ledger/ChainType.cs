@@ -27,6 +27,9 @@ public sealed class ChainType : ObjectGraphType<ChainInfo>
         Field<DevAccountsType>("devAccounts")
             .Description("A dev chain's dev accounts: the public seed they derive from, for a wallet's dev-account picker. Null on any other chain.")
             .Resolve(c => c.Source is { Dev: true, DevSeed: { } seed } ? new DevAccountsView(seed, c.Source.DevAccountCount) : null);
+        Field<NonNullGraphType<LongGraphType>>("maxContributionBytes")
+            .Description("The largest content a contribution may have, in bytes (uploadContent refuses more with ContributionTooLarge).")
+            .Resolve(c => (long)c.Source.MaxContributionBytes);
         Field<NonNullGraphType<LongGraphType>>("headHeight").Resolve(c => c.Source.HeadHeight);
         Field<BlockType>("head").Resolve(c => c.LoadBlock(c.Source.HeadHeight));
         this.AddSupply();

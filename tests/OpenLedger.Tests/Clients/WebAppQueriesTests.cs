@@ -260,6 +260,15 @@ public sealed class WebAppQueriesTests(AttributionViewsFixture f, ITestOutputHel
             Enumerable.Range(0, dev.GetProperty("count").GetInt32()).Select(i => new PrivateKey(Keccak256.Hash(Encoding.UTF8.GetBytes($"{seed}/{i}")).AsSpan()).Address));
     }
 
+    [Fact]
+    public async Task The_chain_names_its_contribution_size_limit()
+    {
+        // The web app refuses a bigger file before reading or sending it; the node refuses one anyway with
+        // ContributionTooLarge (GraphQLMarketplaceTests' "oversized upload").
+        var max = (await f.Client.QueryAsync("{ chain { maxContributionBytes } }")).GetProperty("chain").GetProperty("maxContributionBytes").GetInt64();
+        Assert.Equal((long)f.Node.Chain.Rules.Market.MaxContributionBytes, max);
+    }
+
     private async Task<List<JsonElement>> Search(string text) =>
         (await f.Client.QueryAsync("query($t: String!) { search(text: $t) { kind key block { height hash } transaction { hash } account { address balance } " +
                                    "datanet { name } contribution { id } datanetVersion { number } model { name } inference { id } } }", new { t = text }))
