@@ -16,6 +16,7 @@ import { Send } from './pages/Send';
 import { Search, NotFound } from './pages/Search';
 import { Datanets } from './pages/Datanets';
 import { Datanet } from './pages/Datanet';
+import { NewDatanet } from './pages/NewDatanet';
 
 function Page({ route }: { route: Route }) {
   switch (route.page) {
@@ -28,6 +29,7 @@ function Page({ route }: { route: Route }) {
     case 'search': return <Search q={route.q} />;
     case 'datanets': return <Datanets after={route.after} />;
     case 'datanet': return <Datanet id={route.id} after={route.after} />;
+    case 'newDatanet': return <NewDatanet />;
     case 'notFound': return <NotFound path={route.path} />;
   }
 }
@@ -44,6 +46,7 @@ function titleOf(route: Route): string {
     case 'search': return `Search ${route.q}`;
     case 'datanets': return 'Datanets';
     case 'datanet': return `Datanet ${short(route.id)}`;
+    case 'newDatanet': return 'Create a datanet';
     case 'notFound': return 'No such page';
   }
 }
@@ -77,7 +80,7 @@ export function App() {
         <nav aria-label="Main">
           <a href={href.overview()} aria-current={current('overview')}>Overview</a>
           <a href={href.blocks()} aria-current={current('blocks')}>Blocks</a>
-          <a href={href.datanets()} aria-current={current('datanets') ?? current('datanet')}>Datanets</a>
+          <a href={href.datanets()} aria-current={current('datanets') ?? current('datanet') ?? current('newDatanet')}>Datanets</a>
           <a href={href.send()} aria-current={current('send')}>Send</a>
         </nav>
         <form role="search" class="search" onSubmit={(e) => { e.preventDefault(); if (q.trim()) location.hash = href.search(q.trim()); }}>

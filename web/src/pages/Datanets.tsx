@@ -23,6 +23,7 @@ export function Datanets({ after }: { after?: string }) {
   return (
     <section aria-labelledby="datanets-title" data-ready="datanets">
       <h1 id="datanets-title">Datanets</h1>
+      <p><a class="button" href={href.newDatanet()} data-testid="new-datanet">Create a datanet</a></p>
       {nodes.length === 0 ? <Empty>No datanet on this chain yet.</Empty> : (
         <table class="list" data-testid="datanets">
           <thead><tr><th scope="col">Datanet</th><th scope="col">Task</th><th scope="col">Owner</th><th scope="col">Fee per KiB</th>

@@ -11,6 +11,7 @@ export type Route =
   | { page: 'send'; to?: string }
   | { page: 'search'; q: string }
   | { page: 'datanets'; after?: string }
+  | { page: 'newDatanet' }
   | { page: 'datanet'; id: string; after?: string }
   | { page: 'notFound'; path: string };
 
@@ -27,7 +28,8 @@ export function parse(hash: string): Route {
     case 'account': if (parts[1]) return { page: 'account', address: parts[1] }; break;
     case 'send': return { page: 'send', to: params.get('to') ?? undefined };
     case 'search': return { page: 'search', q: params.get('q') ?? '' };
-    case 'datanets': return { page: 'datanets', after: params.get('after') ?? undefined };
+    case 'datanets': if (parts[1] === 'new') return { page: 'newDatanet' };
+      if (!parts[1]) return { page: 'datanets', after: params.get('after') ?? undefined }; break;
     case 'datanet': if (parts[1]) return { page: 'datanet', id: parts[1], after: params.get('after') ?? undefined }; break;
   }
   return { page: 'notFound', path };
@@ -42,6 +44,7 @@ export const href = {
   send: (to?: string) => (to ? `#/send?to=${to}` : '#/send'),
   search: (q: string) => `#/search?q=${encodeURIComponent(q)}`,
   datanets: (after?: string) => (after ? `#/datanets?after=${encodeURIComponent(after)}` : '#/datanets'),
+  newDatanet: () => '#/datanets/new',
   datanet: (id: string, after?: string) => (after ? `#/datanet/${id}?after=${encodeURIComponent(after)}` : `#/datanet/${id}`),
 };
 
