@@ -9,6 +9,8 @@ export interface ChainInfo {
   gasPriceFloor: string; gasSchedule: { kind: string; gas: number }[]; genesisHash: string; producer: string;
   /** A dev chain's public seed and how many accounts its genesis funds (null on any other chain). */
   devAccounts: { seed: string; count: number } | null;
+  /** The largest contribution content in bytes: a bigger file is refused before it is read or sent. */
+  maxContributionBytes: number;
 }
 
 export const chain = signal<ChainInfo | null>(null);

@@ -1,5 +1,5 @@
 // Every GraphQL document the app sends, in one place: the browser tests validate the pages against a real node.
-export const CHAIN = `{ chain { chainId name dev headHeight blockIntervalMs gasPriceFloor gasSchedule { kind gas } genesisHash producer devAccounts { seed count } } mempool { pending ready } }`;
+export const CHAIN = `{ chain { chainId name dev headHeight blockIntervalMs gasPriceFloor gasSchedule { kind gas } genesisHash producer devAccounts { seed count } maxContributionBytes } mempool { pending ready } }`;
 
 const BLOCK_ROW = `height hash timestamp transactionCount gasUsed producer`;
 export const BLOCKS = `query Blocks($first: Int!, $after: String) { blocks(first: $first, after: $after) {

@@ -11,6 +11,7 @@ import { href } from '../ui/router';
 import { formatOpen, isHash, short } from '../ui/format';
 import { taskName } from './Datanets';
 import { Contribute } from './Contribute';
+import { ContributeFiles } from './ContributeFiles';
 import { Curation, mayCurate } from './Curation';
 import { Publish } from './Publish';
 import { excerpt } from './excerpt';
@@ -65,6 +66,7 @@ export function Datanet({ id, after }: { id: string; after?: string }) {
         <div><dt>Rejected / expired</dt><dd>{d.rejectedCount} / {d.expiredCount}</dd></div>
       </dl>
       <Contribute datanet={d.id} onCommitted={q.refresh} />
+      <ContributeFiles datanet={d.id} taskKind={d.taskKind} onCommitted={q.refresh} />
       <Curation datanet={d.id} owner={d.owner} curators={d.curators} pendingCount={d.pendingCount} onChanged={q.refresh} />
       {mayCurate(who?.address, d.owner, d.curators) && <Publish datanet={d.id} approvedCount={d.approvedCount} versionCount={d.versionCount}
         lastCount={d.versions.nodes[0]?.count ?? 0} onCommitted={q.refresh} />}

@@ -26,6 +26,13 @@ const sentences: Record<string, string> = {
   USER_REJECTED: 'The wallet declined to sign.',
   WALLET: 'The wallet could not sign.',
   TIMEOUT: 'The node took too long to answer.',
+  // webapp-story: creating a datanet and contributing files.
+  InvalidTaskExample: 'The content is not an example in the datanet\'s task format: nothing was stored or signed.',
+  ContributionTooLarge: 'The content is larger than the chain allows for one contribution.',
+  PAYLOAD_TOO_LARGE: 'The file is larger than this node takes in one request.',
+  UPLOAD_QUOTA_EXCEEDED: 'This node\'s upload budget for you is spent for now; try again in a minute.',
+  DuplicateContribution: 'The datanet already holds this content.',
+  HASH_MISMATCH: 'The node stored other bytes than the file\'s: nothing was signed.',
 };
 
 export const sentenceFor = (code: string, fallback?: string) => sentences[code] ?? fallback ?? 'The node refused the request.';
