@@ -62,12 +62,8 @@ export const UPLOAD_FOR = `mutation Upload($text: String!, $datanet: Hash!) { up
   hash normalizedHash size cost { fee stake total } nearDuplicates { contributionId similarity } } }`;
 export const TYPED_CONTRIBUTE = `mutation TypedContribute($i: ContributeIntent!) { typedData(contribute: $i) { json hash primaryType } }`;
 
-// Curating: a datanet's pending contributions, the next deadline first (10 a page: each text costs about 1,000 of the
-// API's 20,000 complexity points), and the Curate and PublishVersion intents' typed data. The nonce is given: a batch
-// signs consecutive nonces before any of them is pending.
-export const CURATION_QUEUE = `query Queue($id: Hash!) { datanet(id: $id) { id pendingCount
-  curationQueue(first: 10) { nodes { id contributor size text createdHeight deadlineHeight expiresAt
-    nearDuplicates { contributionId similarity } flags { reason score } } pageInfo { hasNextPage } } } }`;
+// Curating (the queue's pages are CURATION_QUEUE_PAGE in datanetWrite.ts): the Curate and PublishVersion intents'
+// typed data. The nonce is given: a batch signs consecutive nonces before any of them is pending.
 export const TYPED_CURATE = `mutation TypedCurate($i: CurateIntent!) { typedData(curate: $i) { json hash primaryType } }`;
 export const TYPED_PUBLISH = `mutation TypedPublish($i: PublishVersionIntent!) { typedData(publishVersion: $i) { json hash primaryType } }`;
 // Publishing: the latest approvals (to list what a new version adds) and, once published, the version's root.

@@ -3,9 +3,10 @@
 // decisions: choose approve or reject on several rows, give the reasons, and the wallet signs one Curate intent per
 // row (consecutive nonces), all sent in one sendTransactions call as the CLI does; each is followed to its commit and
 // its outcome shown (a committed curation can still fail, e.g. AlreadyCurated when another curator decided first).
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { gql, ApiError } from '../api/graphql';
-import { BALANCE, CURATION_QUEUE, TYPED_CURATE } from '../api/documents';
+import { BALANCE, TYPED_CURATE } from '../api/documents';
+import { CURATION_QUEUE_PAGE } from '../api/datanetWrite';
 import { useSignal } from '../api/signal';
 import { signer } from '../wallet/wallet';
 import { signAndSubmitAll } from '../wallet/submit';
@@ -21,7 +22,7 @@ interface Pending {
   id: string; contributor: string; size: number; text: string | null; createdHeight: number; deadlineHeight: number; expiresAt: string | null;
   nearDuplicates: { contributionId: string; similarity: number }[]; flags: { reason: string; score: number }[];
 }
-interface Queue { datanet: { id: string; pendingCount: number; curationQueue: { nodes: Pending[]; pageInfo: { hasNextPage: boolean } } } | null }
+interface Queue { datanet: { id: string; pendingCount: number; curationQueue: { nodes: Pending[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } } | null }
 
 type Decision = 'keep' | 'approve' | 'reject';
 /** One decision sent: its transaction, where it is, and how it ended. */
@@ -40,8 +41,14 @@ const deadline = (c: Pending) => <>block {c.deadlineHeight.toLocaleString('en-US
 export function Curation({ datanet, owner, curators, pendingCount, onChanged }:
   { datanet: string; owner: string; curators: string[]; pendingCount: number; onChanged: () => void }) {
   const who = useSignal(signer);
-  // Read again whenever the datanet's pending count changes (a contribution from this page, a decision).
-  const q = useQuery<Queue>(CURATION_QUEUE, { id: datanet }, `queue:${datanet}:${pendingCount}`);
+  // 10 rows a page: the cursors of the pages before this one (null: the first page). Read again whenever the
+  // datanet's pending count changes (a contribution, a decision), from the first page: decided rows leave the queue.
+  const [cursors, setCursors] = useState<(string | null)[]>([null]);
+  useEffect(() => setCursors([null]), [pendingCount]);
+  const after = cursors[cursors.length - 1];
+  const q = useQuery<Queue>(CURATION_QUEUE_PAGE, { id: datanet, after }, `queue:${datanet}:${pendingCount}:${after}`);
+  // Rows seen on any page, so decisions chosen on several pages are signed together.
+  const seen = useRef<Record<string, Pending>>({});
   const [decisions, setDecisions] = useState<Record<string, Decision>>({});
   const [approveReason, setApproveReason] = useState('');
   const [rejectReason, setRejectReason] = useState('');
@@ -53,12 +60,14 @@ export function Curation({ datanet, owner, curators, pendingCount, onChanged }:
   if (!q.data) return <section aria-labelledby="queue-title"><h2 id="queue-title">Curation queue</h2><Loading what="the curation queue" /></section>;
   const queue = q.data.datanet?.curationQueue;
   const rows = queue?.nodes ?? [];
-  const chosen = rows.filter((c) => (decisions[c.id] ?? 'keep') !== 'keep');
+  for (const c of rows) seen.current[c.id] = c;
+  const chosen = Object.values(seen.current).filter((c) => (decisions[c.id] ?? 'keep') !== 'keep');
+  const first = (cursors.length - 1) * 10;
   const approvals = chosen.filter((c) => decisions[c.id] === 'approve').length;
   const rejections = chosen.length - approvals;
   const busy = phase.step === 'signing' || phase.step === 'following';
   const missingReason = rejections > 0 && !rejectReason.trim();
-  const decideAll = (d: Decision) => setDecisions(Object.fromEntries(rows.map((c) => [c.id, d])));
+  const decideAll = (d: Decision) => setDecisions({ ...decisions, ...Object.fromEntries(rows.map((c) => [c.id, d])) });
   const update = (id: string, change: Partial<Sent>) => setSent((all) => all.map((s) => s.id === id ? { ...s, ...change } : s));
 
   const submit = async (e: Event) => {
@@ -84,6 +93,7 @@ export function Curation({ datanet, owner, curators, pendingCount, onChanged }:
         (o) => update(s.id, { status: o.status, error: o.succeeded === false ? new ApiError(o.errorCode ?? 'FAILED', 'The transaction committed but failed.') : null }),
         (error) => update(s.id, { error: error instanceof ApiError ? error : new ApiError('ERROR', String(error)) }))));
       setDecisions({});
+      seen.current = {};
       setPhase({ step: 'done' });
       q.refresh();
       onChanged();
@@ -116,12 +126,18 @@ export function Curation({ datanet, owner, curators, pendingCount, onChanged }:
               <td>{deadline(c)}</td>
             </tr>))}</tbody>
         </table>)}
-      {queue?.pageInfo.hasNextPage && <p class="muted">The 10 nearest deadlines are shown; the rest follow once these are decided.</p>}
+      {(cursors.length > 1 || queue?.pageInfo.hasNextPage) && (
+        <nav class="pager" aria-label="Pages of the curation queue" data-testid="queue-pager">
+          <span class="muted" data-testid="queue-range">{rows.length === 0 ? 'No rows on this page' : `Rows ${first + 1} to ${first + rows.length}`} of {q.data.datanet?.pendingCount ?? 0}</span>
+          {cursors.length > 1 && <button type="button" class="secondary" disabled={busy} onClick={() => setCursors(cursors.slice(0, -1))}>Previous 10</button>}
+          {queue?.pageInfo.hasNextPage && queue.pageInfo.endCursor && <button type="button" class="secondary" disabled={busy}
+            onClick={() => setCursors([...cursors, queue.pageInfo.endCursor])}>Next 10</button>}
+        </nav>)}
       {curator && rows.length > 0 && (
         <form class="form" onSubmit={submit} data-testid="curation-actions" noValidate>
           <div class="buttons">
-            <button type="button" class="secondary" disabled={busy} onClick={() => decideAll('approve')}>Approve all shown</button>
-            <button type="button" class="secondary" disabled={busy} onClick={() => decideAll('reject')}>Reject all shown</button>
+            <button type="button" class="secondary" disabled={busy} onClick={() => decideAll('approve')}>Approve all on this page</button>
+            <button type="button" class="secondary" disabled={busy} onClick={() => decideAll('reject')}>Reject all on this page</button>
             <button type="button" class="secondary" disabled={busy} onClick={() => setDecisions({})}>Clear</button>
           </div>
           <label for="approve-reason">Reason for the approvals (optional)</label>
