@@ -1,0 +1,131 @@
+// Reusable pieces of the browser tests: the JSON in and out (checks), GraphQL from Node, Debian's Chromium, an injected
+// EIP-1193 test wallet that holds several keys and can switch its account, console-error watching, and the per-page
+// audit (axe-core: no serious or critical violation; a screenshot; the time to interactive).
+import { chromium } from 'playwright-core';
+import { Wallet } from 'ethers';
+import { readFileSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+
+const require = createRequire(import.meta.url);
+const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+export async function readStdinJson() {
+  const chunks = [];
+  for await (const chunk of process.stdin) chunks.push(chunk);
+  return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+}
+
+/** The result every script prints: named checks (true, or what was seen instead), pages, console errors. */
+export function results() {
+  const out = { checks: {}, pages: [], consoleErrors: [] };
+  const check = (name, ok, detail) => { out.checks[name] = ok ? true : (detail ?? false); return !!ok; };
+  return { out, check };
+}
+
+/** GraphQL over HTTP from Node (a client outside the page): data, or an Error with the API's errors. */
+export const gqlAt = (base) => async (query, variables) => {
+  const r = await fetch(`${base}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+  const body = await r.json();
+  if (body.errors) throw new Error(JSON.stringify(body.errors));
+  return body.data;
+};
+
+/** Waits until the node holds `hash` committed; returns { status, kind, receipt }. */
+export async function committed(gql, hash, tries = 300) {
+  for (let i = 0; i < tries; i++) {
+    const tx = (await gql('query($h: Hash!) { transaction(hash: $h) { status kind receipt { succeeded errorCode } } }', { h: hash })).transaction;
+    if (tx?.status === 'COMMITTED') return tx;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${hash} not committed in ${tries / 10} s`);
+}
+
+export const launch = (executablePath) => chromium.launch({
+  executablePath: executablePath ?? '/usr/bin/chromium',
+  headless: true,
+  args: process.getuid?.() === 0 ? ['--no-sandbox'] : [],
+});
+
+/**
+ * Injects a test wallet into every page of `context`: what MetaMask offers a page (request({ method, params })), holding
+ * the given keys and signing the node's typed data with ethers in Node. `use(i)` switches its account (as a user would
+ * in the wallet); the page learns it when it connects again (eth_requestAccounts). `signatures()` counts the signatures
+ * asked of it (one per intent).
+ */
+export async function injectWallet(context, keys) {
+  const wallets = keys.map((k) => new Wallet(k));
+  let current = 0;
+  let signatures = 0;
+  await context.exposeBinding('__testWalletAccount', () => wallets[current].address);
+  await context.exposeBinding('__testWalletSign', async (_source, address, json) => {
+    const w = wallets.find((x) => x.address.toLowerCase() === String(address).toLowerCase());
+    if (!w) throw new Error(`the test wallet holds no key for ${address}`);
+    signatures++;
+    const typed = JSON.parse(json);
+    const { EIP712Domain: _d, ...types } = typed.types;
+    return w.signTypedData(typed.domain, types, typed.message);
+  });
+  await context.addInitScript(() => {
+    window.ethereum = {
+      isTestWallet: true,
+      async request({ method, params }) {
+        if (method === 'eth_requestAccounts' || method === 'eth_accounts') return [await window.__testWalletAccount()];
+        if (method === 'eth_signTypedData_v4') {
+          if (params[0].toLowerCase() !== (await window.__testWalletAccount()).toLowerCase())
+            throw Object.assign(new Error('unknown account'), { code: 4100 });
+          return window.__testWalletSign(params[0], params[1]);
+        }
+        throw Object.assign(new Error(`unsupported ${method}`), { code: 4200 });
+      },
+    };
+  });
+  return {
+    wallets,
+    use: (i) => { current = i; return wallets[i]; },
+    get address() { return wallets[current].address; },
+    signatures: () => signatures,
+  };
+}
+
+/** Records a page's console errors and uncaught exceptions into `sink`, each labelled. */
+export function watchConsole(page, label, sink) {
+  page.on('console', (m) => { if (m.type() === 'error') sink.push(`${label}: ${m.text()}`); });
+  page.on('pageerror', (e) => sink.push(`${label}: ${e.message}`));
+}
+
+/** Records the GraphQL documents a page posts (which operations it sends, not what it computes). */
+export function recordQueries(page) {
+  const sent = [];
+  page.on('request', (r) => { if (r.url().endsWith('/graphql') && r.method() === 'POST') sent.push(r.postData() ?? ''); });
+  return sent;
+}
+
+/**
+ * The per-page checks: `visit` opens an address with a full load (a visitor's first paint, timed from navigation start
+ * until `readySelector` is shown: `performance.now()`), then `audit`s it: axe-core's serious and critical violations, a
+ * full-page screenshot `<name>.png` in `screenshots`, and a row in `out.pages`.
+ */
+export function pages(page, base, out, screenshots) {
+  mkdirSync(screenshots, { recursive: true });
+  async function audit(name, readyMs = null) {
+    if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.evaluate(axeSource);
+    const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+    const violations = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+    await page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: true });
+    out.pages.push({ name, readyMs: readyMs === null ? null : Math.round(readyMs), violations });
+  }
+  async function visit(name, hash, readySelector = '[data-ready]') {
+    await page.goto(`${base}/${hash}`, { waitUntil: 'commit' });
+    await page.reload({ waitUntil: 'commit' }); // a hash change alone does not load; each page is timed from scratch
+    await page.waitForSelector(readySelector, { timeout: 15_000 });
+    const readyMs = await page.evaluate(() => performance.now());
+    await audit(name, readyMs);
+    return readyMs;
+  }
+  return { visit, audit };
+}
+
+/** Resolves true when `selector` appears within `timeout` ms, false otherwise (a check, not a failure). */
+export const appears = (page, selector, timeout = 10_000) => page.waitForSelector(selector, { timeout }).then(() => true, () => false);
