@@ -5,7 +5,7 @@ import { gql } from '../api/graphql';
 export interface QueryState<T> { data?: T; error?: unknown; loading: boolean; refresh: () => void }
 
 export function useQuery<T>(query: string, variables: Record<string, unknown> | null, key: string): QueryState<T> {
-  const [state, setState] = useState<{ data?: T; error?: unknown; loading: boolean }>({ loading: variables !== null });
+  const [state, setState] = useState<{ data?: T; error?: unknown; loading: boolean; key?: string }>({ loading: variables !== null });
   const [tick, setTick] = useState(0);
   const current = useRef(0);
   useEffect(() => {
@@ -13,9 +13,12 @@ export function useQuery<T>(query: string, variables: Record<string, unknown> | 
     const run = ++current.current;
     setState((s) => ({ data: tick > 0 ? s.data : undefined, loading: true }));
     gql<T>(query, variables).then(
-      (data) => { if (run === current.current) setState({ data, loading: false }); },
-      (error) => { if (run === current.current) setState({ error, loading: false }); });
+      (data) => { if (run === current.current) setState({ data, loading: false, key }); },
+      (error) => { if (run === current.current) setState({ error, loading: false, key }); });
   }, [key, tick]);
   const refresh = useCallback(() => setTick((t) => t + 1), []);
+  // A new key's first render must not show the old key's answer (the effect above clears it only after that render):
+  // a pager would otherwise show page 2's label over page 1's rows for a frame.
+  if (state.key !== undefined && state.key !== key && tick === 0) return { loading: true, refresh };
   return { ...state, refresh };
 }
