@@ -131,7 +131,8 @@ export function ContributeFiles({ datanet, taskKind, onCommitted }: { datanet: s
               <td>{!it.upload || it.upload.nearDuplicates.length === 0 ? '—' : it.upload.nearDuplicates.map((n) =>
                 <span key={n.contributionId} class="flag" title={n.contributionId}>near duplicate of {short(n.contributionId, 4)} ({Math.round(n.similarity * 100)}%) </span>)}</td>
               <td>{it.error
-                ? <><code class="code" data-error-code={it.error.code}>{it.error.code}</code> {sentenceFor(it.error.code, it.error.message)}</>
+                ? <><code class="code" data-error-code={it.error.code}>{it.error.code}</code> {sentenceFor(it.error.code, it.error.message)}
+                  {sentenceFor(it.error.code, it.error.message) !== it.error.message && <span class="muted"> {it.error.message}</span>}</>
                 : <>{{ uploading: 'checking…', ready: 'ready to sign', signing: 'signing…', pending: 'pending', committed: 'committed', refused: 'refused', failed: 'failed' }[it.state]}
                   {it.hash && <> (<TxLink hash={it.hash} />)</>}</>}</td>
             </tr>))}</tbody>
