@@ -197,6 +197,7 @@ try {
       const firstPage = await page.locator('[data-testid=curation-queue] tbody tr').evaluateAll((trs) => trs.map((t) => t.dataset.id));
       await page.getByRole('button', { name: 'Next 10' }).click();
       await page.waitForSelector('[data-testid=queue-range]:has-text("Rows 11 to 20 of 20")');
+      await page.waitForFunction((ids) => !ids.includes(document.querySelector('[data-testid=curation-queue] tbody tr')?.dataset.id), firstPage);
       const secondPage = await page.locator('[data-testid=curation-queue] tbody tr').evaluateAll((trs) => trs.map((t) => t.dataset.id));
       check('the queue pages past ten rows', secondPage.length === 10 && !secondPage.some((id) => firstPage.includes(id)), `${firstPage} / ${secondPage}`);
       await page.getByRole('button', { name: 'Approve all on this page' }).click();
