@@ -246,6 +246,14 @@ try {
   check('the model page draws its revenue chart', await page.locator('.chart canvas').count() >= 2);
   check('the model page says nobody asked it yet', (await text('main')).includes('Nobody has asked this model yet'));
 
+  // 7b. Someone asks it (outside the page, as any client): the model page lists the inference, linked to its page.
+  const question = (await gql('mutation($t: String!) { uploadContent(text: $t) { hash } }', { t: 'a spatula for turning pancakes' })).uploadContent.hash;
+  const inference = await sendAs(contributor, 'requestInference', { model: modelId, input: question, maxFee: model.price });
+  await committed(inference);
+  await visit('model-asked', `#/model/${modelId}`, '[data-ready=model] [data-testid=model-inferences]');
+  check('the model page lists an inference linked to its page', await page.locator(`[data-testid=model-inferences] a[href="#/inference/${inference}"]`).count() === 1
+    && (await text('[data-testid=model-inference-count]')) === '1', await text('[data-testid=model-inferences]'));
+
   // 8. The models list links it; search by its id opens it.
   await visit('models', '#/models', '[data-ready=models]');
   check('the models list links the model', await page.locator(`[data-testid=models] a[href="#/model/${modelId}"]`).count() === 1

@@ -84,7 +84,8 @@ public sealed class BrowserModelsTests(ModelsBrowserRun run, ITestOutputHelper o
     public void A_succeeded_job_is_registered_from_its_page_and_the_model_page_shows_versions_datanet_version_price_and_split()
     {
         Passed("the model is registered with the job's hashes", "the model page shows its version, adapter and datanet version", "the model page shows price and split",
-            "the model page draws its revenue chart", "the model page says nobody asked it yet", "the models list links the model", "search by model id opens its page");
+            "the model page draws its revenue chart", "the model page says nobody asked it yet", "the models list links the model", "search by model id opens its page",
+            "the model page lists an inference linked to its page");
         Assert.Equal("500000000000000000", R["model"]!["price"]!.GetValue<string>());
         Assert.Equal((7000, 2000, 1000), (R["model"]!["ownerBps"]!.GetValue<int>(), R["model"]!["contributorsBps"]!.GetValue<int>(), R["model"]!["protocolBps"]!.GetValue<int>()));
     }
