@@ -136,12 +136,12 @@ try {
     const readyMs = await page.evaluate(() => performance.now());
     await audit(name, readyMs);
   }
-  async function audit(name, readyMs) {
-    if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.evaluate(axeSource);
-    const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  async function audit(name, readyMs, on = page) {
+    if (!(await on.evaluate(() => typeof window.axe === 'object'))) await on.evaluate(axeSource);
+    const result = await on.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
     const violations = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
       .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
-    await page.screenshot({ path: join(input.screenshots, `${name}.png`), fullPage: true });
+    await on.screenshot({ path: join(input.screenshots, `${name}.png`), fullPage: true });
     out.pages.push({ name, readyMs: readyMs === null ? null : Math.round(readyMs), violations });
   }
   const text = async (selector) => (await page.textContent(selector)) ?? '';
@@ -207,6 +207,36 @@ try {
   await page.getByRole('button', { name: 'Sign and start training' }).click();
   await page.waitForSelector('[data-ready=training]', { timeout: 20_000 });
   const cancelledId = page.url().split('#/training/')[1];
+
+  // 5a. The same job opened in another tab while it trains (timed from scratch), through a WebSocket the test cuts
+  // (routeWebSocket), as a dropped network would: the header says so, the link comes back, and the chart goes on.
+  const flaky = await context.newPage();
+  flaky.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(`reconnect-tab: ${m.text()}`); });
+  flaky.on('pageerror', (e) => consoleErrors.push(`reconnect-tab: ${e.message}`));
+  const sockets = [];
+  await flaky.routeWebSocket(/\/graphql$/, (ws) => { ws.connectToServer(); sockets.push(ws); });
+  await flaky.goto(`${base}/#/training/${cancelledId}`);
+  await flaky.waitForSelector('[data-ready=training]', { timeout: 15_000 });
+  const liveReadyMs = await flaky.evaluate(() => performance.now());
+  const flakyPoints = () => flaky.evaluate(() => Number(document.querySelector('[data-testid=loss-points]')?.textContent));
+  await flaky.waitForFunction(() => Number(document.querySelector('[data-testid=loss-points]')?.textContent) >= 1, null, { timeout: 60_000 });
+  await flaky.evaluate(() => {
+    window.__links = [];
+    new MutationObserver(() => window.__links.push(document.querySelector('[data-testid=link-state]')?.textContent ?? ''))
+      .observe(document.querySelector('header'), { subtree: true, childList: true, characterData: true });
+  });
+  const beforeCut = await flakyPoints();
+  for (const ws of sockets.splice(0)) await ws.close({ code: 1001, reason: 'test: connection lost' });
+  const relinked = await flaky.waitForFunction(() => window.__links.some((t) => t.includes('reconnecting')) && window.__links.at(-1) === 'Live', null, { timeout: 20_000 })
+    .then(() => true, () => false);
+  const afterCut = await flaky.waitForFunction((n) => Number(document.querySelector('[data-testid=loss-points]')?.textContent) > n + 1, beforeCut, { timeout: 30_000 })
+    .then(() => flakyPoints(), () => flakyPoints());
+  out.reconnect = { beforeCut, afterCut, links: await flaky.evaluate(() => window.__links), sockets: sockets.length };
+  await audit('training-live', liveReadyMs, flaky);
+  check('a job page opened mid-training goes on drawing after its socket is cut', relinked && sockets.length > 0 && afterCut > beforeCut + 1,
+    JSON.stringify(out.reconnect));
+  await flaky.close();
+
   const signaturesBeforeCancel = walletSignatures;
   await page.getByRole('button', { name: 'Cancel this job' }).click();
   await page.waitForSelector('[data-testid=job-status]:has-text("cancelled")', { timeout: 60_000 });
