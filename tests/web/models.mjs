@@ -193,8 +193,9 @@ try {
   const trained = await job(trainedId);
   out.trained = trained;
   check('the job is the wallet\'s and succeeded', trained.status === 'SUCCEEDED' && trained.owner.toLowerCase() === wallet.address.toLowerCase(), JSON.stringify(trained));
-  check('the page shows the final step and the adapter', (await text('[data-testid=job-step]')).startsWith(`${trained.step} / ${trained.totalSteps}`)
-    && (await text('[data-testid=job-adapter]')) === trained.adapter, await text('[data-testid=job-fields]'));
+  check('the page shows the final step, the adapter and the datanet by name', (await text('[data-testid=job-step]')).startsWith(`${trained.step} / ${trained.totalSteps}`)
+    && (await text('[data-testid=job-adapter]')) === trained.adapter
+    && (await text(`[data-testid=job-fields] a[href="#/datanet/${datanet}"]`)) === 'Kitchen or garden', await text('[data-testid=job-fields]'));
   check('the chart ends at the last step', Number(await page.getAttribute('[data-testid=loss-chart]', 'aria-label').then((l) => /latest step (\d+)/.exec(l)?.[1])) === trained.step,
     await page.getAttribute('[data-testid=loss-chart]', 'aria-label'));
   await audit('training-succeeded', null);

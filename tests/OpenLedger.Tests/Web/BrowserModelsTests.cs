@@ -71,7 +71,7 @@ public sealed class BrowserModelsTests(ModelsBrowserRun run, ITestOutputHelper o
     [Fact]
     public void A_job_signed_by_the_wallet_is_watched_live_with_a_loss_chart_that_gains_points_while_it_trains()
     {
-        Passed("the loss chart gains points while the job trains", "the job is the wallet's and succeeded", "the page shows the final step and the adapter",
+        Passed("the loss chart gains points while the job trains", "the job is the wallet's and succeeded", "the page shows the final step, the adapter and the datanet by name",
             "the chart ends at the last step", "the Model Factory lists the signer's jobs");
         Assert.Equal(run.Node.Chain.Keys[1].Address.ToString(), R["trained"]!["owner"]!.GetValue<string>(), ignoreCase: true);
     }

@@ -22,6 +22,7 @@ const JOB = `id status owner datanet versionNumber datanetVersion baseModel rank
   accuracy baseAccuracy errorCode message createdMs startedMs finishedMs sequence`;
 export const TRAINING_JOB = `query Job($id: Hash!) { trainingJob(id: $id) { ${JOB} } }`;
 export const TRAINING_JOB_SUB = `subscription Job($id: Hash!) { trainingJob(id: $id) { ${JOB} } }`;
+export const DATANET_NAME = `query DatanetName($id: Hash!) { datanet(id: $id) { id name } }`;
 export const TRAINING_JOBS = `query Jobs($limit: Int) { trainingJobs(limit: $limit) {
   id status owner datanet versionNumber step totalSteps loss evalLoss createdMs } }`;
 

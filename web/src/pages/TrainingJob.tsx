@@ -4,7 +4,7 @@
 // with the job's adapter, training record and datanet version, followed to its commit).
 import { useEffect, useState } from 'preact/hooks';
 import { gql, subscribe, ApiError } from '../api/graphql';
-import { CANCEL_TRAINING, CANCEL_TYPED, TRAINING_JOB, TRAINING_JOB_SUB, TYPED_REGISTER, authorize, deadlineFromNow } from '../api/models';
+import { CANCEL_TRAINING, CANCEL_TYPED, DATANET_NAME, TRAINING_JOB, TRAINING_JOB_SUB, TYPED_REGISTER, authorize, deadlineFromNow } from '../api/models';
 import { useSignal } from '../api/signal';
 import { signer } from '../wallet/wallet';
 import { signAndSubmit } from '../wallet/submit';
@@ -141,6 +141,8 @@ export function TrainingJob({ id }: { id: string }) {
   const valid = isHash(id);
   const { q, job, points } = useLiveJob(id, valid);
   const [actionError, setActionError] = useState<unknown>(null);
+  // The datanet's name for its link (the job names only its id).
+  const named = useQuery<{ datanet: { name: string } | null }>(DATANET_NAME, job ? { id: job.datanet } : null, `job-datanet:${job?.datanet}`);
   if (!valid) return <section data-ready="training-invalid"><h1>Training job</h1>
     <ErrorBox error={new ApiError('INVALID_INPUT', `"${id}" is not a training job id (0x + 64 hex digits).`)} title="No such training job" /></section>;
   if (q.error) return <section data-ready="training-error"><h1>Training job</h1><ErrorBox error={q.error} title="The job could not be read" /></section>;
@@ -171,7 +173,7 @@ export function TrainingJob({ id }: { id: string }) {
       <h2>Request</h2>
       <dl class="fields" data-testid="job-fields">
         <dt>Owner</dt><dd>{job.owner ? <AccountLink address={job.owner} full /> : 'nobody (the node\'s operator started it)'}</dd>
-        <dt>Datanet</dt><dd><DatanetLink id={job.datanet} /> version {job.versionNumber} ({job.examples} examples)</dd>
+        <dt>Datanet</dt><dd><DatanetLink id={job.datanet} name={named.data?.datanet?.name} /> version {job.versionNumber} ({job.examples} examples)</dd>
         <dt>Base model</dt><dd>{job.baseModel}</dd>
         <dt>Hyperparameters</dt><dd>rank {job.rank}, alpha {job.alpha}, learning rate {job.learningRate},
           {' '}{job.steps !== null ? `${job.steps} steps` : `${job.epochs} epochs`}, batch size {job.batchSize}, seed {job.seed}</dd>
