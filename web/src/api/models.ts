@@ -48,10 +48,19 @@ export interface Authorization { owner: string; deadline: number; signature: str
 const VALID_SECONDS = 600;
 export const deadlineFromNow = () => Math.floor(Date.now() / 1000) + VALID_SECONDS;
 
-/** Signs the node's EIP-712 payload (JSON text) as `owner`; a wallet's "no" is USER_REJECTED, as for transactions. */
-export async function authorize(json: string, owner: string, deadline: number): Promise<Authorization> {
+/** Signs the node's EIP-712 payload (JSON text) as `owner`; a wallet's "no" is USER_REJECTED, as for transactions.
+ * The payload is checked first against what the page asked for (its type, and `expected` message fields: owner, job or
+ * datanet, deadline): these payloads come with no digest of the node's to compare, so the page does not sign what it
+ * did not ask for (PAYLOAD_MISMATCH). */
+export async function authorize(json: string, owner: string, deadline: number, primaryType: string,
+  expected: Record<string, string>): Promise<Authorization> {
+  const typed = JSON.parse(json) as TypedData;
+  const wanted: Record<string, string> = { ...expected, owner, deadline: String(deadline) };
+  const wrong = typed.primaryType !== primaryType ? 'primaryType'
+    : Object.keys(wanted).find((k) => String(typed.message[k]).toLowerCase() !== wanted[k].toLowerCase());
+  if (wrong) throw new ApiError('PAYLOAD_MISMATCH', `the node's ${typed.primaryType} payload differs from the request in its ${wrong}: not signing`);
   try {
-    const signature = await signTypedData(json, typedDataHash(JSON.parse(json) as TypedData));
+    const signature = await signTypedData(json, typedDataHash(typed));
     return { owner, deadline, signature };
   } catch (err) {
     const rejected = (err as { code?: number })?.code === 4001;

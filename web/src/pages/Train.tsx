@@ -86,7 +86,7 @@ function StartForm({ initialDatanet }: { initialDatanet?: string }) {
       const i = input(datanet, version.number, form);
       const deadline = deadlineFromNow();
       const json = (await gql<{ trainingJobTypedData: string }>(TRAINING_TYPED, { i, owner: who.address, deadline })).trainingJobTypedData;
-      const a = await authorize(json, who.address, deadline);
+      const a = await authorize(json, who.address, deadline, 'StartTrainingJob', { datanet, versionNumber: String(version.number) });
       const job = (await gql<{ startTrainingJob: { id: string } }>(START_TRAINING, { i, a })).startTrainingJob;
       location.hash = href.training(job.id);
     } catch (error) {

@@ -64,7 +64,7 @@ function Cancel({ job, onError }: { job: Job; onError: (e: unknown) => void }) {
     try {
       const deadline = deadlineFromNow();
       const json = (await gql<{ cancelTrainingJobTypedData: string }>(CANCEL_TYPED, { id: job.id, owner: who!.address, deadline })).cancelTrainingJobTypedData;
-      const a = await authorize(json, who!.address, deadline);
+      const a = await authorize(json, who!.address, deadline, 'CancelTrainingJob', { job: job.id });
       await gql(CANCEL_TRAINING, { id: job.id, a });
     } catch (error) { onError(error); }
     setBusy(false);
