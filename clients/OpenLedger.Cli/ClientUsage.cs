@@ -93,7 +93,8 @@ public static class ClientUsage
                               starts (or finds: the same training is the same job) a job and shows a progress
                               bar until it ends; prints the adapter and training record hashes
           train status        --id JOB            progress, or the outcome
-          train cancel        --id JOB            stop after the current step (starting it again resumes)
+          train cancel        --id JOB            stop after the current step (starting it again resumes); with a
+                              key (--dev N, --key-file ...) the job's owner signs it, else the operator token
           train list          [--limit N (at most 100)]
           train record        --id JOB            the training record JSON (its keccak256 is on chain)
 

@@ -5,8 +5,8 @@ using OpenLedger.Core.ModelFactory;
 
 namespace OpenLedger.Client;
 
-// The Model Factory: an account starts a job it owns with its signature, the operator with its token; cancelling
-// administers the node (OPERATOR_REQUIRED without the operator token); reading is public.
+// The Model Factory: an account starts and cancels a job it owns with its signature, the operator with its token;
+// reading is public.
 public sealed partial class LedgerClient
 {
     private const string JobFields = "id status owner datanet versionNumber datanetVersion baseModel examples step totalSteps loss evalLoss initialEvalLoss " +
@@ -46,6 +46,19 @@ public sealed partial class LedgerClient
     /// <summary>Stops a job after its current step (JobNotFound when there is none). Operator only.</summary>
     public async Task<TrainingJobInfo> CancelTrainingJobAsync(Hash32 id, CancellationToken ct = default) =>
         ReadJob((await QueryAsync($"mutation($id: Hash!) {{ cancelTrainingJob(id: $id) {{ {JobFields} }} }}", new { id = id.ToString() }, ct)).Req("cancelTrainingJob"));
+
+    /// <summary>Stops a job <paramref name="owner"/>'s account owns, signed with its key for the node's chain (no operator
+    /// token; NotTrainingJobOwner for another account's job): the signature is valid for 10 minutes.</summary>
+    public async Task<TrainingJobInfo> CancelTrainingJobAsync(Hash32 id, PrivateKey owner, ulong chainId, CancellationToken ct = default)
+    {
+        var deadline = (ulong)DateTimeOffset.UtcNow.AddMinutes(10).ToUnixTimeSeconds();
+        var signature = new CancelTrainingAuthorization(owner.Address, id, deadline).Sign(owner, chainId);
+        return ReadJob((await QueryAsync($"mutation($id: Hash!, $a: TrainingAuthorizationInput) {{ cancelTrainingJob(id: $id, authorization: $a) {{ {JobFields} }} }}", new
+        {
+            id = id.ToString(),
+            a = new { owner = owner.Address.ToString(), deadline = (long)deadline, signature = Hex.Encode(signature.ToArray()) },
+        }, ct)).Req("cancelTrainingJob"));
+    }
 
     public async Task<TrainingJobInfo?> GetTrainingJobAsync(Hash32 id, CancellationToken ct = default) =>
         (await QueryAsync($"query($id: Hash!) {{ trainingJob(id: $id) {{ {JobFields} }} }}", new { id = id.ToString() }, ct)).Opt("trainingJob") is { } j ? ReadJob(j) : null;

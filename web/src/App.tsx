@@ -17,6 +17,10 @@ import { Search, NotFound } from './pages/Search';
 import { Datanets } from './pages/Datanets';
 import { Datanet } from './pages/Datanet';
 import { NewDatanet } from './pages/NewDatanet';
+import { Models } from './pages/Models';
+import { Model } from './pages/Model';
+import { Train } from './pages/Train';
+import { TrainingJob } from './pages/TrainingJob';
 
 function Page({ route }: { route: Route }) {
   switch (route.page) {
@@ -30,6 +34,10 @@ function Page({ route }: { route: Route }) {
     case 'datanets': return <Datanets after={route.after} />;
     case 'datanet': return <Datanet id={route.id} after={route.after} />;
     case 'newDatanet': return <NewDatanet />;
+    case 'models': return <Models after={route.after} />;
+    case 'model': return <Model id={route.id} />;
+    case 'train': return <Train datanet={route.datanet} />;
+    case 'training': return <TrainingJob id={route.id} />;
     case 'notFound': return <NotFound path={route.path} />;
   }
 }
@@ -47,6 +55,10 @@ function titleOf(route: Route): string {
     case 'datanets': return 'Datanets';
     case 'datanet': return `Datanet ${short(route.id)}`;
     case 'newDatanet': return 'Create a datanet';
+    case 'models': return 'Models';
+    case 'model': return `Model ${short(route.id)}`;
+    case 'train': return 'Model Factory';
+    case 'training': return `Training job ${short(route.id)}`;
     case 'notFound': return 'No such page';
   }
 }
@@ -81,6 +93,8 @@ export function App() {
           <a href={href.overview()} aria-current={current('overview')}>Overview</a>
           <a href={href.blocks()} aria-current={current('blocks')}>Blocks</a>
           <a href={href.datanets()} aria-current={current('datanets') ?? current('datanet') ?? current('newDatanet')}>Datanets</a>
+          <a href={href.models()} aria-current={current('models') ?? current('model')}>Models</a>
+          <a href={href.train()} aria-current={current('train') ?? current('training')}>Train</a>
           <a href={href.send()} aria-current={current('send')}>Send</a>
         </nav>
         <form role="search" class="search" onSubmit={(e) => { e.preventDefault(); if (q.trim()) location.hash = href.search(q.trim()); }}>

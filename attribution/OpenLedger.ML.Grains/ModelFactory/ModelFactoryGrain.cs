@@ -64,6 +64,31 @@ public sealed class ModelFactoryGrain(
         });
     }
 
+    public async Task<TrainingJobSubmitResult> CancelSignedAsync(SignedTrainingCancel signed)
+    {
+        if (signed.Signature is not { Length: Signature.Length })
+            return Refused(MlErrorCode.TrainingSignatureInvalid, $"the signature must be {Signature.Length} bytes (r, s, v)");
+        var chain = await GrainFactory.GetGrain<IChainGrain>(0).GetInfoAsync();
+        var authorization = new CancelTrainingAuthorization(signed.Owner, signed.Job, signed.Deadline);
+        var now = (ulong)DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        if (authorization.Verify(chain.ChainId, Signature.Read(signed.Signature), now) is { } refusal) return Refused(refusal.Code, refusal.Message);
+        // One memory of presented signatures for both kinds: their digests differ by their EIP-712 type, so they never collide.
+        var digest = authorization.Digest(chain.ChainId).ToString();
+        if (state.State.UsedAuthorizations.ContainsKey(digest))
+            return Refused(MlErrorCode.SignatureReplayed, "this signed cancellation was already presented; sign a new one (a new deadline)");
+        var job = GrainFactory.GetGrain<ITrainingJobGrain>(GrainKeys.Of(signed.Job));
+        if (await job.GetAsync() is not { } view) return Refused(MlErrorCode.JobNotFound, $"no training job {signed.Job}");
+        if (view.Owner != signed.Owner)
+            return new(null, nameof(OpenLedger.Core.Errors.ErrorCode.NotTrainingJobOwner), view.Owner is { } owner
+                ? $"job {signed.Job} belongs to {owner}; only its owner (or the node's operator) may cancel it"
+                : $"job {signed.Job} was started by the node's operator for nobody; only the operator may cancel it");
+        foreach (var (used, deadline) in state.State.UsedAuthorizations.ToList())
+            if (deadline <= now) state.State.UsedAuthorizations.Remove(used);
+        state.State.UsedAuthorizations[digest] = signed.Deadline;
+        await state.WriteStateAsync();
+        return new(await job.CancelAsync() ?? view, null, null);
+    }
+
     /// <param name="admit">The account rule, given the version's example count; null admits (operator jobs). It runs
     /// after the request and datanet checks, and its state changes are written with the job's.</param>
     private async Task<TrainingJobSubmitResult> SubmitCheckedAsync(TrainingJobRequest request, Address? owner, Func<int, (MlErrorCode Code, string Message)?>? admit)

@@ -9,7 +9,8 @@ namespace OpenLedger.Cli.Marketplace;
 /// `openledger train --datanet ID [--version N] [--rank R] [--alpha A] [--targets M,M] [--lr X] [--epochs E | --steps S]
 /// [--batch-size B] [--seed S] [--no-wait] [--key-file FILE | --dev N | ...]`: starts a Model Factory job (with a key:
 /// signed by that account, which owns the job; without one: as the node's operator) and follows it with a progress bar until it
-/// finishes (Ctrl+C stops following, not the job); `train status|cancel --id JOB`, `train list`, `train record --id JOB`.
+/// finishes (Ctrl+C stops following, not the job); `train status|cancel --id JOB` (cancel: by the job's owner with the same
+/// key options, or the operator), `train list`, `train record --id JOB`.
 /// A succeeded job prints the hashes that `model register --job JOB` puts on chain.
 /// </summary>
 public static class TrainCommand
@@ -127,8 +128,12 @@ public static class TrainCommand
     private static async Task<int> CancelAsync(Args args, TextWriter output)
     {
         var id = Options.Id(args, "id", "training job");
-        using var s = await MarketSession.ConnectAsync(args, output, asOperator: true);
-        var job = await OperatorCallAsync(() => s.Client.CancelTrainingJobAsync(id));
+        // With a key: the job's owner cancels it with its signature (as it started it); otherwise the operator token.
+        var signer = SignsAsAccount(args) ? Signer.From(args) : null;
+        using var s = signer is null ? await MarketSession.ConnectAsync(args, output, asOperator: true) : await MarketSession.ConnectAsync(args, output, signer);
+        var job = await OperatorCallAsync(() => signer is null
+            ? s.Client.CancelTrainingJobAsync(id)
+            : s.Client.CancelTrainingJobAsync(id, signer.Key, s.Chain.ChainId));
         s.Field("job", job.Id);
         s.Field("status", job.IsFinished ? job.Status.ToString().ToLowerInvariant() : "cancelling (stops after its current step, keeps its checkpoint)");
         return 0;

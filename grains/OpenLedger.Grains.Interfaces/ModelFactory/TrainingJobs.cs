@@ -34,6 +34,15 @@ public sealed record SignedTrainingRequest(
     [property: Id(2)] ulong Deadline,
     [property: Id(3)] byte[] Signature);
 
+/// <summary>A job owner's signed request to cancel it (<c>CancelTrainingAuthorization</c>: the owner, the job and a
+/// deadline in unix seconds, under the chain's EIP-712 domain).</summary>
+[GenerateSerializer, Immutable, Alias("openledger.SignedTrainingCancel")]
+public sealed record SignedTrainingCancel(
+    [property: Id(0)] Hash32 Job,
+    [property: Id(1)] Address Owner,
+    [property: Id(2)] ulong Deadline,
+    [property: Id(3)] byte[] Signature);
+
 public enum TrainingJobStatus
 {
     Queued = 0,
@@ -108,6 +117,9 @@ public interface IModelFactoryGrain : IGrainWithIntegerKey
     /// cost rule (<c>TrainingCostRule</c>: funded, at most a few unfinished jobs, a bounded budget), then submits a job
     /// owned by the signer.</summary>
     Task<TrainingJobSubmitResult> SubmitSignedAsync(SignedTrainingRequest signed);
+    /// <summary>An owner's cancellation: checks the signature (chain, job, deadline, not presented before) and that the
+    /// signer owns the job (NotTrainingJobOwner otherwise), then stops it as the operator's cancel does.</summary>
+    Task<TrainingJobSubmitResult> CancelSignedAsync(SignedTrainingCancel signed);
     /// <summary>Newest first.</summary>
     Task<IReadOnlyList<TrainingJobView>> ListAsync(int limit);
     /// <summary>Wakes every job that was queued or running when its silo stopped; each continues from its checkpoint.</summary>

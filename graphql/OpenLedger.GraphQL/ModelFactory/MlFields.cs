@@ -3,6 +3,7 @@ using GraphQL.Types;
 using Microsoft.Extensions.DependencyInjection;
 using OpenLedger.Core.Crypto;
 using OpenLedger.Core.Errors;
+using OpenLedger.Core.ModelFactory;
 using OpenLedger.Grains;
 using OpenLedger.Grains.Ledger;
 using OpenLedger.Grains.ModelFactory;
@@ -17,8 +18,8 @@ namespace OpenLedger.GraphQL.ModelFactory;
 
 /// <summary>The Model Factory and OpenLoRA fields of the root types. They translate: the grains on the ML silos
 /// decide. Errors carry the grains' stable codes in <c>extensions.code</c>. The mutations administer the node and are
-/// for its operator only (<see cref="OperatorAccess"/>), except starting a training job, which an account may do with
-/// its signature.</summary>
+/// for its operator only (<see cref="OperatorAccess"/>), except starting a training job and cancelling one, which an
+/// account (the job's owner) may do with its signature.</summary>
 public static class MlFields
 {
     /// <summary>The most jobs <c>trainingJobs</c> lists at once.</summary>
@@ -53,6 +54,23 @@ public static class MlFields
             {
                 var chain = await c.Grains().GetGrain<IChainGrain>(0).GetInfoAsync();
                 return c.GetArgument<TrainingJobRequest>("input").Authorization(c.GetArgument<Address>("owner"), (ulong)Math.Max(0, c.GetArgument<long>("deadline")))
+                    .TypedData(chain.ChainId).ToJsonString();
+            });
+
+        query.Field<NonNullGraphType<TrainingCostRuleType>>("trainingCostRule")
+            .Description("The limits on a job an account starts with its signature (funding, jobs at once, example passes).")
+            .Resolve(_ => new object());
+
+        query.Field<NonNullGraphType<StringGraphType>>("cancelTrainingJobTypedData")
+            .Description("The EIP-712 payload ({ domain, types, primaryType, message }) a job's owner signs to cancel it " +
+                         "(cancelTrainingJob's authorization): the job, the owner and the deadline (unix seconds, at most an hour ahead).")
+            .Argument<NonNullGraphType<HashGraphType>>("id")
+            .Argument<NonNullGraphType<AddressGraphType>>("owner")
+            .Argument<NonNullGraphType<LongGraphType>>("deadline")
+            .ResolveAsync(async c =>
+            {
+                var chain = await c.Grains().GetGrain<IChainGrain>(0).GetInfoAsync();
+                return new CancelTrainingAuthorization(c.GetArgument<Address>("owner"), c.GetArgument<Hash32>("id"), (ulong)Math.Max(0, c.GetArgument<long>("deadline")))
                     .TypedData(chain.ChainId).ToJsonString();
             });
 
@@ -111,12 +129,23 @@ public static class MlFields
             });
 
         mutation.Field<NonNullGraphType<TrainingJobType>>("cancelTrainingJob")
-            .Description("Stops a job after its current step, keeping its checkpoint. Errors: JobNotFound.")
+            .Description("Stops a job after its current step, keeping its checkpoint. By the job's owner with its signature (authorization; " +
+                         "the payload is cancelTrainingJobTypedData's), or by the node's operator (operator token). Errors: OPERATOR_REQUIRED " +
+                         "(neither), JobNotFound, NotTrainingJobOwner, TrainingSignatureInvalid, SignatureExpired, DeadlineTooFar, SignatureReplayed.")
             .Argument<NonNullGraphType<HashGraphType>>("id")
+            .Argument<TrainingAuthorizationInputType>("authorization", a => a.Description = "The job owner's signature; without it, the operator token is required.")
             .ResolveAsync(async c =>
             {
-                c.RequireOperator();
                 var id = c.GetArgument<Hash32>("id");
+                if (c.Arguments is { } arguments && arguments.TryGetValue("authorization", out var given) && given.Value is IDictionary<string, object?> auth)
+                {
+                    var deadline = Convert.ToInt64(auth["deadline"], System.Globalization.CultureInfo.InvariantCulture);
+                    if (deadline < 0) throw new InvalidInputError(nameof(MlErrorCode.InvalidField), "deadline must be unix seconds");
+                    var result = await c.Grains().GetGrain<IModelFactoryGrain>(0).CancelSignedAsync(
+                        new SignedTrainingCancel(id, (Address)auth["owner"]!, (ulong)deadline, (byte[])auth["signature"]!));
+                    return result.Job ?? throw new InvalidInputError(result.ErrorCode!, result.Message!);
+                }
+                c.RequireOperator();
                 return await c.Grains().GetGrain<ITrainingJobGrain>(GrainKeys.Of(id)).CancelAsync() ?? throw new InvalidInputError(nameof(MlErrorCode.JobNotFound), $"no training job {id}");
             });
 

@@ -9,8 +9,8 @@ namespace OpenLedger.Tests.Cli;
 
 /// <summary>`train` with the user's key against the running node: the account's signed request starts a job it owns (no
 /// operator token), only that account can `model register --job` it, the node serves and settles its adapter (which
-/// names the owner in its metadata), and the progress never shows an empty
-/// "0/0 loss - eval - 0 tok/s" line before the first step.</summary>
+/// names the owner in its metadata), only that account can `train cancel` it with its key, and the progress never shows
+/// an empty "0/0 loss - eval - 0 tok/s" line before the first step.</summary>
 public sealed partial class MarketplaceCliTests
 {
     [Fact]
@@ -53,6 +53,15 @@ public sealed partial class MarketplaceCliTests
         var refused = await Run("train", "--key-file", unfunded, "--datanet", datanet, "--steps", "3", "--batch-size", "2", "--no-wait");
         Assert.Equal(1, refused.ExitCode);
         Assert.Contains("AccountNotFunded", refused.Output);
+
+        // `train cancel` with a key is the owner's signed cancellation: another account's is refused with the node's
+        // code, the owner's stops the job, no operator token either way.
+        var running = (await Ok(Run("train", "--dev", "3", "--datanet", datanet, "--steps", "3000", "--batch-size", "2", "--seed", "10", "--no-wait"))).Id("job").ToString();
+        var notYours = await Run("train", "cancel", "--dev", "4", "--id", running);
+        Assert.Equal(1, notYours.ExitCode);
+        Assert.Contains("NotTrainingJobOwner", notYours.Output);
+        var cancelled = await Ok(Run("train", "cancel", "--dev", "3", "--id", running));
+        Assert.Equal(running, cancelled.Id("job").ToString());
     }
 
     [Theory]

@@ -113,9 +113,9 @@ public sealed class BrowserExplorerTests(ExplorerBrowserRun run, ITestOutputHelp
         Passed("search by address", "search by transaction hash", "search by height");
 
     [Fact]
-    public void Search_asks_the_node_and_finds_marketplace_objects_linking_only_pages_that_exist() =>
+    public void Search_asks_the_node_and_finds_marketplace_objects_opening_their_pages() =>
         Passed("search by datanet id opens the datanet", "search by contribution id lists it with its datanet",
-            "search also lists the transaction that created it", "search by model id names it without a dead link");
+            "search also lists the transaction that created it", "search by model id opens the model page");
 
     [Fact]
     public void The_datanet_pages_list_datanets_and_show_task_fees_stake_curators_versions_and_contributions()

@@ -71,6 +71,7 @@ export function Datanet({ id, after }: { id: string; after?: string }) {
       {mayCurate(who?.address, d.owner, d.curators) && <Publish datanet={d.id} approvedCount={d.approvedCount} versionCount={d.versionCount}
         lastCount={d.versions.nodes[0]?.count ?? 0} onCommitted={q.refresh} />}
       <h2>Versions</h2>
+      {d.versionCount > 0 && <p><a href={href.train(d.id)} class="action" data-testid="train-link">Train a model</a> on a published version (Model Factory).</p>}
       {d.versions.nodes.length === 0 ? <Empty>No version published yet.</Empty> : (
         <table class="list" data-testid="datanet-versions">
           <thead><tr><th scope="col">Version</th><th scope="col">Merkle root</th><th scope="col">Contributions</th>

@@ -30,6 +30,7 @@ export function pageOf(m: SearchMatch): string | null {
     case 'DATANET': return href.datanet(m.key);
     case 'CONTRIBUTION': return m.contribution ? href.datanet(m.contribution.datanetId) : null;
     case 'DATANET_VERSION': return m.datanetVersion ? href.datanet(m.datanetVersion.datanetId) : null;
+    case 'MODEL': return href.model(m.key);
     default: return null;
   }
 }
@@ -47,8 +48,8 @@ function Match({ m }: { m: SearchMatch }) {
     case 'CONTRIBUTION': return <>Contribution <span class="mono" title={m.key}>{short(m.key)}</span> ({m.contribution?.status.toLowerCase()})
       to datanet <DatanetLink id={m.contribution?.datanetId} name={m.contribution?.datanet?.name} /></>;
     case 'DATANET_VERSION': return <>Version {m.datanetVersion?.number} of datanet <DatanetLink id={m.datanetVersion?.datanetId} name={m.datanetVersion?.datanet?.name} /></>;
-    // No model or inference page yet: say what it is, with no link that leads nowhere.
-    case 'MODEL': return <>Model <strong>{m.model?.name}</strong> <span class="mono" title={m.key}>{short(m.key)}</span> (no model page yet)</>;
+    case 'MODEL': return <>Model <a href={href.model(m.key)} title={m.key}>{m.model?.name ?? short(m.key)}</a></>;
+    // No inference page yet: say what it is, with no link that leads nowhere.
     case 'INFERENCE': return <>Inference <span class="mono" title={m.key}>{short(m.key)}</span> ({m.inference?.status.toLowerCase()}; no inference page yet)</>;
   }
 }
@@ -60,7 +61,7 @@ export function Search({ q }: { q: string }) {
     searchFor(q).then((matches) => {
       const target = matches.length ? pageOf(matches[0]) : null;
       // Only the object itself opens directly: a contribution or a version is shown in the list (its datanet linked).
-      if (target && ['BLOCK', 'TRANSACTION', 'ACCOUNT', 'DATANET'].includes(matches[0].kind)) location.replace(target);
+      if (target && ['BLOCK', 'TRANSACTION', 'ACCOUNT', 'DATANET', 'MODEL'].includes(matches[0].kind)) location.replace(target);
       else setState({ matches });
     }, (error) => setState({ error }));
   }, [q]);

@@ -13,6 +13,10 @@ export type Route =
   | { page: 'datanets'; after?: string }
   | { page: 'newDatanet' }
   | { page: 'datanet'; id: string; after?: string }
+  | { page: 'models'; after?: string }
+  | { page: 'model'; id: string }
+  | { page: 'train'; datanet?: string }
+  | { page: 'training'; id: string }
   | { page: 'notFound'; path: string };
 
 export function parse(hash: string): Route {
@@ -31,6 +35,10 @@ export function parse(hash: string): Route {
     case 'datanets': if (parts[1] === 'new') return { page: 'newDatanet' };
       if (!parts[1]) return { page: 'datanets', after: params.get('after') ?? undefined }; break;
     case 'datanet': if (parts[1]) return { page: 'datanet', id: parts[1], after: params.get('after') ?? undefined }; break;
+    case 'models': return { page: 'models', after: params.get('after') ?? undefined };
+    case 'model': if (parts[1]) return { page: 'model', id: parts[1] }; break;
+    case 'train': return { page: 'train', datanet: params.get('datanet') ?? undefined };
+    case 'training': if (parts[1]) return { page: 'training', id: parts[1] }; break;
   }
   return { page: 'notFound', path };
 }
@@ -46,6 +54,10 @@ export const href = {
   datanets: (after?: string) => (after ? `#/datanets?after=${encodeURIComponent(after)}` : '#/datanets'),
   newDatanet: () => '#/datanets/new',
   datanet: (id: string, after?: string) => (after ? `#/datanet/${id}?after=${encodeURIComponent(after)}` : `#/datanet/${id}`),
+  models: (after?: string) => (after ? `#/models?after=${encodeURIComponent(after)}` : '#/models'),
+  model: (id: string) => `#/model/${id}`,
+  train: (datanet?: string) => (datanet ? `#/train?datanet=${datanet}` : '#/train'),
+  training: (id: string) => `#/training/${id}`,
 };
 
 export function useRoute(): Route {
