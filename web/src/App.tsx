@@ -16,6 +16,9 @@ import { Send } from './pages/Send';
 import { Search, NotFound } from './pages/Search';
 import { Datanets } from './pages/Datanets';
 import { Datanet } from './pages/Datanet';
+import { Playground } from './pages/Playground';
+import { Inference } from './pages/Inference';
+import { Rewards } from './pages/Rewards';
 
 function Page({ route }: { route: Route }) {
   switch (route.page) {
@@ -28,6 +31,9 @@ function Page({ route }: { route: Route }) {
     case 'search': return <Search q={route.q} />;
     case 'datanets': return <Datanets after={route.after} />;
     case 'datanet': return <Datanet id={route.id} after={route.after} />;
+    case 'playground': return <Playground model={route.model} />;
+    case 'inference': return <Inference id={route.id} />;
+    case 'rewards': return <Rewards address={route.address} />;
     case 'notFound': return <NotFound path={route.path} />;
   }
 }
@@ -44,6 +50,9 @@ function titleOf(route: Route): string {
     case 'search': return `Search ${route.q}`;
     case 'datanets': return 'Datanets';
     case 'datanet': return `Datanet ${short(route.id)}`;
+    case 'playground': return 'Inference playground';
+    case 'inference': return `Inference ${short(route.id)}`;
+    case 'rewards': return `Rewards of ${short(route.address, 6)}`;
     case 'notFound': return 'No such page';
   }
 }
@@ -79,6 +88,7 @@ export function App() {
           <a href={href.blocks()} aria-current={current('blocks')}>Blocks</a>
           <a href={href.datanets()} aria-current={current('datanets') ?? current('datanet')}>Datanets</a>
           <a href={href.send()} aria-current={current('send')}>Send</a>
+          <a href={href.playground()} aria-current={current('playground')}>Playground</a>
         </nav>
         <form role="search" class="search" onSubmit={(e) => { e.preventDefault(); if (q.trim()) location.hash = href.search(q.trim()); }}>
           <label for="search-input" class="visually-hidden">Search by address, hash, id or block height</label>

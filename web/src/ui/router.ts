@@ -12,6 +12,9 @@ export type Route =
   | { page: 'search'; q: string }
   | { page: 'datanets'; after?: string }
   | { page: 'datanet'; id: string; after?: string }
+  | { page: 'playground'; model?: string }
+  | { page: 'inference'; id: string }
+  | { page: 'rewards'; address: string }
   | { page: 'notFound'; path: string };
 
 export function parse(hash: string): Route {
@@ -29,6 +32,9 @@ export function parse(hash: string): Route {
     case 'search': return { page: 'search', q: params.get('q') ?? '' };
     case 'datanets': return { page: 'datanets', after: params.get('after') ?? undefined };
     case 'datanet': if (parts[1]) return { page: 'datanet', id: parts[1], after: params.get('after') ?? undefined }; break;
+    case 'playground': return { page: 'playground', model: params.get('model') ?? undefined };
+    case 'inference': if (parts[1]) return { page: 'inference', id: parts[1] }; break;
+    case 'rewards': if (parts[1]) return { page: 'rewards', address: parts[1] }; break;
   }
   return { page: 'notFound', path };
 }
@@ -43,6 +49,11 @@ export const href = {
   search: (q: string) => `#/search?q=${encodeURIComponent(q)}`,
   datanets: (after?: string) => (after ? `#/datanets?after=${encodeURIComponent(after)}` : '#/datanets'),
   datanet: (id: string, after?: string) => (after ? `#/datanet/${id}?after=${encodeURIComponent(after)}` : `#/datanet/${id}`),
+  playground: (model?: string) => (model ? `#/playground?model=${model}` : '#/playground'),
+  inference: (id: string) => `#/inference/${id}`,
+  rewards: (address: string) => `#/rewards/${address}`,
+  // The models' pages are another part of the app's (#/model/<id>); linked by address only.
+  model: (id: string) => `#/model/${id}`,
 };
 
 export function useRoute(): Route {
