@@ -2,7 +2,7 @@
 // adapter, training record, base model, datanet versions, hashes, server) and its attribution evidence as soon as it
 // is settled. It follows the `inference(id)` subscription, reading the inference again at each change, so the output
 // and then the settlement appear without a reload. The playground shows a just-paid inference with the same view.
-import { useEffect } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { ApiError, subscribe } from '../api/graphql';
 import { INFERENCE, INFERENCE_SUB, type InferenceData } from '../api/infer';
 import { useQuery } from '../ui/useQuery';
@@ -28,16 +28,19 @@ export function InferenceView({ id, justSent = false }: { id: string; justSent?:
   const i = q.data?.inference ?? null;
   const closed = i?.status === 'SETTLED' || i?.status === 'EXPIRED';
   const follow = !closed && !q.error && !!q.data;
+  // The node gives up on a request not committed within a minute (dropped, or never sent): say so instead of waiting.
+  const [gaveUp, setGaveUp] = useState(false);
   useEffect(() => {
     // Followed from the first read on, found or not: the node waits a minute for a request not committed yet (a link
     // opened right after paying), then says it knows none, and the page keeps its "no such inference".
     if (!follow) return;
-    return subscribe(INFERENCE_SUB, { id }, () => q.refresh(), () => { /* the page's read says what is wrong */ }, () => q.refresh());
+    setGaveUp(false);
+    return subscribe(INFERENCE_SUB, { id }, () => q.refresh(), () => { setGaveUp(true); q.refresh(); }, () => q.refresh());
   }, [id, follow]);
 
   if (q.error) return <ErrorBox error={q.error} title="The inference could not be read" />;
   if (!q.data) return <Loading what="the inference" />;
-  if (!i) return justSent
+  if (!i) return justSent && !gaveUp
     ? <p class="state loading" role="status" data-testid="inference-status" data-status="sent">Paid; waiting for the request to be committed…</p>
     : <div data-ready="inference-missing"><Empty>This node knows no inference <span class="mono wrap">{id}</span> (a request sent a moment
       ago shows here as soon as it is committed).</Empty></div>;
