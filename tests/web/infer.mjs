@@ -191,12 +191,20 @@ try {
   const contributor = contributors[0].address;
   const rewardsTab = await context.newPage();
   watch(rewardsTab, 'rewards-tab');
+  // Its WebSocket goes through a proxy the test cuts before the settlement, as a restarting node would: the feed must
+  // resume from where it was and still get the credits.
+  const rewardsSockets = [];
+  await rewardsTab.routeWebSocket(/\/graphql$/, (ws) => { ws.connectToServer(); rewardsSockets.push(ws); });
   const before = (await gql('query($a: Address!) { rewards(address: $a) { total count } }', { a: contributor })).rewards;
   await visit(rewardsTab, 'rewards-before', `#/rewards/${contributor}`, '[data-ready=rewards]');
   await rewardsTab.waitForSelector('[data-testid=link-state]:has-text("Live")', { timeout: 10_000 });
   check('rewards page starts from the node\'s totals', await attr(rewardsTab, '[data-testid=rewards-total]', 'data-wei') === before.total
     && await rewardsTab.textContent('[data-testid=rewards-count]') === String(before.count), JSON.stringify(before));
   await rewardsTab.evaluate(() => { window.__sameDocument = true; });
+  for (const ws of rewardsSockets.splice(0)) await ws.close({ code: 1001, reason: 'test: connection lost' });
+  const relinked = await rewardsTab.waitForSelector('[data-testid=link-state]:has-text("reconnecting")', { timeout: 5_000 }).then(() => true, () => false)
+    && await rewardsTab.waitForSelector('[data-testid=link-state]:has-text("Live")', { timeout: 20_000 }).then(() => true, () => false);
+  check('rewards tab lost its socket and reconnected', relinked && rewardsSockets.length > 0);
   const chartBefore = await rewardsTab.textContent('.chart .now');
   const canvasBefore = await rewardsTab.evaluate(() => document.querySelector('.chart canvas').toDataURL());
 
