@@ -31,11 +31,13 @@ export const EVIDENCE = `query Evidence($id: Hash!) { inference(id: $id) { id at
 // The subscription only says that something changed (requested -> served -> settled/expired); the page reads it again.
 export const INFERENCE_SUB = `subscription InferenceChanged($id: Hash!) { inference(id: $id) { id status output record } }`;
 
-// The rewards feed: the totals and the cumulative series as of one height, the latest credits, then the subscription
+// The rewards feed: the totals (with the names of the datanets and models that paid, for the feed's rows) and the
+// cumulative series as of one height, the latest credits, then the subscription
 // from the next height on (replayed by the node if they committed between the two reads).
 export const REWARD_FEED = `query RewardFeed($address: Address!, $bucketSeconds: Int!, $buckets: Int!) { account(address: $address) {
   address
-  rewards { total count asOfHeight byRole { scope amount count } }
+  rewards { total count asOfHeight byRole { scope amount count }
+    byDatanet { scope datanet { id name } } byModel { scope model { id name } } }
   rewardSeries(bucketSeconds: $bucketSeconds, buckets: $buckets) { total asOfHeight buckets { end cumulative } }
   rewardHistory(first: 50) { nodes { height sequence amount detail datanet model contribution inference timestamp } } } }`;
 export const REWARD_CREDITS_SUB = `subscription RewardCredits($address: Address!, $fromHeight: Long) { rewards(address: $address, fromHeight: $fromHeight) {

@@ -17,7 +17,8 @@ interface Credit { height: number; sequence: number; amount: string | null; deta
   contribution: string | null; inference: string | null; timestamp: string }
 interface FeedData {
   address: string;
-  rewards: { total: string; count: number; asOfHeight: number; byRole: { scope: string; amount: string; count: number }[] };
+  rewards: { total: string; count: number; asOfHeight: number; byRole: { scope: string; amount: string; count: number }[];
+    byDatanet: { scope: string; datanet: { id: string; name: string } | null }[]; byModel: { scope: string; model: { id: string; name: string } | null }[] };
   rewardSeries: { total: string; asOfHeight: number; buckets: { end: string; cumulative: string }[] };
   rewardHistory: { nodes: Credit[] };
 }
@@ -85,6 +86,11 @@ export function Rewards({ address }: { address: string }) {
   const newer = live.filter((c) => !a.rewardHistory.nodes.some((h) => key(h) === key(c)))
     .sort((x, y) => y.height - x.height || y.sequence - x.sequence);
   const seen = new Set(newer.map(key));
+  // Names of what paid before (a datanet or model first paying now is shown by its id).
+  const names = new Map<string, string>();
+  for (const t of a.rewards.byDatanet) if (t.datanet) names.set(t.datanet.id.toLowerCase(), t.datanet.name);
+  for (const t of a.rewards.byModel) if (t.model) names.set(t.model.id.toLowerCase(), t.model.name);
+  const nameOf = (id: string) => names.get(id.toLowerCase());
   const feed = [...newer, ...a.rewardHistory.nodes.filter((c) => !seen.has(key(c)))];
 
   return (
@@ -110,8 +116,8 @@ export function Rewards({ address }: { address: string }) {
             <tr key={key(c)} data-key={key(c)} data-live={seen.has(key(c)) ? 'true' : undefined} data-inference={c.inference ?? ''} data-wei={c.amount ?? ''}>
               <td>{formatOpen(c.amount, 18)}</td>
               <td>{c.detail ?? '—'}</td>
-              <td>{c.datanet ? <DatanetLink id={c.datanet} /> : '—'}</td>
-              <td>{c.model ? <a href={href.model(c.model)} class="mono" title={c.model}>{short(c.model, 4)}</a> : '—'}</td>
+              <td>{c.datanet ? <DatanetLink id={c.datanet} name={nameOf(c.datanet)} /> : '—'}</td>
+              <td>{c.model ? <a href={href.model(c.model)} class={nameOf(c.model) ? undefined : 'mono'} title={c.model}>{nameOf(c.model) ?? short(c.model, 4)}</a> : '—'}</td>
               <td>{c.inference ? <a href={href.inference(c.inference)} class="mono" title={c.inference}>{short(c.inference, 4)}</a> : '—'}</td>
               <td><BlockLink height={c.height} /></td>
             </tr>))}</tbody>
