@@ -334,6 +334,10 @@ try {
   await visit(page, 'account-rewards-link', `#/account/${contributor}`, '[data-ready=account]');
   check('account page links the rewards feed', await page.locator(`a[href="#/rewards/${contributor}"]`).count() === 1);
   await visit(page, 'rewards', `#/rewards/${contributor}`, '[data-ready=rewards]');
+  const feedRow = await page.locator('[data-testid=rewards-feed] tbody tr').first().textContent();
+  check('rewards feed names the datanet and the model', feedRow.includes('WordNet animals and foods') && feedRow.includes('wordnet-animals-foods')
+    && await page.locator(`[data-testid=rewards-feed] a[href="#/datanet/${datanet}"]`).count() > 0
+    && await page.locator(`[data-testid=rewards-feed] a[href="#/model/${modelId}"]`).count() > 0, feedRow);
 
   // 8. Bad input.
   await visit(page, 'inference-unknown', `#/inference/0x${'cd'.repeat(32)}`, '[data-ready=inference-missing]');

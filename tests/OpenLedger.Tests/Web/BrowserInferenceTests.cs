@@ -88,7 +88,8 @@ public sealed class BrowserInferenceTests(InferenceBrowserRun run, ITestOutputHe
     public void A_contributors_rewards_page_gets_the_new_credit_live_after_a_lost_socket_and_its_chart_grows() =>
         Passed("rewards page starts from the node's totals", "rewards tab lost its socket and reconnected",
             "rewards feed gets the credit live without reload", "rewards chart grows",
-            "rewards totals by role include the credit", "wallet panel links my rewards", "account page links the rewards feed");
+            "rewards totals by role include the credit", "rewards feed names the datanet and the model", "wallet panel links my rewards",
+            "account page links the rewards feed");
 
     [Fact]
     public void Bad_input_shows_its_error_code_or_says_nothing_matches() =>
