@@ -5,6 +5,7 @@
 import { useEffect } from 'preact/hooks';
 import { EVIDENCE, type Attribution, type AttributionSpan, type ContributionRef, type InferenceData } from '../api/infer';
 import { AccountLink, DatanetLink } from '../ui/links';
+import { href } from '../ui/router';
 import { formatOpen, short } from '../ui/format';
 import { useQuery } from '../ui/useQuery';
 import { Empty, ErrorBox, Loading } from '../ui/states';
@@ -58,7 +59,7 @@ function ContributionName({ c, rank }: { c: ContributionRef | null; rank: Map<st
   const n = rank.get(c.id.toLowerCase());
   return (
     <span>
-      {n !== undefined ? `#${n} ` : ''}<a href={`#/datanet/${c.datanetId}`} class="mono" title={`${c.id} (datanet ${c.datanet?.name ?? c.datanetId})`}>{short(c.id, 4)}</a>
+      {n !== undefined ? `#${n} ` : ''}<a href={href.datanet(c.datanetId)} class="mono" title={`${c.id} (datanet ${c.datanet?.name ?? c.datanetId})`}>{short(c.id, 4)}</a>
       {' '}in <DatanetLink id={c.datanetId} name={c.datanet?.name} />
     </span>);
 }
@@ -163,7 +164,7 @@ export function AttributionEvidence({ inference }: { inference: InferenceData })
           <tbody>{a.contributions.map((c, n) => (
             <tr key={c.contributionId} data-id={c.contributionId} data-share={c.share} data-payout={c.payout ?? ''}>
               <th scope="row">{n + 1}</th>
-              <td>{c.contribution ? <a href={`#/datanet/${c.contribution.datanetId}`} class="mono" title={c.contributionId}>{short(c.contributionId, 4)}</a>
+              <td>{c.contribution ? <a href={href.datanet(c.contribution.datanetId)} class="mono" title={c.contributionId}>{short(c.contributionId, 4)}</a>
                 : <span class="mono" title={c.contributionId}>{short(c.contributionId, 4)}</span>}
                 {c.contribution && <> in <DatanetLink id={c.contribution.datanetId} name={c.contribution.datanet?.name} /></>}</td>
               <td class="excerpt" data-testid="evidence-text">{excerpt(exampleText(c.contribution?.text ?? null))}</td>
