@@ -21,6 +21,9 @@ import { Models } from './pages/Models';
 import { Model } from './pages/Model';
 import { Train } from './pages/Train';
 import { TrainingJob } from './pages/TrainingJob';
+import { Playground } from './pages/Playground';
+import { Inference } from './pages/Inference';
+import { Rewards } from './pages/Rewards';
 
 function Page({ route }: { route: Route }) {
   switch (route.page) {
@@ -38,6 +41,9 @@ function Page({ route }: { route: Route }) {
     case 'model': return <Model id={route.id} />;
     case 'train': return <Train datanet={route.datanet} />;
     case 'training': return <TrainingJob id={route.id} />;
+    case 'playground': return <Playground model={route.model} />;
+    case 'inference': return <Inference id={route.id} />;
+    case 'rewards': return <Rewards address={route.address} />;
     case 'notFound': return <NotFound path={route.path} />;
   }
 }
@@ -59,6 +65,9 @@ function titleOf(route: Route): string {
     case 'model': return `Model ${short(route.id)}`;
     case 'train': return 'Model Factory';
     case 'training': return `Training job ${short(route.id)}`;
+    case 'playground': return 'Inference playground';
+    case 'inference': return `Inference ${short(route.id)}`;
+    case 'rewards': return `Rewards of ${short(route.address, 6)}`;
     case 'notFound': return 'No such page';
   }
 }
@@ -96,6 +105,7 @@ export function App() {
           <a href={href.models()} aria-current={current('models') ?? current('model')}>Models</a>
           <a href={href.train()} aria-current={current('train') ?? current('training')}>Train</a>
           <a href={href.send()} aria-current={current('send')}>Send</a>
+          <a href={href.playground()} aria-current={current('playground')}>Playground</a>
         </nav>
         <form role="search" class="search" onSubmit={(e) => { e.preventDefault(); if (q.trim()) location.hash = href.search(q.trim()); }}>
           <label for="search-input" class="visually-hidden">Search by address, hash, id or block height</label>

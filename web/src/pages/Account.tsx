@@ -43,7 +43,7 @@ export function Account({ address }: { address: string }) {
         <div><dt>Next nonce</dt><dd>{a.nextNonce}</dd></div>
         <div><dt>Pending</dt><dd>{a.pendingCount}</dd></div>
       </dl>
-      <p><a href={href.send(a.address)}>Send OPEN to this account</a></p>
+      <p><a href={href.send(a.address)}>Send OPEN to this account</a> · <a href={href.rewards(a.address)}>Rewards feed (live)</a></p>
       <h2>Pending transactions</h2>
       {a.pendingTransactions.length === 0 ? <Empty>None pending.</Empty>
         : <ul>{a.pendingTransactions.map((h) => <li key={h}><TxLink hash={h} full /></li>)}</ul>}

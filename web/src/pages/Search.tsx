@@ -21,7 +21,7 @@ export interface SearchMatch {
   inference: { id: string; status: string } | null;
 }
 
-/** The page a match has, or null for kinds without one yet (models, inferences). */
+/** The page a match has, or null for kinds without one yet (models). */
 export function pageOf(m: SearchMatch): string | null {
   switch (m.kind) {
     case 'BLOCK': return href.block(m.block?.height ?? m.key);
@@ -31,6 +31,7 @@ export function pageOf(m: SearchMatch): string | null {
     case 'CONTRIBUTION': return m.contribution ? href.datanet(m.contribution.datanetId) : null;
     case 'DATANET_VERSION': return m.datanetVersion ? href.datanet(m.datanetVersion.datanetId) : null;
     case 'MODEL': return href.model(m.key);
+    case 'INFERENCE': return href.inference(m.key);
     default: return null;
   }
 }
@@ -49,8 +50,7 @@ function Match({ m }: { m: SearchMatch }) {
       to datanet <DatanetLink id={m.contribution?.datanetId} name={m.contribution?.datanet?.name} /></>;
     case 'DATANET_VERSION': return <>Version {m.datanetVersion?.number} of datanet <DatanetLink id={m.datanetVersion?.datanetId} name={m.datanetVersion?.datanet?.name} /></>;
     case 'MODEL': return <>Model <a href={href.model(m.key)} title={m.key}>{m.model?.name ?? short(m.key)}</a></>;
-    // No inference page yet: say what it is, with no link that leads nowhere.
-    case 'INFERENCE': return <>Inference <span class="mono" title={m.key}>{short(m.key)}</span> ({m.inference?.status.toLowerCase()}; no inference page yet)</>;
+    case 'INFERENCE': return <>Inference <a href={href.inference(m.key)} class="mono" title={m.key}>{short(m.key)}</a> ({m.inference?.status.toLowerCase()})</>;
   }
 }
 
@@ -61,7 +61,7 @@ export function Search({ q }: { q: string }) {
     searchFor(q).then((matches) => {
       const target = matches.length ? pageOf(matches[0]) : null;
       // Only the object itself opens directly: a contribution or a version is shown in the list (its datanet linked).
-      if (target && ['BLOCK', 'TRANSACTION', 'ACCOUNT', 'DATANET', 'MODEL'].includes(matches[0].kind)) location.replace(target);
+      if (target && ['BLOCK', 'TRANSACTION', 'ACCOUNT', 'DATANET', 'MODEL', 'INFERENCE'].includes(matches[0].kind)) location.replace(target);
       else setState({ matches });
     }, (error) => setState({ error }));
   }, [q]);

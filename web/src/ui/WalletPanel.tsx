@@ -18,6 +18,7 @@ export function WalletPanel() {
       <div class="wallet" aria-label="Wallet">
         <span class="who">{current.kind === 'dev' ? `Dev account ${current.key.index} (public key)` : 'Wallet'}:{' '}
           <a href={href.account(current.address)} data-testid="signer-address" title={current.address}>{short(current.address, 6)}</a></span>
+        <a href={href.rewards(current.address)} data-testid="my-rewards">My rewards</a>
         <button type="button" class="link" onClick={disconnect}>Disconnect</button>
       </div>
     );

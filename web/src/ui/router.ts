@@ -17,6 +17,9 @@ export type Route =
   | { page: 'model'; id: string }
   | { page: 'train'; datanet?: string }
   | { page: 'training'; id: string }
+  | { page: 'playground'; model?: string }
+  | { page: 'inference'; id: string }
+  | { page: 'rewards'; address: string }
   | { page: 'notFound'; path: string };
 
 export function parse(hash: string): Route {
@@ -39,6 +42,9 @@ export function parse(hash: string): Route {
     case 'model': if (parts[1]) return { page: 'model', id: parts[1] }; break;
     case 'train': return { page: 'train', datanet: params.get('datanet') ?? undefined };
     case 'training': if (parts[1]) return { page: 'training', id: parts[1] }; break;
+    case 'playground': return { page: 'playground', model: params.get('model') ?? undefined };
+    case 'inference': if (parts[1]) return { page: 'inference', id: parts[1] }; break;
+    case 'rewards': if (parts[1]) return { page: 'rewards', address: parts[1] }; break;
   }
   return { page: 'notFound', path };
 }
@@ -58,6 +64,9 @@ export const href = {
   model: (id: string) => `#/model/${id}`,
   train: (datanet?: string) => (datanet ? `#/train?datanet=${datanet}` : '#/train'),
   training: (id: string) => `#/training/${id}`,
+  playground: (model?: string) => (model ? `#/playground?model=${model}` : '#/playground'),
+  inference: (id: string) => `#/inference/${id}`,
+  rewards: (address: string) => `#/rewards/${address}`,
 };
 
 export function useRoute(): Route {
