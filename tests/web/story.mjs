@@ -4,10 +4,11 @@
 // version. Each step is a named function that records checks; later steps (train, watch the loss, register, pay an
 // inference, attribution, live rewards) append to STEPS and read what earlier ones left in `story`.
 //
-// stdin:  { "url": "http://127.0.0.1:PORT/", "keys": ["0x..", ...] (dev 0, 1, 2: owner, file contributor, text
-//           contributor), "screenshots": "/abs/dir", "chromium": "/usr/bin/chromium" }
+// stdin:  { "url": "http://127.0.0.1:PORT/", "keys": ["0x..", ...] (dev 0-4: owner, file contributor, text
+//           contributor, publisher, inference caller), "screenshots": "/abs/dir", "chromium": "/usr/bin/chromium" }
 // stdout: { checks: { name: true|what was seen }, steps: [{ name, ms, error? }], pages: [{ name, readyMs, violations }],
-//           consoleErrors: [...], story: { datanet, files, texts, curated, version } }
+//           consoleErrors: [...], story: { datanet, files, texts, curated, version, job, trained, model, inference, settlement,
+//           liveRewards } }
 import {
   readStdinJson, results, gqlAt, launch, injectWallet, watchConsole, recordQueries, pages, appears,
 } from './kit.mjs';
@@ -46,7 +47,7 @@ const example = ([text, label]) => JSON.stringify({ text, label });
 const offTopic = JSON.stringify({ text: 'Bananas are yellow and grow in bunches on large herbaceous plants', label: 'fruit' });
 
 const browser = await launch(input.chromium);
-const watchdog = setTimeout(() => { process.stderr.write('story.mjs timed out\n'); process.exit(2); }, 280_000);
+const watchdog = setTimeout(() => { process.stderr.write('story.mjs timed out\n'); process.exit(2); }, 560_000);
 try {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const wallet = await injectWallet(context, input.keys);
@@ -235,7 +236,119 @@ try {
         && v.publishedBy.toLowerCase() === story.owner.toLowerCase(), `${shownRoot} vs ${JSON.stringify(v)}`);
       await audit('story-published');
     }],
-    // The story's second half appends here: ['train a model', ...], ['register it', ...], ['pay for an inference', ...] ...
+
+    // The second half: dev 3 trains a model on version 1 and registers it, dev 4 pays for an inference, and the
+    // contributors' rewards pages (open in other tabs since before the payment) get their credits live.
+    ['train a model', async () => {
+      await visit('story-datanet-versioned', `#/datanet/${story.datanet}`, '[data-ready=datanet]');
+      await page.click('[data-testid=train-link]');
+      await page.waitForSelector('[data-ready=train] #train-version');
+      await audit('story-train');
+      story.publisher = await connectAs(3);
+      // 80 steps of 4 over the 19 examples: a few seconds on one libtorch thread, long enough for several progress reports.
+      await page.fill('#train-steps', '80');
+      await page.fill('#train-batch', '4');
+      await page.waitForSelector('[data-testid=train-passes]:has-text("320")');
+      const signedBefore = wallet.signatures();
+      await page.getByRole('button', { name: 'Sign and start training' }).click();
+      await page.waitForSelector('[data-ready=training]', { timeout: 20_000 });
+      story.job = page.url().split('#/training/')[1];
+      const points = () => page.evaluate(() => Number(document.querySelector('[data-testid=loss-points]')?.textContent ?? 0));
+      await page.waitForFunction(() => Number(document.querySelector('[data-testid=loss-points]')?.textContent) >= 1, null, { timeout: 60_000 });
+      const first = await points();
+      const moved = await page.waitForFunction((n) => Number(document.querySelector('[data-testid=loss-points]')?.textContent) > n, first, { timeout: 60_000 })
+        .then(() => true, () => false);
+      story.lossPoints = [first, await points()];
+      check('the loss chart moves while the job trains', moved, JSON.stringify(story.lossPoints));
+      await audit('story-training');
+      await page.waitForSelector('[data-testid=job-status]:has-text("succeeded")', { timeout: 180_000 });
+      const job = (await gql('query($id: Hash!) { trainingJob(id: $id) { status owner step totalSteps adapter datanetVersion } }', { id: story.job })).trainingJob;
+      story.trained = job;
+      check('the job was started by the publisher\'s one signature and trained version 1 to the end', job.status === 'SUCCEEDED'
+        && job.owner.toLowerCase() === story.publisher.toLowerCase() && job.step === job.totalSteps && job.step === 80
+        && wallet.signatures() - signedBefore === 1, JSON.stringify(job));
+      await audit('story-trained');
+    }],
+
+    ['register the model', async () => {
+      await page.waitForSelector('[data-testid=register]');
+      await page.fill('#register-name', 'bird-families');
+      await page.fill('#register-price', '1');
+      await page.getByRole('button', { name: 'Sign and register' }).click();
+      await page.waitForSelector('[data-testid=registered-model]', { timeout: 30_000 });
+      story.model = (await page.getAttribute('[data-testid=registered-model]', 'href')).split('#/model/')[1];
+      await page.click('[data-testid=registered-model]');
+      await page.waitForSelector('[data-ready=model]');
+      const m = (await gql('query($id: Hash!) { model(id: $id) { name owner price versions { adapter datanetVersionIds } } }', { id: story.model })).model;
+      check('the model registered from the job page is the publisher\'s, trained on version 1', m && m.name === 'bird-families'
+        && m.owner.toLowerCase() === story.publisher.toLowerCase() && m.price === '1000000000000000000'
+        && m.versions[0].adapter === story.trained.adapter && m.versions[0].datanetVersionIds.includes(story.version.id), JSON.stringify(m));
+      await audit('story-model');
+    }],
+
+    ['pay for an inference', async () => {
+      // Each contributor's rewards page, opened before the payment in a tab of its own: the credits must arrive live.
+      story.rewardTabs = [];
+      for (const address of [story.fileContributor, story.textContributor]) {
+        const tab = await page.context().newPage();
+        watchConsole(tab, `rewards ${address}`, out.consoleErrors);
+        // A plain load (kit's visit reloads after the navigation commits, which a second fresh tab did not survive).
+        await tab.goto(`${base}/#/rewards/${address}`, { waitUntil: 'load' });
+        await tab.waitForSelector('[data-ready=rewards]', { timeout: 15_000 });
+        await pages(tab, base, out, input.screenshots).audit(`story-rewards-before-${story.rewardTabs.length + 1}`, await tab.evaluate(() => performance.now()));
+        await tab.waitForSelector('[data-testid=link-state]:has-text("Live")', { timeout: 10_000 });
+        await tab.evaluate(() => { window.__sameDocument = true; });
+        story.rewardTabs.push({ address, tab, before: await tab.getAttribute('[data-testid=rewards-total]', 'data-wei') });
+      }
+      await page.bringToFront();
+      await visit('story-playground', `#/playground?model=${story.model}`, '[data-ready=playground]');
+      story.caller = await connectAs(4);
+      await page.waitForSelector('[data-testid=playground-price]');
+      check('the playground shows the model\'s price and the gas before signing', await page.getAttribute('[data-testid=playground-price]', 'data-wei') === '1000000000000000000'
+        && await page.getAttribute('[data-testid=playground-gas]', 'data-wei') === gasOf('RequestInference').toString(),
+        `${await page.getAttribute('[data-testid=playground-price]', 'data-wei')} / ${await page.getAttribute('[data-testid=playground-gas]', 'data-wei')}`);
+      await page.fill('#playground-input', 'The sand martin digs its nest burrow into river banks');
+      const paidAt = Date.now();
+      await page.getByRole('button', { name: 'Sign and pay' }).click();
+      await page.waitForSelector('[data-testid=playground-result]', { timeout: 15_000 });
+      story.inference = await page.getAttribute('[data-testid=playground-result]', 'data-id');
+      await page.waitForSelector('[data-testid=inference-output]', { timeout: 90_000 });
+      story.outputMs = Date.now() - paidAt;
+      await audit('story-inference-served');
+      await page.waitForSelector('[data-testid=evidence][data-state=settled]', { timeout: 180_000 });
+      story.evidenceMs = Date.now() - paidAt;
+      const i = (await gql(`query($id: Hash!) { inference(id: $id) { status caller outputText
+        attribution { contributions(first: 100) { contributionId share payout contribution { contributor datanetId } } } rewards { party amount detail } } }`,
+        { id: story.inference })).inference;
+      story.settlement = i;
+      check('the output shown is the node\'s, paid by the caller', i.caller.toLowerCase() === story.caller.toLowerCase()
+        && (await page.textContent('[data-testid=inference-output]')) === i.outputText, i.outputText);
+      const rows = await page.locator('[data-testid=evidence-contributions] tbody tr').evaluateAll((trs) => trs.map((t) => ({ id: t.dataset.id, payout: t.dataset.payout })));
+      const credited = i.attribution?.contributions ?? [];
+      check('the attribution evidence names the story\'s contributions with the node\'s payouts', i.status === 'SETTLED' && rows.length > 0
+        && rows.every((r, n) => r.id === credited[n].contributionId && r.payout === credited[n].payout && credited[n].contribution.datanetId === story.datanet)
+        && Math.abs(credited.reduce((s, c) => s + c.share, 0) - 1) < 1e-6, JSON.stringify({ rows, credited: credited.slice(0, 8) }));
+      await audit('story-inference-settled');
+    }],
+
+    ['rewards update live', async () => {
+      const paid = story.settlement.rewards.filter((r) => story.rewardTabs.some((t) => t.address.toLowerCase() === r.party?.toLowerCase()));
+      check('the settlement credits the story\'s contributors', paid.length > 0, JSON.stringify(story.settlement.rewards));
+      story.liveRewards = [];
+      for (const { address, tab, before } of story.rewardTabs) {
+        const total = (await gql('query($a: Address!) { rewards(address: $a) { total } }', { a: address })).rewards.total;
+        if (total === before) continue; // this contributor was not credited by the one settlement
+        const live = await appears(tab, `[data-testid=rewards-feed] tr[data-live=true][data-inference="${story.inference}"]`, 20_000)
+          && await appears(tab, `[data-testid=rewards-total][data-wei="${total}"]`, 10_000);
+        story.liveRewards.push({ address, before, total, live, sameDocument: await tab.evaluate(() => window.__sameDocument === true) });
+        await tab.bringToFront();
+        await pages(tab, base, out, input.screenshots).audit(`story-rewards-after-${story.liveRewards.length}`);
+      }
+      check('each credited contributor\'s open rewards page shows the new credit and total live, without a reload', story.liveRewards.length > 0
+        && story.liveRewards.every((r) => r.live && r.sameDocument && BigInt(r.total) > BigInt(r.before)), JSON.stringify(story.liveRewards));
+      for (const { tab } of story.rewardTabs) await tab.close();
+      delete story.rewardTabs; // pages are not JSON
+    }],
   ];
 
   for (const [name, run] of STEPS) {

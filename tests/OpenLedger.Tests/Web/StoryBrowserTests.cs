@@ -7,7 +7,9 @@ namespace OpenLedger.Tests.Web;
 /// Chromium against its own real node, with an injected EIP-1193 test wallet holding dev keys 0-2 and switching
 /// between them. First half: dev 0 creates a datanet from the page, dev 1 contributes twelve files (a wrong-format and
 /// an over-size file refused before signing), dev 2 eight texts, dev 0 curates all twenty across the queue's two pages
-/// in one submission and publishes version 1. The story's later steps append to story.mjs's STEPS and to the Facts here.</summary>
+/// in one submission and publishes version 1. Second half: dev 3 trains a model on it from the Model Factory page
+/// (the loss chart moving), registers it from the job's page; dev 4 pays for an inference from the playground, sees the
+/// output and its attribution evidence; the contributors' rewards pages, open in other tabs, get the credits live.</summary>
 public sealed class StoryBrowserRun : IAsyncLifetime
 {
     public WebAppNodeFixture Node { get; } = new();
@@ -22,10 +24,10 @@ public sealed class StoryBrowserRun : IAsyncLifetime
         Result = await Clients.NodeJs.RunAsync(Path.Combine(WebAppNodeFixture.RepositoryRoot, "tests", "web"), "story.mjs", new JsonObject
         {
             ["url"] = Node.BaseUrl.ToString(),
-            ["keys"] = new JsonArray(keys[0].ToHex(), keys[1].ToHex(), keys[2].ToHex()),
+            ["keys"] = new JsonArray(keys[0].ToHex(), keys[1].ToHex(), keys[2].ToHex(), keys[3].ToHex(), keys[4].ToHex()),
             ["screenshots"] = ExplorerBrowserRun.Screenshots,
             ["chromium"] = ExplorerBrowserRun.Chromium,
-        }, TimeSpan.FromMinutes(5));
+        }, TimeSpan.FromMinutes(10));
     }
 
     public Task DisposeAsync() => Node.DisposeAsync();
@@ -51,7 +53,8 @@ public sealed class StoryBrowserTests(StoryBrowserRun run, ITestOutputHelper out
     {
         foreach (var step in R["steps"]!.AsArray()) output.WriteLine($"{step!["name"]}: {step["ms"]} ms");
         Assert.True(R["error"] is null, $"the story stopped: {R["error"]}");
-        Assert.Equal(["create a datanet", "contribute files", "contribute text", "curate in bulk", "publish a version"],
+        Assert.Equal(["create a datanet", "contribute files", "contribute text", "curate in bulk", "publish a version",
+                "train a model", "register the model", "pay for an inference", "rewards update live"],
             R["steps"]!.AsArray().Select(s => s!["name"]!.GetValue<string>()));
     }
 
@@ -95,6 +98,30 @@ public sealed class StoryBrowserTests(StoryBrowserRun run, ITestOutputHelper out
         Passed("version 1 published from the page, its root the node's");
         Assert.Equal(19, R["story"]!["version"]!["count"]!.GetValue<int>());
     }
+
+    [Fact]
+    public void The_publisher_trains_on_the_published_version_from_the_page_and_watches_the_loss_chart_move()
+    {
+        Passed("the loss chart moves while the job trains", "the job was started by the publisher's one signature and trained version 1 to the end");
+        output.WriteLine($"loss chart points at two moments: {R["story"]!["lossPoints"]!.ToJsonString()}");
+    }
+
+    [Fact]
+    public void The_trained_job_is_registered_as_a_model_from_its_page() =>
+        Passed("the model registered from the job page is the publisher's, trained on version 1");
+
+    [Fact]
+    public void An_inference_paid_from_the_playground_shows_its_output_and_attribution_to_the_storys_contributions()
+    {
+        Passed("the playground shows the model's price and the gas before signing", "the output shown is the node's, paid by the caller",
+            "the attribution evidence names the story's contributions with the node's payouts");
+        output.WriteLine($"output after {R["story"]!["outputMs"]} ms, evidence after {R["story"]!["evidenceMs"]} ms");
+    }
+
+    [Fact]
+    public void The_contributors_rewards_pages_get_the_credits_live() =>
+        Passed("the settlement credits the story's contributors",
+            "each credited contributor's open rewards page shows the new credit and total live, without a reload");
 
     [Fact]
     public void No_story_page_logs_a_console_error_or_has_a_serious_axe_violation_and_each_has_a_screenshot()
