@@ -37,46 +37,16 @@ public sealed record CancelTrainingAuthorization(Address Owner, Hash32 Job, ulon
 
     /// <summary>Null when <paramref name="signature"/> is <see cref="Owner"/>'s over this request on chain
     /// <paramref name="chainId"/> and the deadline is neither past nor too far ahead; the refusal otherwise, with the
-    /// codes a signed training request uses (<see cref="MlErrorCode.SignatureExpired"/>,
-    /// <see cref="MlErrorCode.DeadlineTooFar"/>, <see cref="MlErrorCode.TrainingSignatureInvalid"/>).</summary>
-    public (MlErrorCode Code, string Message)? Verify(ulong chainId, Signature signature, ulong nowSeconds)
-    {
-        if (Deadline <= nowSeconds)
-            return (MlErrorCode.SignatureExpired, $"the request's deadline {Deadline} has passed (now {nowSeconds}); sign it again");
-        if (Deadline > nowSeconds + (ulong)TrainingAuthorization.MaxValidity.TotalSeconds)
-            return (MlErrorCode.DeadlineTooFar, $"the request's deadline {Deadline} is more than {TrainingAuthorization.MaxValidity.TotalSeconds:F0} s ahead of now ({nowSeconds})");
-        if (Secp256k1.TryRecover(Digest(chainId), signature, out var signer) is not RecoveryFailure.None)
-            return (MlErrorCode.TrainingSignatureInvalid, "the signature does not recover to a public key (low-s, v 27 or 28)");
-        if (signer != Owner)
-            return (MlErrorCode.TrainingSignatureInvalid, $"the signature recovers to {signer}, not {Owner}: it was made for another job, on another chain, or by another key");
-        return null;
-    }
+    /// codes a signed training request uses (<see cref="OwnerSignedRequest.Verify"/>).</summary>
+    public (MlErrorCode Code, string Message)? Verify(ulong chainId, Signature signature, ulong nowSeconds) =>
+        OwnerSignedRequest.Verify(Digest(chainId), Owner, Deadline, signature, nowSeconds, "for another job");
 
     /// <summary>The payload a wallet signs, <c>{ domain, types, primaryType, message }</c> (integers as decimal strings).</summary>
-    public JsonObject TypedData(ulong chainId)
-    {
-        var domain = Eip712Domain.ForChain(chainId);
-        static JsonObject Field(string name, string type) => new() { ["name"] = name, ["type"] = type };
-        return new JsonObject
+    public JsonObject TypedData(ulong chainId) =>
+        OwnerSignedRequest.TypedData(chainId, PrimaryType, [("owner", "address"), ("job", "bytes32"), ("deadline", "uint64")], new JsonObject
         {
-            ["domain"] = new JsonObject
-            {
-                ["name"] = domain.Name,
-                ["version"] = domain.Version,
-                ["chainId"] = chainId.ToString(CultureInfo.InvariantCulture),
-            },
-            ["types"] = new JsonObject
-            {
-                ["EIP712Domain"] = new JsonArray(Field("name", "string"), Field("version", "string"), Field("chainId", "uint256")),
-                [PrimaryType] = new JsonArray(Field("owner", "address"), Field("job", "bytes32"), Field("deadline", "uint64")),
-            },
-            ["primaryType"] = PrimaryType,
-            ["message"] = new JsonObject
-            {
-                ["owner"] = Owner.ToString(),
-                ["job"] = Job.ToString(),
-                ["deadline"] = Deadline.ToString(CultureInfo.InvariantCulture),
-            },
-        };
-    }
+            ["owner"] = Owner.ToString(),
+            ["job"] = Job.ToString(),
+            ["deadline"] = Deadline.ToString(CultureInfo.InvariantCulture),
+        });
 }

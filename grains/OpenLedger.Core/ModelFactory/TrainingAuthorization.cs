@@ -54,48 +54,20 @@ public sealed record TrainingAuthorization(Address Owner, Hash32 Datanet, uint V
     /// and the deadline is neither past nor too far ahead of <paramref name="nowSeconds"/>; the refusal otherwise.
     /// A forged signature, one made on another chain or over another request all recover to another address:
     /// <see cref="MlErrorCode.TrainingSignatureInvalid"/>.</summary>
-    public (MlErrorCode Code, string Message)? Verify(ulong chainId, Signature signature, ulong nowSeconds)
-    {
-        if (Deadline <= nowSeconds)
-            return (MlErrorCode.SignatureExpired, $"the request's deadline {Deadline} has passed (now {nowSeconds}); sign it again");
-        if (Deadline > nowSeconds + (ulong)MaxValidity.TotalSeconds)
-            return (MlErrorCode.DeadlineTooFar, $"the request's deadline {Deadline} is more than {MaxValidity.TotalSeconds:F0} s ahead of now ({nowSeconds})");
-        if (Secp256k1.TryRecover(Digest(chainId), signature, out var signer) is not RecoveryFailure.None)
-            return (MlErrorCode.TrainingSignatureInvalid, "the signature does not recover to a public key (low-s, v 27 or 28)");
-        if (signer != Owner)
-            return (MlErrorCode.TrainingSignatureInvalid, $"the signature recovers to {signer}, not the owner {Owner}: it was made over another request, on another chain, or by another key");
-        return null;
-    }
+    public (MlErrorCode Code, string Message)? Verify(ulong chainId, Signature signature, ulong nowSeconds) =>
+        OwnerSignedRequest.Verify(Digest(chainId), Owner, Deadline, signature, nowSeconds, "over another request");
 
     /// <summary>The payload a wallet signs, <c>{ domain, types, primaryType, message }</c>, in the shape of
     /// <see cref="Transactions.TypedDataDocument"/> (integers as decimal strings).</summary>
-    public JsonObject TypedData(ulong chainId)
-    {
-        var domain = Eip712Domain.ForChain(chainId);
-        static JsonObject Field(string name, string type) => new() { ["name"] = name, ["type"] = type };
-        return new JsonObject
-        {
-            ["domain"] = new JsonObject
-            {
-                ["name"] = domain.Name,
-                ["version"] = domain.Version,
-                ["chainId"] = chainId.ToString(CultureInfo.InvariantCulture),
-            },
-            ["types"] = new JsonObject
-            {
-                ["EIP712Domain"] = new JsonArray(Field("name", "string"), Field("version", "string"), Field("chainId", "uint256")),
-                [PrimaryType] = new JsonArray(Field("owner", "address"), Field("datanet", "bytes32"), Field("versionNumber", "uint32"),
-                    Field("hyperparameters", "string"), Field("deadline", "uint64")),
-            },
-            ["primaryType"] = PrimaryType,
-            ["message"] = new JsonObject
+    public JsonObject TypedData(ulong chainId) =>
+        OwnerSignedRequest.TypedData(chainId, PrimaryType,
+            [("owner", "address"), ("datanet", "bytes32"), ("versionNumber", "uint32"), ("hyperparameters", "string"), ("deadline", "uint64")],
+            new JsonObject
             {
                 ["owner"] = Owner.ToString(),
                 ["datanet"] = Datanet.ToString(),
                 ["versionNumber"] = VersionNumber.ToString(CultureInfo.InvariantCulture),
                 ["hyperparameters"] = Hyperparameters,
                 ["deadline"] = Deadline.ToString(CultureInfo.InvariantCulture),
-            },
-        };
-    }
+            });
 }
