@@ -10,6 +10,7 @@ import { useQuery } from '../ui/useQuery';
 import { ErrorBox, Loading, Empty } from '../ui/states';
 import { AccountLink, BlockLink, DatanetLink } from '../ui/links';
 import { Chart } from '../ui/Chart';
+import { addCredits, chartOpen, pushAfter, type Series } from '../ui/cumulative';
 import { href } from '../ui/router';
 import { formatOpen, isAddress, short } from '../ui/format';
 
@@ -26,8 +27,6 @@ interface FeedData {
 // The last hour, a bucket a minute: the series' end is the account's total, the feed continues it.
 const BUCKET_SECONDS = 60, BUCKETS = 60;
 const key = (c: Credit) => `${c.height}:${c.sequence}`;
-// OPEN as a float for the chart only (the table and the totals stay exact wei).
-const chartOpen = (wei: bigint) => Number(wei / 10n ** 12n) / 1e6;
 
 export function Rewards({ address }: { address: string }) {
   const valid = isAddress(address);
@@ -53,23 +52,19 @@ export function Rewards({ address }: { address: string }) {
   const readAt = useMemo(() => Date.now() / 1000, [a]);
   const chart = useMemo(() => {
     if (!a) return { xs: [] as number[], ys: [] as number[] };
-    const xs: number[] = [], ys: number[] = [];
+    const series: Series = { xs: [], ys: [] };
     // Each bucket's cumulative total at its end; the last bucket ends in the future, so it is drawn at the time of the
-    // read. The x values must strictly increase: the chart scales its y axis over the points up to the last x, and a
-    // credit drawn at an x already used would be left out of the scale (drawn off the chart).
+    // read, and a bucket that would end at a time already drawn adds nothing (the x values must strictly increase:
+    // ui/cumulative.ts says why).
     for (const b of a.rewardSeries.buckets) {
       const end = Math.min(Date.parse(b.end) / 1000, readAt);
-      if (xs.length && end <= xs[xs.length - 1]) continue;
-      xs.push(end); ys.push(chartOpen(BigInt(b.cumulative)));
+      if (series.xs.length && end <= series.xs[series.xs.length - 1]) continue;
+      pushAfter(series, end, chartOpen(BigInt(b.cumulative)));
     }
-    let sum = BigInt(a.rewardSeries.total);
-    for (const c of fresh) {
-      sum += BigInt(c.amount ?? '0');
-      // In order, at its block's time, or just after the previous point (one settlement credits several in one block).
-      const at = Math.max(Date.parse(c.timestamp) / 1000, xs.length ? xs[xs.length - 1] + 0.001 : 0);
-      xs.push(at); ys.push(chartOpen(sum));
-    }
-    return { xs, ys };
+    // Each new credit in order, at its block's time, or just after the previous point (one settlement credits several
+    // in one block).
+    addCredits(series, BigInt(a.rewardSeries.total), fresh.map((c) => ({ at: Date.parse(c.timestamp) / 1000, amount: BigInt(c.amount ?? '0') })));
+    return series;
   }, [a, fresh, readAt]);
 
   if (!valid) return <ErrorBox error={new ApiError('INVALID_ADDRESS', `"${address}" is not an address.`)} title="No such account" />;

@@ -16,6 +16,9 @@ export function Chart({ label, xs, ys, unit, height = 160, steps = false, time =
       legend: { show: false },
       cursor: { show: false },
       scales: { x: { time } },
+      // What the drawn y axis reaches, for a test to compare with the last value (a point left out of the scale is
+      // drawn off the chart).
+      hooks: { setScale: [(u, key) => { if (key === 'y') el.dataset.yMax = String(u.scales.y.max ?? ''); }] },
       axes: [{ stroke: '#5a6b7d' }, { stroke: '#5a6b7d', size: 50 }],
       series: [{}, { label: `${label} (${unit})`, stroke: '#1f6feb', width: 2, fill: 'rgba(31,111,235,0.12)',
         paths: steps ? uPlot.paths.stepped!({ align: 1 }) : undefined }],
@@ -29,7 +32,7 @@ export function Chart({ label, xs, ys, unit, height = 160, steps = false, time =
   return (
     <figure class="chart">
       <figcaption>{label}: <span class="now">{Number.isInteger(last) ? last : last.toFixed(2)}</span> {unit}</figcaption>
-      <div ref={host} role="img" aria-label={`${label} chart, latest ${last} ${unit}`} />
+      <div ref={host} data-last={last} role="img" aria-label={`${label} chart, latest ${last} ${unit}`} />
     </figure>
   );
 }
