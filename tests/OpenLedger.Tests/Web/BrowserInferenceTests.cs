@@ -91,6 +91,12 @@ public sealed class BrowserInferenceTests(InferenceBrowserRun run, ITestOutputHe
             "rewards totals by role include the credit", "rewards feed names the datanet and the model", "wallet panel links my rewards",
             "account page links the rewards feed");
 
+    /// <summary>The account page's cumulative chart ends at the account's total even when one settlement's credits share
+    /// a block time; the rewards feed pages back through older credits ("Older credits"), each credit shown once.</summary>
+    [Fact]
+    public void The_account_chart_ends_at_the_total_and_the_rewards_feed_pages_back_without_duplicates() =>
+        Passed("account chart ends at the account's total, within its drawn scale", "rewards feed pages back through older credits, each once");
+
     [Fact]
     public void Bad_input_shows_its_error_code_or_says_nothing_matches() =>
         Passed("a wallet with no OPEN is refused with its code", "unknown inference says so", "invalid inference id has its code",
