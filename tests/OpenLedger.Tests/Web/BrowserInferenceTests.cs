@@ -133,6 +133,8 @@ public sealed class BrowserInferenceTests(InferenceBrowserRun run, ITestOutputHe
         output.WriteLine($"first load JS: {R["firstLoad"]!.ToJsonString()}");
         output.WriteLine($"timeline (ms after Sign and pay): {R["timeline"]!.ToJsonString()}");
         output.WriteLine($"setup (ms): {R["setup"]!.ToJsonString()}");
+        output.WriteLine($"account chart (last value, drawn y max, total wei, credits, blocks): {R["accountChart"]?.ToJsonString()}");
+        output.WriteLine($"rewards paging: {R["rewardsPaging"]?.ToJsonString()}");
         foreach (var page in R["pages"]!.AsArray())
             if (page!["readyMs"] is { } ms) output.WriteLine($"{page["name"]}: interactive after {ms} ms");
         Assert.True(R["firstLoad"]!["jsTransferBytes"]!.GetValue<long>() > 0);
