@@ -240,8 +240,9 @@ try {
   const inputHash = (await gql('mutation($t: String!) { uploadContent(text: $t) { hash } }', { t: input.examples[1].text })).uploadContent.hash;
   // Opened as soon as the node accepts the request (before its block): the page follows it from there.
   const second = await sendAs(otherCaller, 'requestInference', { model: modelId, input: inputHash, maxFee: price });
-  await visit(page, 'inference-requested', `#/inference/${second}`, '[data-ready=inference], [data-ready=inference-missing]');
-  const earlyStatus = await page.evaluate(() => document.querySelector('[data-ready=inference]')?.dataset.status ?? 'not committed yet');
+  // Its status is read as soon as the page is ready, before the audit: under load the settlement can land meanwhile.
+  const earlyStatus = await visit(page, 'inference-requested', `#/inference/${second}`, '[data-ready=inference], [data-ready=inference-missing]',
+    (p) => p.evaluate(() => document.querySelector('[data-ready=inference]')?.dataset.status ?? 'not committed yet'));
   out.timeline.secondPageStatus = earlyStatus;
   await page.evaluate(() => { window.__sameDocument = true; });
   const live = await page.waitForSelector('[data-testid=evidence][data-state=settled]', { timeout: 150_000 }).then(() => true, () => false);

@@ -189,20 +189,23 @@ export const gqlAtWithToken = (base, token) => async (query, variables) => {
 };
 
 /**
- * `pages` for several tabs: `visit(page, name, hash, readySelector)` opens an address with a full load (a tab's first
- * navigation already is one, so only a used tab is reloaded) and audits it; `audit(page, name, readyMs)` as `pages`'.
+ * `pages` for several tabs: `visit(page, name, hash, readySelector, whenReady)` opens an address with a full load (a
+ * tab's first navigation already is one, so only a used tab is reloaded), returns what `whenReady(page)` read as soon
+ * as it was ready, and audits it; `audit(page, name, readyMs)` as `pages`'.
  */
 export function tabPages(base, out, screenshots) {
   const each = new Map();
   const of = (page) => { if (!each.has(page)) each.set(page, pages(page, base, out, screenshots)); return each.get(page); };
-  async function visit(page, name, hash, readySelector = '[data-ready]') {
+  async function visit(page, name, hash, readySelector = '[data-ready]', whenReady = null) {
     const fresh = page.url() === 'about:blank';
     await page.goto(`${base}/${hash}`, { waitUntil: 'commit' });
     if (!fresh) await page.reload({ waitUntil: 'commit' });
     await page.waitForSelector(readySelector, { timeout: 15_000 });
     const readyMs = await page.evaluate(() => performance.now());
+    // What a check must read the moment the page is ready (the audit's axe run and screenshot take a while).
+    const seen = whenReady ? await whenReady(page) : undefined;
     await of(page).audit(name, readyMs);
-    return readyMs;
+    return seen;
   }
   return { visit, audit: (page, name, readyMs = null) => of(page).audit(name, readyMs) };
 }
