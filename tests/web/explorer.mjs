@@ -8,118 +8,36 @@
 // (ownerKey creates a datanet naming the wallet its curator; contributorKeys fill its curation queue.)
 // stdout: { checks: { name: true|string }, pages: [{ name, readyMs, violations: [...], consoleErrors: [...] }],
 //           liveBlockMs, firstLoad: { jsBytes, jsTransferBytes }, transfer: { hash, height }, devTransfer: {...} }
-import { chromium } from 'playwright-core';
 import { Wallet } from 'ethers';
-import { readFileSync, mkdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
-
-const require = createRequire(import.meta.url);
-const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-
-async function readStdinJson() {
-  const chunks = [];
-  for await (const chunk of process.stdin) chunks.push(chunk);
-  return JSON.parse(Buffer.concat(chunks).toString('utf8'));
-}
+import { readStdinJson, results, gqlAt, sendAsWith, succeeded, launch, injectWallet, watchConsole, recordQueries, pages } from './kit.mjs';
 
 const input = await readStdinJson();
 const base = input.url.replace(/\/$/, '');
 const wallet = new Wallet(input.walletKey);
-mkdirSync(input.screenshots, { recursive: true });
-const out = { checks: {}, pages: [], consoleErrors: [] };
-const check = (name, ok, detail) => { out.checks[name] = ok ? true : (detail ?? false); };
-
-async function gql(query, variables) {
-  const r = await fetch(`${base}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
-  const body = await r.json();
-  if (body.errors) throw new Error(JSON.stringify(body.errors));
-  return body.data;
-}
-
+const { out, check } = results();
+const gql = gqlAt(base);
 // Outside the page (the datanet's owner and its contributors): typedData -> ethers -> sendTransaction, as any client.
-async function sendAs(signerWallet, argument, intent) {
-  const type = argument[0].toUpperCase() + argument.slice(1) + 'Intent';
-  const td = (await gql(`mutation($i: ${type}!) { typedData(${argument}: $i) { json hash } }`, { i: { from: signerWallet.address, ...intent } })).typedData;
-  const typed = JSON.parse(td.json);
-  const { EIP712Domain: _d, ...types } = typed.types;
-  const signature = await signerWallet.signTypedData(typed.domain, types, typed.message);
-  const sent = (await gql('mutation($s: SignedTransactionInput!) { sendTransaction(signed: $s) { accepted hash errorCode errorMessage } }',
-    { s: { typedData: td.json, signature } })).sendTransaction;
-  if (!sent.accepted) throw new Error(`${argument} refused: ${JSON.stringify(sent)}`);
-  return sent.hash;
-}
-async function committed(hash) {
-  for (let i = 0; i < 300; i++) {
-    const tx = (await gql('query($h: Hash!) { transaction(hash: $h) { status kind receipt { succeeded errorCode } } }', { h: hash })).transaction;
-    if (tx?.status === 'COMMITTED') {
-      if (!tx.receipt.succeeded) throw new Error(`${tx.kind} ${hash} failed: ${tx.receipt.errorCode}`);
-      return tx;
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${hash} not committed in 30 s`);
-}
+const sendAs = sendAsWith(gql);
+const committed = (hash) => succeeded(gql, hash);
 
-const browser = await chromium.launch({
-  executablePath: input.chromium ?? '/usr/bin/chromium',
-  headless: true,
-  args: process.getuid?.() === 0 ? ['--no-sandbox'] : [],
-});
+const browser = await launch(input.chromium);
 // Console errors are reported even when a step fails (they often say why).
 const consoleErrors = [];
-let walletSignatures = 0; // how many times the test wallet was asked to sign (one per intent)
 const watchdog = setTimeout(() => { process.stderr.write('explorer.mjs timed out\n'); process.exit(2); }, 230_000);
 try {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  // The test wallet: what MetaMask offers a page (request({method, params})), signing the node's typed data with ethers.
-  await context.exposeBinding('__testWalletSign', async (_source, json) => {
-    walletSignatures++;
-    const typed = JSON.parse(json);
-    const { EIP712Domain: _d, ...types } = typed.types;
-    return wallet.signTypedData(typed.domain, types, typed.message);
-  });
-  await context.addInitScript(({ address }) => {
-    window.ethereum = {
-      isTestWallet: true,
-      async request({ method, params }) {
-        if (method === 'eth_requestAccounts' || method === 'eth_accounts') return [address];
-        if (method === 'eth_signTypedData_v4') {
-          if (params[0].toLowerCase() !== address.toLowerCase()) throw Object.assign(new Error('unknown account'), { code: 4100 });
-          return window.__testWalletSign(params[1]);
-        }
-        throw Object.assign(new Error(`unsupported ${method}`), { code: 4200 });
-      },
-    };
-  }, { address: wallet.address });
-
-  const watch = (page, label) => {
-    page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(`${label}: ${m.text()}`); });
-    page.on('pageerror', (e) => consoleErrors.push(`${label}: ${e.message}`));
-  };
+  // The test wallet (kit.mjs): what MetaMask offers a page, on the node's chain, signing with ethers in Node. Its
+  // second key (the datanet owner's) is the account it switches to in step 11b.
+  const { chainId } = (await gql('{ chain { chainId } }')).chain;
+  const testWallet = await injectWallet(context, [input.walletKey, input.ownerKey], { chainId });
+  const watch = (page, label) => watchConsole(page, label, consoleErrors);
 
   const page = await context.newPage();
   watch(page, 'main');
   // The GraphQL documents the page sends over HTTP: which fields a page asks for (not what it computes itself).
-  const sentQueries = [];
-  page.on('request', (r) => { if (r.url().endsWith('/graphql') && r.method() === 'POST') sentQueries.push(r.postData() ?? ''); });
-
+  const sentQueries = recordQueries(page);
   // Opens a page by its address (a full load, as a visitor would), waits until it is interactive, checks it.
-  async function visit(name, hash, readySelector = '[data-ready]') {
-    await page.goto(`${base}/${hash}`, { waitUntil: 'commit' });
-    await page.reload({ waitUntil: 'commit' }); // a hash change alone does not load; each page is timed from scratch
-    await page.waitForSelector(readySelector, { timeout: 15_000 });
-    const readyMs = await page.evaluate(() => performance.now());
-    await audit(name, readyMs);
-  }
-  async function audit(name, readyMs) {
-    if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.evaluate(axeSource);
-    const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
-    const violations = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
-    await page.screenshot({ path: join(input.screenshots, `${name}.png`), fullPage: true });
-    out.pages.push({ name, readyMs: readyMs === null ? null : Math.round(readyMs), violations });
-  }
+  const { visit, audit } = pages(page, base, out, input.screenshots);
 
   // 1. Overview, first load: how much JavaScript came over the wire.
   await page.goto(`${base}/`, { waitUntil: 'load' });
@@ -367,7 +285,7 @@ try {
     (await page.textContent('[data-testid=curation-plan]')).startsWith('2 to approve, 1 to reject: 3 signatures'), await page.textContent('[data-testid=curation-plan]'));
   await audit('datanet-curation-chosen', null);
   sentQueries.length = 0;
-  const signedBefore = walletSignatures;
+  const signedBefore = testWallet.signatures();
   await page.getByRole('button', { name: 'Sign and submit 3 decisions' }).click();
   await page.waitForSelector(`[data-testid=curation-results][data-done=true] li[data-id="${queued[2]}"]:not([data-outcome=pending])`, { timeout: 30_000 });
   const outcomes = await page.locator('[data-testid=curation-results] li').evaluateAll((lis) => Object.fromEntries(lis.map((l) => [l.dataset.id, l.dataset.outcome])));
@@ -375,9 +293,9 @@ try {
     && outcomes[queued[2]] === 'rejected' && Object.keys(outcomes).length === 3, JSON.stringify(outcomes));
   const typedAsked = sentQueries.filter((q) => q.includes('typedData(curate:')).length;
   check('bulk curation: one typed data and one wallet signature each, sent in one sendTransactions call', typedAsked === 3
-    && walletSignatures - signedBefore === 3
+    && testWallet.signatures() - signedBefore === 3
     && sentQueries.filter((q) => q.includes('sendTransactions(')).length === 1 && !sentQueries.some((q) => q.includes('sendTransaction(')),
-    `${typedAsked} typedData, ${walletSignatures - signedBefore} signatures; ${sentQueries.filter((q) => q.includes('sendTransaction')).join('\n')}`);
+    `${typedAsked} typedData, ${testWallet.signatures() - signedBefore} signatures; ${sentQueries.filter((q) => q.includes('sendTransaction')).join('\n')}`);
   const decided = (await gql(`query($a: Hash!, $b: Hash!, $c: Hash!) { a: contribution(id: $a) { status curator reason }
     b: contribution(id: $b) { status curator reason } c: contribution(id: $c) { status curator reason } }`,
     { a: queued[0], b: queued[1], c: queued[2] }));
@@ -469,6 +387,50 @@ try {
   const devHash = await page.getAttribute('[data-testid=send-result] a[href^="#/tx/"]', 'title');
   const devTx = (await gql('query($h: Hash!) { transaction(hash: $h) { status from amount } }', { h: devHash })).transaction;
   out.devTransfer = { hash: devHash, ...devTx };
+
+  // 11b. The wallet's own events (EIP-1193): switching its account changes the page's signer without connecting again;
+  // a wallet on another chain is told which chain to switch to, and signing there is refused with its code.
+  await page.getByRole('button', { name: 'Disconnect' }).click();
+  testWallet.use(0);
+  await page.getByRole('button', { name: 'Connect wallet' }).click();
+  await page.waitForSelector(`[data-testid=signer-address][title="${wallet.address}"]`);
+  const other = await testWallet.switchTo(1);
+  const switched = await page.waitForSelector(`[data-testid=signer-address][title="${other.address}"]`, { timeout: 5000 }).then(() => true, () => false);
+  check('the wallet switches account: the header shows the new signer without reconnecting', switched
+    && await page.getByRole('button', { name: 'Connect wallet' }).count() === 0, await page.textContent('.wallet'));
+  await testWallet.switchTo(0);
+  await page.waitForSelector(`[data-testid=signer-address][title="${wallet.address}"]`, { timeout: 5000 });
+  const wrongChain = chainId === 1 ? 5 : 1;
+  await testWallet.setChain(wrongChain);
+  const notice = await page.waitForSelector('[data-testid=wallet-wrong-chain]', { timeout: 5000 }).then((e) => e.textContent(), () => null);
+  check('a wallet on another chain: the panel names the chain to switch to', notice !== null
+    && await page.getAttribute('[data-testid=wallet-wrong-chain]', 'data-node-chain') === String(chainId)
+    && notice.includes(`chain ${chainId}`) && notice.includes(`chain ${wrongChain}`), notice);
+  await audit('wallet-wrong-chain', null);
+  const signaturesBefore = testWallet.signatures();
+  await page.fill('#send-to', input.recipient);
+  await page.fill('#send-amount', '0.25');
+  await page.getByRole('button', { name: 'Sign and send' }).click();
+  const wrongCode = await page.waitForSelector('[data-error-code]', { timeout: 10_000 }).then((e) => e.getAttribute('data-error-code'), () => null);
+  // The wallet moved without telling the page (no chainChanged): the page asks it, the wallet refuses as MetaMask does,
+  // and the page still says which chain, not the wallet's raw error.
+  await testWallet.setChain(chainId);
+  await visit('send-wallet-moved', '#/send', '[data-ready=send]');
+  await page.waitForSelector(`[data-testid=signer-address][title="${wallet.address}"]`);
+  await testWallet.setChain(wrongChain, { silent: true });
+  await page.fill('#send-to', input.recipient);
+  await page.fill('#send-amount', '0.25');
+  await page.getByRole('button', { name: 'Sign and send' }).click();
+  const movedCode = await page.waitForSelector('[data-error-code]', { timeout: 10_000 }).then((e) => e.getAttribute('data-error-code'), () => null);
+  const refusalText = await page.textContent('main');
+  check('a wallet on another chain: signing is refused with WALLET_WRONG_CHAIN, nothing signed', wrongCode === 'WALLET_WRONG_CHAIN'
+    && movedCode === 'WALLET_WRONG_CHAIN' && refusalText.includes(`chain ${chainId}`) && !refusalText.includes('must match the active chainId')
+    && testWallet.signatures() === signaturesBefore, `${wrongCode} / ${movedCode}: ${refusalText}`);
+  await audit('wallet-wrong-chain-refused', null);
+  await testWallet.setChain(chainId);
+  await testWallet.lock();
+  const locked = await page.getByRole('button', { name: 'Connect wallet' }).waitFor({ timeout: 5000 }).then(() => true, () => false);
+  check('a wallet sharing no account (accountsChanged with none) disconnects the page', locked);
 
   // 12. A lost connection says so and comes back by itself: the page's WebSockets go through a proxy (Playwright's
   // routeWebSocket) that the test cuts, as a restarted node or a dropped network would.

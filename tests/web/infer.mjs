@@ -11,58 +11,20 @@
 //           walletKey, otherCallerKey, screenshots, chromium }
 // stdout: { checks: { name: true|detail }, pages: [{ name, readyMs, violations }], consoleErrors, firstLoad, timeline,
 //           setup, paid: { id, caller, status } }
-import { chromium } from 'playwright-core';
 import { Wallet } from 'ethers';
-import { readFileSync, mkdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
-
-const require = createRequire(import.meta.url);
-const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-
-async function readStdinJson() {
-  const chunks = [];
-  for await (const chunk of process.stdin) chunks.push(chunk);
-  return JSON.parse(Buffer.concat(chunks).toString('utf8'));
-}
+import { readStdinJson, results, gqlAt, gqlAtWithToken, sendAsWith, succeeded, launch, injectWallet, watchConsole, tabPages } from './kit.mjs';
 
 const input = await readStdinJson();
 const base = input.url.replace(/\/$/, '');
-mkdirSync(input.screenshots, { recursive: true });
-const out = { checks: {}, pages: [], consoleErrors: [], timeline: {}, setup: {} };
-const check = (name, ok, detail) => { out.checks[name] = ok ? true : (detail ?? false); };
+const { out, check } = results();
+out.timeline = {};
+out.setup = {};
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-async function gql(query, variables, token) {
-  const headers = { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) };
-  const r = await fetch(`${base}/graphql`, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
-  const body = await r.json();
-  if (body.errors) throw new Error(JSON.stringify(body.errors));
-  return body.data;
-}
+const gql = gqlAt(base);
+const operatorGql = gqlAtWithToken(base, input.operatorToken);
 // Outside the page: typedData -> ethers -> sendTransaction, as any client.
-async function sendAs(signer, argument, intent) {
-  const type = argument[0].toUpperCase() + argument.slice(1) + 'Intent';
-  const td = (await gql(`mutation($i: ${type}!) { typedData(${argument}: $i) { json hash } }`, { i: { from: signer.address, ...intent } })).typedData;
-  const typed = JSON.parse(td.json);
-  const { EIP712Domain: _d, ...types } = typed.types;
-  const signature = await signer.signTypedData(typed.domain, types, typed.message);
-  const sent = (await gql('mutation($s: SignedTransactionInput!) { sendTransaction(signed: $s) { accepted hash errorCode errorMessage } }',
-    { s: { typedData: td.json, signature } })).sendTransaction;
-  if (!sent.accepted) throw new Error(`${argument} refused: ${JSON.stringify(sent)}`);
-  return sent.hash;
-}
-async function committed(hash) {
-  for (let i = 0; i < 300; i++) {
-    const tx = (await gql('query($h: Hash!) { transaction(hash: $h) { status kind receipt { succeeded errorCode } } }', { h: hash })).transaction;
-    if (tx?.status === 'COMMITTED') {
-      if (!tx.receipt.succeeded) throw new Error(`${tx.kind} ${hash} failed: ${tx.receipt.errorCode}`);
-      return tx;
-    }
-    await sleep(100);
-  }
-  throw new Error(`${hash} not committed in 30 s`);
-}
+const sendAs = sendAsWith(gql);
+const committed = (hash) => succeeded(gql, hash);
 // The node's own account of an inference, in two reads (each stored text costs about 1,000 of a request's 20,000
 // complexity points, each list its bound): the settlement and its credited contributions, then the spans.
 const INFERENCE_ON_NODE = `query($id: Hash!) { inference(id: $id) { id status caller outputText record
@@ -108,12 +70,12 @@ for (const c of contributions) curations.push(await sendAs(owner, 'curate', { co
 await Promise.all(curations.map(committed));
 await committed(await sendAs(owner, 'publishVersion', { datanet }));
 out.setup.datanetMs = Date.now() - began;
-const started = (await gql('mutation($i: TrainingJobInput!) { startTrainingJob(input: $i) { id } }',
-  { i: { datanet, steps: 16, batchSize: 4, learningRate: 0.005, seed: 3 } }, input.operatorToken)).startTrainingJob;
+const started = (await operatorGql('mutation($i: TrainingJobInput!) { startTrainingJob(input: $i) { id } }',
+  { i: { datanet, steps: 16, batchSize: 4, learningRate: 0.005, seed: 3 } })).startTrainingJob;
 let job;
 for (const end = Date.now() + 150_000; Date.now() < end; await sleep(300)) {
-  job = (await gql('query($id: Hash!) { trainingJob(id: $id) { status adapter trainingRecord datanetVersion baseModel errorCode message } }',
-    { id: started.id }, input.operatorToken)).trainingJob;
+  job = (await operatorGql('query($id: Hash!) { trainingJob(id: $id) { status adapter trainingRecord datanetVersion baseModel errorCode message } }',
+    { id: started.id })).trainingJob;
   if (['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(job.status)) break;
 }
 if (job.status !== 'SUCCEEDED') throw new Error(`training ${job.status}: ${job.errorCode} ${job.message}`);
@@ -125,34 +87,13 @@ const modelId = await sendAs(publisher, 'registerModel', {
 await committed(modelId);
 out.setup.registeredMs = Date.now() - began;
 
-const browser = await chromium.launch({
-  executablePath: input.chromium ?? '/usr/bin/chromium',
-  headless: true,
-  args: process.getuid?.() === 0 ? ['--no-sandbox'] : [],
-});
+const browser = await launch(input.chromium);
 const consoleErrors = [];
 try {
-  // A browser context whose pages hold the EIP-1193 test wallet of `signer` (signing with ethers in Node).
+  // A browser context whose pages hold the EIP-1193 test wallet (kit.mjs) of `signer` (signing with ethers in Node).
   async function walletContext(signer) {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    await context.exposeBinding('__testWalletSign', async (_source, json) => {
-      const typed = JSON.parse(json);
-      const { EIP712Domain: _d, ...types } = typed.types;
-      return signer.signTypedData(typed.domain, types, typed.message);
-    });
-    await context.addInitScript(({ address }) => {
-      window.ethereum = {
-        isTestWallet: true,
-        async request({ method, params }) {
-          if (method === 'eth_requestAccounts' || method === 'eth_accounts') return [address];
-          if (method === 'eth_signTypedData_v4') {
-            if (params[0].toLowerCase() !== address.toLowerCase()) throw Object.assign(new Error('unknown account'), { code: 4100 });
-            return window.__testWalletSign(params[1]);
-          }
-          throw Object.assign(new Error(`unsupported ${method}`), { code: 4200 });
-        },
-      };
-    }, { address: signer.address });
+    await injectWallet(context, [signer.privateKey]);
     return context;
   }
   const watch = (page, label) => {
@@ -160,27 +101,10 @@ try {
     page.on('response', async (r) => {
       if (r.status() >= 400) consoleErrors.push(`${label}: ${r.status()} ${r.url()}: ${(await r.text().catch(() => '')).slice(0, 400)}`);
     });
-    page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(`${label}: ${m.text()}`); });
-    page.on('pageerror', (e) => consoleErrors.push(`${label}: ${e.message}`));
+    watchConsole(page, label, consoleErrors);
   };
   // Opens a page by its address (a full load), waits until it is interactive, checks and screenshots it.
-  async function visit(page, name, hash, readySelector) {
-    const fresh = page.url() === 'about:blank';
-    await page.goto(`${base}/${hash}`, { waitUntil: 'commit' });
-    // A hash change alone does not load: each page is timed from scratch (a new tab's first navigation already is).
-    if (!fresh) await page.reload({ waitUntil: 'commit' });
-    await page.waitForSelector(readySelector, { timeout: 15_000 });
-    const readyMs = await page.evaluate(() => performance.now());
-    await audit(page, name, readyMs);
-  }
-  async function audit(page, name, readyMs) {
-    if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.evaluate(axeSource);
-    const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
-    const violations = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
-    await page.screenshot({ path: join(input.screenshots, `${name}.png`), fullPage: true });
-    out.pages.push({ name, readyMs: readyMs === null ? null : Math.round(readyMs), violations });
-  }
+  const { visit, audit } = tabPages(base, out, input.screenshots);
   const attr = (page, selector, name) => page.getAttribute(selector, name);
 
   const context = await walletContext(wallet);
@@ -316,8 +240,9 @@ try {
   const inputHash = (await gql('mutation($t: String!) { uploadContent(text: $t) { hash } }', { t: input.examples[1].text })).uploadContent.hash;
   // Opened as soon as the node accepts the request (before its block): the page follows it from there.
   const second = await sendAs(otherCaller, 'requestInference', { model: modelId, input: inputHash, maxFee: price });
-  await visit(page, 'inference-requested', `#/inference/${second}`, '[data-ready=inference], [data-ready=inference-missing]');
-  const earlyStatus = await page.evaluate(() => document.querySelector('[data-ready=inference]')?.dataset.status ?? 'not committed yet');
+  // Its status is read as soon as the page is ready, before the audit: under load the settlement can land meanwhile.
+  const earlyStatus = await visit(page, 'inference-requested', `#/inference/${second}`, '[data-ready=inference], [data-ready=inference-missing]',
+    (p) => p.evaluate(() => document.querySelector('[data-ready=inference]')?.dataset.status ?? 'not committed yet'));
   out.timeline.secondPageStatus = earlyStatus;
   await page.evaluate(() => { window.__sameDocument = true; });
   const live = await page.waitForSelector('[data-testid=evidence][data-state=settled]', { timeout: 150_000 }).then(() => true, () => false);
@@ -333,11 +258,44 @@ try {
   check('wallet panel links my rewards', await attr(page, '[data-testid=my-rewards]', 'href') === `#/rewards/${wallet.address}`);
   await visit(page, 'account-rewards-link', `#/account/${contributor}`, '[data-ready=account]');
   check('account page links the rewards feed', await page.locator(`a[href="#/rewards/${contributor}"]`).count() === 1);
+  // Its cumulative chart ends at the account's total, and uPlot scaled its y axis over that last value: the settlements
+  // credited several of the contributor's contributions in one block each, points at one time that uPlot would leave
+  // out of its scale (the axis then happens to reach past it only when its rounding is generous).
+  const held = (await gql('query($a: Address!) { rewards(address: $a) { total count } account(address: $a) { rewardHistory(first: 100) { nodes { height } } } }',
+    { a: contributor }));
+  const chartHost = '[aria-label^="Cumulative rewards chart"]';
+  const chartLast = Number(await attr(page, chartHost, 'data-last'));
+  const chartTop = Number(await attr(page, chartHost, 'data-y-max'));
+  const chartScaled = Number(await attr(page, chartHost, 'data-scaled-max'));
+  const heights = held.account.rewardHistory.nodes.map((n) => n.height);
+  out.accountChart = { last: chartLast, scaledMax: chartScaled, yMax: chartTop, total: held.rewards.total, credits: heights.length, blocks: new Set(heights).size };
+  check('account chart ends at the account\'s total, within its drawn scale', heights.length > new Set(heights).size
+    && Math.abs(chartLast - Number(BigInt(held.rewards.total) / 10n ** 12n) / 1e6) < 1e-9 && chartScaled === chartLast && chartTop >= chartLast, JSON.stringify(out.accountChart));
   await visit(page, 'rewards', `#/rewards/${contributor}`, '[data-ready=rewards]');
   const feedRow = await page.locator('[data-testid=rewards-feed] tbody tr').first().textContent();
   check('rewards feed names the datanet and the model', feedRow.includes('WordNet animals and foods') && feedRow.includes('wordnet-animals-foods')
     && await page.locator(`[data-testid=rewards-feed] a[href="#/datanet/${datanet}"]`).count() > 0
     && await page.locator(`[data-testid=rewards-feed] a[href="#/model/${modelId}"]`).count() > 0, feedRow);
+  // Paging back: a few credits a page (the address asks for them), "Older credits" until the first; every credit once,
+  // newest first, as the node lists them.
+  const history = (await gql('query($a: Address!) { account(address: $a) { rewardHistory(first: 100) { nodes { height sequence } } } }',
+    { a: contributor })).account.rewardHistory.nodes.map((n) => `${n.height}:${n.sequence}`);
+  const per = Math.max(1, Math.ceil(history.length / 3));
+  await visit(page, 'rewards-paged', `#/rewards/${contributor}?per=${per}`, '[data-ready=rewards]');
+  const feedKeys = () => page.locator('[data-testid=rewards-feed] tbody tr').evaluateAll((trs) => trs.map((t) => t.dataset.key));
+  const firstPage = (await feedKeys()).length;
+  let pagesRead = 1;
+  while (await page.locator('[data-testid=older-credits]').count() > 0 && pagesRead <= history.length) {
+    const shown = (await feedKeys()).length;
+    await page.click('[data-testid=older-credits]');
+    await page.waitForFunction((n) => document.querySelectorAll('[data-testid=rewards-feed] tbody tr').length > n, shown, { timeout: 10_000 });
+    pagesRead++;
+  }
+  const paged = await feedKeys();
+  out.rewardsPaging = { per, firstPage, pagesRead, shown: paged.length, onNode: history.length };
+  check('rewards feed pages back through older credits, each once', history.length > per && firstPage === per && pagesRead > 1
+    && new Set(paged).size === paged.length && JSON.stringify(paged) === JSON.stringify(history), JSON.stringify({ ...out.rewardsPaging, paged, history }));
+  await audit(page, 'rewards-older-credits', null);
 
   // 8. Bad input.
   await visit(page, 'inference-unknown', `#/inference/0x${'cd'.repeat(32)}`, '[data-ready=inference-missing]');

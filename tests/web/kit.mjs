@@ -48,16 +48,21 @@ export const launch = (executablePath) => chromium.launch({
 });
 
 /**
- * Injects a test wallet into every page of `context`: what MetaMask offers a page (request({ method, params })), holding
- * the given keys and signing the node's typed data with ethers in Node. `use(i)` switches its account (as a user would
- * in the wallet); the page learns it when it connects again (eth_requestAccounts). `signatures()` counts the signatures
- * asked of it (one per intent).
+ * Injects a test wallet into every page of `context`: what MetaMask offers a page (request({ method, params }) and
+ * on(event, listener)), holding the given keys and signing the node's typed data with ethers in Node. `use(i)` switches
+ * its account silently (the page learns it when it connects again); `switchTo(i)` switches and tells every open page
+ * (accountsChanged), as MetaMask does; `lock()` tells them it shares no account (accountsChanged with []).
+ * `options.chainId` is the chain the wallet is on (eth_chainId; unset: it does not answer eth_chainId, as before);
+ * `setChain(id)` moves it and tells the pages (chainChanged; `{ silent: true }`: not). Like MetaMask, it refuses to sign typed data whose domain
+ * names another chain than its own. `signatures()` counts the signatures asked of it (one per intent).
  */
-export async function injectWallet(context, keys) {
+export async function injectWallet(context, keys, options = {}) {
   const wallets = keys.map((k) => new Wallet(k));
   let current = 0;
   let signatures = 0;
+  let chainId = options.chainId ?? null;
   await context.exposeBinding('__testWalletAccount', () => wallets[current].address);
+  await context.exposeBinding('__testWalletChain', () => chainId);
   await context.exposeBinding('__testWalletSign', async (_source, address, json) => {
     const w = wallets.find((x) => x.address.toLowerCase() === String(address).toLowerCase());
     if (!w) throw new Error(`the test wallet holds no key for ${address}`);
@@ -67,23 +72,46 @@ export async function injectWallet(context, keys) {
     return w.signTypedData(typed.domain, types, typed.message);
   });
   await context.addInitScript(() => {
+    const listeners = {};
+    window.__testWalletEmit = (event, value) => { for (const fn of listeners[event] ?? []) fn(value); };
     window.ethereum = {
       isTestWallet: true,
+      on(event, fn) { (listeners[event] ??= []).push(fn); },
+      removeListener(event, fn) { listeners[event] = (listeners[event] ?? []).filter((f) => f !== fn); },
       async request({ method, params }) {
         if (method === 'eth_requestAccounts' || method === 'eth_accounts') return [await window.__testWalletAccount()];
+        if (method === 'eth_chainId') {
+          const id = await window.__testWalletChain();
+          if (id === null) throw Object.assign(new Error(`unsupported ${method}`), { code: 4200 });
+          return `0x${id.toString(16)}`;
+        }
         if (method === 'eth_signTypedData_v4') {
           if (params[0].toLowerCase() !== (await window.__testWalletAccount()).toLowerCase())
             throw Object.assign(new Error('unknown account'), { code: 4100 });
+          const active = await window.__testWalletChain();
+          const asked = JSON.parse(params[1]).domain?.chainId;
+          // MetaMask's refusal, word for word (an invalid-params error).
+          if (active !== null && asked !== undefined && Number(asked) !== active)
+            throw Object.assign(new Error(`Provided chainId "${asked}" must match the active chainId "${active}"`), { code: -32602 });
           return window.__testWalletSign(params[0], params[1]);
         }
         throw Object.assign(new Error(`unsupported ${method}`), { code: 4200 });
       },
     };
   });
+  const emit = async (event, value) => {
+    for (const p of context.pages()) await p.evaluate(([e, v]) => window.__testWalletEmit?.(e, v), [event, value]);
+  };
   return {
     wallets,
     use: (i) => { current = i; return wallets[i]; },
+    switchTo: async (i) => { current = i; await emit('accountsChanged', [wallets[i].address]); return wallets[i]; },
+    lock: () => emit('accountsChanged', []),
+    // `silent`: the wallet moves without telling the pages (a page that missed the event).
+    setChain: async (id, { silent = false } = {}) => { chainId = id; if (!silent) await emit('chainChanged', `0x${id.toString(16)}`); },
+    emit,
     get address() { return wallets[current].address; },
+    get chainId() { return chainId; },
     signatures: () => signatures,
   };
 }
@@ -129,3 +157,55 @@ export function pages(page, base, out, screenshots) {
 
 /** Resolves true when `selector` appears within `timeout` ms, false otherwise (a check, not a failure). */
 export const appears = (page, selector, timeout = 10_000) => page.waitForSelector(selector, { timeout }).then(() => true, () => false);
+
+/** Outside the page: typedData -> ethers -> sendTransaction, as any client; returns the accepted hash (throws on a
+ * refusal). `gql` is gqlAt(base)'s. */
+export const sendAsWith = (gql) => async (signer, argument, intent) => {
+  const type = argument[0].toUpperCase() + argument.slice(1) + 'Intent';
+  const td = (await gql(`mutation($i: ${type}!) { typedData(${argument}: $i) { json hash } }`, { i: { from: signer.address, ...intent } })).typedData;
+  const typed = JSON.parse(td.json);
+  const { EIP712Domain: _d, ...types } = typed.types;
+  const signature = await signer.signTypedData(typed.domain, types, typed.message);
+  const sent = (await gql('mutation($s: SignedTransactionInput!) { sendTransaction(signed: $s) { accepted hash errorCode errorMessage } }',
+    { s: { typedData: td.json, signature } })).sendTransaction;
+  if (!sent.accepted) throw new Error(`${argument} refused: ${JSON.stringify(sent)}`);
+  return sent.hash;
+};
+
+/** As `committed`, and throws when the committed transaction failed (a setup step that must have worked). */
+export async function succeeded(gql, hash) {
+  const tx = await committed(gql, hash);
+  if (!tx.receipt.succeeded) throw new Error(`${tx.kind} ${hash} failed: ${tx.receipt.errorCode}`);
+  return tx;
+}
+
+/** As gqlAt, with a bearer token (the operator's, for what only the operator may do: a test's setup, never the page). */
+export const gqlAtWithToken = (base, token) => async (query, variables) => {
+  const r = await fetch(`${base}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query, variables }) });
+  const body = await r.json();
+  if (body.errors) throw new Error(JSON.stringify(body.errors));
+  return body.data;
+};
+
+/**
+ * `pages` for several tabs: `visit(page, name, hash, readySelector, whenReady)` opens an address with a full load (a
+ * tab's first navigation already is one, so only a used tab is reloaded), returns what `whenReady(page)` read as soon
+ * as it was ready, and audits it; `audit(page, name, readyMs)` as `pages`'.
+ */
+export function tabPages(base, out, screenshots) {
+  const each = new Map();
+  const of = (page) => { if (!each.has(page)) each.set(page, pages(page, base, out, screenshots)); return each.get(page); };
+  async function visit(page, name, hash, readySelector = '[data-ready]', whenReady = null) {
+    const fresh = page.url() === 'about:blank';
+    await page.goto(`${base}/${hash}`, { waitUntil: 'commit' });
+    if (!fresh) await page.reload({ waitUntil: 'commit' });
+    await page.waitForSelector(readySelector, { timeout: 15_000 });
+    const readyMs = await page.evaluate(() => performance.now());
+    // What a check must read the moment the page is ready (the audit's axe run and screenshot take a while).
+    const seen = whenReady ? await whenReady(page) : undefined;
+    await of(page).audit(name, readyMs);
+    return seen;
+  }
+  return { visit, audit: (page, name, readyMs = null) => of(page).audit(name, readyMs) };
+}

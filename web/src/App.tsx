@@ -43,7 +43,7 @@ function Page({ route }: { route: Route }) {
     case 'training': return <TrainingJob id={route.id} />;
     case 'playground': return <Playground model={route.model} />;
     case 'inference': return <Inference id={route.id} />;
-    case 'rewards': return <Rewards address={route.address} />;
+    case 'rewards': return <Rewards address={route.address} per={route.per} />;
     case 'notFound': return <NotFound path={route.path} />;
   }
 }

@@ -84,6 +84,16 @@ public sealed class BrowserExplorerTests(ExplorerBrowserRun run, ITestOutputHelp
         Assert.Equal("1250000000000000000", R["transfer"]!["amount"]!.GetValue<string>());
     }
 
+    /// <summary>EIP-1193 events: the wallet's new account becomes the signer without connecting again, an empty account
+    /// list disconnects; a wallet on another chain than the node's is told which chain to switch to, and signing there
+    /// (told by chainChanged, or not told and refused by the wallet as MetaMask refuses) shows WALLET_WRONG_CHAIN.</summary>
+    [Fact]
+    public void The_page_follows_the_wallets_account_and_chain_and_names_the_chain_a_wrong_chain_wallet_must_switch_to() =>
+        Passed("the wallet switches account: the header shows the new signer without reconnecting",
+            "a wallet on another chain: the panel names the chain to switch to",
+            "a wallet on another chain: signing is refused with WALLET_WRONG_CHAIN, nothing signed",
+            "a wallet sharing no account (accountsChanged with none) disconnects the page");
+
     [Fact]
     public void A_dev_account_derived_in_the_browser_signs_its_own_eip712_digest()
     {

@@ -91,6 +91,12 @@ public sealed class BrowserInferenceTests(InferenceBrowserRun run, ITestOutputHe
             "rewards totals by role include the credit", "rewards feed names the datanet and the model", "wallet panel links my rewards",
             "account page links the rewards feed");
 
+    /// <summary>The account page's cumulative chart ends at the account's total even when one settlement's credits share
+    /// a block time; the rewards feed pages back through older credits ("Older credits"), each credit shown once.</summary>
+    [Fact]
+    public void The_account_chart_ends_at_the_total_and_the_rewards_feed_pages_back_without_duplicates() =>
+        Passed("account chart ends at the account's total, within its drawn scale", "rewards feed pages back through older credits, each once");
+
     [Fact]
     public void Bad_input_shows_its_error_code_or_says_nothing_matches() =>
         Passed("a wallet with no OPEN is refused with its code", "unknown inference says so", "invalid inference id has its code",
@@ -127,6 +133,8 @@ public sealed class BrowserInferenceTests(InferenceBrowserRun run, ITestOutputHe
         output.WriteLine($"first load JS: {R["firstLoad"]!.ToJsonString()}");
         output.WriteLine($"timeline (ms after Sign and pay): {R["timeline"]!.ToJsonString()}");
         output.WriteLine($"setup (ms): {R["setup"]!.ToJsonString()}");
+        output.WriteLine($"account chart (last value, drawn y max, total wei, credits, blocks): {R["accountChart"]?.ToJsonString()}");
+        output.WriteLine($"rewards paging: {R["rewardsPaging"]?.ToJsonString()}");
         foreach (var page in R["pages"]!.AsArray())
             if (page!["readyMs"] is { } ms) output.WriteLine($"{page["name"]}: interactive after {ms} ms");
         Assert.True(R["firstLoad"]!["jsTransferBytes"]!.GetValue<long>() > 0);

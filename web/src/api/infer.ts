@@ -34,12 +34,13 @@ export const INFERENCE_SUB = `subscription InferenceChanged($id: Hash!) { infere
 // The rewards feed: the totals (with the names of the datanets and models that paid, for the feed's rows) and the
 // cumulative series as of one height, the latest credits, then the subscription
 // from the next height on (replayed by the node if they committed between the two reads).
-export const REWARD_FEED = `query RewardFeed($address: Address!, $bucketSeconds: Int!, $buckets: Int!) { account(address: $address) {
+export const REWARD_FEED = `query RewardFeed($address: Address!, $bucketSeconds: Int!, $buckets: Int!, $first: Int!) { account(address: $address) {
   address
   rewards { total count asOfHeight byRole { scope amount count }
     byDatanet { scope datanet { id name } } byModel { scope model { id name } } }
   rewardSeries(bucketSeconds: $bucketSeconds, buckets: $buckets) { total asOfHeight buckets { end cumulative } }
-  rewardHistory(first: 50) { nodes { height sequence amount detail datanet model contribution inference timestamp } } } }`;
+  rewardHistory(first: $first) { nodes { height sequence amount detail datanet model contribution inference timestamp }
+    pageInfo { hasNextPage endCursor } } } }`;
 export const REWARD_CREDITS_SUB = `subscription RewardCredits($address: Address!, $fromHeight: Long) { rewards(address: $address, fromHeight: $fromHeight) {
   height sequence amount detail datanet model contribution inference timestamp } }`;
 

@@ -7,6 +7,7 @@ import { useQuery } from '../ui/useQuery';
 import { ErrorBox, Loading, Empty } from '../ui/states';
 import { TxLink, DatanetLink } from '../ui/links';
 import { Chart } from '../ui/Chart';
+import { addCredits, chartOpen, pushAfter, type Series } from '../ui/cumulative';
 import { formatOpen, isAddress, short } from '../ui/format';
 import { href } from '../ui/router';
 import { TxTable, type TxRow } from './TxTable';
@@ -68,16 +69,13 @@ function Rewards({ data }: { data: AccountData }) {
   if (r.count === 0) return <><h2>Rewards</h2><Empty>No settlement has paid this account yet.</Empty></>;
   // Cumulative OPEN earned, oldest first, from the latest 100 reward credits; older credits (beyond the page) are the
   // line's starting level, so its end is the account's total.
-  const credits = [...data.rewardHistory.nodes].reverse();
-  const xs: number[] = [], ys: number[] = [];
-  let sum = BigInt(r.total) - credits.reduce((n, c) => n + BigInt(c.amount ?? '0'), 0n);
-  if (sum < 0n) sum = 0n; // the summary and the page are two reads; a credit between them must not dip below zero
-  if (credits.length) { xs.push(Date.parse(credits[0].timestamp) / 1000 - 1); ys.push(Number(sum / 10n ** 12n) / 1e6); }
-  for (const c of credits) {
-    sum += BigInt(c.amount ?? '0');
-    xs.push(Date.parse(c.timestamp) / 1000);
-    ys.push(Number(sum / 10n ** 12n) / 1e6);
-  }
+  const credits = [...data.rewardHistory.nodes].reverse().map((c) => ({ at: Date.parse(c.timestamp) / 1000, amount: BigInt(c.amount ?? '0') }));
+  let start = BigInt(r.total) - credits.reduce((n, c) => n + c.amount, 0n);
+  if (start < 0n) start = 0n; // the summary and the page are two reads; a credit between them must not dip below zero
+  const series: Series = { xs: [], ys: [] };
+  if (credits.length) pushAfter(series, credits[0].at - 1, chartOpen(start));
+  addCredits(series, start, credits);
+  const { xs, ys } = series;
   const table = (title: string, rows: Total[]) => (
     <table class="list" aria-label={title}>
       <thead><tr><th scope="col">{title}</th><th scope="col">Earned</th><th scope="col">Credits</th></tr></thead>

@@ -2,14 +2,18 @@
 // role, datanet, model, inference, block), a cumulative chart that starts from the node's own series
 // (Account.rewardSeries, exact as of one height) and grows with each credit, and the totals by role. The subscription
 // starts at the height after the series' own, so a credit that commits between the two reads is replayed, not lost,
-// and credits already counted are skipped by their (height, sequence).
+// and credits already counted are skipped by their (height, sequence). The feed holds the latest page of credits plus
+// the live ones; "Older credits" pages back through rewardHistory from the first read's cursor, skipping any credit
+// already shown (a live credit is never older than the first read, but the check costs nothing).
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { subscribe, ApiError } from '../api/graphql';
+import { gql, subscribe, ApiError } from '../api/graphql';
 import { REWARD_FEED, REWARD_CREDITS_SUB } from '../api/infer';
+import { OLDER_CREDITS, creditsPerPage } from '../api/rewards';
 import { useQuery } from '../ui/useQuery';
 import { ErrorBox, Loading, Empty } from '../ui/states';
 import { AccountLink, BlockLink, DatanetLink } from '../ui/links';
 import { Chart } from '../ui/Chart';
+import { addCredits, chartOpen, pushAfter, type Series } from '../ui/cumulative';
 import { href } from '../ui/router';
 import { formatOpen, isAddress, short } from '../ui/format';
 
@@ -20,21 +24,37 @@ interface FeedData {
   rewards: { total: string; count: number; asOfHeight: number; byRole: { scope: string; amount: string; count: number }[];
     byDatanet: { scope: string; datanet: { id: string; name: string } | null }[]; byModel: { scope: string; model: { id: string; name: string } | null }[] };
   rewardSeries: { total: string; asOfHeight: number; buckets: { end: string; cumulative: string }[] };
-  rewardHistory: { nodes: Credit[] };
+  rewardHistory: History;
 }
+interface History { nodes: Credit[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } }
 
 // The last hour, a bucket a minute: the series' end is the account's total, the feed continues it.
 const BUCKET_SECONDS = 60, BUCKETS = 60;
 const key = (c: Credit) => `${c.height}:${c.sequence}`;
-// OPEN as a float for the chart only (the table and the totals stay exact wei).
-const chartOpen = (wei: bigint) => Number(wei / 10n ** 12n) / 1e6;
 
-export function Rewards({ address }: { address: string }) {
+export function Rewards({ address, per }: { address: string; per?: string }) {
   const valid = isAddress(address);
-  const q = useQuery<{ account: FeedData }>(REWARD_FEED, valid ? { address, bucketSeconds: BUCKET_SECONDS, buckets: BUCKETS } : null, `rewards:${address}`);
+  const first = creditsPerPage(per);
+  const q = useQuery<{ account: FeedData }>(REWARD_FEED, valid ? { address, bucketSeconds: BUCKET_SECONDS, buckets: BUCKETS, first } : null,
+    `rewards:${address}:${first}`);
   const [live, setLive] = useState<Credit[]>([]);
   const [feedError, setFeedError] = useState<ApiError | null>(null);
   const a = q.data?.account;
+  // Older pages, read on demand: their credits, where the next page starts, and the state of the read in flight.
+  const [older, setOlder] = useState<{ nodes: Credit[]; page: History['pageInfo'] | null; loading: boolean; error: ApiError | null }>(
+    { nodes: [], page: null, loading: false, error: null });
+  useEffect(() => setOlder({ nodes: [], page: null, loading: false, error: null }), [a]);
+  const page = older.page ?? a?.rewardHistory.pageInfo;
+  const loadOlder = async () => {
+    if (!page?.endCursor) return;
+    setOlder((o) => ({ ...o, loading: true, error: null }));
+    try {
+      const h = (await gql<{ account: { rewardHistory: History } }>(OLDER_CREDITS, { address, first, after: page.endCursor })).account.rewardHistory;
+      setOlder((o) => ({ nodes: [...o.nodes, ...h.nodes], page: h.pageInfo, loading: false, error: null }));
+    } catch (e) {
+      setOlder((o) => ({ ...o, loading: false, error: e instanceof ApiError ? e : new ApiError('NETWORK', String(e)) }));
+    }
+  };
   // The summary (totals) and the series (chart) are two reads, each exact as of its own height: the feed starts after
   // the lower one, and each counts only the credits after its own.
   const asOf = q.data ? Math.min(q.data.account.rewardSeries.asOfHeight, q.data.account.rewards.asOfHeight) : undefined;
@@ -53,23 +73,19 @@ export function Rewards({ address }: { address: string }) {
   const readAt = useMemo(() => Date.now() / 1000, [a]);
   const chart = useMemo(() => {
     if (!a) return { xs: [] as number[], ys: [] as number[] };
-    const xs: number[] = [], ys: number[] = [];
+    const series: Series = { xs: [], ys: [] };
     // Each bucket's cumulative total at its end; the last bucket ends in the future, so it is drawn at the time of the
-    // read. The x values must strictly increase: the chart scales its y axis over the points up to the last x, and a
-    // credit drawn at an x already used would be left out of the scale (drawn off the chart).
+    // read, and a bucket that would end at a time already drawn adds nothing (the x values must strictly increase:
+    // ui/cumulative.ts says why).
     for (const b of a.rewardSeries.buckets) {
       const end = Math.min(Date.parse(b.end) / 1000, readAt);
-      if (xs.length && end <= xs[xs.length - 1]) continue;
-      xs.push(end); ys.push(chartOpen(BigInt(b.cumulative)));
+      if (series.xs.length && end <= series.xs[series.xs.length - 1]) continue;
+      pushAfter(series, end, chartOpen(BigInt(b.cumulative)));
     }
-    let sum = BigInt(a.rewardSeries.total);
-    for (const c of fresh) {
-      sum += BigInt(c.amount ?? '0');
-      // In order, at its block's time, or just after the previous point (one settlement credits several in one block).
-      const at = Math.max(Date.parse(c.timestamp) / 1000, xs.length ? xs[xs.length - 1] + 0.001 : 0);
-      xs.push(at); ys.push(chartOpen(sum));
-    }
-    return { xs, ys };
+    // Each new credit in order, at its block's time, or just after the previous point (one settlement credits several
+    // in one block).
+    addCredits(series, BigInt(a.rewardSeries.total), fresh.map((c) => ({ at: Date.parse(c.timestamp) / 1000, amount: BigInt(c.amount ?? '0') })));
+    return series;
   }, [a, fresh, readAt]);
 
   if (!valid) return <ErrorBox error={new ApiError('INVALID_ADDRESS', `"${address}" is not an address.`)} title="No such account" />;
@@ -91,7 +107,9 @@ export function Rewards({ address }: { address: string }) {
   for (const t of a.rewards.byDatanet) if (t.datanet) names.set(t.datanet.id.toLowerCase(), t.datanet.name);
   for (const t of a.rewards.byModel) if (t.model) names.set(t.model.id.toLowerCase(), t.model.name);
   const nameOf = (id: string) => names.get(id.toLowerCase());
-  const feed = [...newer, ...a.rewardHistory.nodes.filter((c) => !seen.has(key(c)))];
+  const feed: Credit[] = [...newer];
+  for (const c of [...a.rewardHistory.nodes, ...older.nodes]) if (!seen.has(key(c))) { seen.add(key(c)); feed.push(c); }
+  const liveKeys = new Set(newer.map(key));
 
   return (
     <section aria-labelledby="rewards-title" data-ready="rewards">
@@ -113,7 +131,7 @@ export function Rewards({ address }: { address: string }) {
           <thead><tr><th scope="col">Amount</th><th scope="col">Role</th><th scope="col">Datanet</th><th scope="col">Model</th>
             <th scope="col">Inference</th><th scope="col">Block</th></tr></thead>
           <tbody>{feed.map((c) => (
-            <tr key={key(c)} data-key={key(c)} data-live={seen.has(key(c)) ? 'true' : undefined} data-inference={c.inference ?? ''} data-wei={c.amount ?? ''}>
+            <tr key={key(c)} data-key={key(c)} data-live={liveKeys.has(key(c)) ? 'true' : undefined} data-inference={c.inference ?? ''} data-wei={c.amount ?? ''}>
               <td>{formatOpen(c.amount, 18)}</td>
               <td>{c.detail ?? '—'}</td>
               <td>{c.datanet ? <DatanetLink id={c.datanet} name={nameOf(c.datanet)} /> : '—'}</td>
@@ -122,6 +140,12 @@ export function Rewards({ address }: { address: string }) {
               <td><BlockLink height={c.height} /></td>
             </tr>))}</tbody>
         </table>)}
-      {a.rewardHistory.nodes.length === 50 && <p class="muted">The latest 50 credits, and every credit since this page opened.</p>}
+      {page?.hasNextPage && (
+        <p class="older-credits">
+          <span class="muted">The latest {a.rewardHistory.nodes.length + older.nodes.length} credits, and every credit since this page opened.</span>{' '}
+          <button type="button" onClick={loadOlder} disabled={older.loading} data-testid="older-credits">
+            {older.loading ? 'Reading older credits…' : 'Older credits'}</button>
+        </p>)}
+      {older.error && <ErrorBox error={older.error} title="The older credits could not be read" />}
     </section>);
 }

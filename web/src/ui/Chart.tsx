@@ -16,6 +16,13 @@ export function Chart({ label, xs, ys, unit, height = 160, steps = false, time =
       legend: { show: false },
       cursor: { show: false },
       scales: { x: { time } },
+      // For a test: the largest value uPlot scaled the y axis over, and the axis' top. A point it left out of the
+      // scale (an x repeated at the end: ui/cumulative.ts) makes the first smaller than the last value.
+      hooks: { setScale: [(u, key) => {
+        if (key !== 'y') return;
+        el.dataset.scaledMax = String(u.series[1]?.max ?? '');
+        el.dataset.yMax = String(u.scales.y.max ?? '');
+      }] },
       axes: [{ stroke: '#5a6b7d' }, { stroke: '#5a6b7d', size: 50 }],
       series: [{}, { label: `${label} (${unit})`, stroke: '#1f6feb', width: 2, fill: 'rgba(31,111,235,0.12)',
         paths: steps ? uPlot.paths.stepped!({ align: 1 }) : undefined }],
@@ -29,7 +36,7 @@ export function Chart({ label, xs, ys, unit, height = 160, steps = false, time =
   return (
     <figure class="chart">
       <figcaption>{label}: <span class="now">{Number.isInteger(last) ? last : last.toFixed(2)}</span> {unit}</figcaption>
-      <div ref={host} role="img" aria-label={`${label} chart, latest ${last} ${unit}`} />
+      <div ref={host} data-last={last} role="img" aria-label={`${label} chart, latest ${last} ${unit}`} />
     </figure>
   );
 }

@@ -3,13 +3,14 @@
 import { useState } from 'preact/hooks';
 import { chain } from '../api/chain';
 import { useSignal } from '../api/signal';
-import { connectInjected, disconnect, hasInjectedWallet, signer, chooseDevAccount } from '../wallet/wallet';
+import { connectInjected, disconnect, hasInjectedWallet, signer, chooseDevAccount, walletChainId } from '../wallet/wallet';
 import { href } from './router';
 import { short } from './format';
 
 export function WalletPanel() {
   const current = useSignal(signer);
   const info = useSignal(chain);
+  const walletChain = useSignal(walletChainId);
   const [error, setError] = useState<string | null>(null);
   const [index, setIndex] = useState('0');
 
@@ -20,6 +21,11 @@ export function WalletPanel() {
           <a href={href.account(current.address)} data-testid="signer-address" title={current.address}>{short(current.address, 6)}</a></span>
         <a href={href.rewards(current.address)} data-testid="my-rewards">My rewards</a>
         <button type="button" class="link" onClick={disconnect}>Disconnect</button>
+        {current.kind === 'injected' && info && walletChain !== null && walletChain !== info.chainId && (
+          <p class="state error wrong-chain" role="alert" data-testid="wallet-wrong-chain" data-wallet-chain={walletChain} data-node-chain={info.chainId}>
+            <code class="code">WALLET_WRONG_CHAIN</code> Your wallet is on chain {walletChain}; this node's chain is{' '}
+            <strong>{info.chainId}</strong>. Switch the wallet to chain {info.chainId} to sign (it refuses to sign for another chain).
+          </p>)}
       </div>
     );
 

@@ -25,6 +25,7 @@ const sentences: Record<string, string> = {
   ORIGIN_NOT_ALLOWED: 'The node refuses requests from this page\'s origin.',
   USER_REJECTED: 'The wallet declined to sign.',
   WALLET: 'The wallet could not sign.',
+  WALLET_WRONG_CHAIN: 'The wallet is on another chain than this node: switch the wallet to the chain named below, then sign again.',
   TIMEOUT: 'The node took too long to answer.',
   // webapp-story: creating a datanet and contributing files.
   InvalidTaskExample: 'The content is not an example in the datanet\'s task format: nothing was stored or signed.',

@@ -19,7 +19,7 @@ export type Route =
   | { page: 'training'; id: string }
   | { page: 'playground'; model?: string }
   | { page: 'inference'; id: string }
-  | { page: 'rewards'; address: string }
+  | { page: 'rewards'; address: string; per?: string }
   | { page: 'notFound'; path: string };
 
 export function parse(hash: string): Route {
@@ -44,7 +44,7 @@ export function parse(hash: string): Route {
     case 'training': if (parts[1]) return { page: 'training', id: parts[1] }; break;
     case 'playground': return { page: 'playground', model: params.get('model') ?? undefined };
     case 'inference': if (parts[1]) return { page: 'inference', id: parts[1] }; break;
-    case 'rewards': if (parts[1]) return { page: 'rewards', address: parts[1] }; break;
+    case 'rewards': if (parts[1]) return { page: 'rewards', address: parts[1], per: params.get('per') ?? undefined }; break;
   }
   return { page: 'notFound', path };
 }

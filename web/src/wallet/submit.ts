@@ -12,6 +12,7 @@ async function sign(td: { json: string; hash: string }): Promise<string> {
   try {
     return await signTypedData(td.json, td.hash);
   } catch (err) {
+    if (err instanceof ApiError) throw err; // already a code (WALLET_WRONG_CHAIN)
     const rejected = (err as { code?: number })?.code === 4001;
     throw new ApiError(rejected ? 'USER_REJECTED' : 'WALLET', err instanceof Error ? err.message : String(err));
   }
