@@ -23,8 +23,6 @@ const JOB = `id status owner datanet versionNumber datanetVersion baseModel rank
 export const TRAINING_JOB = `query Job($id: Hash!) { trainingJob(id: $id) { ${JOB} } }`;
 export const TRAINING_JOB_SUB = `subscription Job($id: Hash!) { trainingJob(id: $id) { ${JOB} } }`;
 export const DATANET_NAME = `query DatanetName($id: Hash!) { datanet(id: $id) { id name } }`;
-export const TRAINING_JOBS = `query Jobs($limit: Int) { trainingJobs(limit: $limit) {
-  id status owner datanet versionNumber step totalSteps loss evalLoss createdMs } }`;
 
 // Starting a job: the datanets' versions to choose from, the cost rule's limits (shown before signing with the signer's
 // balance), the StartTrainingJob payload, and the signed request.
