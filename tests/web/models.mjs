@@ -10,7 +10,7 @@
 // stdin:  { "url": "http://127.0.0.1:PORT/", "walletKey": "0x..", "ownerKey": "0x..", "contributorKey": "0x..",
 //           "screenshots": "/abs/dir", "chromium": "/usr/bin/chromium" }
 // stdout: { checks: { name: true|string }, pages: [{ name, readyMs, violations }], consoleErrors: [...],
-//           datanet, trained: {...}, cancelled: {...}, model: {...}, lossPoints: [n1, n2] }
+//           datanet, trained: {...}, cancelled: {...}, model: {...}, lossPoints: [n1, n2], reopened: { points, label } }
 // (Its small helpers are its own: explorer.mjs is a script, not a module to import.)
 import { chromium } from 'playwright-core';
 import { Wallet } from 'ethers';
@@ -198,6 +198,9 @@ try {
     && (await text(`[data-testid=job-fields] a[href="#/datanet/${datanet}"]`)) === 'Kitchen or garden', await text('[data-testid=job-fields]'));
   check('the chart ends at the last step', Number(await page.getAttribute('[data-testid=loss-chart]', 'aria-label').then((l) => /latest step (\d+)/.exec(l)?.[1])) === trained.step,
     await page.getAttribute('[data-testid=loss-chart]', 'aria-label'));
+  const filled = await page.waitForFunction((n) => Number(document.querySelector('[data-testid=loss-points]')?.textContent) >= n, trained.step, { timeout: 10_000 })
+    .then(() => true, () => false);
+  check('the live page\'s curve has every step once the job ends', filled, await text('[data-testid=loss-points]'));
   await audit('training-succeeded', null);
 
   // 5. A second job, cancelled by its owner from its page (a CancelTrainingJob signature, no operator).
@@ -250,6 +253,14 @@ try {
   await visit('train-jobs', '#/train', '[data-ready=train] [data-testid=my-jobs]');
   const listed = await page.locator('[data-testid=my-jobs] a[href^="#/training/"]').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
   check('the Model Factory lists the signer\'s jobs', listed.includes(`#/training/${trainedId}`) && listed.includes(`#/training/${cancelledId}`), JSON.stringify(listed));
+
+  // 6b. The finished job's page opened afresh (no live update left to come): its whole curve, from the node's history.
+  await visit('training-finished-reopened', `#/training/${trainedId}`, '[data-ready=training] [data-testid=job-adapter]');
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid=loss-points]')?.textContent) > 0, null, { timeout: 5_000 }).catch(() => {});
+  const reopened = { points: await points(), label: await page.getAttribute('[data-testid=loss-chart]', 'aria-label') };
+  out.reopened = reopened;
+  check('a finished job\'s page opened afresh draws its whole curve', reopened.points >= trained.step
+    && Number(/latest step (\d+)/.exec(reopened.label)?.[1]) === trained.step, JSON.stringify(reopened));
 
   // 7. Register the succeeded job as a model, followed to its commit, then its page.
   await visit('training-register', `#/training/${trainedId}`, '[data-ready=training] [data-testid=register]');

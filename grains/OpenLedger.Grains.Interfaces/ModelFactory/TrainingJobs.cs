@@ -141,6 +141,9 @@ public interface ITrainingJobGrain : IGrainWithStringKey
     /// the current view when it is already queued, running or done.</summary>
     Task<TrainingJobView> StartAsync(TrainingJobView initial);
     Task<TrainingJobView?> GetAsync();
+    /// <summary>The job's loss curve so far, ascending by step: bounded (<see cref="LossHistory.MaxPoints"/>), covering the
+    /// whole run, ending at its last step once it succeeded.</summary>
+    Task<TrainingLossPoint[]> GetLossHistoryAsync();
     /// <summary>Stops a queued or running job after its current step, keeping its checkpoint (a later start resumes).</summary>
     Task<TrainingJobView?> CancelAsync();
     /// <summary>Continues a job that was queued or running when its silo stopped.</summary>

@@ -6,10 +6,10 @@ using OpenLedger.Tests.Web;
 
 namespace OpenLedger.Tests.ModelFactory;
 
-/// <summary>Listing an owner's training jobs through GraphQL, on a real node with ML (the
+/// <summary>Listing an owner's training jobs and reading a job's loss curve through GraphQL, on a real node with ML (the
 /// web app's models run and its published datanet, so the machine trains on one node only): trainingJobs(owner:) gives
 /// exactly that account's jobs, newest first, however many other jobs the node holds, and limit bounds it; a bad address
-/// has the Address scalar's error.</summary>
+/// has the Address scalar's error; a finished job's lossHistory has a point per step, ascending, ending at its last step.</summary>
 [Collection(ModelsBrowserCollection.Name)]
 public sealed class TrainingJobsGraphQLTests(ModelsBrowserRun run)
 {
@@ -47,7 +47,7 @@ public sealed class TrainingJobsGraphQLTests(ModelsBrowserRun run)
     }
 
     [Fact]
-    public async Task Jobs_are_listed_by_owner_newest_first_within_the_limit()
+    public async Task Jobs_are_listed_by_owner_newest_first_within_the_limit_and_a_finished_jobs_loss_history_ends_at_its_last_step()
     {
         Assert.True(run.Result["error"] is null, $"the browser run failed before these tests: {run.Result["error"]}");
         using var client = new LedgerClient(GraphQL);
@@ -73,5 +73,14 @@ public sealed class TrainingJobsGraphQLTests(ModelsBrowserRun run)
         Assert.Equal(sameElsewhere["errors"]?[0]?["extensions"]?["code"]?.GetValue<string>(), bad["errors"]?[0]?["extensions"]?["code"]?.GetValue<string>());
         var badLimit = await PostAsync("query($o: Address) { trainingJobs(owner: $o, limit: 0) { id } }", new { o = First.Address.ToString() });
         Assert.Equal("INVALID_PAGE_SIZE", badLimit["errors"]?[0]?["extensions"]?["code"]?.GetValue<string>());
+
+        var history = (await PostAsync("query($id: Hash!) { trainingJob(id: $id) { step lossHistory { step loss evalLoss } } }", new { id = a1.ToString() }))["data"]!["trainingJob"]!;
+        var points = history["lossHistory"]!.AsArray().Select(p => (Step: p!["step"]!.GetValue<int>(), Loss: p["loss"]?.GetValue<double>())).ToList();
+        Assert.Equal(12, history["step"]!.GetValue<int>());
+        Assert.Equal(12, points[^1].Step);
+        Assert.Equal(points.Select(p => p.Step).Order(), points.Select(p => p.Step));
+        // Every step reported is kept (a short run is far under the bound), each with its training loss.
+        Assert.Equal(Enumerable.Range(1, 12), points.Where(p => p.Step > 0).Select(p => p.Step));
+        Assert.All(points.Where(p => p.Step > 0), p => Assert.True(p.Loss is > 0, $"step {p.Step}: loss {p.Loss}"));
     }
 }

@@ -20,7 +20,8 @@ export const MODEL = `query Model($id: Hash!) { model(id: $id) {
 const JOB = `id status owner datanet versionNumber datanetVersion baseModel rank alpha learningRate epochs steps batchSize seed
   examples step totalSteps loss evalLoss initialEvalLoss tokensPerSecond etaSeconds adapter trainingRecord
   accuracy baseAccuracy errorCode message createdMs startedMs finishedMs sequence`;
-export const TRAINING_JOB = `query Job($id: Hash!) { trainingJob(id: $id) { ${JOB} } }`;
+// The page's first read carries the job's stored loss curve; the subscription then adds each new step.
+export const TRAINING_JOB = `query Job($id: Hash!) { trainingJob(id: $id) { ${JOB} lossHistory { step loss evalLoss } } }`;
 export const TRAINING_JOB_SUB = `subscription Job($id: Hash!) { trainingJob(id: $id) { ${JOB} } }`;
 export const DATANET_NAME = `query DatanetName($id: Hash!) { datanet(id: $id) { id name } }`;
 
