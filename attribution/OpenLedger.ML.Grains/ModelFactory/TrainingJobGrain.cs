@@ -109,6 +109,9 @@ public sealed class TrainingJobGrain(
             _deactivating = true;
             _cancel?.Cancel();
             try { await run.WaitAsync(cancellationToken); } catch { /* recorded as not finished: resumed later */ }
+            // The steps reported since the last tick go into the stored curve too: the resumed run repeats only
+            // those after its checkpoint.
+            DrainReports();
             await state.WriteStateAsync();
         }
         _timer?.Dispose();
@@ -184,10 +187,10 @@ public sealed class TrainingJobGrain(
         _run = null;
         _timer?.Dispose();
         _timer = null;
+        DrainReports(); // the reports since this tick's first drain: the run ended after its last one
         try
         {
             var result = await run;
-            DrainReports();
             AddPoint(new TrainingLossPoint(result.Training.Steps, Finite(result.Training.LastLoss), Finite(result.Training.FinalEvalLoss)), force: true);
             // The indexes first and the record last: a record in the store never names an artifact that is not.
             await content.PutAsync(result.Adapter);
