@@ -158,19 +158,23 @@ export function pages(page, base, out, screenshots) {
 /** Resolves true when `selector` appears within `timeout` ms, false otherwise (a check, not a failure). */
 export const appears = (page, selector, timeout = 10_000) => page.waitForSelector(selector, { timeout }).then(() => true, () => false);
 
-/** Outside the page: typedData -> ethers -> sendTransaction, as any client; returns the accepted hash (throws on a
- * refusal). `gql` is gqlAt(base)'s. */
-export const sendAsWith = (gql) => async (signer, argument, intent) => {
+/** Signs an intent as any client does outside the page (typedData -> ethers -> sendTransaction) with `signerWallet` (an
+ * ethers Wallet): `argument` is typedData's argument (createDatanet, contribute, ...). Returns the transaction's hash;
+ * throws when the node refuses it. `gql` is gqlAt(base)'s. */
+export async function sendAs(gql, signerWallet, argument, intent) {
   const type = argument[0].toUpperCase() + argument.slice(1) + 'Intent';
-  const td = (await gql(`mutation($i: ${type}!) { typedData(${argument}: $i) { json hash } }`, { i: { from: signer.address, ...intent } })).typedData;
+  const td = (await gql(`mutation($i: ${type}!) { typedData(${argument}: $i) { json hash } }`, { i: { from: signerWallet.address, ...intent } })).typedData;
   const typed = JSON.parse(td.json);
   const { EIP712Domain: _d, ...types } = typed.types;
-  const signature = await signer.signTypedData(typed.domain, types, typed.message);
+  const signature = await signerWallet.signTypedData(typed.domain, types, typed.message);
   const sent = (await gql('mutation($s: SignedTransactionInput!) { sendTransaction(signed: $s) { accepted hash errorCode errorMessage } }',
     { s: { typedData: td.json, signature } })).sendTransaction;
   if (!sent.accepted) throw new Error(`${argument} refused: ${JSON.stringify(sent)}`);
   return sent.hash;
-};
+}
+
+/** `sendAs` bound to one node's `gql`: `(signer, argument, intent) => hash`. */
+export const sendAsWith = (gql) => (signer, argument, intent) => sendAs(gql, signer, argument, intent);
 
 /** As `committed`, and throws when the committed transaction failed (a setup step that must have worked). */
 export async function succeeded(gql, hash) {

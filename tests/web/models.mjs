@@ -10,60 +10,24 @@
 // stdin:  { "url": "http://127.0.0.1:PORT/", "walletKey": "0x..", "ownerKey": "0x..", "contributorKey": "0x..",
 //           "screenshots": "/abs/dir", "chromium": "/usr/bin/chromium" }
 // stdout: { checks: { name: true|string }, pages: [{ name, readyMs, violations }], consoleErrors: [...],
-//           datanet, trained: {...}, cancelled: {...}, model: {...}, lossPoints: [n1, n2] }
-// (Its small helpers are its own: explorer.mjs is a script, not a module to import.)
-import { chromium } from 'playwright-core';
+//           datanet, trained: {...}, cancelled: {...}, model: {...}, lossPoints: [n1, n2], reopened: { points, label } }
+// (GraphQL, the wallet, console watching and the per-page audit are kit.mjs's.)
 import { Wallet } from 'ethers';
-import { readFileSync, mkdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
-
-const require = createRequire(import.meta.url);
-const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-
-async function readStdinJson() {
-  const chunks = [];
-  for await (const chunk of process.stdin) chunks.push(chunk);
-  return JSON.parse(Buffer.concat(chunks).toString('utf8'));
-}
+import { readStdinJson, results, gqlAt, committed as committedIn, launch, injectWallet, watchConsole, pages, sendAs as sendWith } from './kit.mjs';
 
 const input = await readStdinJson();
 const base = input.url.replace(/\/$/, '');
 const wallet = new Wallet(input.walletKey);
 const owner = new Wallet(input.ownerKey);
 const contributor = new Wallet(input.contributorKey);
-mkdirSync(input.screenshots, { recursive: true });
-const out = { checks: {}, pages: [], consoleErrors: [] };
-const check = (name, ok, detail) => { out.checks[name] = ok ? true : (detail ?? false); };
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-async function gql(query, variables) {
-  const r = await fetch(`${base}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
-  const body = await r.json();
-  if (body.errors) throw new Error(JSON.stringify(body.errors));
-  return body.data;
-}
-async function sendAs(signerWallet, argument, intent) {
-  const type = argument[0].toUpperCase() + argument.slice(1) + 'Intent';
-  const td = (await gql(`mutation($i: ${type}!) { typedData(${argument}: $i) { json hash } }`, { i: { from: signerWallet.address, ...intent } })).typedData;
-  const typed = JSON.parse(td.json);
-  const { EIP712Domain: _d, ...types } = typed.types;
-  const signature = await signerWallet.signTypedData(typed.domain, types, typed.message);
-  const sent = (await gql('mutation($s: SignedTransactionInput!) { sendTransaction(signed: $s) { accepted hash errorCode errorMessage } }',
-    { s: { typedData: td.json, signature } })).sendTransaction;
-  if (!sent.accepted) throw new Error(`${argument} refused: ${JSON.stringify(sent)}`);
-  return sent.hash;
-}
+const { out, check } = results();
+const gql = gqlAt(base);
+const sendAs = (signerWallet, argument, intent) => sendWith(gql, signerWallet, argument, intent);
+/** Committed and succeeded (the setup cannot go on from a failed transaction). */
 async function committed(hash) {
-  for (let i = 0; i < 300; i++) {
-    const tx = (await gql('query($h: Hash!) { transaction(hash: $h) { status kind receipt { succeeded errorCode } } }', { h: hash })).transaction;
-    if (tx?.status === 'COMMITTED') {
-      if (!tx.receipt.succeeded) throw new Error(`${tx.kind} ${hash} failed: ${tx.receipt.errorCode}`);
-      return tx;
-    }
-    await sleep(100);
-  }
-  throw new Error(`${hash} not committed in 30 s`);
+  const tx = await committedIn(gql, hash);
+  if (!tx.receipt.succeeded) throw new Error(`${tx.kind} ${hash} failed: ${tx.receipt.errorCode}`);
+  return tx;
 }
 const JOB = 'id status owner step totalSteps loss evalLoss adapter trainingRecord datanetVersion baseModel';
 const job = async (id) => (await gql(`query($id: Hash!) { trainingJob(id: $id) { ${JOB} } }`, { id })).trainingJob;
@@ -94,56 +58,15 @@ await Promise.all(curations.map(committed));
 await committed(await sendAs(owner, 'publishVersion', { datanet }));
 out.datanet = datanet;
 
-const browser = await chromium.launch({
-  executablePath: input.chromium ?? '/usr/bin/chromium',
-  headless: true,
-  args: process.getuid?.() === 0 ? ['--no-sandbox'] : [],
-});
-const consoleErrors = [];
-let walletSignatures = 0;
+const browser = await launch(input.chromium);
 const watchdog = setTimeout(() => { process.stderr.write('models.mjs timed out\n'); process.exit(2); }, 280_000);
 try {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  await context.exposeBinding('__testWalletSign', async (_source, json) => {
-    walletSignatures++;
-    const typed = JSON.parse(json);
-    const { EIP712Domain: _d, ...types } = typed.types;
-    return wallet.signTypedData(typed.domain, types, typed.message);
-  });
-  await context.addInitScript(({ address }) => {
-    window.ethereum = {
-      isTestWallet: true,
-      async request({ method, params }) {
-        if (method === 'eth_requestAccounts' || method === 'eth_accounts') return [address];
-        if (method === 'eth_signTypedData_v4') {
-          if (params[0].toLowerCase() !== address.toLowerCase()) throw Object.assign(new Error('unknown account'), { code: 4100 });
-          return window.__testWalletSign(params[1]);
-        }
-        throw Object.assign(new Error(`unsupported ${method}`), { code: 4200 });
-      },
-    };
-  }, { address: wallet.address });
+  const testWallet = await injectWallet(context, [input.walletKey]);
 
   const page = await context.newPage();
-  page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(`main: ${m.text()}`); });
-  page.on('pageerror', (e) => consoleErrors.push(`main: ${e.message}`));
-
-  // Opens a page by its address (a full load), waits until it is interactive, checks it.
-  async function visit(name, hash, readySelector = '[data-ready]') {
-    await page.goto(`${base}/${hash}`, { waitUntil: 'commit' });
-    await page.reload({ waitUntil: 'commit' });
-    await page.waitForSelector(readySelector, { timeout: 15_000 });
-    const readyMs = await page.evaluate(() => performance.now());
-    await audit(name, readyMs);
-  }
-  async function audit(name, readyMs, on = page) {
-    if (!(await on.evaluate(() => typeof window.axe === 'object'))) await on.evaluate(axeSource);
-    const result = await on.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
-    const violations = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
-    await on.screenshot({ path: join(input.screenshots, `${name}.png`), fullPage: true });
-    out.pages.push({ name, readyMs: readyMs === null ? null : Math.round(readyMs), violations });
-  }
+  watchConsole(page, 'main', out.consoleErrors);
+  const { visit, audit } = pages(page, base, out, input.screenshots);
   const text = async (selector) => (await page.textContent(selector)) ?? '';
 
   // 1. No model yet: the list says so.
@@ -165,12 +88,12 @@ try {
   check('the cost rule is shown before signing', (await text('[data-testid=train-cost]')).includes('1 OPEN'), await text('[data-testid=train-cost]'));
 
   // 3. Over the budget: refused on the page, nothing signed.
-  const before = walletSignatures;
+  const before = testWallet.signatures();
   await page.fill('#train-steps', '5000');
   await page.fill('#train-batch', '16');
   await page.waitForSelector('[data-testid=train-cost] [data-error-code=TrainingBudgetExceeded]');
   check('a budget over the cap is refused before signing', await page.getByRole('button', { name: 'Sign and start training' }).isDisabled()
-    && (await text('[data-testid=train-passes]')).includes('80,000') && walletSignatures === before, await text('[data-testid=train-cost]'));
+    && (await text('[data-testid=train-passes]')).includes('80,000') && testWallet.signatures() === before, await text('[data-testid=train-cost]'));
   await audit('train-over-budget', null);
 
   // 4. A job the wallet signs: the page opens the job and its loss chart gains points while it trains.
@@ -198,6 +121,9 @@ try {
     && (await text(`[data-testid=job-fields] a[href="#/datanet/${datanet}"]`)) === 'Kitchen or garden', await text('[data-testid=job-fields]'));
   check('the chart ends at the last step', Number(await page.getAttribute('[data-testid=loss-chart]', 'aria-label').then((l) => /latest step (\d+)/.exec(l)?.[1])) === trained.step,
     await page.getAttribute('[data-testid=loss-chart]', 'aria-label'));
+  const filled = await page.waitForFunction((n) => Number(document.querySelector('[data-testid=loss-points]')?.textContent) >= n, trained.step, { timeout: 10_000 })
+    .then(() => true, () => false);
+  check('the live page\'s curve has every step once the job ends', filled, await text('[data-testid=loss-points]'));
   await audit('training-succeeded', null);
 
   // 5. A second job, cancelled by its owner from its page (a CancelTrainingJob signature, no operator).
@@ -212,8 +138,7 @@ try {
   // 5a. The same job opened in another tab while it trains (timed from scratch), through a WebSocket the test cuts
   // (routeWebSocket), as a dropped network would: the header says so, the link comes back, and the chart goes on.
   const flaky = await context.newPage();
-  flaky.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(`reconnect-tab: ${m.text()}`); });
-  flaky.on('pageerror', (e) => consoleErrors.push(`reconnect-tab: ${e.message}`));
+  watchConsole(flaky, 'reconnect-tab', out.consoleErrors);
   const sockets = [];
   await flaky.routeWebSocket(/\/graphql$/, (ws) => { ws.connectToServer(); sockets.push(ws); });
   await flaky.goto(`${base}/#/training/${cancelledId}`);
@@ -233,16 +158,16 @@ try {
   const afterCut = await flaky.waitForFunction((n) => Number(document.querySelector('[data-testid=loss-points]')?.textContent) > n + 1, beforeCut, { timeout: 30_000 })
     .then(() => flakyPoints(), () => flakyPoints());
   out.reconnect = { beforeCut, afterCut, links: await flaky.evaluate(() => window.__links), sockets: sockets.length };
-  await audit('training-live', liveReadyMs, flaky);
+  await pages(flaky, base, out, input.screenshots).audit('training-live', liveReadyMs);
   check('a job page opened mid-training goes on drawing after its socket is cut', relinked && sockets.length > 0 && afterCut > beforeCut + 1,
     JSON.stringify(out.reconnect));
   await flaky.close();
 
-  const signaturesBeforeCancel = walletSignatures;
+  const signaturesBeforeCancel = testWallet.signatures();
   await page.getByRole('button', { name: 'Cancel this job' }).click();
   await page.waitForSelector('[data-testid=job-status]:has-text("cancelled")', { timeout: 60_000 });
   out.cancelled = await job(cancelledId);
-  check('the owner cancels a job from its page', out.cancelled.status === 'CANCELLED' && walletSignatures === signaturesBeforeCancel + 1
+  check('the owner cancels a job from its page', out.cancelled.status === 'CANCELLED' && testWallet.signatures() === signaturesBeforeCancel + 1
     && (await text('[data-testid=job-cancelled]')).includes('Cancelled'), JSON.stringify(out.cancelled));
   await audit('training-cancelled', null);
 
@@ -250,6 +175,14 @@ try {
   await visit('train-jobs', '#/train', '[data-ready=train] [data-testid=my-jobs]');
   const listed = await page.locator('[data-testid=my-jobs] a[href^="#/training/"]').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
   check('the Model Factory lists the signer\'s jobs', listed.includes(`#/training/${trainedId}`) && listed.includes(`#/training/${cancelledId}`), JSON.stringify(listed));
+
+  // 6b. The finished job's page opened afresh (no live update left to come): its whole curve, from the node's history.
+  await visit('training-finished-reopened', `#/training/${trainedId}`, '[data-ready=training] [data-testid=job-adapter]');
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid=loss-points]')?.textContent) > 0, null, { timeout: 5_000 }).catch(() => {});
+  const reopened = { points: await points(), label: await page.getAttribute('[data-testid=loss-chart]', 'aria-label') };
+  out.reopened = reopened;
+  check('a finished job\'s page opened afresh draws its whole curve', reopened.points >= trained.step
+    && Number(/latest step (\d+)/.exec(reopened.label)?.[1]) === trained.step, JSON.stringify(reopened));
 
   // 7. Register the succeeded job as a model, followed to its commit, then its page.
   await visit('training-register', `#/training/${trainedId}`, '[data-ready=training] [data-testid=register]');
@@ -302,11 +235,10 @@ try {
   await visit('training-unknown', `#/training/0x${'00'.repeat(31)}02`, '[data-ready=training-missing]');
   check('an unknown job id says so', (await text('main')).includes('This node knows no training job'));
 
-  out.walletSignatures = walletSignatures;
+  out.walletSignatures = testWallet.signatures();
 } catch (e) {
   out.error = String(e?.stack ?? e);
 } finally {
-  out.consoleErrors = consoleErrors;
   clearTimeout(watchdog);
   await browser.close();
 }

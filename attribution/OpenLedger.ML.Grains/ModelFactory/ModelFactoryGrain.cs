@@ -25,6 +25,11 @@ public sealed class ModelFactoryState
     /// <summary>The signed requests that started a job, by their digest (0x text), with their deadline: a replay before
     /// the deadline is refused, and after it the deadline refuses it anyway, so an entry is dropped then.</summary>
     [Id(3)] public Dictionary<string, ulong> UsedAuthorizations { get; set; } = [];
+    /// <summary>Every owned job by its owner (keyed by the owner's 0x text), oldest first: what lists an owner's jobs.
+    /// State stored before it existed loads with it empty and <see cref="OwnerIndexBuilt"/> false: the grain fills it
+    /// once from the jobs themselves.</summary>
+    [Id(4)] public Dictionary<string, List<Hash32>> JobsByOwner { get; set; } = [];
+    [Id(5)] public bool OwnerIndexBuilt { get; set; }
 }
 
 /// <summary>Checks a training request against chain state (the datanet version must exist), names the job and starts
@@ -37,6 +42,24 @@ public sealed class ModelFactoryGrain(
     ILogger<ModelFactoryGrain> logger) : Grain, IModelFactoryGrain
 {
     private string? _baseModel;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (state.State.OwnerIndexBuilt) return;
+        // State from before the owner index: read each job's owner once (a job's owner never changes: it is in its id).
+        foreach (var id in state.State.Jobs)
+            if (await GrainFactory.GetGrain<ITrainingJobGrain>(GrainKeys.Of(id)).GetAsync() is { Owner: { } owner })
+                IndexOwner(owner, id);
+        state.State.OwnerIndexBuilt = true;
+        await state.WriteStateAsync();
+    }
+
+    private void IndexOwner(Address owner, Hash32 job)
+    {
+        var key = owner.ToString();
+        if (!state.State.JobsByOwner.TryGetValue(key, out var jobs)) state.State.JobsByOwner[key] = jobs = [];
+        if (!jobs.Contains(job)) jobs.Add(job);
+    }
 
     public Task<TrainingJobSubmitResult> SubmitAsync(TrainingJobRequest request, Address? owner = null) => SubmitCheckedAsync(request, owner, null);
 
@@ -121,6 +144,7 @@ public sealed class ModelFactoryGrain(
         {
             state.State.Jobs.Add(id);
             state.State.Unfinished.Add(id);
+            if (owner is { } by) IndexOwner(by, id);
         }
         await state.WriteStateAsync();
         var view = await GrainFactory.GetGrain<ITrainingJobGrain>(GrainKeys.Of(id)).StartAsync(initial);
@@ -135,6 +159,14 @@ public sealed class ModelFactoryGrain(
     public async Task<IReadOnlyList<TrainingJobView>> ListAsync(int limit)
     {
         var ids = Enumerable.Reverse(state.State.Jobs).Take(Math.Clamp(limit, 1, 500)).ToList();
+        var views = await Task.WhenAll(ids.Select(id => GrainFactory.GetGrain<ITrainingJobGrain>(GrainKeys.Of(id)).GetAsync()));
+        return views.OfType<TrainingJobView>().ToList();
+    }
+
+    public async Task<IReadOnlyList<TrainingJobView>> ListByOwnerAsync(Address owner, int limit)
+    {
+        if (!state.State.JobsByOwner.TryGetValue(owner.ToString(), out var owned)) return [];
+        var ids = Enumerable.Reverse(owned).Take(Math.Clamp(limit, 1, 500)).ToList();
         var views = await Task.WhenAll(ids.Select(id => GrainFactory.GetGrain<ITrainingJobGrain>(GrainKeys.Of(id)).GetAsync()));
         return views.OfType<TrainingJobView>().ToList();
     }

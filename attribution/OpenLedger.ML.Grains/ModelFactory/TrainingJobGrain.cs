@@ -15,6 +15,10 @@ namespace OpenLedger.ML.Grains.ModelFactory;
 public sealed class TrainingJobState
 {
     [Id(0)] public TrainingJobView? View { get; set; }
+    /// <summary>The job's loss curve (<see cref="LossHistory"/>), kept apart from the view so the stream's messages
+    /// stay small. State stored before it existed loads with it empty.</summary>
+    [Id(1)] public List<TrainingLossPoint> History { get; set; } = [];
+    [Id(2)] public int HistoryStride { get; set; } = 1;
 }
 
 /// <summary>
@@ -39,6 +43,8 @@ public sealed class TrainingJobGrain(
     private CancellationTokenSource? _cancel;
     private Task<FineTuneResult>? _run;
     private TrainingProgress? _latest;
+    // Every report, not only the latest the timer sees: the curve has a point per step (until LossHistory thins it).
+    private readonly System.Collections.Concurrent.ConcurrentQueue<TrainingProgress> _reports = new();
     private TrainingProgress? _published;
     private IGrainTimer? _timer;
     private DateTime _lastPersist;
@@ -49,6 +55,8 @@ public sealed class TrainingJobGrain(
     private TrainingJobView? View => state.State.View;
 
     public Task<TrainingJobView?> GetAsync() => Task.FromResult(View);
+
+    public Task<TrainingLossPoint[]> GetLossHistoryAsync() => Task.FromResult(state.State.History.ToArray());
 
     public async Task<TrainingJobView> StartAsync(TrainingJobView initial)
     {
@@ -101,6 +109,9 @@ public sealed class TrainingJobGrain(
             _deactivating = true;
             _cancel?.Cancel();
             try { await run.WaitAsync(cancellationToken); } catch { /* recorded as not finished: resumed later */ }
+            // The steps reported since the last tick go into the stored curve too: the resumed run repeats only
+            // those after its checkpoint.
+            DrainReports();
             await state.WriteStateAsync();
         }
         _timer?.Dispose();
@@ -138,7 +149,7 @@ public sealed class TrainingJobGrain(
         var basePath = options.BaseModelPath;
         var threads = options.Threads;
         var owner = view.Owner?.ToString();
-        _run = Task.Run(() => FineTuneRun.Run(basePath, dataset, spec, checkpoints, p => Volatile.Write(ref _latest, p), token, threads: threads, owner: owner), token);
+        _run = Task.Run(() => FineTuneRun.Run(basePath, dataset, spec, checkpoints, p => { _reports.Enqueue(p); Volatile.Write(ref _latest, p); }, token, threads: threads, owner: owner), token);
         _timer ??= this.RegisterGrainTimer(OnTickAsync, new GrainTimerCreationOptions(Tick, Tick) { KeepAlive = true, Interleave = false });
         logger.LogInformation("training job {Job}: {Examples} examples of datanet {Datanet} v{Version}, attempt {Attempt}",
             Id, dataset.Examples.Count, view.Request.Datanet, view.Request.VersionNumber, View!.Attempts);
@@ -147,6 +158,7 @@ public sealed class TrainingJobGrain(
     private async Task OnTickAsync(CancellationToken _)
     {
         if (_run is null || _deactivating) return;
+        DrainReports();
         var latest = Volatile.Read(ref _latest);
         if (latest is not null && !ReferenceEquals(latest, _published))
         {
@@ -175,9 +187,11 @@ public sealed class TrainingJobGrain(
         _run = null;
         _timer?.Dispose();
         _timer = null;
+        DrainReports(); // the reports since this tick's first drain: the run ended after its last one
         try
         {
             var result = await run;
+            AddPoint(new TrainingLossPoint(result.Training.Steps, Finite(result.Training.LastLoss), Finite(result.Training.FinalEvalLoss)), force: true);
             // The indexes first and the record last: a record in the store never names an artifact that is not.
             await content.PutAsync(result.Adapter);
             await content.PutAsync(result.Attribution.InfluenceIndex);
@@ -260,6 +274,16 @@ public sealed class TrainingJobGrain(
             logger.LogWarning(e, "training job {Job}: progress not published", Id);
         }
     }
+
+    private void DrainReports()
+    {
+        while (_reports.TryDequeue(out var p))
+            if (Finite(p.Loss) is { } || Finite(p.EvalLoss) is { })
+                AddPoint(new TrainingLossPoint(p.Step, p.Step == 0 ? null : Finite(p.Loss), Finite(p.EvalLoss)));
+    }
+
+    private void AddPoint(TrainingLossPoint point, bool force = false) =>
+        state.State.HistoryStride = LossHistory.Add(state.State.History, state.State.HistoryStride, point, force);
 
     private static double? Finite(double? value) => value is { } v && double.IsFinite(v) ? v : null;
 

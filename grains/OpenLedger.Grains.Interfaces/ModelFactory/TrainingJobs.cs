@@ -122,6 +122,9 @@ public interface IModelFactoryGrain : IGrainWithIntegerKey
     Task<TrainingJobSubmitResult> CancelSignedAsync(SignedTrainingCancel signed);
     /// <summary>Newest first.</summary>
     Task<IReadOnlyList<TrainingJobView>> ListAsync(int limit);
+    /// <summary>The jobs <paramref name="owner"/> owns, newest first: at most <paramref name="limit"/>, read from the
+    /// factory's index by owner (not by filtering the latest jobs, so an owner's older jobs are found too).</summary>
+    Task<IReadOnlyList<TrainingJobView>> ListByOwnerAsync(Address owner, int limit);
     /// <summary>Wakes every job that was queued or running when its silo stopped; each continues from its checkpoint.</summary>
     Task<int> ResumeUnfinishedAsync();
     /// <summary>Called by a job when it finishes, so it is not resumed again. Interleaved: a job may finish inside a
@@ -138,6 +141,9 @@ public interface ITrainingJobGrain : IGrainWithStringKey
     /// the current view when it is already queued, running or done.</summary>
     Task<TrainingJobView> StartAsync(TrainingJobView initial);
     Task<TrainingJobView?> GetAsync();
+    /// <summary>The job's loss curve so far, ascending by step: bounded (<see cref="LossHistory.MaxPoints"/>), covering the
+    /// whole run, ending at its last step once it succeeded.</summary>
+    Task<TrainingLossPoint[]> GetLossHistoryAsync();
     /// <summary>Stops a queued or running job after its current step, keeping its checkpoint (a later start resumes).</summary>
     Task<TrainingJobView?> CancelAsync();
     /// <summary>Continues a job that was queued or running when its silo stopped.</summary>

@@ -33,15 +33,18 @@ public static class MlFields
             .ResolveAsync(async c => await c.Grains().GetGrain<ITrainingJobGrain>(GrainKeys.Of(c.GetArgument<Hash32>("id"))).GetAsync());
 
         query.Field<NonNullGraphType<ListGraphType<NonNullGraphType<TrainingJobType>>>>("trainingJobs")
-            .Description($"Model Factory jobs, newest first: at most limit (1 to {MaxJobs}).")
+            .Description($"Model Factory jobs, newest first: at most limit (1 to {MaxJobs}); with owner, only the jobs that account owns " +
+                         "(all of them, however old, newest first).")
             .Argument<IntGraphType>("limit", a => a.DefaultValue = 50)
+            .Argument<AddressGraphType>("owner", a => a.Description = "Only this account's jobs.")
             .ListSize(MaxJobs)
             .ResolveAsync(async c =>
             {
                 var limit = c.GetArgument<int>("limit");
                 if (limit is < 1 or > MaxJobs)
                     throw new InvalidInputError(GraphQLErrorCodes.InvalidPageSize, $"limit is {limit}; it must be between 1 and {MaxJobs}");
-                return await c.Grains().GetGrain<IModelFactoryGrain>(0).ListAsync(limit);
+                var factory = c.Grains().GetGrain<IModelFactoryGrain>(0);
+                return c.GetArgument<Address?>("owner") is { } owner ? await factory.ListByOwnerAsync(owner, limit) : await factory.ListAsync(limit);
             });
 
         query.Field<NonNullGraphType<StringGraphType>>("trainingJobTypedData")

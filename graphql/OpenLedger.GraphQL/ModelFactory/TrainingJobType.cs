@@ -1,7 +1,10 @@
 using GraphQL.Types;
 using OpenLedger.Grains.ModelFactory;
+using OpenLedger.Grains;
 using OpenLedger.GraphQL.Curation;
+using OpenLedger.GraphQL.Ledger;
 using OpenLedger.GraphQL.Scalars;
+using OpenLedger.GraphQL.Transport;
 
 namespace OpenLedger.GraphQL.ModelFactory;
 
@@ -57,6 +60,12 @@ public sealed class TrainingJobType : ObjectGraphType<TrainingJobView>
         Field<LongGraphType>("startedMs").Resolve(c => c.Source.StartedMs);
         Field<LongGraphType>("finishedMs").Resolve(c => c.Source.FinishedMs);
         Field<NonNullGraphType<LongGraphType>>("sequence").Description("Grows with each update.").Resolve(c => c.Source.Sequence);
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<TrainingLossPointType>>>>("lossHistory")
+            .Description($"The job's loss curve so far, ascending by step: a point per step until {LossHistory.MaxPoints}, then thinned evenly " +
+                         "(every other point dropped, later steps taken at the doubled stride, and every step that evaluated) so it covers the " +
+                         "whole run; a succeeded job's ends at its last step. Read it once, then follow the subscription's step and losses.")
+            .ListSize(LossHistory.MaxPoints)
+            .ResolveAsync(async c => await c.Grains().GetGrain<ITrainingJobGrain>(GrainKeys.Of(c.Source.Id)).GetLossHistoryAsync());
         Field<NonNullGraphType<StringGraphType>>("silo").Description("The ML silo that ran it last.").Resolve(c => c.Source.Silo);
     }
 }

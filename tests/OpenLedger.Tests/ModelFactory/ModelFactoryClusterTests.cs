@@ -69,6 +69,8 @@ public sealed class ModelFactoryClusterTests(MlClusterFixture fx)
         Assert.Equal(TrainingJobStatus.Succeeded, done.Status);
         Assert.Equal((2, 200), (done.Attempts, done.Step));
         Assert.True(done.ResumedFromStep >= 5, $"resumed from step {done.ResumedFromStep}");
+        // The stored loss curve has every step once: the resumed run's repeats replaced the steps after its checkpoint.
+        Assert.Equal(Enumerable.Range(1, 200), (await grain.GetLossHistoryAsync()).Where(p => p.Step > 0).Select(p => p.Step));
 
         await AssertSameAsUninterruptedAsync(datanet, request, done);
     }
@@ -126,6 +128,8 @@ public sealed class ModelFactoryClusterTests(MlClusterFixture fx)
         Assert.NotEqual(running.Silo, done.Silo);
         Assert.Equal(2, done.Attempts);
         Assert.True(done.ResumedFromStep >= 5, $"resumed from step {done.ResumedFromStep}");
+        // The stored loss curve has every step once: the resumed run's repeats replaced the steps after its checkpoint.
+        Assert.Equal(Enumerable.Range(1, 200), (await grain.GetLossHistoryAsync()).Where(p => p.Step > 0).Select(p => p.Step));
 
         await AssertSameAsUninterruptedAsync(datanet, request, done);
     }

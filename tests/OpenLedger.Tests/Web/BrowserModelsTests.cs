@@ -72,9 +72,13 @@ public sealed class BrowserModelsTests(ModelsBrowserRun run, ITestOutputHelper o
     public void A_job_signed_by_the_wallet_is_watched_live_with_a_loss_chart_that_gains_points_while_it_trains()
     {
         Passed("the loss chart gains points while the job trains", "the job is the wallet's and succeeded", "the page shows the final step, the adapter and the datanet by name",
-            "the chart ends at the last step", "the Model Factory lists the signer's jobs");
+            "the chart ends at the last step", "the live page's curve has every step once the job ends", "the Model Factory lists the signer's jobs");
         Assert.Equal(run.Node.Chain.Keys[1].Address.ToString(), R["trained"]!["owner"]!.GetValue<string>(), ignoreCase: true);
     }
+
+    [Fact]
+    public void A_finished_jobs_page_opened_afresh_draws_its_whole_loss_curve_from_the_nodes_history() =>
+        Passed("a finished job's page opened afresh draws its whole curve");
 
     [Fact]
     public void The_jobs_owner_cancels_it_from_its_page_with_its_signature() =>
@@ -128,6 +132,7 @@ public sealed class BrowserModelsTests(ModelsBrowserRun run, ITestOutputHelper o
     {
         NoScriptError();
         output.WriteLine($"loss chart points at two moments: {R["lossPoints"]!.ToJsonString()}");
+        output.WriteLine($"the finished job's page opened afresh: {R["reopened"]?.ToJsonString()}");
         foreach (var page in R["pages"]!.AsArray())
             if (page!["readyMs"] is { } ms) output.WriteLine($"{page["name"]}: interactive after {ms} ms");
         Assert.NotEmpty(R["pages"]!.AsArray());

@@ -20,11 +20,10 @@ export const MODEL = `query Model($id: Hash!) { model(id: $id) {
 const JOB = `id status owner datanet versionNumber datanetVersion baseModel rank alpha learningRate epochs steps batchSize seed
   examples step totalSteps loss evalLoss initialEvalLoss tokensPerSecond etaSeconds adapter trainingRecord
   accuracy baseAccuracy errorCode message createdMs startedMs finishedMs sequence`;
-export const TRAINING_JOB = `query Job($id: Hash!) { trainingJob(id: $id) { ${JOB} } }`;
+// The page's first read carries the job's stored loss curve; the subscription then adds each new step.
+export const TRAINING_JOB = `query Job($id: Hash!) { trainingJob(id: $id) { ${JOB} lossHistory { step loss evalLoss } } }`;
 export const TRAINING_JOB_SUB = `subscription Job($id: Hash!) { trainingJob(id: $id) { ${JOB} } }`;
 export const DATANET_NAME = `query DatanetName($id: Hash!) { datanet(id: $id) { id name } }`;
-export const TRAINING_JOBS = `query Jobs($limit: Int) { trainingJobs(limit: $limit) {
-  id status owner datanet versionNumber step totalSteps loss evalLoss createdMs } }`;
 
 // Starting a job: the datanets' versions to choose from, the cost rule's limits (shown before signing with the signer's
 // balance), the StartTrainingJob payload, and the signed request.
@@ -63,6 +62,7 @@ export async function authorize(json: string, owner: string, deadline: number, p
     const signature = await signTypedData(json, typedDataHash(typed));
     return { owner, deadline, signature };
   } catch (err) {
+    if (err instanceof ApiError) throw err; // already a code (WALLET_WRONG_CHAIN)
     const rejected = (err as { code?: number })?.code === 4001;
     throw new ApiError(rejected ? 'USER_REJECTED' : 'WALLET', err instanceof Error ? err.message : String(err));
   }

@@ -5,7 +5,8 @@
 import { useState } from 'preact/hooks';
 import { gql, ApiError } from '../api/graphql';
 import { DATANETS, BALANCE } from '../api/documents';
-import { START_TRAINING, TRAIN_DATANET, TRAIN_RULE, TRAINING_JOBS, TRAINING_TYPED, authorize, deadlineFromNow } from '../api/models';
+import { START_TRAINING, TRAIN_DATANET, TRAIN_RULE, TRAINING_TYPED, authorize, deadlineFromNow } from '../api/models';
+import { OWNER_JOBS, OWNER_JOBS_LIMIT } from '../api/jobs';
 import { useSignal } from '../api/signal';
 import { signer } from '../wallet/wallet';
 import { useQuery } from '../ui/useQuery';
@@ -149,11 +150,12 @@ function StartForm({ initialDatanet }: { initialDatanet?: string }) {
 }
 
 function MyJobs({ owner }: { owner: string }) {
-  const q = useQuery<{ trainingJobs: JobRow[] }>(TRAINING_JOBS, { limit: 100 }, `jobs:${owner}`);
+  // The node lists the owner's jobs itself, however old (filtering its latest jobs here lost the older ones).
+  const q = useQuery<{ trainingJobs: JobRow[] }>(OWNER_JOBS, { owner, limit: OWNER_JOBS_LIMIT }, `jobs:${owner}`);
   if (q.error) return <ErrorBox error={q.error} title="Training jobs could not be read" />;
   if (!q.data) return <Loading what="your training jobs" />;
-  const mine = q.data.trainingJobs.filter((j) => j.owner?.toLowerCase() === owner.toLowerCase());
-  if (mine.length === 0) return <Empty>You have no training job among the node's latest 100.</Empty>;
+  const mine = q.data.trainingJobs;
+  if (mine.length === 0) return <Empty>You have not started a training job on this node yet.</Empty>;
   return (
     <table class="list" data-testid="my-jobs">
       <thead><tr><th scope="col">Job</th><th scope="col">Datanet</th><th scope="col">Status</th><th scope="col">Step</th>

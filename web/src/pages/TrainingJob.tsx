@@ -13,6 +13,7 @@ import { useQuery } from '../ui/useQuery';
 import { ErrorBox, Loading, Empty } from '../ui/states';
 import { AccountLink, BlockLink, DatanetLink, TxLink } from '../ui/links';
 import { LossChart, type LossPoint } from '../ui/LossChart';
+import { mergePoints } from '../api/jobs';
 import { href } from '../ui/router';
 import { isHash, parseOpen, short } from '../ui/format';
 
@@ -29,10 +30,11 @@ const FINISHED = ['SUCCEEDED', 'FAILED', 'CANCELLED'];
 const fmt = (x: number | null | undefined, places = 3) => (x === null || x === undefined ? '—' : x.toFixed(places));
 const sameAccount = (a: string | null | undefined, b: string | null | undefined) => !!a && !!b && a.toLowerCase() === b.toLowerCase();
 
-/** Follows the job: the query's answer, then each message of the subscription (a repeated or older one is dropped by
- * its sequence), with the loss points seen so far. */
+/** Follows the job: the query's answer (with the curve the node kept, so a job opened late or after it finished draws
+ * its whole run), then each message of the subscription (a repeated or older one is dropped by its sequence), adding
+ * its step to the curve (one point per step). */
 function useLiveJob(id: string, valid: boolean) {
-  const q = useQuery<{ trainingJob: Job | null }>(TRAINING_JOB, valid ? { id } : null, `job:${id}`);
+  const q = useQuery<{ trainingJob: (Job & { lossHistory: LossPoint[] }) | null }>(TRAINING_JOB, valid ? { id } : null, `job:${id}`);
   const [job, setJob] = useState<Job | null>(null);
   const [points, setPoints] = useState<LossPoint[]>([]);
   const take = (j: Job) => {
@@ -41,17 +43,26 @@ function useLiveJob(id: string, valid: boolean) {
       setPoints((ps) => {
         const last = ps[ps.length - 1];
         if (last && last.step > j.step) return ps;
-        const point = { step: j.step, loss: j.loss, evalLoss: j.evalLoss };
-        return last?.step === j.step ? [...ps.slice(0, -1), point] : [...ps, point];
+        return mergePoints(ps, [{ step: j.step, loss: j.loss, evalLoss: j.evalLoss }]);
       });
   };
   const first = q.data?.trainingJob;
-  useEffect(() => { if (first) take(first); }, [first]);
+  useEffect(() => {
+    if (!first) return;
+    // The stored curve under what is already drawn: a live point of the same step is the same report.
+    setPoints((ps) => mergePoints(first.lossHistory, ps));
+    take(first);
+  }, [first]);
   const live = !!first && !FINISHED.includes(first.status);
   useEffect(() => {
     if (!live) return;
     return subscribe<{ trainingJob: Job }>(TRAINING_JOB_SUB, { id }, (d) => take(d.trainingJob));
   }, [id, live]);
+  // A job that ends while the page is open is read once more: the live messages come twice a second, not once a step,
+  // and the node's curve has the steps between them.
+  const current = job ?? first ?? null;
+  const endedLive = live && !!current && FINISHED.includes(current.status);
+  useEffect(() => { if (endedLive) q.refresh(); }, [endedLive]);
   return { q, job: job ?? first ?? null, points };
 }
 
@@ -168,7 +179,7 @@ export function TrainingJob({ id }: { id: string }) {
       {job.status === 'CANCELLED' && <p class="state" data-testid="job-cancelled">Cancelled{job.step > 0 ? ` at step ${job.step}` : ''}: its checkpoint is
         kept, so starting the same training again resumes it.</p>}
       <LossChart points={points} />
-      {points.length === 0 && <p class="muted">{FINISHED.includes(job.status) ? 'The job reported no loss while this page was open.'
+      {points.length === 0 && <p class="muted">{FINISHED.includes(job.status) ? 'The job reported no loss.'
         : 'The chart fills as the job reports its steps.'}</p>}
       <h2>Request</h2>
       <dl class="fields" data-testid="job-fields">
