@@ -47,17 +47,12 @@ public sealed class BrowserModelsTests(ModelsBrowserRun run, ITestOutputHelper o
 {
     private JsonNode R => run.Result;
 
-    private void NoScriptError() => Assert.True(R["error"] is null, $"the browser script failed: {R["error"]}\n{R.ToJsonString()}");
+    private void NoScriptError() => BrowserRunChecks.NoScriptError(R);
 
     private void Passed(params string[] names)
     {
         NoScriptError();
-        var checks = R["checks"]!.AsObject();
-        foreach (var name in names)
-        {
-            Assert.True(checks.ContainsKey(name), $"check '{name}' did not run: {checks.ToJsonString()}");
-            Assert.True(checks[name]!.GetValueKind() == System.Text.Json.JsonValueKind.True, $"{name}: {checks[name]!.ToJsonString()}");
-        }
+        BrowserRunChecks.Passed(R, names);
     }
 
     [Fact]
@@ -107,23 +102,14 @@ public sealed class BrowserModelsTests(ModelsBrowserRun run, ITestOutputHelper o
     public void No_page_logs_a_console_error()
     {
         NoScriptError();
-        var errors = R["consoleErrors"]!.AsArray().Select(e => e!.GetValue<string>()).ToList();
-        Assert.True(errors.Count == 0, string.Join("\n", errors));
+        BrowserRunChecks.NoConsoleError(R);
     }
 
     [Fact]
     public void Axe_finds_no_serious_or_critical_violation_on_any_page_and_each_page_has_a_screenshot()
     {
         NoScriptError();
-        var pages = R["pages"]!.AsArray();
-        Assert.True(pages.Count >= 12, pages.ToJsonString());
-        foreach (var page in pages)
-        {
-            var name = page!["name"]!.GetValue<string>();
-            var violations = page["violations"]!.AsArray();
-            Assert.True(violations.Count == 0, $"{name}: {violations.ToJsonString()}");
-            Assert.True(File.Exists(Path.Combine(ExplorerBrowserRun.Screenshots, $"{name}.png")), $"no screenshot of {name}");
-        }
+        BrowserRunChecks.AxeCleanWithScreenshots(R, 12);
     }
 
     /// <summary>Prints the figures the README records (no timed assertion: the targets are checked by reading them).</summary>

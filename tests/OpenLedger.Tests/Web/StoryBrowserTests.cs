@@ -38,15 +38,7 @@ public sealed class StoryBrowserTests(StoryBrowserRun run, ITestOutputHelper out
     private JsonNode R => run.Result;
 
     /// <summary>The named checks passed (each is true, or what the browser saw instead), and the steps before them ran.</summary>
-    private void Passed(params string[] names)
-    {
-        var checks = R["checks"]!.AsObject();
-        foreach (var name in names)
-        {
-            Assert.True(checks.ContainsKey(name), $"check '{name}' did not run ({R["error"]}): {checks.ToJsonString()}");
-            Assert.True(checks[name]!.GetValueKind() == System.Text.Json.JsonValueKind.True, $"{name}: {checks[name]!.ToJsonString()}");
-        }
-    }
+    private void Passed(params string[] names) => BrowserRunChecks.Passed(R, names);
 
     [Fact]
     public void The_story_runs_every_step_to_the_end()
@@ -126,16 +118,8 @@ public sealed class StoryBrowserTests(StoryBrowserRun run, ITestOutputHelper out
     [Fact]
     public void No_story_page_logs_a_console_error_or_has_a_serious_axe_violation_and_each_has_a_screenshot()
     {
-        var errors = R["consoleErrors"]!.AsArray().Select(e => e!.GetValue<string>()).ToList();
-        Assert.True(errors.Count == 0, string.Join("\n", errors));
-        var pages = R["pages"]!.AsArray();
-        Assert.True(pages.Count >= 10, pages.ToJsonString());
-        foreach (var page in pages)
-        {
-            var name = page!["name"]!.GetValue<string>();
-            Assert.True(page["violations"]!.AsArray().Count == 0, $"{name}: {page["violations"]!.ToJsonString()}");
-            Assert.True(File.Exists(Path.Combine(ExplorerBrowserRun.Screenshots, $"{name}.png")), $"no screenshot of {name}");
-        }
+        BrowserRunChecks.NoConsoleError(R);
+        BrowserRunChecks.AxeCleanWithScreenshots(R, 10);
     }
 
     /// <summary>Prints each story page's time to interactive (the README's figures; no timed assertion).</summary>
