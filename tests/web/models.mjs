@@ -153,11 +153,16 @@ try {
   });
   const beforeCut = await flakyPoints();
   for (const ws of sockets.splice(0)) await ws.close({ code: 1001, reason: 'test: connection lost' });
-  const relinked = await flaky.waitForFunction(() => window.__links.some((t) => t.includes('reconnecting')) && window.__links.at(-1) === 'Live', null, { timeout: 20_000 })
-    .then(() => true, () => false);
+  // Back when a new socket was opened and the header says Live again. Whether the header's "reconnecting" was rendered
+  // in between is recorded, not required: on a starved machine the retry can land before the next frame (the
+  // explorer's run checks that state itself).
+  for (const end = Date.now() + 20_000; sockets.length === 0 && Date.now() < end;) await new Promise((r) => setTimeout(r, 100));
+  const relinked = sockets.length > 0 && await flaky.waitForFunction(() => document.querySelector('[data-testid=link-state]')?.textContent === 'Live',
+    null, { timeout: 20_000 }).then(() => true, () => false);
   const afterCut = await flaky.waitForFunction((n) => Number(document.querySelector('[data-testid=loss-points]')?.textContent) > n + 1, beforeCut, { timeout: 30_000 })
     .then(() => flakyPoints(), () => flakyPoints());
-  out.reconnect = { beforeCut, afterCut, links: await flaky.evaluate(() => window.__links), sockets: sockets.length };
+  out.reconnect = { beforeCut, afterCut, links: await flaky.evaluate(() => window.__links), sockets: sockets.length,
+    sawReconnecting: await flaky.evaluate(() => window.__links.some((t) => t.includes('reconnecting'))) };
   await pages(flaky, base, out, input.screenshots).audit('training-live', liveReadyMs);
   check('a job page opened mid-training goes on drawing after its socket is cut', relinked && sockets.length > 0 && afterCut > beforeCut + 1,
     JSON.stringify(out.reconnect));
