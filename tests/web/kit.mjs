@@ -130,6 +130,17 @@ export function recordQueries(page) {
 }
 
 /**
+ * Opens `url` as a new document, timed from its own navigation start: a hash change alone would not load the app again,
+ * so a tab already showing something goes through about:blank first. (It used to go to the address and reload as soon
+ * as the navigation committed; Chromium sometimes swapped the tab's renderer under that reload, which then failed with
+ * "Not attached to an active page".) The tab's sessionStorage (the wallet choice) survives, as with a reload.
+ */
+export async function loadFresh(page, url) {
+  if (page.url() !== 'about:blank') await page.goto('about:blank');
+  await page.goto(url, { waitUntil: 'commit' });
+}
+
+/**
  * The per-page checks: `visit` opens an address with a full load (a visitor's first paint, timed from navigation start
  * until `readySelector` is shown: `performance.now()`), then `audit`s it: axe-core's serious and critical violations, a
  * full-page screenshot `<name>.png` in `screenshots`, and a row in `out.pages`.
@@ -145,8 +156,7 @@ export function pages(page, base, out, screenshots) {
     out.pages.push({ name, readyMs: readyMs === null ? null : Math.round(readyMs), violations });
   }
   async function visit(name, hash, readySelector = '[data-ready]') {
-    await page.goto(`${base}/${hash}`, { waitUntil: 'commit' });
-    await page.reload({ waitUntil: 'commit' }); // a hash change alone does not load; each page is timed from scratch
+    await loadFresh(page, `${base}/${hash}`);
     await page.waitForSelector(readySelector, { timeout: 15_000 });
     const readyMs = await page.evaluate(() => performance.now());
     await audit(name, readyMs);
@@ -193,17 +203,15 @@ export const gqlAtWithToken = (base, token) => async (query, variables) => {
 };
 
 /**
- * `pages` for several tabs: `visit(page, name, hash, readySelector, whenReady)` opens an address with a full load (a
- * tab's first navigation already is one, so only a used tab is reloaded), returns what `whenReady(page)` read as soon
+ * `pages` for several tabs: `visit(page, name, hash, readySelector, whenReady)` opens an address with a full load
+ * (`loadFresh`), returns what `whenReady(page)` read as soon
  * as it was ready, and audits it; `audit(page, name, readyMs)` as `pages`'.
  */
 export function tabPages(base, out, screenshots) {
   const each = new Map();
   const of = (page) => { if (!each.has(page)) each.set(page, pages(page, base, out, screenshots)); return each.get(page); };
   async function visit(page, name, hash, readySelector = '[data-ready]', whenReady = null) {
-    const fresh = page.url() === 'about:blank';
-    await page.goto(`${base}/${hash}`, { waitUntil: 'commit' });
-    if (!fresh) await page.reload({ waitUntil: 'commit' });
+    await loadFresh(page, `${base}/${hash}`);
     await page.waitForSelector(readySelector, { timeout: 15_000 });
     const readyMs = await page.evaluate(() => performance.now());
     // What a check must read the moment the page is ready (the audit's axe run and screenshot take a while).

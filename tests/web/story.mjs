@@ -292,10 +292,7 @@ try {
       for (const address of [story.fileContributor, story.textContributor]) {
         const tab = await page.context().newPage();
         watchConsole(tab, `rewards ${address}`, out.consoleErrors);
-        // A plain load (kit's visit reloads after the navigation commits, which a second fresh tab did not survive).
-        await tab.goto(`${base}/#/rewards/${address}`, { waitUntil: 'load' });
-        await tab.waitForSelector('[data-ready=rewards]', { timeout: 15_000 });
-        await pages(tab, base, out, input.screenshots).audit(`story-rewards-before-${story.rewardTabs.length + 1}`, await tab.evaluate(() => performance.now()));
+        await pages(tab, base, out, input.screenshots).visit(`story-rewards-before-${story.rewardTabs.length + 1}`, `#/rewards/${address}`, '[data-ready=rewards]');
         await tab.waitForSelector('[data-testid=link-state]:has-text("Live")', { timeout: 10_000 });
         await tab.evaluate(() => { window.__sameDocument = true; });
         story.rewardTabs.push({ address, tab, before: await tab.getAttribute('[data-testid=rewards-total]', 'data-wei') });
