@@ -56,16 +56,27 @@ public sealed class SqlLedgerStore : ILedgerStore, IAsyncDisposable
         await tx.CommitAsync(ct);
     }
 
-    public async Task CommitBlockAsync(ExecutedBlock block, Signature producerSignature, CancellationToken ct = default)
+    public Task CommitBlockAsync(ExecutedBlock block, Signature producerSignature, CancellationToken ct = default) =>
+        CommitAsync(block, producerSignature, null, ct);
+
+    public Task CommitBlockAsync(ExecutedBlock block, Signature producerSignature, long producerEpoch, CancellationToken ct = default) =>
+        CommitAsync(block, producerSignature, producerEpoch, ct);
+
+    public Task<long> ClaimProducerEpochAsync(string holder, CancellationToken ct = default) => ProducerFence.ClaimAsync(_connections, holder, ct);
+
+    public Task<long?> GetProducerEpochAsync(CancellationToken ct = default) => ProducerFence.CurrentAsync(_connections, ct);
+
+    private async Task CommitAsync(ExecutedBlock block, Signature producerSignature, long? producerEpoch, CancellationToken ct)
     {
         if (_sqlite is not null)
         {
-            await _sqlite.CommitAsync(block, producerSignature, ct);
+            await _sqlite.CommitAsync(block, producerSignature, producerEpoch, ct);
             return;
         }
         // PostgreSQL: a pooled connection per block; the server keeps the cache.
         await using var c = await _connections.OpenAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
+        if (producerEpoch is { } epoch) await ProducerFence.CheckAsync(c, tx, epoch, block.Header.Height, ct);
         await _writer.WriteAsync(c, tx, block, producerSignature, ct);
         await tx.CommitAsync(ct);
     }
