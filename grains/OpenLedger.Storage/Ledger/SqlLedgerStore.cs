@@ -32,12 +32,21 @@ public sealed class SqlLedgerStore : ILedgerStore, IAsyncDisposable
 
     public StorageBackend Backend => _connections.Backend;
 
+    private const long GenesisLockKey = 0x4F70656E47656E65; // "OpenGene": not the schema scripts' keys
+
     public async Task InitializeAsync(ChainRules rules, CancellationToken ct = default)
     {
         await LedgerSchema.EnsureAsync(Backend, _connections.ConnectionString, ct);
         var (state, genesis) = GenesisBlock.Build(rules);
         await using var c = await _connections.OpenAsync(ct);
-        await using var tx = await c.BeginTransactionAsync(IsolationLevel.Serializable, ct);
+        // SQLite: Serializable begins IMMEDIATE, so a second node starting at once waits here for the first's genesis.
+        // PostgreSQL: nodes starting at once would both find no genesis and both insert it (a unique violation, or a
+        // serialization failure); the advisory lock makes the later one wait and then see the first one's. Read
+        // committed, because a serializable snapshot would be taken by the lock's own statement, before the wait.
+        var isolation = Backend == StorageBackend.Sqlite ? IsolationLevel.Serializable : IsolationLevel.ReadCommitted;
+        await using var tx = await c.BeginTransactionAsync(isolation, ct);
+        if (Backend == StorageBackend.PostgreSql)
+            await LedgerConnections.ExecAsync(c, tx, $"SELECT pg_advisory_xact_lock({GenesisLockKey})", ct);
         string? existing;
         await using (var cmd = LedgerConnections.Command(c, tx, "SELECT value FROM ledger_meta WHERE key = 'genesis_hash'"))
             existing = (string?)await cmd.ExecuteScalarAsync(ct);
