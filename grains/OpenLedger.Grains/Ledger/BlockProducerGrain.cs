@@ -5,6 +5,7 @@ using OpenLedger.Core.Ledger;
 using OpenLedger.Core.Market;
 using OpenLedger.Grains.Hosting;
 using OpenLedger.Grains.Market;
+using OpenLedger.Storage.Ledger;
 
 namespace OpenLedger.Grains.Ledger;
 
@@ -36,16 +37,25 @@ public sealed class BlockProducerGrain(
     private BlockHeader _head = null!;
     private bool _producing;
     private IGrainTimer? _timer;
+    // The producer epoch this activation claimed (see ILedgerStore.ClaimProducerEpochAsync); null without a producer key.
+    private long? _epoch;
+    // Set when a commit was fenced: a newer activation produces now, and this one only waits to be deactivated.
+    private bool _fenced;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        // Claim before loading: once claimed, a superseded producer can commit nothing more, so the state loaded next
+        // is the one this activation builds on.
+        if (node.ProducerKey is not null)
+            _epoch = await node.Store.ClaimProducerEpochAsync(
+                $"{Environment.MachineName} pid {Environment.ProcessId} activation {meta.State.Activations + 1}", cancellationToken);
         (_state, _head) = await node.Store.LoadStateAsync(cancellationToken);
         meta.State.Activations++;
         meta.State.LastResumedHeight = _head.Height;
         meta.State.LastResumedAt = DateTimeOffset.UtcNow;
         await meta.WriteStateAsync(cancellationToken);
-        logger.LogInformation("Block producer activation #{N} resumes at height {Height} ({Hash}), {Accounts} accounts",
-            meta.State.Activations, _head.Height, _head.Hash, _state!.AccountCount);
+        logger.LogInformation("Block producer activation #{N} (epoch {Epoch}) resumes at height {Height} ({Hash}), {Accounts} accounts",
+            meta.State.Activations, _epoch, _head.Height, _head.Hash, _state!.AccountCount);
         // Whatever a previous activation took but never committed goes back to the ready queue.
         await GrainFactory.GetGrain<IMempoolGrain>(0).ReturnInFlightAsync();
         if (node.ProducerKey is not null)
@@ -78,7 +88,7 @@ public sealed class BlockProducerGrain(
     /// interval and no faster (a nudge never seals an empty block), for them to pass in a predictable time.</summary>
     private async Task ProduceAsync(bool tick, CancellationToken ct)
     {
-        if (_producing) return;
+        if (_producing || _fenced) return;
         _producing = true;
         try
         {
@@ -114,7 +124,21 @@ public sealed class BlockProducerGrain(
                 }
                 try
                 {
-                    await node.Store.CommitBlockAsync(executed, signature, ct);
+                    await node.Store.CommitBlockAsync(executed, signature, _epoch!.Value, ct);
+                }
+                catch (ProducerFencedException e)
+                {
+                    // Another activation took over (this one was paused or cut off past its membership timeout). Retrying
+                    // would only be fenced again: stop producing, give the block's transactions back, and deactivate.
+                    _fenced = true;
+                    _state = null;
+                    _timer?.Dispose();
+                    _timer = null;
+                    logger.LogError(e, "Block producer fenced ({Code}) at block {Height}: epoch {Epoch} was superseded by epoch {Current}; this activation stops producing and deactivates",
+                        e.Code, executed.Header.Height, e.Epoch, e.CurrentEpoch);
+                    await mempool.ReturnInFlightAsync();
+                    DeactivateOnIdle();
+                    return;
                 }
                 catch (Exception e)
                 {

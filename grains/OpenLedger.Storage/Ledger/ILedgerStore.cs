@@ -14,7 +14,22 @@ public interface ILedgerStore
     Task InitializeAsync(ChainRules rules, CancellationToken ct = default);
 
     /// <summary>Commits a block, its transactions and receipts, and the accounts it changed: all or nothing.</summary>
+    /// <remarks>Unfenced: for tools and tests that write a chain with no producer running. The height's primary key
+    /// still refuses a second block at a height.</remarks>
     Task CommitBlockAsync(ExecutedBlock block, Signature producerSignature, CancellationToken ct = default);
+
+    /// <summary>Commits a block as <see cref="CommitBlockAsync(ExecutedBlock, Signature, CancellationToken)"/> does, but
+    /// only if <paramref name="producerEpoch"/> (from <see cref="ClaimProducerEpochAsync"/>) is still the current producer
+    /// epoch, checked inside the block's own transaction; otherwise writes nothing and throws
+    /// <see cref="ProducerFencedException"/> (code ProducerFenced).</summary>
+    Task CommitBlockAsync(ExecutedBlock block, Signature producerSignature, long producerEpoch, CancellationToken ct = default);
+
+    /// <summary>Takes over block production: increments the producer epoch atomically (the first claim gets 1) and
+    /// returns it. Every earlier epoch is fenced from then on. <paramref name="holder"/> is recorded to say who.</summary>
+    Task<long> ClaimProducerEpochAsync(string holder, CancellationToken ct = default);
+
+    /// <summary>The current producer epoch, or null if no producer has claimed one yet.</summary>
+    Task<long?> GetProducerEpochAsync(CancellationToken ct = default);
 
     /// <summary>The committed state and the head header, as left by the last committed block: read in one snapshot
     /// (a block committed meanwhile is seen entirely or not at all) and checked against the head's state root

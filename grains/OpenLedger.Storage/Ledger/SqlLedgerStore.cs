@@ -32,12 +32,21 @@ public sealed class SqlLedgerStore : ILedgerStore, IAsyncDisposable
 
     public StorageBackend Backend => _connections.Backend;
 
+    private const long GenesisLockKey = 0x4F70656E47656E65; // "OpenGene": not the schema scripts' keys
+
     public async Task InitializeAsync(ChainRules rules, CancellationToken ct = default)
     {
         await LedgerSchema.EnsureAsync(Backend, _connections.ConnectionString, ct);
         var (state, genesis) = GenesisBlock.Build(rules);
         await using var c = await _connections.OpenAsync(ct);
-        await using var tx = await c.BeginTransactionAsync(IsolationLevel.Serializable, ct);
+        // SQLite: Serializable begins IMMEDIATE, so a second node starting at once waits here for the first's genesis.
+        // PostgreSQL: nodes starting at once would both find no genesis and both insert it (a unique violation, or a
+        // serialization failure); the advisory lock makes the later one wait and then see the first one's. Read
+        // committed, because a serializable snapshot would be taken by the lock's own statement, before the wait.
+        var isolation = Backend == StorageBackend.Sqlite ? IsolationLevel.Serializable : IsolationLevel.ReadCommitted;
+        await using var tx = await c.BeginTransactionAsync(isolation, ct);
+        if (Backend == StorageBackend.PostgreSql)
+            await LedgerConnections.ExecAsync(c, tx, $"SELECT pg_advisory_xact_lock({GenesisLockKey})", ct);
         string? existing;
         await using (var cmd = LedgerConnections.Command(c, tx, "SELECT value FROM ledger_meta WHERE key = 'genesis_hash'"))
             existing = (string?)await cmd.ExecuteScalarAsync(ct);
@@ -56,16 +65,27 @@ public sealed class SqlLedgerStore : ILedgerStore, IAsyncDisposable
         await tx.CommitAsync(ct);
     }
 
-    public async Task CommitBlockAsync(ExecutedBlock block, Signature producerSignature, CancellationToken ct = default)
+    public Task CommitBlockAsync(ExecutedBlock block, Signature producerSignature, CancellationToken ct = default) =>
+        CommitAsync(block, producerSignature, null, ct);
+
+    public Task CommitBlockAsync(ExecutedBlock block, Signature producerSignature, long producerEpoch, CancellationToken ct = default) =>
+        CommitAsync(block, producerSignature, producerEpoch, ct);
+
+    public Task<long> ClaimProducerEpochAsync(string holder, CancellationToken ct = default) => ProducerFence.ClaimAsync(_connections, holder, ct);
+
+    public Task<long?> GetProducerEpochAsync(CancellationToken ct = default) => ProducerFence.CurrentAsync(_connections, ct);
+
+    private async Task CommitAsync(ExecutedBlock block, Signature producerSignature, long? producerEpoch, CancellationToken ct)
     {
         if (_sqlite is not null)
         {
-            await _sqlite.CommitAsync(block, producerSignature, ct);
+            await _sqlite.CommitAsync(block, producerSignature, producerEpoch, ct);
             return;
         }
         // PostgreSQL: a pooled connection per block; the server keeps the cache.
         await using var c = await _connections.OpenAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
+        if (producerEpoch is { } epoch) await ProducerFence.CheckAsync(c, tx, epoch, block.Header.Height, ct);
         await _writer.WriteAsync(c, tx, block, producerSignature, ct);
         await tx.CommitAsync(ct);
     }

@@ -11,9 +11,6 @@ using OpenLedger.Grains.Hosting;
 using OpenLedger.ML.Grains.Hosting;
 using OpenLedger.Silo.Configuration;
 using OpenLedger.Storage;
-using OpenLedger.Storage.Content;
-using OpenLedger.Storage.Ledger;
-using OpenLedger.Storage.Schema;
 
 namespace OpenLedger.Silo.Hosting;
 
@@ -26,13 +23,7 @@ public static class NodeHost
         var genesis = settings.LoadGenesis();
         var rules = genesis.ToRules();
         if (settings.Backend == StorageBackend.Sqlite) Directory.CreateDirectory(settings.DataDirectory);
-        await OrleansSchemaInstaller.EnsureAsync(settings.Backend, settings.ConnectionString,
-            includeClusteringAndReminders: settings.Backend == StorageBackend.PostgreSql, ct);
-        var store = new SqlLedgerStore(settings.Backend, settings.ConnectionString);
-        await store.InitializeAsync(rules, ct);
-        // Contribution content lives in the same database, so every silo of a cluster reads the same content.
-        var content = new SqlContentStore(settings.Backend, settings.ConnectionString);
-        await content.EnsureSchemaAsync(ct);
+        var (store, content) = await NodeDatabase.PrepareAsync(settings.Backend, settings.ConnectionString, rules, ct);
         var clusterCertificate = settings.LoadClusterCertificate(create: true);
         var node = new LedgerNode(rules, store, settings.ResolveProducerKey(genesis, rules),
             settings.Mempool, settings.ProduceEmptyBlocks, content);

@@ -25,7 +25,7 @@ namespace OpenLedger.Tests.Storage;
 [Collection(PostgresCollection.Name)]
 public class PostgresLedgerTests(PostgresServerFixture pg)
 {
-    private static async Task<InProcessTestCluster> StartClusterAsync(TestChain chain, string conn)
+    internal static async Task<InProcessTestCluster> StartClusterAsync(TestChain chain, string conn)
     {
         await OrleansSchemaInstaller.EnsureAsync(StorageBackend.PostgreSql, conn, includeClusteringAndReminders: false);
         var store = new SqlLedgerStore(StorageBackend.PostgreSql, conn);
@@ -39,7 +39,7 @@ public class PostgresLedgerTests(PostgresServerFixture pg)
         return cluster;
     }
 
-    private static async Task<TransactionView> TransferAsync(IClusterClient client, TestChain chain, PrivateKey from, Address to, Wei amount)
+    internal static async Task<TransactionView> TransferAsync(IClusterClient client, TestChain chain, PrivateKey from, Address to, Wei amount)
     {
         var nonce = (await client.GetGrain<IAccountGrain>(GrainKeys.Of(from.Address)).GetAsync()).NextNonce;
         var tx = chain.Transfer(from, to, amount, nonce);

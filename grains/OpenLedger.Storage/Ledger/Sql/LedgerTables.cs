@@ -12,6 +12,14 @@ internal static class LedgerTables
         new("value", Text),
     ]);
 
+    /// <summary>The producer's fence: one row (id 1), see <see cref="ProducerFence"/>.</summary>
+    public static readonly LedgerTable Producer = new("ledger_producer", [
+        new("id", Integer),
+        new("epoch", BigInt),
+        new("holder", Text),
+        new("claimed_at_ms", BigInt),
+    ]);
+
     public static readonly LedgerTable Blocks = new("ledger_blocks", [
         new("height", BigInt),
         new("hash", Bytes),
@@ -84,5 +92,5 @@ internal static class LedgerTables
         new("detail", Text, Nullable: true),
     ]);
 
-    public static readonly IReadOnlyList<LedgerTable> All = [Meta, Blocks, Transactions, Accounts, Objects, Events, RewardCredits];
+    public static readonly IReadOnlyList<LedgerTable> All = [Meta, Producer, Blocks, Transactions, Accounts, Objects, Events, RewardCredits];
 }

@@ -23,7 +23,8 @@ internal sealed class SqliteCommitter(LedgerConnections connections, IBlockWrite
     private int _rowsSinceCheckpoint;
     private int _checkpointing;
 
-    public async Task CommitAsync(ExecutedBlock block, Signature producerSignature, CancellationToken ct)
+    /// <param name="producerEpoch">Checked first in the block's transaction (<see cref="ProducerFence"/>); null: unfenced.</param>
+    public async Task CommitAsync(ExecutedBlock block, Signature producerSignature, long? producerEpoch, CancellationToken ct)
     {
         await _writeLock.WaitAsync(ct);
         try
@@ -32,6 +33,7 @@ internal sealed class SqliteCommitter(LedgerConnections connections, IBlockWrite
             try
             {
                 await using var tx = await _writer.BeginTransactionAsync(ct);
+                if (producerEpoch is { } epoch) await ProducerFence.CheckAsync(_writer, tx, epoch, block.Header.Height, ct);
                 await writer.WriteAsync(_writer, tx, block, producerSignature, ct);
                 await tx.CommitAsync(ct);
             }

@@ -3,6 +3,15 @@ CREATE TABLE IF NOT EXISTS ledger_meta (
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL
 );
+-- The block producer's fence: one row, whose epoch every producer activation increments when it takes over and
+-- every fenced block commit checks inside its own transaction, so a producer that was superseded (a paused silo
+-- waking after its successor took over) cannot commit. Created on start, so older data directories get it too.
+CREATE TABLE IF NOT EXISTS ledger_producer (
+    id            INTEGER PRIMARY KEY CHECK (id = 1),
+    epoch         INTEGER NOT NULL,
+    holder        TEXT NOT NULL,
+    claimed_at_ms INTEGER NOT NULL
+);
 CREATE TABLE IF NOT EXISTS ledger_blocks (
     height       INTEGER PRIMARY KEY,
     hash         BLOB NOT NULL UNIQUE,
