@@ -245,27 +245,36 @@ try {
       await page.waitForSelector('[data-ready=train] #train-version');
       await audit('story-train');
       story.publisher = await connectAs(3);
-      // 80 steps of 4 over the 19 examples: a few seconds on one libtorch thread, long enough for several progress reports.
-      await page.fill('#train-steps', '80');
+      // 240 steps of 4 over the 19 examples: several seconds on one libtorch thread. 80 were once over before the
+      // job's page had drawn its first point on a fast CI machine, so the page's point counts are now recorded by an
+      // observer installed before signing (the app navigates within the same document) rather than sampled twice.
+      await page.fill('#train-steps', '240');
       await page.fill('#train-batch', '4');
-      await page.waitForSelector('[data-testid=train-passes]:has-text("320")');
+      await page.waitForSelector('[data-testid=train-passes]:has-text("960")');
+      await page.evaluate(() => {
+        window.__lossSeen = [];
+        const record = () => {
+          const shown = document.querySelector('[data-testid=loss-points]');
+          const n = shown ? Number(shown.textContent) : NaN;
+          if (Number.isFinite(n) && window.__lossSeen.at(-1) !== n) window.__lossSeen.push(n);
+        };
+        new MutationObserver(record).observe(document.body, { subtree: true, childList: true, characterData: true });
+      });
       const signedBefore = wallet.signatures();
       await page.getByRole('button', { name: 'Sign and start training' }).click();
       await page.waitForSelector('[data-ready=training]', { timeout: 20_000 });
       story.job = page.url().split('#/training/')[1];
-      const points = () => page.evaluate(() => Number(document.querySelector('[data-testid=loss-points]')?.textContent ?? 0));
-      await page.waitForFunction(() => Number(document.querySelector('[data-testid=loss-points]')?.textContent) >= 1, null, { timeout: 60_000 });
-      const first = await points();
-      const moved = await page.waitForFunction((n) => Number(document.querySelector('[data-testid=loss-points]')?.textContent) > n, first, { timeout: 60_000 })
-        .then(() => true, () => false);
-      story.lossPoints = [first, await points()];
+      // Moving means two different non-zero counts drawn one after the other (an empty chart's 0 does not count).
+      const moved = await page.waitForFunction(() => window.__lossSeen.filter((n) => n > 0).length >= 2, null, { timeout: 90_000 })
+        .then(() => page.evaluate(() => { const drawn = window.__lossSeen.filter((n) => n > 0); return drawn.at(-1) > drawn[0]; }), () => false);
+      story.lossPoints = await page.evaluate(() => window.__lossSeen.slice(0, 12));
       check('the loss chart moves while the job trains', moved, JSON.stringify(story.lossPoints));
       await audit('story-training');
       await page.waitForSelector('[data-testid=job-status]:has-text("succeeded")', { timeout: 180_000 });
       const job = (await gql('query($id: Hash!) { trainingJob(id: $id) { status owner step totalSteps adapter datanetVersion } }', { id: story.job })).trainingJob;
       story.trained = job;
       check('the job was started by the publisher\'s one signature and trained version 1 to the end', job.status === 'SUCCEEDED'
-        && job.owner.toLowerCase() === story.publisher.toLowerCase() && job.step === job.totalSteps && job.step === 80
+        && job.owner.toLowerCase() === story.publisher.toLowerCase() && job.step === job.totalSteps && job.step === 240
         && wallet.signatures() - signedBefore === 1, JSON.stringify(job));
       await audit('story-trained');
     }],

@@ -95,7 +95,7 @@ public sealed class StoryBrowserTests(StoryBrowserRun run, ITestOutputHelper out
     public void The_publisher_trains_on_the_published_version_from_the_page_and_watches_the_loss_chart_move()
     {
         Passed("the loss chart moves while the job trains", "the job was started by the publisher's one signature and trained version 1 to the end");
-        output.WriteLine($"loss chart points at two moments: {R["story"]!["lossPoints"]!.ToJsonString()}");
+        output.WriteLine($"point counts the loss chart showed while training (first 12): {R["story"]!["lossPoints"]!.ToJsonString()}");
     }
 
     [Fact]
