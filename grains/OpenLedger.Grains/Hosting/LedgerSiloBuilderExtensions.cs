@@ -12,14 +12,16 @@ public static class LedgerSiloBuilderExtensions
 {
     public const string StorageName = "ledger";
 
-    public static ISiloBuilder AddOpenLedger(this ISiloBuilder silo, LedgerNode node, StorageBackend backend, string connectionString)
+    /// <param name="startProducer">False on a silo without the core role: it hosts no producer, so it does not start one.</param>
+    public static ISiloBuilder AddOpenLedger(this ISiloBuilder silo, LedgerNode node, StorageBackend backend, string connectionString, bool startProducer = true)
     {
         silo.Services.AddSingleton(node);
         silo.Services.AddSingleton<INodeContent>(new NodeContent(node));
         silo.AddOpenLedgerGrainStorage(StorageName, backend, connectionString);
         silo.AddOpenLedgerStreams();
-        silo.AddStartupTask(async (services, _) =>
-            await services.GetRequiredService<IGrainFactory>().GetGrain<IBlockProducerGrain>(0).StartAsync());
+        if (startProducer)
+            silo.AddStartupTask(async (services, _) =>
+                await services.GetRequiredService<IGrainFactory>().GetGrain<IBlockProducerGrain>(0).StartAsync());
         return silo;
     }
 }

@@ -21,22 +21,35 @@ public static class GatewayEndpoints
     /// gateway records none of its own).</param>
     public static void AddGatewayServices(this IServiceCollection services, HttpBoundary boundary, params string[] meters)
     {
-        services.AddSingleton(boundary);
         services.AddSingleton(new UploadQuota(boundary.UploadBytesPerMinute));
+        services.AddOpenLedgerSchema();
+        services.AddOpenLedgerGraphQLTransport();
+        services.AddHealthAndMetricsServices(boundary, meters);
+    }
+
+    /// <summary>What a silo without the gateway role serves on its HTTP port: the boundary, /healthz, /metrics and the
+    /// operator's dashboard, so liveness and readiness probes and scrapes work on every silo.</summary>
+    public static void AddHealthAndMetricsServices(this IServiceCollection services, HttpBoundary boundary, params string[] meters)
+    {
+        services.AddSingleton(boundary);
         services.AddHostFiltering(o =>
         {
             o.AllowedHosts = [.. boundary.AllowedHosts];
             o.IncludeFailureMessage = true;
         });
-        services.AddOpenLedgerSchema();
-        services.AddOpenLedgerGraphQLTransport();
         // Metrics: Orleans' meter and the process's own, scraped at /metrics in the Prometheus text format.
         services.AddOpenTelemetry().WithMetrics(m => m
             .AddMeter(["Microsoft.Orleans", .. meters])
             .AddPrometheusExporter());
     }
 
-    public static void MapGateway(this WebApplication app)
+    public static void MapGateway(this WebApplication app) => app.MapEndpoints(serveApi: true);
+
+    /// <summary>A silo without the gateway role: the same boundary, /healthz, /metrics and /dashboard, but no GraphQL,
+    /// web app or WebSocket API (those paths answer 404).</summary>
+    public static void MapHealthAndMetrics(this WebApplication app) => app.MapEndpoints(serveApi: false);
+
+    private static void MapEndpoints(this WebApplication app, bool serveApi)
     {
         var boundary = app.Services.GetRequiredService<HttpBoundary>();
         // The boundary, outermost first: names the node is reached by, pages allowed to call it, who is asking
@@ -48,9 +61,12 @@ public static class GatewayEndpoints
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
         // After UseWebSockets: that is what marks a request as an upgrade.
         app.UseMiddleware<WebSocketLimits>(boundary.WebSocketsPerClient, boundary.WebSocketsTotal);
-        app.MapOpenLedgerGraphQL("/graphql");
-        // The web app (web/dist, embedded): the explorer at /, a page of this origin calling the public /graphql.
-        app.MapWebApp();
+        if (serveApi)
+        {
+            app.MapOpenLedgerGraphQL("/graphql");
+            // The web app (web/dist, embedded): the explorer at /, a page of this origin calling the public /graphql.
+            app.MapWebApp();
+        }
         // Orleans' own view of the cluster: silos, grain activations, call rates.
         app.MapOrleansDashboard("/dashboard");
         app.MapPrometheusScrapingEndpoint("/metrics");

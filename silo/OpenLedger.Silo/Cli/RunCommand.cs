@@ -2,6 +2,7 @@ using OpenLedger.Cli.CommandLine;
 using Microsoft.Extensions.Hosting;
 using OpenLedger.Core.Crypto;
 using OpenLedger.Core.Money;
+using OpenLedger.Grains.Hosting;
 using OpenLedger.Silo.Configuration;
 using OpenLedger.Silo.Hosting;
 using OpenLedger.Cli.Keys;
@@ -29,9 +30,15 @@ public static class RunCommand
             : "  data           PostgreSQL (OPENLEDGER_POSTGRES / --postgres)");
         Console.WriteLine($"  silo port      127.0.0.1:{settings.SiloPort}");
         Console.WriteLine($"  gateway port   127.0.0.1:{settings.GatewayPort}  (Orleans, for the cluster's own clients, e.g. the GraphQL gateway `openledger gateway`)");
-        Console.WriteLine($"  GraphQL        http://127.0.0.1:{settings.HttpPort}/graphql  (HTTP and graphql-transport-ws), health at /healthz");
-        Console.WriteLine($"  web app        http://127.0.0.1:{settings.HttpPort}/  (the explorer, in a browser)");
-        Console.WriteLine($"  producer       {node.Rules.Producer}{(node.ProducerKey is null ? " (this node does not produce blocks)" : " (this node)")}");
+        Console.WriteLine($"  roles          {SiloRoleNames.Describe(settings.Roles)}  (--roles; the others' grains run on other silos of the cluster)");
+        if (settings.ServesGateway)
+        {
+            Console.WriteLine($"  GraphQL        http://127.0.0.1:{settings.HttpPort}/graphql  (HTTP and graphql-transport-ws), health at /healthz");
+            Console.WriteLine($"  web app        http://127.0.0.1:{settings.HttpPort}/  (the explorer, in a browser)");
+        }
+        else
+            Console.WriteLine($"  HTTP           http://127.0.0.1:{settings.HttpPort}/healthz and /metrics only (no gateway role: GraphQL is served by gateway silos or `openledger gateway`)");
+        Console.WriteLine($"  producer       {node.Rules.Producer}{(node.ProducerKey is null ? " (this node does not produce blocks)" : settings.HostsLedger ? " (this node)" : " (no core role here: a core silo produces)")}");
         Console.WriteLine($"  block interval {node.Rules.BlockIntervalMs} ms, gas price floor {node.Rules.GasPriceFloor} wei");
         // Which secp256k1 recovers signers (the bound on admission): libsecp256k1, or the managed port and why.
         Console.WriteLine($"  secp256k1      {Secp256k1.Backend}");
@@ -39,7 +46,7 @@ public static class RunCommand
         Console.WriteLine($"  serving ops    {Addresses(market.ServingOperators)}  (post inference results)");
         Console.WriteLine($"  attribution    {Addresses(market.AttributionOperators)}  (settle inferences)");
         Console.WriteLine($"  treasury       {market.Treasury}  (protocol shares, forfeits by a treasury rule)");
-        Console.WriteLine($"  client verbs   --node http://127.0.0.1:{settings.HttpPort}/graphql  (or OPENLEDGER_NODE=http://127.0.0.1:{settings.HttpPort}/graphql)");
+        if (settings.ServesGateway) Console.WriteLine($"  client verbs   --node http://127.0.0.1:{settings.HttpPort}/graphql  (or OPENLEDGER_NODE=http://127.0.0.1:{settings.HttpPort}/graphql)");
         if (genesis.DevAccounts is { } dev)
         {
             Console.WriteLine($"  dev accounts   (seed \"{dev.Seed}\"; key i = keccak256(\"{dev.Seed}/i\")), {Wei.Parse(dev.Balance).ToOpenString()} OPEN each at genesis:");

@@ -22,6 +22,12 @@ public static class Usage
                 --cluster-address IP  with --postgres: the address the silo and gateway ports bind to and advertise
                                     (or OPENLEDGER_CLUSTER_ADDRESS; default 127.0.0.1, so a LAN cluster names it)
                 --http-port N       GraphQL and /healthz on 127.0.0.1 (default 8080)
+                --roles R,...       what this silo does (or OPENLEDGER_ROLES; default core,ml,gateway): core = the
+                                    ledger (producer, mempool, chain, accounts, marketplace grains); ml = Model
+                                    Factory, OpenLoRA, serving, attribution; gateway = GraphQL, the web app and the
+                                    WebSocket API on --http-port (without it that port answers /healthz and /metrics
+                                    only). Grains of a role run only on silos with it
+                --no-ml             the same as --roles core,gateway (or OPENLEDGER_NO_ML=1)
                 --ws-per-client N   WebSocket connections one client address may hold (default 256; or
                                     OPENLEDGER_WS_PER_CLIENT; raise it behind a reverse proxy)
                 --ws-total N        WebSocket connections held in all (default 4096; or OPENLEDGER_WS_TOTAL)
@@ -34,7 +40,6 @@ public static class Usage
                                             the producer and the marketplace operators)
                 --mempool-max-bytes N       bytes the mempool holds (default 134217728; 10% reserved likewise)
                 --mempool-future-ttl-ms N   how long a transaction behind a nonce gap may wait (default 180000)
-                --no-ml             no ML role on this silo: Model Factory and OpenLoRA grains go to other silos
                 --serving-key-file FILE   the serving operator key that posts OpenLoRA's answers to inferences
                                     (or OPENLEDGER_SERVING_KEY_FILE, OPENLEDGER_SERVING_KEY, --serving-key HEX; a dev
                                     chain uses the dev serving operator); without one no inference is answered

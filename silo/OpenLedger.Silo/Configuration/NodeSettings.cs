@@ -6,6 +6,7 @@ using OpenLedger.Gateway.Hosting.Boundary;
 using OpenLedger.Core.Crypto;
 using OpenLedger.Core.Genesis;
 using OpenLedger.Core.Mempool;
+using OpenLedger.Grains.Hosting;
 using OpenLedger.Storage;
 
 namespace OpenLedger.Silo.Configuration;
@@ -24,7 +25,7 @@ public sealed record NodeSettings(
     bool ProduceEmptyBlocks,
     int MempoolCapacity,
     int HttpPort = NodeSettings.DefaultHttpPort,
-    bool Ml = true,
+    SiloRoles Roles = SiloRoles.All,
     string? ServingKeyHex = null,
     string? BaseModelDirectory = null,
     string? ClusterCertificateFile = null,
@@ -42,6 +43,16 @@ public sealed record NodeSettings(
     int WebSocketsPerClient = GatewaySettings.DefaultWebSocketsPerClient,
     int WebSocketsTotal = GatewaySettings.DefaultWebSocketsTotal)
 {
+    /// <summary>Whether this silo hosts Model Factory, OpenLoRA, serving and attribution (the ml role).</summary>
+    public bool Ml => Roles.HasFlag(SiloRoles.Ml);
+
+    /// <summary>Whether this silo hosts the ledger's grains and runs the block producer's start-up (the core role).</summary>
+    public bool HostsLedger => Roles.HasFlag(SiloRoles.Core);
+
+    /// <summary>Whether this silo serves GraphQL, the web app and the WebSocket API on its HTTP port (the gateway role);
+    /// without it the port answers /healthz and /metrics only.</summary>
+    public bool ServesGateway => Roles.HasFlag(SiloRoles.Gateway);
+
     /// <summary>The mempool's limits: capacity, bytes and the gapped transactions' time to live from the command line
     /// (or environment); the rest at <see cref="MempoolOptions"/>' defaults.</summary>
     public MempoolOptions Mempool => new(Capacity: MempoolCapacity, MaxBytes: MempoolMaxBytes, FutureTtlMs: MempoolFutureTtlMs);
@@ -94,7 +105,7 @@ public sealed record NodeSettings(
             args.Has("empty-blocks"),
             args.GetInt("mempool-capacity", 200_000, 1, int.MaxValue),
             gateway.HttpPort,
-            !args.Has("no-ml") && Environment.GetEnvironmentVariable("OPENLEDGER_NO_ML") is null or "" or "0",
+            RolesOption.From(args),
             args.Has("serving-key-file") ? null : Opt("serving-key", "OPENLEDGER_SERVING_KEY"),
             PathOpt("base-model", "OPENLEDGER_BASE_MODEL"),
             gateway.ClusterCertificateFile,

@@ -20,6 +20,7 @@ public static class NodeHost
 {
     public static async Task<(IHost Host, LedgerNode Node, GenesisConfig Genesis)> BuildAsync(NodeSettings settings, CancellationToken ct = default)
     {
+        RolePlacement.Check(settings.Roles);
         var genesis = settings.LoadGenesis();
         var rules = genesis.ToRules();
         if (settings.Backend == StorageBackend.Sqlite) Directory.CreateDirectory(settings.DataDirectory);
@@ -49,21 +50,26 @@ public static class NodeHost
                 silo.ConfigureEndpoints(settings.ClusterAddress ?? System.Net.IPAddress.Loopback, settings.SiloPort, settings.GatewayPort);
             }
             silo.UseOpenLedgerClusterTls(clusterCertificate);
-            silo.AddOpenLedger(node, settings.Backend, settings.ConnectionString);
-            // The ML role (Model Factory, OpenLoRA): on unless --no-ml; a silo without it never hosts ML grains.
+            // Every silo reads and writes the same store and carries the "market" streams; only a core silo starts the producer.
+            silo.AddOpenLedger(node, settings.Backend, settings.ConnectionString, startProducer: settings.HostsLedger);
+            // The ML role (Model Factory, OpenLoRA, serving, attribution): its services and start-up tasks on ML silos only.
             if (settings.Ml)
                 silo.AddOpenLedgerMl(new MlOptions(Path.Combine(settings.DataDirectory, "jobs"), settings.ResolveServingKey(genesis, rules),
                     settings.BaseModelDirectory, TrainingThreads: settings.TrainingThreads,
                     AttributionKey: settings.ResolveAttributionKey(genesis, rules)));
-            else
-                silo.WithoutMl();
+            // The grain classes of the roles this silo lacks leave its catalogue: Orleans places them on other silos.
+            silo.HostOnlyRoles(settings.Roles);
+            silo.LogRoles(settings.Roles);
             silo.AddDashboard();
         });
         // Created now (the others appear with the first block or rejection): /metrics says from the start which secp256k1 runs.
         _ = LedgerMetrics.Secp256k1Native;
-        builder.Services.AddGatewayServices(settings.HttpBoundary(), LedgerMetrics.MeterName);
+        // The gateway role: GraphQL, the web app and the WebSocket API on the HTTP port; every silo answers /healthz and /metrics.
+        if (settings.ServesGateway) builder.Services.AddGatewayServices(settings.HttpBoundary(), LedgerMetrics.MeterName);
+        else builder.Services.AddHealthAndMetricsServices(settings.HttpBoundary(), LedgerMetrics.MeterName);
         var app = builder.Build();
-        app.MapGateway();
+        if (settings.ServesGateway) app.MapGateway();
+        else app.MapHealthAndMetrics();
         return (app, node, genesis);
     }
 }
