@@ -5,7 +5,7 @@ namespace OpenLedger.Grains.Hosting;
 /// Factory, OpenLoRA, serving and attribution. <see cref="Gateway"/>: the silo serves GraphQL, the web app and the WebSocket
 /// API on its HTTP port. A silo hosts only the grain classes of its roles (<see cref="GrainRoles"/>), so Orleans places
 /// each class on silos of its role. It lives with the grain interfaces because the gateway, which references only those,
-/// names the roles too.</summary>
+/// names the missing role when a call finds no silo for it (<see cref="RoleUnavailable"/>).</summary>
 [Flags]
 public enum SiloRoles
 {

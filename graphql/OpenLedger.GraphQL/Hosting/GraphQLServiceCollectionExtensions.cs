@@ -28,7 +28,9 @@ public static class GraphQLServiceCollectionExtensions
             .AddSchema<LedgerSchema>()
             .AddGraphTypes(typeof(LedgerSchema).Assembly)
             .AddSystemTextJson()
-            .AddErrorInfoProvider(o => o.ExposeCode = true));
+            .AddErrorInfoProvider(o => o.ExposeCode = true)
+            // A grain whose role no running silo has: ROLE_UNAVAILABLE and the role to start, not Orleans' placement error.
+            .AddUnhandledExceptionHandler(RoleUnavailableErrors.Handle));
         return services;
     }
 }

@@ -50,4 +50,20 @@ public sealed class GrainRolesTests
         foreach (var name in new[] { "BlockProducerGrain", "MempoolGrain", "ChainGrain", "TransactionIntakeGrain", "MarketRelayGrain", "BooksGrain" })
             Assert.Contains(name, core);
     }
+
+    [Fact]
+    public void Placement_failures_read_as_the_missing_role()
+    {
+        // The two messages Orleans 10 gives (GrainInterfaceTypeToGrainTypeResolver, PlacementService), as a resolver sees them.
+        var noImplementation = new ArgumentException("Could not find an implementation for interface OpenLedger.Grains.Serving.IOpenLoraGrain,OpenLedger.Grains.Interfaces");
+        Assert.Equal("no silo with the ml role is running; start one with --roles ml (it hosts IOpenLoraGrain)", RoleUnavailable.Describe(noImplementation));
+        var noSilo = new InvalidOperationException("wrapped", new Orleans.Runtime.OrleansException(
+            "No active nodes are compatible with grain mempool and interface OpenLedger.Grains.Ledger.IMempoolGrain,OpenLedger.Grains.Interfaces version 0. Known nodes with grain type: none."));
+        Assert.Equal("no silo with the core role is running; start one with --roles core (it hosts IMempoolGrain)", RoleUnavailable.Describe(noSilo));
+        // IModelGrain (core) is not read inside IModelFactoryGrain's name (ml).
+        Assert.Contains("--roles ml", RoleUnavailable.Describe(new ArgumentException("Could not find an implementation for interface OpenLedger.Grains.ModelFactory.IModelFactoryGrain")));
+        Assert.Contains("--roles core", RoleUnavailable.Describe(new ArgumentException("Could not find an implementation for interface OpenLedger.Grains.Market.IModelGrain")));
+        Assert.Null(RoleUnavailable.Describe(new ArgumentException("some other argument")));
+        Assert.Null(RoleUnavailable.Describe(null));
+    }
 }
