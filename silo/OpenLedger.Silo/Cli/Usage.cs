@@ -28,6 +28,13 @@ public static class Usage
                                     WebSocket API on --http-port (without it that port answers /healthz and /metrics
                                     only). Grains of a role run only on silos with it
                 --no-ml             the same as --roles core,gateway (or OPENLEDGER_NO_ML=1)
+                --cluster-cert FILE the cluster certificate, mutual TLS on the Orleans ports (mode 0600; or
+                                    OPENLEDGER_CLUSTER_CERT; default cluster.pfx in --data-dir, made if missing)
+                --allowed-hosts H,...   host names the HTTP port is reached by, beside the loopback names
+                                    (or OPENLEDGER_ALLOWED_HOSTS)
+                --allowed-origins O,... page origins allowed to call it (or OPENLEDGER_ALLOWED_ORIGINS)
+                --operator-token FILE   the operator token (/dashboard, /metrics, operator mutations; or
+                                    OPENLEDGER_OPERATOR_TOKEN_FILE; default operator.token in --data-dir; made if missing)
                 --ws-per-client N   WebSocket connections one client address may hold (default 256; or
                                     OPENLEDGER_WS_PER_CLIENT; raise it behind a reverse proxy)
                 --ws-total N        WebSocket connections held in all (default 4096; or OPENLEDGER_WS_TOTAL)
