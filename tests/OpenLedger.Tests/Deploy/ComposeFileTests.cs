@@ -1,4 +1,6 @@
 using System.Text.RegularExpressions;
+using OpenLedger.Grains.Hosting;
+using OpenLedger.Silo.Configuration;
 
 namespace OpenLedger.Tests.Deploy;
 
@@ -27,8 +29,8 @@ public sealed class ComposeFileTests
     public async Task It_runs_PostgreSQL_two_core_silos_an_ML_silo_and_a_gateway_published_by_its_proxy()
     {
         var lines = await CommandLinesAsync();
-        Assert.Equal(2, lines.Values.Count(l => l is { Verb: "run", Ml: false }));
-        Assert.Equal(1, lines.Values.Count(l => l is { Verb: "run", Ml: true }));
+        Assert.Equal(2, lines.Values.Count(l => l is { Verb: "run", Ml: false, Roles: SiloRoles.Core }));
+        Assert.Equal(1, lines.Values.Count(l => l is { Verb: "run", Ml: true, Roles: SiloRoles.Ml }));
         Assert.Equal(1, lines.Values.Count(l => l.Verb == "gateway"));
         Assert.StartsWith("postgres:", Services().Map("postgres").Text("image"));
         var proxy = Services().Map("proxy");
@@ -117,7 +119,7 @@ public sealed class ComposeFileTests
             var image = service.Text("image")!;
             var target = image["openledger:".Length..];
             Assert.Contains(target, stages);
-            Assert.Equal(target == "ml", !service.Strings("command").Contains("--no-ml") && service.Strings("command")[0] == "run");
+            Assert.Equal(target == "ml", RolesOption.From(new OpenLedger.Cli.CommandLine.Args([.. service.Strings("command")])).HasFlag(SiloRoles.Ml) && service.Strings("command")[0] == "run");
             // Every service names its image's build: a service without one would make `up` pull the tag from a registry.
             var build = service.Map("build");
             Assert.Equal(target, build.Text("target"));

@@ -21,6 +21,24 @@ public sealed class DockerfileTests
         Regex.Matches(string.Join('\n', Lines()), @"/out/core/(lib[^\s\\]+)").Select(m => m.Groups[1].Value).ToList();
 
     [Fact]
+    public async Task Each_image_runs_its_own_role_by_default()
+    {
+        var run = await NodeCommandLine.RunOptionsAsync();
+        var gateway = NodeCommandLine.GatewayOptions();
+        var defaults = new Dictionary<string, NodeCommandLine>();
+        string? stage = null;
+        foreach (var line in Lines())
+        {
+            if (Regex.Match(line, @"^FROM\s+\S+\s+AS\s+(\S+)$") is { Success: true } from) stage = from.Groups[1].Value;
+            else if (Regex.Match(line, @"^CMD\s+(\[.*\])$") is { Success: true } cmd)
+                defaults[stage!] = NodeCommandLine.Parse($"Dockerfile stage {stage} CMD", System.Text.Json.JsonSerializer.Deserialize<string[]>(cmd.Groups[1].Value)!, run, gateway);
+        }
+        Assert.Equal(["core", "ml"], defaults.Keys.Order());
+        Assert.True(defaults["core"] is { Verb: "run", Roles: OpenLedger.Grains.Hosting.SiloRoles.Core });
+        Assert.True(defaults["ml"] is { Verb: "run", Roles: OpenLedger.Grains.Hosting.SiloRoles.Ml });
+    }
+
+    [Fact]
     public void Stages_build_on_earlier_ones_and_copy_only_what_exists()
     {
         Assert.Equal(["build", "runtime", "core", "ml"], Stages());

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using OpenLedger.Grains.Hosting;
 
 namespace OpenLedger.Tests.Deploy;
 
@@ -51,8 +52,8 @@ public sealed class KubernetesManifestTests
     {
         var lines = await CommandLinesAsync();
         Assert.Equal(3, lines.Count);
-        Assert.True(lines["openledger-core/silo"] is { Verb: "run", Ml: false });
-        Assert.True(lines["openledger-ml/silo"] is { Verb: "run", Ml: true });
+        Assert.True(lines["openledger-core/silo"] is { Verb: "run", Ml: false, Roles: SiloRoles.Core });
+        Assert.True(lines["openledger-ml/silo"] is { Verb: "run", Ml: true, Roles: SiloRoles.Ml });
         Assert.Equal("gateway", lines["openledger-gateway/gateway"].Verb);
         // Clustering is the PostgreSQL membership table: every node process gets the connection string from the Secret, and
         // a silo advertises its pod's address.

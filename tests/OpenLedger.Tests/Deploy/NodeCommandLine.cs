@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using OpenLedger.Cli.CommandLine;
 using OpenLedger.Gateway;
 using OpenLedger.Gateway.Configuration;
+using OpenLedger.Grains.Hosting;
 using OpenLedger.Silo.Cli;
 using OpenLedger.Silo.Configuration;
 
@@ -10,11 +11,11 @@ namespace OpenLedger.Tests.Deploy;
 /// <summary>An <c>openledger</c> command line found in a compose file or manifest, checked against the built CLI: its
 /// options are the ones the verb's --help lists (the parser itself ignores unknown options, so a typo would pass it), and
 /// the built parser reads it (values of the right form, nothing left over). What the node would listen on comes back.</summary>
-public sealed record NodeCommandLine(string Where, string Verb, int HttpPort, bool Ml)
+/// <param name="Roles">A silo's roles (--roles, --no-ml); none for the gateway.</param>
+public sealed record NodeCommandLine(string Where, string Verb, int HttpPort, bool Ml, SiloRoles Roles = SiloRoles.None)
 {
-    /// <summary>The options `openledger run` takes: the run section of `openledger run --help`, and the gateway's options,
-    /// which a node reads through the same parser (NodeSettings.From reads GatewaySettings.From: --cluster-cert,
-    /// --allowed-hosts, --operator-token, ...) although its help does not list them all.</summary>
+    /// <summary>The options `openledger run` takes: the run section of `openledger run --help` (which lists every option
+    /// the node reads: Roles/RunHelpTests), and the gateway's options, which a node reads through the same parser.</summary>
     public static async Task<IReadOnlySet<string>> RunOptionsAsync()
     {
         var output = new StringWriter();
@@ -58,7 +59,7 @@ public sealed record NodeCommandLine(string Where, string Verb, int HttpPort, bo
         if (verb == "run")
         {
             var node = NodeSettings.From(args);
-            return new NodeCommandLine(where, verb, node.HttpPort, node.Ml);
+            return new NodeCommandLine(where, verb, node.HttpPort, node.Ml, node.Roles);
         }
         var gateway = GatewaySettings.From(args);
         return new NodeCommandLine(where, verb, gateway.HttpPort, Ml: false);
