@@ -44,6 +44,32 @@ public sealed class RolesOptionTests
         Assert.Contains("core, ml, gateway", e.Message);
     }
 
+    /// <summary>The environment's spelling, read by the real executable (a child process: the test process's own
+    /// environment is shared by tests running beside this one).</summary>
+    [Theory]
+    [InlineData("OPENLEDGER_ROLES=core,storage", "OPENLEDGER_ROLES: unknown role 'storage'; the roles are core, ml, gateway")]
+    [InlineData("OPENLEDGER_ROLES=core|OPENLEDGER_NO_ML=1", "set OPENLEDGER_ROLES or OPENLEDGER_NO_ML, not both")]
+    public async Task The_environment_sets_roles_with_the_same_checks(string environment, string expected)
+    {
+        var psi = new System.Diagnostics.ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        psi.ArgumentList.Add(OpenLedger.Tests.Crash.NodeProcess.ExecutablePath);
+        psi.ArgumentList.Add("run");
+        foreach (var key in psi.Environment.Keys.Where(k => k.StartsWith("OPENLEDGER_", StringComparison.OrdinalIgnoreCase)).ToList())
+            psi.Environment.Remove(key);
+        foreach (var pair in environment.Split('|'))
+            psi.Environment[pair.Split('=')[0]] = pair.Split('=', 2)[1];
+        using var process = System.Diagnostics.Process.Start(psi)!;
+        var said = await process.StandardOutput.ReadToEndAsync() + await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.True(process.ExitCode != 0, said);
+        Assert.Contains(expected, said);
+    }
+
     [Fact]
     public void Roles_without_a_value_is_a_usage_error() =>
         Assert.Throws<UsageException>(() => Roles("--roles"));
