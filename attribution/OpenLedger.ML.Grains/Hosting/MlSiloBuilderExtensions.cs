@@ -11,7 +11,8 @@ namespace OpenLedger.ML.Grains.Hosting;
 
 /// <summary>
 /// The ML role. A silo that calls <see cref="AddOpenLedgerMl"/> hosts Model Factory jobs, OpenLoRA and attribution; at
-/// start it resumes unfinished jobs and starts the inference and attribution workers. A silo of the same cluster that calls
+/// start it resumes unfinished jobs and starts the inference and attribution workers, and from then on it wakes the
+/// unfinished jobs every few seconds (<see cref="UnfinishedJobsWatch"/>), so a job whose silo died continues here. A silo of the same cluster that calls
 /// <see cref="WithoutMl"/> instead removes the ML grain classes from its catalogue, so Orleans places every ML grain
 /// on the silos that have them (placement only considers compatible silos): that is how GPU machines take the ML work
 /// while the others run the ledger.
@@ -27,8 +28,11 @@ public static class MlSiloBuilderExtensions
         silo.Services.AddSingleton(options);
         silo.Services.AddSingleton<OpenLoraHost>();
         silo.Services.AddSingleton<AttributionHost>();
+        silo.Services.AddSingleton<UnfinishedJobsWatch>();
+        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(s => s.GetRequiredService<UnfinishedJobsWatch>());
         silo.AddStartupTask(async (services, _) =>
         {
+            await services.GetRequiredService<OpenLedger.Storage.Checkpoints.SqlTrainingCheckpoints>().EnsureSchemaAsync();
             var grains = services.GetRequiredService<IGrainFactory>();
             await grains.GetGrain<IModelFactoryGrain>(0).ResumeUnfinishedAsync();
             await grains.GetGrain<IInferenceServingGrain>(0).WakeAsync();
