@@ -20,11 +20,12 @@ namespace OpenLedger.ML.Grains.Hosting;
 public static class MlSiloBuilderExtensions
 {
     public static readonly Type[] MlGrainClasses = [typeof(ModelFactoryGrain), typeof(TrainingJobGrain), typeof(OpenLoraGrain), typeof(InferenceServingGrain),
-        typeof(AttributionWorkerGrain), typeof(AttributionSettlementGrain)];
+        typeof(AttributionWorkerGrain), typeof(AttributionSettlementGrain), typeof(MlSiloGrain), typeof(MlSilosGrain)];
 
     public static ISiloBuilder AddOpenLedgerMl(this ISiloBuilder silo, MlOptions options)
     {
         Directory.CreateDirectory(options.JobsDirectory);
+        silo.AddPlacementDirector<SiloPinnedPlacement, SiloPinnedPlacementDirector>();
         silo.Services.AddSingleton(options);
         silo.Services.AddSingleton<OpenLoraHost>();
         silo.Services.AddSingleton<AttributionHost>();
@@ -43,6 +44,9 @@ public static class MlSiloBuilderExtensions
 
     public static ISiloBuilder WithoutMl(this ISiloBuilder silo)
     {
+        // The silo that places a call is the caller's: a call from here (or through this silo's gateway) to a per-silo
+        // OpenLoRA grain is placed by this silo's director.
+        silo.AddPlacementDirector<SiloPinnedPlacement, SiloPinnedPlacementDirector>();
         silo.Services.PostConfigure<GrainTypeOptions>(o =>
         {
             foreach (var type in MlGrainClasses) o.Classes.Remove(type);
