@@ -33,7 +33,7 @@ public static class MlSiloBuilderExtensions
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(s => s.GetRequiredService<UnfinishedJobsWatch>());
         silo.AddStartupTask(async (services, _) =>
         {
-            await services.GetRequiredService<OpenLedger.Storage.Checkpoints.SqlTrainingCheckpoints>().EnsureSchemaAsync();
+            await services.GetRequiredService<ITrainingCheckpoints>().EnsureSchemaAsync();
             var grains = services.GetRequiredService<IGrainFactory>();
             await grains.GetGrain<IModelFactoryGrain>(0).ResumeUnfinishedAsync();
             await grains.GetGrain<IInferenceServingGrain>(0).WakeAsync();

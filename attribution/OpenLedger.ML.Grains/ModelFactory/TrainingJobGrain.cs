@@ -8,7 +8,6 @@ using OpenLedger.Grains.ModelFactory;
 using OpenLedger.ML.FineTuning;
 using OpenLedger.ML.Grains.Hosting;
 using OpenLedger.ML.Training;
-using OpenLedger.Storage.Checkpoints;
 
 namespace OpenLedger.ML.Grains.ModelFactory;
 
@@ -40,7 +39,7 @@ public sealed class TrainingJobState
 public sealed class TrainingJobGrain(
     [PersistentState("trainingJob", "ledger")] IPersistentState<TrainingJobState> state,
     INodeContent content,
-    SqlTrainingCheckpoints checkpoints,
+    ITrainingCheckpoints checkpoints,
     MlOptions options,
     ILocalSiloDetails silo,
     ILogger<TrainingJobGrain> logger) : Grain, ITrainingJobGrain
@@ -61,6 +60,7 @@ public sealed class TrainingJobGrain(
     private TrainingProgress? _firstReport;
     private JobCheckpoints? _checkpoints;
     private bool _fenced;
+    private int _persistedCheckpoint = -1;
 
     private Hash32 Id => Hash32.Parse(this.GetPrimaryKeyString());
     private TrainingJobView? View => state.State.View;
@@ -161,6 +161,7 @@ public sealed class TrainingJobGrain(
         _cancel = new CancellationTokenSource();
         _sawProgressThisRun = false;
         _firstReport = null;
+        _persistedCheckpoint = -1;
         var token = _cancel.Token;
         var basePath = options.BaseModelPath;
         var threads = options.Threads;
@@ -220,7 +221,14 @@ public sealed class TrainingJobGrain(
                 // report, not the latest the timer sees: several steps may pass between two ticks).
                 ResumedFromStep = first && Volatile.Read(ref _firstReport) is { Step: > 0 } firstReport ? firstReport.Step - 1 : view.ResumedFromStep,
             };
-            if (DateTime.UtcNow - _lastPersist > PersistEvery) await PersistAndPublishAsync();
+            // Also written after each checkpoint: a silo that dies then loses no point of the curve before the step the
+            // resumed run starts from (that run repeats only the steps after it).
+            var checkpointed = _checkpoints?.SavedStep ?? -1;
+            if (DateTime.UtcNow - _lastPersist > PersistEvery || checkpointed > _persistedCheckpoint)
+            {
+                _persistedCheckpoint = checkpointed;
+                await PersistAndPublishAsync();
+            }
             else await PublishAsync();
         }
         if (!_run.IsCompleted) return;

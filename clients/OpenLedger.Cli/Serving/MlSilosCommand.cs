@@ -33,7 +33,7 @@ public static class MlSilosCommand
             ? given
             : throw new UsageException($"adapter needs an action: {string.Join(", ", Actions)} (e.g. `adapter unload --adapter HASH --silo ADDRESS`)");
         var adapter = Options.Id(args, "adapter", "adapter");
-        var silo = args.Get("silo");
+        var silo = args.Value("silo"); // "--silo" without an address is a mistake, never "all silos"
         if (silo is { Length: 0 }) throw new UsageException("--silo needs an address (as `ml-silos` lists it)");
 
         using var s = await MarketSession.ConnectAsync(args, output, asOperator: true);

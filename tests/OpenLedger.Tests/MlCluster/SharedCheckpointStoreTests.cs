@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using OpenLedger.Core.Crypto;
+using OpenLedger.Grains.ModelFactory;
 using OpenLedger.ML.BaseModel;
 using OpenLedger.ML.FineTuning;
 using OpenLedger.ML.Grains.ModelFactory;
@@ -44,14 +45,14 @@ public sealed class SharedCheckpointStoreTests(PostgresServerFixture pg, ITestOu
         var uninterrupted = FineTuneRun.Run(BaseModelRecipe.BuiltinDirectory, dataset, Spec, null, threads: 1);
 
         // The first run (silo A) checkpoints every 4 steps and is stopped after step 6: its last checkpoint is at 6.
-        var first = new JobCheckpoints(store, job, await store.ClaimAsync(job, "silo-a"), Path.Combine(_dir, "no-legacy"));
+        var first = new JobCheckpoints(new NodeTrainingCheckpoints(store), job, await store.ClaimAsync(job, "silo-a"), Path.Combine(_dir, "no-legacy"));
         using (var stop = new CancellationTokenSource())
             Assert.Throws<OperationCanceledException>(() => FineTuneRun.Run(BaseModelRecipe.BuiltinDirectory, dataset, Spec, null,
                 p => { if (p.Step >= 6) stop.Cancel(); }, stop.Token, checkpointEvery: 4, threads: 1, checkpointStore: first));
         Assert.Equal((1L, "silo-a", 6), ((await store.GetInfoAsync(job))!.Epoch, (await store.GetInfoAsync(job))!.Silo, (await store.GetInfoAsync(job))!.Step));
 
         // The second run (silo B) claims the job: from now on the first run's writes are refused and change nothing.
-        var second = new JobCheckpoints(store, job, await store.ClaimAsync(job, "silo-b"), Path.Combine(_dir, "no-legacy"));
+        var second = new JobCheckpoints(new NodeTrainingCheckpoints(store), job, await store.ClaimAsync(job, "silo-b"), Path.Combine(_dir, "no-legacy"));
         Assert.Equal(2, second.Epoch);
         var stale = first.Load()!.Value;
         Assert.Throws<CheckpointFencedException>(() => first.Save(stale.State with { Step = 9 }, stale.Tensors));
