@@ -98,13 +98,19 @@ public static class ClientUsage
           train list          [--limit N (at most 100)]
           train record        --id JOB            the training record JSON (its keccak256 is on chain)
 
+        OpenLoRA administration (operator token; each ML silo has its own adapter cache):
+          ml-silos                                the live ML silos: address, cache, memory, adapters
+          adapter load|unload|pin|unpin --adapter HASH [--silo ADDRESS]
+                              acts on the ML silo at ADDRESS (as ml-silos lists it), or on every live ML silo;
+                              one line per silo (unload evicts; an unknown address: SiloNotFound)
+
         Exit codes: 0 success; 1 refused or failed on the node (the stable error code is printed), or not
         committed within the wait, no node at the URL, or no answer in time; 2 usage error.
 
         Client verbs (transfer, account, block, tx, the marketplace and train) speak only the node's public API,
         GraphQL over HTTP:
           --node URL          the node's GraphQL endpoint (or OPENLEDGER_NODE; default http://127.0.0.1:8080/graphql)
-          --operator-token-file PATH   the node's operator token, for train and train cancel (default: the data
+          --operator-token-file PATH   the node's operator token, for train, train cancel, ml-silos and adapter (default: the data
                               directory's operator.token, when the node is on this machine)
         They need no cluster certificate and no gateway port (--gateway-port and --cluster-cert are for run and
         gateway only).

@@ -11,7 +11,8 @@ namespace OpenLedger.ML.Grains.Hosting;
 
 /// <summary>
 /// The ML role. A silo that calls <see cref="AddOpenLedgerMl"/> hosts Model Factory jobs, OpenLoRA and attribution; at
-/// start it resumes unfinished jobs and starts the inference and attribution workers. A silo of the same cluster that calls
+/// start it resumes unfinished jobs and starts the inference and attribution workers, and from then on it wakes the
+/// unfinished jobs every few seconds (<see cref="UnfinishedJobsWatch"/>), so a job whose silo died continues here. A silo of the same cluster that calls
 /// <see cref="WithoutMl"/> instead removes the ML grain classes from its catalogue, so Orleans places every ML grain
 /// on the silos that have them (placement only considers compatible silos): that is how GPU machines take the ML work
 /// while the others run the ledger.
@@ -19,16 +20,20 @@ namespace OpenLedger.ML.Grains.Hosting;
 public static class MlSiloBuilderExtensions
 {
     public static readonly Type[] MlGrainClasses = [typeof(ModelFactoryGrain), typeof(TrainingJobGrain), typeof(OpenLoraGrain), typeof(InferenceServingGrain),
-        typeof(AttributionWorkerGrain), typeof(AttributionSettlementGrain)];
+        typeof(AttributionWorkerGrain), typeof(AttributionSettlementGrain), typeof(MlSiloGrain), typeof(MlSilosGrain)];
 
     public static ISiloBuilder AddOpenLedgerMl(this ISiloBuilder silo, MlOptions options)
     {
         Directory.CreateDirectory(options.JobsDirectory);
+        silo.AddPlacementDirector<SiloPinnedPlacement, SiloPinnedPlacementDirector>();
         silo.Services.AddSingleton(options);
         silo.Services.AddSingleton<OpenLoraHost>();
         silo.Services.AddSingleton<AttributionHost>();
+        silo.Services.AddSingleton<UnfinishedJobsWatch>();
+        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(s => s.GetRequiredService<UnfinishedJobsWatch>());
         silo.AddStartupTask(async (services, _) =>
         {
+            await services.GetRequiredService<ITrainingCheckpoints>().EnsureSchemaAsync();
             var grains = services.GetRequiredService<IGrainFactory>();
             await grains.GetGrain<IModelFactoryGrain>(0).ResumeUnfinishedAsync();
             await grains.GetGrain<IInferenceServingGrain>(0).WakeAsync();
@@ -39,6 +44,9 @@ public static class MlSiloBuilderExtensions
 
     public static ISiloBuilder WithoutMl(this ISiloBuilder silo)
     {
+        // The silo that places a call is the caller's: a call from here (or through this silo's gateway) to a per-silo
+        // OpenLoRA grain is placed by this silo's director.
+        silo.AddPlacementDirector<SiloPinnedPlacement, SiloPinnedPlacementDirector>();
         silo.Services.PostConfigure<GrainTypeOptions>(o =>
         {
             foreach (var type in MlGrainClasses) o.Classes.Remove(type);

@@ -183,6 +183,8 @@ public sealed class ModelFactoryGrain(
         return jobs.Count;
     }
 
+    public Task<Hash32[]> ListUnfinishedAsync() => Task.FromResult(state.State.Unfinished.ToArray());
+
     public async Task JobFinishedAsync(Hash32 job)
     {
         var owned = state.State.Owners.Remove(job.ToString());

@@ -26,13 +26,20 @@ public sealed class TrainingJobState
 /// Orleans scheduler; it reports each step into a field that a grain timer reads every half second to update the view,
 /// publish it on the job's stream (<see cref="MarketStreams.TrainingStream"/>) and, when the run ends, store the
 /// adapter, its attribution indexes (built by the run after the last step) and the training record in the content store. The view is written to grain storage on every status change
-/// and every few seconds, and the trainer checkpoints every <see cref="FineTuneRun.DefaultCheckpointEvery"/> steps:
-/// a job whose silo stops is resumed by <see cref="IModelFactoryGrain.ResumeUnfinishedAsync"/> from its checkpoint,
-/// and because the run is deterministic it ends with the adapter an uninterrupted run would have produced.
+/// and every few seconds, and the trainer checkpoints every <see cref="FineTuneRun.DefaultCheckpointEvery"/> steps
+/// into the node's database (<see cref="JobCheckpoints"/>, shared by every ML silo): a job whose silo stops or dies
+/// is resumed on any ML silo (<see cref="Hosting.UnfinishedJobsWatch"/>) from its last checkpoint, and because the
+/// run is deterministic it ends with the adapter an uninterrupted run would have produced.
+/// <para>Each run writes the job's state (grain storage checks its ETag) and then claims the job's epoch in the
+/// checkpoint table before it starts. A stale run (its silo paused past the
+/// membership timeout while another silo took the job over) is stopped by whichever comes first: its next checkpoint
+/// write (refused: <see cref="CheckpointFencedException"/>) or its next state write (refused by grain storage's ETag:
+/// <see cref="Orleans.Storage.InconsistentStateException"/>); it then deactivates without writing anything.</para>
 /// </summary>
 public sealed class TrainingJobGrain(
     [PersistentState("trainingJob", "ledger")] IPersistentState<TrainingJobState> state,
     INodeContent content,
+    ITrainingCheckpoints checkpoints,
     MlOptions options,
     ILocalSiloDetails silo,
     ILogger<TrainingJobGrain> logger) : Grain, ITrainingJobGrain
@@ -50,6 +57,10 @@ public sealed class TrainingJobGrain(
     private DateTime _lastPersist;
     private bool _deactivating;
     private bool _sawProgressThisRun;
+    private TrainingProgress? _firstReport;
+    private JobCheckpoints? _checkpoints;
+    private bool _fenced;
+    private int _persistedCheckpoint = -1;
 
     private Hash32 Id => Hash32.Parse(this.GetPrimaryKeyString());
     private TrainingJobView? View => state.State.View;
@@ -104,7 +115,7 @@ public sealed class TrainingJobGrain(
     {
         // The silo is stopping (or the grain is being moved): stop at the next step with a checkpoint and stay
         // "running" in storage, so the next ML silo to start resumes the job.
-        if (_run is { IsCompleted: false } run)
+        if (_run is { IsCompleted: false } run && !_fenced)
         {
             _deactivating = true;
             _cancel?.Cancel();
@@ -119,6 +130,7 @@ public sealed class TrainingJobGrain(
 
     private async Task RunAsync()
     {
+        if (_fenced) return; // this activation is going away: the successor runs the job
         var view = View!;
         var dataset = await DatasetLoader.LoadAsync(GrainFactory, content, view.Request.Datanet, view.Request.VersionNumber);
         if (dataset is null)
@@ -140,24 +152,54 @@ public sealed class TrainingJobGrain(
             Attempts = view.Attempts + 1,
             Silo = silo.SiloAddress.ToString(),
         };
+        // The state write first: grain storage's ETag refuses it if another activation has written since this one read,
+        // so a stale activation never gets as far as claiming the job from its successor.
         await PersistAndPublishAsync();
+        var epoch = await checkpoints.ClaimAsync(Id, silo.SiloAddress.ToParsableString());
+        var jobCheckpoints = _checkpoints = new JobCheckpoints(checkpoints, Id, epoch, LegacyCheckpointDirectory);
 
         _cancel = new CancellationTokenSource();
         _sawProgressThisRun = false;
+        _firstReport = null;
+        _persistedCheckpoint = -1;
         var token = _cancel.Token;
-        var checkpoints = Path.Combine(options.JobsDirectory, Id.ToString());
         var basePath = options.BaseModelPath;
         var threads = options.Threads;
         var owner = view.Owner?.ToString();
-        _run = Task.Run(() => FineTuneRun.Run(basePath, dataset, spec, checkpoints, p => { _reports.Enqueue(p); Volatile.Write(ref _latest, p); }, token, threads: threads, owner: owner), token);
+        _run = Task.Run(() => FineTuneRun.Run(basePath, dataset, spec, null, p =>
+        {
+            Interlocked.CompareExchange(ref _firstReport, p, null);
+            _reports.Enqueue(p);
+            Volatile.Write(ref _latest, p);
+        }, token, threads: threads, owner: owner, checkpointStore: jobCheckpoints), token);
         _timer ??= this.RegisterGrainTimer(OnTickAsync, new GrainTimerCreationOptions(Tick, Tick) { KeepAlive = true, Interleave = false });
-        logger.LogInformation("training job {Job}: {Examples} examples of datanet {Datanet} v{Version}, attempt {Attempt}",
-            Id, dataset.Examples.Count, view.Request.Datanet, view.Request.VersionNumber, View!.Attempts);
+        logger.LogInformation("training job {Job}: {Examples} examples of datanet {Datanet} v{Version}, attempt {Attempt}, run epoch {Epoch}",
+            Id, dataset.Examples.Count, view.Request.Datanet, view.Request.VersionNumber, View!.Attempts, epoch);
     }
 
-    private async Task OnTickAsync(CancellationToken _)
+    /// <summary>Where nodes before the shared checkpoints kept this job's checkpoint (read when the database has none).</summary>
+    private string LegacyCheckpointDirectory => Path.Combine(options.JobsDirectory, Id.ToString());
+
+    private async Task OnTickAsync(CancellationToken cancellationToken)
     {
-        if (_run is null || _deactivating) return;
+        try { await TickAsync(); }
+        catch (Orleans.Storage.InconsistentStateException e) { Superseded(e); }
+    }
+
+    /// <summary>Another activation of this job (on another silo) has taken it over: stop this run and go away without
+    /// writing (the job's state and checkpoint are the successor's).</summary>
+    private void Superseded(Exception e)
+    {
+        logger.LogWarning("training job {Job}: this run on {Silo} was superseded by a later run ({Reason}); it stops without recording anything",
+            Id, silo.SiloAddress, e.Message);
+        _fenced = true;
+        _cancel?.Cancel();
+        DeactivateOnIdle();
+    }
+
+    private async Task TickAsync()
+    {
+        if (_run is null || _deactivating || _fenced) return;
         DrainReports();
         var latest = Volatile.Read(ref _latest);
         if (latest is not null && !ReferenceEquals(latest, _published))
@@ -175,10 +217,18 @@ public sealed class TrainingJobGrain(
                 InitialEvalLoss = view.InitialEvalLoss ?? (latest.Step == 0 ? Finite(latest.EvalLoss) : null),
                 TokensPerSecond = Finite(latest.TokensPerSecond) ?? 0,
                 EtaSeconds = latest.Step > 0 ? Math.Round(latest.Eta.TotalSeconds, 1) : null,
-                // The first report of a run that continued a checkpoint is the step after it.
-                ResumedFromStep = first && latest.Step > 0 ? latest.Step - 1 : view.ResumedFromStep,
+                // The first report of a run that continued a checkpoint is the step after it (the trainer's first
+                // report, not the latest the timer sees: several steps may pass between two ticks).
+                ResumedFromStep = first && Volatile.Read(ref _firstReport) is { Step: > 0 } firstReport ? firstReport.Step - 1 : view.ResumedFromStep,
             };
-            if (DateTime.UtcNow - _lastPersist > PersistEvery) await PersistAndPublishAsync();
+            // Also written after each checkpoint: a silo that dies then loses no point of the curve before the step the
+            // resumed run starts from (that run repeats only the steps after it).
+            var checkpointed = _checkpoints?.SavedStep ?? -1;
+            if (DateTime.UtcNow - _lastPersist > PersistEvery || checkpointed > _persistedCheckpoint)
+            {
+                _persistedCheckpoint = checkpointed;
+                await PersistAndPublishAsync();
+            }
             else await PublishAsync();
         }
         if (!_run.IsCompleted) return;
@@ -216,10 +266,20 @@ public sealed class TrainingJobGrain(
                 Flags = result.Attribution.Flags.Select(f => new ContributionFlagView(f.Contribution, f.Examples, f.FlaggedExamples, f.Score, f.Reason)).ToArray(),
             };
             await FinishAsync(TrainingJobStatus.Succeeded, null, null);
-            TryDelete(Path.Combine(options.JobsDirectory, Id.ToString()));
+            // Nothing resumes a succeeded job: its checkpoint goes (a failed or cancelled one keeps it: starting it again continues).
+            if (_checkpoints is { } done) await checkpoints.DeleteAsync(Id, done.Epoch);
+            TryDelete(LegacyCheckpointDirectory);
             logger.LogInformation("training job {Job} succeeded: adapter {Adapter}, record {Record}, influence index {Index} and span index {Spans} in {Seconds:F2} s",
                 Id, result.AdapterHash, result.RecordHash, result.Attribution.InfluenceIndexHash, result.Attribution.SpanIndexHash,
                 result.Attribution.Elapsed.TotalSeconds);
+        }
+        catch (CheckpointFencedException e)
+        {
+            Superseded(e);
+        }
+        catch (OperationCanceledException) when (_fenced)
+        {
+            // Stopped because superseded: the successor records the job.
         }
         catch (OperationCanceledException)
         {

@@ -42,13 +42,15 @@ public static class FineTuneRun
 
     /// <param name="owner">the job's owner (0x address), named in the adapter's metadata and in the record (format
     /// <see cref="TrainingRecord.FormatWithOwner"/>); null for a job without one (format <see cref="TrainingRecord.CurrentFormat"/>).</param>
+    /// <param name="checkpointStore">where checkpoints go instead of <paramref name="checkpointDirectory"/> (a Model
+    /// Factory job's row in the node's database).</param>
     /// <param name="threads">libtorch's CPU threads for this run, set on the calling thread (libtorch's OpenMP thread
     /// count belongs to the thread that sets it) and restored afterwards; null: whatever the calling thread has. The
     /// artifact is a function of the data, the spec and this count (float reductions split differently with more
     /// threads), and the record names it.</param>
     public static FineTuneResult Run(string baseModelDirectory, FineTuneDataset dataset, FineTuneSpec spec, string? checkpointDirectory,
         Action<TrainingProgress>? progress = null, CancellationToken cancellationToken = default, int checkpointEvery = DefaultCheckpointEvery,
-        int? threads = null, string? owner = null)
+        int? threads = null, string? owner = null, ITrainingCheckpointStore? checkpointStore = null)
     {
         if (Problem(dataset, spec) is { } problem) throw new ArgumentException(problem);
         if (threads is < 1) throw new ArgumentOutOfRangeException(nameof(threads));
@@ -57,7 +59,7 @@ public static class FineTuneRun
         if (threads is { } n) torch.set_num_threads(n);
         try
         {
-            return RunOnThisThread(baseModelDirectory, dataset, spec, checkpointDirectory, progress, cancellationToken, checkpointEvery, owner);
+            return RunOnThisThread(baseModelDirectory, dataset, spec, checkpointDirectory, progress, cancellationToken, checkpointEvery, owner, checkpointStore);
         }
         finally
         {
@@ -66,7 +68,7 @@ public static class FineTuneRun
     }
 
     private static FineTuneResult RunOnThisThread(string baseModelDirectory, FineTuneDataset dataset, FineTuneSpec spec, string? checkpointDirectory,
-        Action<TrainingProgress>? progress, CancellationToken cancellationToken, int checkpointEvery, string? owner)
+        Action<TrainingProgress>? progress, CancellationToken cancellationToken, int checkpointEvery, string? owner, ITrainingCheckpointStore? checkpointStore)
     {
         using var loaded = BaseModelRecipe.Load(baseModelDirectory);
         var model = loaded.Model;
@@ -89,6 +91,7 @@ public static class FineTuneRun
             Seed = spec.Seed,
             EvalEvery = heldOutData is null ? 0 : Math.Max(1, totalSteps / 10),
             CheckpointDirectory = checkpointDirectory,
+            CheckpointStore = checkpointStore,
             CheckpointEvery = checkpointEvery,
         };
 

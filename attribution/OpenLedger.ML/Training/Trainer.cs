@@ -32,8 +32,8 @@ public sealed class Trainer
 
     public TrainerOptions Options { get; }
 
-    /// <summary>Trains to the configured number of steps. With a checkpoint directory that holds a checkpoint, continues
-    /// from it. Cancellation is checked between steps: a cancelled run writes a checkpoint at the last finished step
+    /// <summary>Trains to the configured number of steps. With a checkpoint store (or directory) that holds a checkpoint,
+    /// continues from it. Cancellation is checked between steps: a cancelled run writes a checkpoint at the last finished step
     /// (when a directory is configured) and throws <see cref="OperationCanceledException"/>.</summary>
     public TrainingResult Train(TokenBatches train, TokenBatches? heldOut = null, Action<TrainingProgress>? progress = null,
         CancellationToken cancellationToken = default)
@@ -47,15 +47,15 @@ public sealed class Trainer
         long tokens = 0;
         double lastLoss = double.NaN;
         double? initialEval = null;
-        var checkpointDir = Options.CheckpointDirectory;
-        if (checkpointDir != null && TrainingCheckpoint.Exists(checkpointDir))
+        var checkpoints = Options.Checkpoints;
+        if (checkpoints?.Load() is (TrainingCheckpoint state, byte[] tensorBytes))
         {
-            var (state, tensors) = TrainingCheckpoint.Load(checkpointDir);
+            var tensors = TrainingCheckpoint.Deserialize(state, tensorBytes, checkpoints.ToString() ?? "checkpoint");
             try
             {
                 if (state.Seed != Options.Seed || state.TotalSteps != totalSteps)
                     throw new InvalidOperationException(
-                        $"the checkpoint in {checkpointDir} is of another run (seed {state.Seed}, {state.TotalSteps} steps; " +
+                        $"the checkpoint in {checkpoints} is of another run (seed {state.Seed}, {state.TotalSteps} steps; " +
                         $"this run: seed {Options.Seed}, {totalSteps} steps)");
                 Restore(tensors, optimizer, state.Step);
             }
@@ -82,7 +82,7 @@ public sealed class Trainer
         {
             if (cancellationToken.IsCancellationRequested)
             {
-                if (checkpointDir != null) SaveCheckpoint(checkpointDir, step, totalSteps, tokens, lastLoss, initialEval, optimizer);
+                if (checkpoints != null) SaveCheckpoint(checkpoints, step, totalSteps, tokens, lastLoss, initialEval, optimizer);
                 cancellationToken.ThrowIfCancellationRequested();
             }
             var learningRate = Options.LearningRateAt(step, totalSteps);
@@ -107,8 +107,8 @@ public sealed class Trainer
                 eval = lastEval = Evaluate(_model, heldOut, Options.EvalMaxRows).Loss;
                 _model.train();
             }
-            if (checkpointDir != null && (step == totalSteps || (Options.CheckpointEvery > 0 && step % Options.CheckpointEvery == 0)))
-                SaveCheckpoint(checkpointDir, step, totalSteps, tokens, lastLoss, initialEval, optimizer);
+            if (checkpoints != null && (step == totalSteps || (Options.CheckpointEvery > 0 && step % Options.CheckpointEvery == 0)))
+                SaveCheckpoint(checkpoints, step, totalSteps, tokens, lastLoss, initialEval, optimizer);
 
             var seconds = trainClock.Elapsed.TotalSeconds;
             var perStep = seconds / (step - resumedFrom);
@@ -150,7 +150,7 @@ public sealed class Trainer
         return new EvaluationResult(count > 0 ? total / count : double.NaN, count, rowLosses);
     }
 
-    private void SaveCheckpoint(string directory, int step, int totalSteps, long tokens, double lastLoss, double? initialEval,
+    private void SaveCheckpoint(ITrainingCheckpointStore store, int step, int totalSteps, long tokens, double lastLoss, double? initialEval,
         AdamWOptimizer optimizer)
     {
         if (optimizer.Step != step)
@@ -163,7 +163,8 @@ public sealed class Trainer
             tensors[TrainingCheckpoint.ExpAvgPrefix + name] = optimizer.ExpAvg[i];
             tensors[TrainingCheckpoint.ExpAvgSqPrefix + name] = optimizer.ExpAvgSq[i];
         }
-        TrainingCheckpoint.Save(directory, new TrainingCheckpoint(step, totalSteps, step, Options.Seed, tokens, lastLoss, initialEval, ""), tensors);
+        var (state, bytes) = TrainingCheckpoint.Serialize(new TrainingCheckpoint(step, totalSteps, step, Options.Seed, tokens, lastLoss, initialEval, ""), tensors);
+        store.Save(state, bytes);
     }
 
     private void Restore(IReadOnlyDictionary<string, Tensor> tensors, AdamWOptimizer optimizer, int step)

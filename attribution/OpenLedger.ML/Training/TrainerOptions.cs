@@ -26,7 +26,13 @@ public sealed record TrainerOptions
     /// <summary>Where to write a checkpoint every <see cref="CheckpointEvery"/> steps, at the end and on cancellation;
     /// null: none.</summary>
     public string? CheckpointDirectory { get; init; }
+    /// <summary>Where checkpoints go instead of <see cref="CheckpointDirectory"/> (which it overrides when both are set).</summary>
+    public ITrainingCheckpointStore? CheckpointStore { get; init; }
     public int CheckpointEvery { get; init; }
+
+    /// <summary>The checkpoint store this run uses: <see cref="CheckpointStore"/>, else the directory's, else none.</summary>
+    public ITrainingCheckpointStore? Checkpoints =>
+        CheckpointStore ?? (CheckpointDirectory is { } directory ? new DirectoryCheckpointStore(directory) : null);
 
     /// <summary>The number of optimiser steps for data of <paramref name="batchesPerEpoch"/> batches.</summary>
     public int TotalSteps(int batchesPerEpoch)

@@ -34,26 +34,58 @@ public sealed record TrainingCheckpoint(
     /// <summary>Writes <paramref name="tensors"/> and then the state naming their hash.</summary>
     public static TrainingCheckpoint Save(string directory, TrainingCheckpoint state, IReadOnlyDictionary<string, Tensor> tensors)
     {
+        var (written, bytes) = Serialize(state, tensors);
+        Write(directory, written, bytes);
+        return written;
+    }
+
+    /// <summary>The tensors' canonical safetensors bytes and the state naming their keccak256: a checkpoint in memory,
+    /// for a store other than a directory (<see cref="ITrainingCheckpointStore"/>).</summary>
+    public static (TrainingCheckpoint State, byte[] Tensors) Serialize(TrainingCheckpoint state, IReadOnlyDictionary<string, Tensor> tensors)
+    {
+        var bytes = TorchSafeTensors.Serialize(tensors);
+        return (state with { TensorsKeccak = SafeTensorsFile.Hash(bytes).ToString() }, bytes);
+    }
+
+    /// <summary>Writes a serialized checkpoint into <paramref name="directory"/>: the tensors first, the state naming
+    /// them last, each by a rename.</summary>
+    public static void Write(string directory, TrainingCheckpoint state, byte[] tensors)
+    {
         Directory.CreateDirectory(directory);
         var tensorsPath = Path.Combine(directory, TensorsFile);
-        var hash = TorchSafeTensors.Save(tensorsPath + ".tmp", tensors);
+        File.WriteAllBytes(tensorsPath + ".tmp", tensors);
         File.Move(tensorsPath + ".tmp", tensorsPath, overwrite: true);
-        var written = state with { TensorsKeccak = hash.ToString() };
         var statePath = Path.Combine(directory, StateFile);
-        File.WriteAllText(statePath + ".tmp", JsonSerializer.Serialize(written, Json));
+        File.WriteAllText(statePath + ".tmp", ToJson(state));
         File.Move(statePath + ".tmp", statePath, overwrite: true);
-        return written;
     }
 
     /// <summary>Reads a checkpoint and its tensors (CPU), checking the tensors file against the recorded hash.</summary>
     public static (TrainingCheckpoint State, Dictionary<string, Tensor> Tensors) Load(string directory)
     {
-        var state = JsonSerializer.Deserialize<TrainingCheckpoint>(File.ReadAllText(Path.Combine(directory, StateFile)), Json)
-                    ?? throw new InvalidDataException($"{directory}: empty {StateFile}");
-        var bytes = File.ReadAllBytes(Path.Combine(directory, TensorsFile));
-        var hash = SafeTensorsFile.Hash(bytes).ToString();
-        if (!string.Equals(hash, state.TensorsKeccak, StringComparison.OrdinalIgnoreCase))
-            throw new InvalidDataException($"{directory}: {TensorsFile} has keccak {hash} but {StateFile} records {state.TensorsKeccak}");
-        return (state, TorchSafeTensors.Deserialize(bytes).Tensors);
+        var (state, bytes) = Read(directory);
+        return (state, Deserialize(state, bytes, directory));
     }
+
+    /// <summary>A checkpoint's state and tensor bytes as written in <paramref name="directory"/>, unchecked.</summary>
+    public static (TrainingCheckpoint State, byte[] Tensors) Read(string directory)
+    {
+        var state = FromJson(File.ReadAllText(Path.Combine(directory, StateFile)), directory);
+        return (state, File.ReadAllBytes(Path.Combine(directory, TensorsFile)));
+    }
+
+    /// <summary>The tensors of a serialized checkpoint, checked against the hash its state records.</summary>
+    /// <param name="where">names the checkpoint in an error (a directory, a job).</param>
+    public static Dictionary<string, Tensor> Deserialize(TrainingCheckpoint state, byte[] tensors, string where)
+    {
+        var hash = SafeTensorsFile.Hash(tensors).ToString();
+        if (!string.Equals(hash, state.TensorsKeccak, StringComparison.OrdinalIgnoreCase))
+            throw new InvalidDataException($"{where}: {TensorsFile} has keccak {hash} but {StateFile} records {state.TensorsKeccak}");
+        return TorchSafeTensors.Deserialize(tensors).Tensors;
+    }
+
+    public static string ToJson(TrainingCheckpoint state) => JsonSerializer.Serialize(state, Json);
+
+    public static TrainingCheckpoint FromJson(string json, string where) =>
+        JsonSerializer.Deserialize<TrainingCheckpoint>(json, Json) ?? throw new InvalidDataException($"{where}: empty {StateFile}");
 }

@@ -11,7 +11,7 @@ namespace OpenLedger.Cli.Marketplace;
 public static class MarketplaceVerbs
 {
     public static readonly IReadOnlyList<string> Verbs =
-        ["datanet", "contribute", "curate", "exclude", "flags", "publish-version", "model", "infer", "inference", "post-result", "settle", "rewards", "statement", "proof", "train", "attribution", "demo"];
+        ["datanet", "contribute", "curate", "exclude", "flags", "publish-version", "model", "infer", "inference", "post-result", "settle", "rewards", "statement", "proof", "train", "attribution", "demo", "ml-silos", "adapter"];
 
     public static bool Handles(string verb) => Verbs.Contains(verb);
 
@@ -40,6 +40,8 @@ public static class MarketplaceVerbs
                 "train" => await TrainCommand.ExecuteAsync(args, output),
                 "attribution" => await AttributionCommand.ExecuteAsync(args, output),
                 "demo" => await DemoCommand.ExecuteAsync(args, output),
+                "ml-silos" => await Serving.MlSilosCommand.ListAsync(args, output),
+                "adapter" => await Serving.MlSilosCommand.ActAsync(args, output),
                 _ => throw new UsageException($"'{args.Verb}' is not a marketplace verb"),
             };
         }

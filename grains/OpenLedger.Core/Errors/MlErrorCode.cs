@@ -33,4 +33,6 @@ public enum MlErrorCode
     AccountNotFunded,
     OwnerTrainingQuotaExceeded,
     TrainingBudgetExceeded,
+    // per-silo OpenLoRA administration: the address names no live ML silo
+    SiloNotFound,
 }

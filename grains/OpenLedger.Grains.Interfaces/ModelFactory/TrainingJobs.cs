@@ -127,6 +127,10 @@ public interface IModelFactoryGrain : IGrainWithIntegerKey
     Task<IReadOnlyList<TrainingJobView>> ListByOwnerAsync(Address owner, int limit);
     /// <summary>Wakes every job that was queued or running when its silo stopped; each continues from its checkpoint.</summary>
     Task<int> ResumeUnfinishedAsync();
+    /// <summary>The jobs queued or running (not finished): what each ML silo's watch wakes every few seconds, so a job
+    /// whose silo died is resumed on a surviving one. Read-only, so it interleaves with a submit in progress.</summary>
+    [Orleans.Concurrency.AlwaysInterleave]
+    Task<Hash32[]> ListUnfinishedAsync();
     /// <summary>Called by a job when it finishes, so it is not resumed again. Interleaved: a job may finish inside a
     /// submit or resume call that is waiting on it.</summary>
     [Orleans.Concurrency.AlwaysInterleave]

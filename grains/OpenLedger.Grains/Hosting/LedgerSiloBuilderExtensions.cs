@@ -17,6 +17,9 @@ public static class LedgerSiloBuilderExtensions
     {
         silo.Services.AddSingleton(node);
         silo.Services.AddSingleton<INodeContent>(new NodeContent(node));
+        // Model Factory's checkpoints live in the same database, so a job resumed on any ML silo continues (ML role).
+        silo.Services.AddSingleton<OpenLedger.Grains.ModelFactory.ITrainingCheckpoints>(
+            new ModelFactory.NodeTrainingCheckpoints(new OpenLedger.Storage.Checkpoints.SqlTrainingCheckpoints(backend, connectionString)));
         silo.AddOpenLedgerGrainStorage(StorageName, backend, connectionString);
         silo.AddOpenLedgerStreams();
         if (startProducer)

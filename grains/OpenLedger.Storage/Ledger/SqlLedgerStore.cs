@@ -32,6 +32,9 @@ public sealed class SqlLedgerStore : ILedgerStore, IAsyncDisposable
 
     public StorageBackend Backend => _connections.Backend;
 
+    /// <summary>The database's connection string: other tables of the node's store (Model Factory's checkpoints) live beside the ledger's.</summary>
+    public string ConnectionString => _connections.ConnectionString;
+
     private const long GenesisLockKey = 0x4F70656E47656E65; // "OpenGene": not the schema scripts' keys
 
     public async Task InitializeAsync(ChainRules rules, CancellationToken ct = default)

@@ -95,6 +95,8 @@ public static class MlFields
         query.Field<NonNullGraphType<ServingStatusType>>("serving")
             .Description("OpenLoRA's base model and adapter cache on an ML silo.")
             .ResolveAsync(async c => await OpenLora(c).GetStatusAsync());
+
+        query.AddMlSiloQueries();
     }
 
     public static void AddMlMutations(this ObjectGraphType mutation)
@@ -157,6 +159,7 @@ public static class MlFields
                                                  "so that its next request loads and checks it again.", (g, a) => g.UnloadAsync(a));
         AdapterAction(mutation, "pinAdapter", "Loads an adapter if needed and keeps it resident until unpinned.", (g, a) => g.PinAsync(a));
         AdapterAction(mutation, "unpinAdapter", "Makes a pinned adapter evictable again.", (g, a) => g.UnpinAsync(a));
+        mutation.AddMlSiloMutations();
     }
 
     public static void AddMlSubscriptions(this ObjectGraphType subscription)

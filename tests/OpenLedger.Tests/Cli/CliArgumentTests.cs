@@ -75,6 +75,10 @@ public sealed class CliArgumentTests : IDisposable
         { "train --datanet {id} --alpha NaN", "--alpha 'NaN' is not a number" },
         { "run --http-port 0", "--http-port (or OPENLEDGER_HTTP_PORT) must be a port number 1..65535, got '0'" },
         { "run --mempool-capacity 0", "--mempool-capacity must be 1..2147483647, got 0" },
+        { "adapter evict --adapter {id}", "adapter needs an action: load, unload, pin, unpin" },
+        { "adapter unload --adapter 0x12", "--adapter '0x12' is not an adapter id" },
+        { "adapter pin", "--adapter is required" },
+        { "adapter unload --adapter {id} --silo", "--silo needs a value" },
         { "frobnicate", "unknown verb 'frobnicate'" },
     };
 
@@ -102,7 +106,7 @@ public sealed class CliArgumentTests : IDisposable
         "block-interval-ms", "max-block-txs", "gas-price-floor", "timestamp-ms", "serving-operators", "attribution-operators", "approve",
         "reject", "reason", "no-wait", "show-private-key", "contributions", "http-port", "silo-port", "mempool-capacity", "cluster-cert",
         "mempool-max-bytes", "mempool-future-ttl-ms", "producer-key", "serving-key", "producer-key-file", "node", "operator-token-file", "attribution-key",
-        "top", "examples", "contributors", "inferences", "settle-timeout", "wordnet", "wait", "allow-unserved-base", "from", "first", "offset",
+        "top", "examples", "contributors", "inferences", "settle-timeout", "wordnet", "wait", "allow-unserved-base", "from", "first", "offset", "silo",
     ];
 
     private static readonly string[] Values =
@@ -144,6 +148,7 @@ public sealed class CliArgumentTests : IDisposable
         ["train", "record", "--id", SomeId],
         ["attribution", "--inference", SomeId], ["attribution", "--inference", SomeId, "--top", "3"],
         ["demo"], ["demo", "--examples", "4", "--contributors", "2", "--steps", "10", "--inferences", "1", "--settle-timeout", "5"],
+        ["ml-silos"], ["adapter", "load", "--adapter", SomeId], ["adapter", "unload", "--adapter", SomeId, "--silo", "127.0.0.1:11111@1"],
     ];
 
     [Fact]

@@ -15,7 +15,7 @@ public sealed class MlErrorCodeTests
             "Cancelled", "InvalidTrainingInput", "TrainingFailed",
             "AdapterNotFound", "InvalidAdapter", "AdapterCacheFull", "AdapterNotLoaded", "NotPinned", "AdapterPinned", "AdapterBusy",
             "TrainingSignatureInvalid", "SignatureExpired", "DeadlineTooFar", "SignatureReplayed", "AccountNotFunded",
-            "OwnerTrainingQuotaExceeded", "TrainingBudgetExceeded",
+            "OwnerTrainingQuotaExceeded", "TrainingBudgetExceeded", "SiloNotFound",
         ], Enum.GetNames<MlErrorCode>());
         Assert.Equal(Enumerable.Range(1, Enum.GetValues<MlErrorCode>().Length), Enum.GetValues<MlErrorCode>().Select(c => (int)c));
     }

@@ -61,7 +61,10 @@ public sealed class ModelFactoryClusterTests(MlClusterFixture fx)
         var cancelled = await UntilAsync(grain, j => j.IsFinished);
         Assert.Equal(TrainingJobStatus.Cancelled, cancelled.Status);
         Assert.True(cancelled.Step is >= 5 and < 200, $"cancelled at step {cancelled.Step}");
-        Assert.True(File.Exists(Path.Combine(fx.JobsDirectory, job.Id.ToString(), "checkpoint.json")));
+        // The checkpoint is in the node's database (no longer under the silo's data directory), at the step it stopped.
+        var checkpoint = await fx.Checkpoints.GetInfoAsync(job.Id);
+        Assert.Equal(cancelled.Step, checkpoint?.Step);
+        Assert.False(Directory.Exists(Path.Combine(fx.JobsDirectory, job.Id.ToString())));
 
         var again = (await factory.SubmitAsync(request)).Job!;
         Assert.Equal(job.Id, again.Id); // the same training is the same job
@@ -71,7 +74,34 @@ public sealed class ModelFactoryClusterTests(MlClusterFixture fx)
         Assert.True(done.ResumedFromStep >= 5, $"resumed from step {done.ResumedFromStep}");
         // The stored loss curve has every step once: the resumed run's repeats replaced the steps after its checkpoint.
         Assert.Equal(Enumerable.Range(1, 200), (await grain.GetLossHistoryAsync()).Where(p => p.Step > 0).Select(p => p.Step));
+        // A succeeded job's checkpoint is gone: nothing resumes it.
+        Assert.Null(await fx.Checkpoints.GetInfoAsync(job.Id));
 
+        await AssertSameAsUninterruptedAsync(datanet, request, done);
+    }
+
+    [Fact]
+    public async Task A_job_with_a_checkpoint_left_under_the_data_directory_by_an_older_node_continues_from_it()
+    {
+        var datanet = await fx.PublishedDatanetAsync(fx.Chain.Keys[4], "legacy-checkpoint", Examples.Value);
+        var request = new TrainingJobRequest(datanet, 0, Steps: 120, BatchSize: 4, Seed: 13);
+        // What an older node left behind: a run of this very job, checkpointed into JobsDirectory/<job id> and stopped at step 60.
+        var dataset = (await DatasetLoader.LoadAsync(fx.Client, new NodeContent(fx.Node), datanet, 1))!;
+        var spec = TrainingJobIds.Spec(request);
+        var version = (await fx.Client.GetGrain<IDatanetGrain>(GrainKeys.Of(datanet)).GetVersionContentsAsync(1))!.Version;
+        var id = TrainingJobIds.JobId(version, FineTuneRun.BaseModelName(BaseModelRecipe.ReadManifest(BaseModelRecipe.BuiltinDirectory)), spec, null);
+        var legacy = Path.Combine(fx.JobsDirectory, id.ToString());
+        using (var stop = new CancellationTokenSource())
+            Assert.Throws<OperationCanceledException>(() => FineTuneRun.Run(BaseModelRecipe.BuiltinDirectory, dataset, spec, legacy,
+                p => { if (p.Step >= 60) stop.Cancel(); }, stop.Token, checkpointEvery: 1000, threads: 1));
+        Assert.Equal(60, OpenLedger.ML.Training.TrainingCheckpoint.Load(legacy).State.Step);
+
+        var job = (await fx.Client.GetGrain<IModelFactoryGrain>(0).SubmitAsync(request)).Job!;
+        Assert.Equal(id, job.Id);
+        var done = await UntilAsync(fx.Client.GetGrain<ITrainingJobGrain>(GrainKeys.Of(id)), j => j.IsFinished, TimeSpan.FromMinutes(3));
+        Assert.Equal(TrainingJobStatus.Succeeded, done.Status);
+        Assert.Equal(60, done.ResumedFromStep);
+        Assert.False(Directory.Exists(legacy)); // cleaned up with the job's end, like the database's row
         await AssertSameAsUninterruptedAsync(datanet, request, done);
     }
 

@@ -21,7 +21,7 @@ namespace OpenLedger.Tests.Support;
 
 /// <summary>A real two-silo Orleans cluster on a real SQLite file where the primary silo runs the ledger without the
 /// ML grains and the secondary (and any silo started later) has the ML role, so placement must send Model Factory and
-/// OpenLoRA grains to the ML silo, and the ML silo can be stopped and replaced while the ledger keeps running. Checkpoints go to a temp folder that a replacement ML silo finds again.</summary>
+/// OpenLoRA grains to the ML silo, and the ML silo can be stopped and replaced while the ledger keeps running. Checkpoints go to the node's database (table ml_checkpoints), where a replacement ML silo finds them.</summary>
 public sealed class MlClusterFixture : IAsyncLifetime
 {
     public TestChain Chain { get; } = new(accounts: 12, blockIntervalMs: 100);
@@ -31,6 +31,8 @@ public sealed class MlClusterFixture : IAsyncLifetime
     public SqlContentStore Content { get; private set; } = null!;
     public IClusterClient Client => Cluster.Client;
     public string JobsDirectory => Path.Combine(DataDirectory, "jobs");
+    /// <summary>The node's database: Model Factory's checkpoints are in its <c>ml_checkpoints</c> table.</summary>
+    public OpenLedger.Storage.Checkpoints.SqlTrainingCheckpoints Checkpoints { get; private set; } = null!;
 
     /// <summary>The silo started without the ML role.</summary>
     public const string LedgerOnlySilo = "Silo_0";
@@ -43,6 +45,7 @@ public sealed class MlClusterFixture : IAsyncLifetime
         await store.InitializeAsync(Chain.Rules);
         Content = new SqlContentStore(StorageBackend.Sqlite, conn);
         await Content.EnsureSchemaAsync();
+        Checkpoints = new OpenLedger.Storage.Checkpoints.SqlTrainingCheckpoints(StorageBackend.Sqlite, conn);
         Node = new LedgerNode(Chain.Rules, store, Chain.ProducerKey, new MempoolOptions(), content: Content);
         var builder = new InProcessTestClusterBuilder(2)
             .WithClusterTls();
