@@ -6,8 +6,9 @@ using OpenLedger.Storage;
 namespace OpenLedger.Grains.Hosting;
 
 /// <summary>Adds the ledger to a silo: the shared <see cref="LedgerNode"/>, the node's content store for the silo's own
-/// services (<see cref="INodeContent"/>), the "ledger" grain storage, the "market" streams (<see cref="MarketStreams"/>)
-/// and a start-up task that activates the block producer. The same call serves the node and the test cluster.</summary>
+/// services (<see cref="INodeContent"/>), the "ledger" grain storage, the "market" streams (<see cref="MarketStreams"/>),
+/// a start-up task that activates the block producer, and the keepalive that re-activates it after its silo dies
+/// (<see cref="ProducerKeepAlive"/>). The same call serves the node and the test cluster.</summary>
 public static class LedgerSiloBuilderExtensions
 {
     public const string StorageName = "ledger";
@@ -20,6 +21,7 @@ public static class LedgerSiloBuilderExtensions
         silo.AddOpenLedgerStreams();
         silo.AddStartupTask(async (services, _) =>
             await services.GetRequiredService<IGrainFactory>().GetGrain<IBlockProducerGrain>(0).StartAsync());
+        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, ProducerKeepAlive>();
         return silo;
     }
 }
