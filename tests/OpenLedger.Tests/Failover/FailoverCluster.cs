@@ -107,7 +107,7 @@ public sealed partial class FailoverCluster : IAsyncDisposable
 
     /// <summary>SIGKILLs <paramref name="silo"/> and times the failover: kill -> the next block committed (a height above
     /// the head at the kill), then restarts it so the cluster is whole again.</summary>
-    public async Task<Failover> KillAndRestartAsync(NodeProcess silo, TimeSpan blockTimeout, CancellationToken ct = default)
+    public async Task<KillTiming> KillAndRestartAsync(NodeProcess silo, TimeSpan blockTimeout, CancellationToken ct = default)
     {
         var (epochBefore, producerPid) = await ProducerAsync(ct);
         var wasProducer = silo.ProcessId == producerPid;
@@ -131,7 +131,7 @@ public sealed partial class FailoverCluster : IAsyncDisposable
         }
         var (epochAfter, newPid) = await ProducerAsync(ct);
         var load = LoadAverage();
-        var failover = new Failover(NameOf(silo), pid ?? 0, wasProducer, headAtKill, headAfter, killedAt, nextBlock, epochBefore, epochAfter, newPid, load);
+        var failover = new KillTiming(NameOf(silo), pid ?? 0, wasProducer, headAtKill, headAfter, killedAt, nextBlock, epochBefore, epochAfter, newPid, load);
         Log(failover.ToString());
         var restart = Stopwatch.StartNew();
         await silo.StartAsync(StartTimeout);
@@ -164,7 +164,7 @@ public sealed partial class FailoverCluster : IAsyncDisposable
 
 /// <summary>One kill: which silo, whether it held the producer, and the time from the kill to the next committed block
 /// (null when none came within the timeout), with the producer epochs before and after and the load average.</summary>
-public sealed record Failover(string Silo, int Pid, bool WasProducer, long HeadAtKill, long HeadAfter, TimeSpan KillTook,
+public sealed record KillTiming(string Silo, int Pid, bool WasProducer, long HeadAtKill, long HeadAfter, TimeSpan KillTook,
     TimeSpan? NextBlock, long EpochBefore, long EpochAfter, int ProducerPidAfter, string LoadAverage)
 {
     public override string ToString() =>

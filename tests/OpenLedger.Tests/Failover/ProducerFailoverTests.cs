@@ -43,7 +43,7 @@ public sealed class ProducerFailoverTests(PostgresServerFixture pg, ITestOutputH
         var seed = int.TryParse(Environment.GetEnvironmentVariable("OPENLEDGER_FAILOVER_SEED"), out var s) ? s : Environment.TickCount;
         var rng = new Random(seed);
         output.WriteLine($"failover test: {kills} producer kills + {kills} random kills (OPENLEDGER_FAILOVER_KILLS), seed {seed} (OPENLEDGER_FAILOVER_SEED)");
-        var failovers = new List<Failover>();
+        var failovers = new List<KillTiming>();
         await using var subscription = await BlockSubscriptionRecorder.StartAsync(cluster.Gateway.GraphQLWebSocketUrl);
         Assert.True(await subscription.WaitForAsync(await cluster.HeadAsync() + 1, TimeSpan.FromSeconds(60)),
             $"the subscription delivered no block ({subscription.Ended})\n{cluster.Output()}");
@@ -116,7 +116,7 @@ public sealed class ProducerFailoverTests(PostgresServerFixture pg, ITestOutputH
         _passed = true;
     }
 
-    private async Task<Failover> KillAsync(NodeProcess silo)
+    private async Task<KillTiming> KillAsync(NodeProcess silo)
     {
         var f = await _cluster!.KillAndRestartAsync(silo, TimeSpan.FromSeconds(60));
         Assert.True(f.NextBlock is not null, $"{f}\n{_cluster.Output()}");
