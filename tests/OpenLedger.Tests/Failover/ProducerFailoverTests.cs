@@ -11,8 +11,9 @@ using Xunit.Abstractions;
 namespace OpenLedger.Tests.Failover;
 
 /// <summary>Producer failover under load, with real processes on a real PostgreSQL: 3 core silos, 1 ML silo and a
-/// standalone gateway (<see cref="FailoverCluster"/>). Continuous signed transfers from several dev accounts go through the
-/// gateway's GraphQL (<see cref="TransferLoad"/>) while a GraphQL <c>blocks</c> subscription on the gateway records every
+/// standalone gateway (<see cref="FailoverCluster"/>). Continuous signed transfers from several dev accounts and paid
+/// inferences on a model trained on the ML silo (<see cref="PaidInferenceModel"/>) go through the gateway's GraphQL
+/// (<see cref="TransferLoad"/>) while a GraphQL <c>blocks</c> subscription on the gateway records every
 /// height. The silo holding the producer (its <c>ledger_producer</c> holder row names the pid) is SIGKILLed and
 /// restarted, the first time on an idle chain (only empty blocks: nothing but the producer keepalive wakes the producer
 /// there), then under load; then random silos are. Each time the next block must commit within 10 s of the kill. At the
@@ -51,10 +52,14 @@ public sealed class ProducerFailoverTests(PostgresServerFixture pg, ITestOutputH
         // An idle chain: only empty blocks, no transaction to wake the producer through the mempool.
         failovers.Add(await KillAsync(await cluster.ProducerSiloAsync()));
 
+        // Then load: transfers from 6 accounts, and paid inferences (one a second) on a model trained on the ML silo.
         var chain = cluster.Chain;
+        var model = await PaidInferenceModel.SetUpAsync(cluster.Gateway.GraphQL, chain.Keys[6], chain.Rules.ChainId, output.WriteLine);
         var load = new TransferLoad(cluster.Gateway.GraphQL, chain.Rules, chain.Keys.Take(6).ToList(), chain.Keys[7].Address);
+        var inferences = new TransferLoad(cluster.Gateway.GraphQL, chain.Rules, [chain.Keys[6]], chain.Keys[7].Address, perRequest: 1,
+            body: model.Request, pause: TimeSpan.FromSeconds(1));
         using var stop = new CancellationTokenSource();
-        var running = load.RunAsync(stop.Token, TimeSpan.FromSeconds(90));
+        var running = Task.WhenAll(load.RunAsync(stop.Token, TimeSpan.FromSeconds(90)), inferences.RunAsync(stop.Token, TimeSpan.FromSeconds(90)));
         await UntilCommittedAsync(load, 20);
         for (var i = 1; i < kills; i++)
         {
@@ -67,9 +72,11 @@ public sealed class ProducerFailoverTests(PostgresServerFixture pg, ITestOutputH
             await UntilCommittedAsync(load, load.Committed.Count + 20);
         }
         await stop.CancelAsync();
-        var uncommitted = await running;
+        var uncommitted = (await running).SelectMany(u => u).ToList();
         output.WriteLine($"load: {load.Submitted} transfers submitted, {load.Committed.Count} seen committed, {load.Resubmitted} resubmitted " +
-                         $"(lost with a dead silo's mempool), {load.Refused} submissions refused, {load.FailedRequests} failed requests retried");
+                         $"(lost with a dead silo's mempool), {load.Refused} submissions refused, {load.FailedRequests} failed requests retried; " +
+                         $"{inferences.Submitted} paid inferences submitted, {inferences.Committed.Count} committed, {inferences.Resubmitted} resubmitted");
+        Assert.True(inferences.Committed.Count > 0, "no paid inference committed");
         if (uncommitted.Count > 0) Assert.Fail($"{uncommitted.Count} transactions never committed (first {uncommitted[0]})\n{cluster.Output()}");
 
         foreach (var f in failovers)
@@ -77,7 +84,7 @@ public sealed class ProducerFailoverTests(PostgresServerFixture pg, ITestOutputH
 
         // Every transaction a client saw committed is still committed, in the same block, as the gateway reads it back.
         using (var client = new LedgerClient(cluster.Gateway.GraphQL))
-            foreach (var (hash, height) in load.Committed)
+            foreach (var (hash, height) in load.Committed.Concat(inferences.Committed))
             {
                 var info = await client.GetTransactionAsync(hash);
                 Assert.True(info.Status == TransactionStatus.Committed && info.BlockHeight == height,
@@ -97,7 +104,7 @@ public sealed class ProducerFailoverTests(PostgresServerFixture pg, ITestOutputH
                 Assert.True(onChain.Add(signed!.Hash), $"{signed.Hash} is on the chain twice (again in block {head})");
             }
         }
-        Assert.All(load.Committed.Keys, h => Assert.Contains(h, onChain));
+        Assert.All(load.Committed.Keys.Concat(inferences.Committed.Keys), h => Assert.Contains(h, onChain));
         var (verifyExit, verifyOutput) = await VerifyAsync(cluster);
         Assert.True(verifyExit == 0, $"openledger verify exited {verifyExit}:\n{verifyOutput}");
 

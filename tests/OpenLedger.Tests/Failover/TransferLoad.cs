@@ -12,8 +12,10 @@ namespace OpenLedger.Tests.Failover;
 /// transaction the node no longer knows (it was pending in the mempool of a silo that died) is resubmitted with the same
 /// signed bytes, so it is never lost, only late; resubmissions are counted. What every lane saw committed (hash -> block
 /// height) is kept for the check that the chain still says so at the end. Failed requests (a gateway whose silo just
-/// died) are retried. Shared by the failover test and the failover benchmark (linked there).</summary>
-public sealed class TransferLoad(Uri node, ChainRules rules, IReadOnlyList<PrivateKey> senders, Address recipient, int perRequest = 5)
+/// died) are retried. A lane may send another kind than a transfer (<paramref name="body"/>, e.g. paid inferences) and
+/// pause between runs (<paramref name="pause"/>). Shared by the failover test and the failover benchmark (linked there).</summary>
+public sealed class TransferLoad(Uri node, ChainRules rules, IReadOnlyList<PrivateKey> senders, Address recipient, int perRequest = 5,
+    Func<ITxBody>? body = null, TimeSpan? pause = null)
 {
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(100);
 
@@ -51,13 +53,14 @@ public sealed class TransferLoad(Uri node, ChainRules rules, IReadOnlyList<Priva
         while (!stop.IsCancellationRequested)
         {
             var run = Enumerable.Range(0, perRequest)
-                .Select(i => new Transaction(rules.ChainId, key.Address, nonce + (ulong)i, rules.GasPriceFloor, new Transfer(recipient, new Wei(1))).Sign(key))
+                .Select(i => new Transaction(rules.ChainId, key.Address, nonce + (ulong)i, rules.GasPriceFloor, body?.Invoke() ?? new Transfer(recipient, new Wei(1))).Sign(key))
                 .ToList();
             nonce += (ulong)run.Count;
             await SubmitAsync(client, run);
             Interlocked.Add(ref _submitted, run.Count);
             var pending = await UntilCommittedAsync(client, run, drain.Token);
             if (pending.Count > 0) return pending;
+            if (pause is { } p && !stop.IsCancellationRequested) await Task.Delay(p, CancellationToken.None);
         }
         return [];
     }
