@@ -88,6 +88,7 @@ static int PrintUsage()
             --senders N              accounts sending transfers concurrently (default 6)
             --block-interval-ms N    block interval; every silo seals empty blocks too (default 500)
             --block-timeout N        seconds to wait for the next block before a kill counts as failed (default 60)
+            --idle                   no transactions: only empty blocks (what wakes the producer without traffic)
             --keep                   keep the silos' directories
         """);
     return 0;
