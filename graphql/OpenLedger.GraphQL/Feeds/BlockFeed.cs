@@ -9,7 +9,7 @@ public sealed record CommittedBlock(BlockView Block, IReadOnlyList<TransactionVi
 
 /// <summary>The gateway's single follower of the chain: it long-polls the chain grain and fans each committed block
 /// out to every subscription in this process. A thousand subscribers cost one poll and one block read, not a thousand.
-/// It survives the death of the silo holding the chain grain (or any block it reads): a failed or hung poll is retried
+/// It survives the death of the silo holding the chain grain (or a block it reads): a failed or hung poll is retried
 /// from <see cref="Height"/>, the last block it delivered, and the re-activated chain grain answers a poll behind its head
 /// from the store, so every subscriber still sees each height once and in order.</summary>
 public sealed class BlockFeed(IGrainFactory grains, ILogger<BlockFeed> logger) : BackgroundService
@@ -17,10 +17,11 @@ public sealed class BlockFeed(IGrainFactory grains, ILogger<BlockFeed> logger) :
     /// <summary>How long the chain grain holds one poll when no block comes.</summary>
     public static readonly TimeSpan PollTimeout = TimeSpan.FromSeconds(5);
 
-    /// <summary>How long the feed waits for one call before giving it up and asking again. A call to a silo killed while it
-    /// held the poll gets no answer until Orleans' response timeout (30 s); the poll is re-sent sooner, and reaches the
-    /// chain grain's new activation once the dead silo is declared dead.</summary>
-    public static readonly TimeSpan CallTimeout = PollTimeout + TimeSpan.FromSeconds(3);
+    /// <summary>How long the feed waits for one poll before giving it up and asking again. A poll held by a silo killed
+    /// meanwhile gets no answer until Orleans' response timeout (30 s); it is re-sent sooner, and reaches the chain grain's
+    /// new activation once the dead silo is declared dead. The margin covers a poll that reads a gap from the store.
+    /// Block reads keep Orleans' own timeout: a large block may take seconds to read back on a loaded node.</summary>
+    public static readonly TimeSpan CallTimeout = PollTimeout + TimeSpan.FromSeconds(5);
 
     /// <summary>The pause before retrying after a failed call.</summary>
     public static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(250);
@@ -51,9 +52,9 @@ public sealed class BlockFeed(IGrainFactory grains, ILogger<BlockFeed> logger) :
                         continue;
                     }
                     var grain = grains.GetGrain<IBlockGrain>(b.Height);
-                    var view = await grain.GetAsync().WaitAsync(CallTimeout, stoppingToken);
+                    var view = await grain.GetAsync();
                     if (view is null) break;
-                    var txs = view.TransactionHashes.Count == 0 ? [] : await grain.GetTransactionsAsync().WaitAsync(CallTimeout, stoppingToken);
+                    var txs = view.TransactionHashes.Count == 0 ? [] : await grain.GetTransactionsAsync();
                     Height = b.Height;
                     Blocks.Publish(new CommittedBlock(view, txs));
                 }
