@@ -16,7 +16,8 @@ public static class ClusterMembership
     /// storage (StorageBackendNames in OpenLedger.Storage, which this project does not reference: it would bring SQLite).</summary>
     public const string PostgresInvariant = "Npgsql";
 
-    /// <summary>Cluster membership in the PostgreSQL database (ADO.NET clustering, invariant <c>Npgsql</c>).</summary>
+    /// <summary>Cluster membership in the PostgreSQL database (ADO.NET clustering, invariant <c>Npgsql</c>), with failure
+    /// detection tuned for a few silos on a LAN (<see cref="MembershipTuning"/>).</summary>
     public static ISiloBuilder UseOpenLedgerPostgresClustering(this ISiloBuilder builder, string connectionString)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -25,10 +26,11 @@ public static class ClusterMembership
         {
             options.Invariant = PostgresInvariant;
             options.ConnectionString = connectionString;
-        });
+        }).UseOpenLedgerMembershipTuning();
     }
 
-    /// <summary>Lets an Orleans client (e.g. a separate GraphQL gateway) find the silos' Orleans gateway ports in PostgreSQL.</summary>
+    /// <summary>Lets an Orleans client (e.g. a separate GraphQL gateway) find the silos' Orleans gateway ports in PostgreSQL,
+    /// re-reading them every few seconds (<see cref="MembershipTuning"/>).</summary>
     public static IClientBuilder UseOpenLedgerPostgresClustering(this IClientBuilder builder, string connectionString)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -37,7 +39,7 @@ public static class ClusterMembership
         {
             options.Invariant = PostgresInvariant;
             options.ConnectionString = connectionString;
-        });
+        }).UseOpenLedgerMembershipTuning();
     }
 
     /// <summary>Joins an Orleans client to a node's cluster: the cluster id, the silos found at the local Orleans gateway

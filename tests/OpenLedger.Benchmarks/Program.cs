@@ -1,3 +1,4 @@
+using OpenLedger.Benchmarks.Failover;
 using OpenLedger.Benchmarks.Ledger;
 using OpenLedger.Benchmarks.Marketplace;
 using OpenLedger.Silo.Configuration;
@@ -6,6 +7,7 @@ using OpenLedger.Silo.Configuration;
 //   dotnet run -c Release --project tests/OpenLedger.Benchmarks -- ledger [--txs 100000] [--accounts 10000] [--block-interval-ms 1000]
 //   dotnet run -c Release --project tests/OpenLedger.Benchmarks -- marketplace [--quick]
 //   dotnet run -c Release --project tests/OpenLedger.Benchmarks -- inference-cost [--versions 1,16,64]
+//   dotnet run -c Release --project tests/OpenLedger.Benchmarks -- failover [--kills 10]
 try
 {
     var a = new Args(args);
@@ -14,6 +16,7 @@ try
         "ledger" => await LedgerBenchmark.RunAsync(LedgerBenchmarkOptions.From(a)),
         "marketplace" => await MarketplaceBenchmark.RunAsync(MarketplaceOptions.From(a)),
         "inference-cost" => InferenceCostBenchmark.Run(a),
+        "failover" => await FailoverBenchmark.RunAsync(a),
         "help" or "--help" or "-h" => PrintUsage(),
         _ => throw new UsageException($"unknown benchmark '{a.Verb}'"),
     };
@@ -76,6 +79,17 @@ static int PrintUsage()
             --versions N,N,...       model versions to measure (default 1,16,64)
             --requests N             RequestInference transactions per block (default 1000)
             --rounds N               measured blocks; the median is printed (default 5)
+
+          failover                 producer failover: 3 core silos, an ML silo and a standalone gateway as real
+                                   processes on a PostgreSQL server it starts, signed transfers through the gateway's
+                                   GraphQL; SIGKILL the producer's silo (then restart it) and time each kill to the next
+                                   committed block: a table, the median and the max against the target (5 s, 10 s)
+            --kills N                SIGKILLs of the producer's silo (default 10)
+            --senders N              accounts sending transfers concurrently (default 6)
+            --block-interval-ms N    block interval; every silo seals empty blocks too (default 500)
+            --block-timeout N        seconds to wait for the next block before a kill counts as failed (default 60)
+            --idle                   no transactions: only empty blocks (what wakes the producer without traffic)
+            --keep                   keep the silos' directories
         """);
     return 0;
 }

@@ -195,7 +195,7 @@ public class LedgerClusterTests(LedgerClusterFixture fx)
         Assert.True((await fx.SubmitAsync(first.Encode())).Accepted);
         var committed = await fx.WaitAsync(first.Hash);
 
-        // Deactivate the producer as a silo failure or a migration would; nothing re-activates it but new work.
+        // Deactivate the producer as a silo failure or a migration would; the keepalive or new work re-activates it.
         var activationsBefore = await ProducerActivationsAsync();
         await fx.Cluster.DeactivateAsync(fx.Client.GetGrain<IBlockProducerGrain>(0));
 

@@ -161,4 +161,7 @@ public sealed class NodeProcess : IDisposable
         l.Start();
         return ((IPEndPoint)l.LocalEndpoint).Port;
     }
+
+    /// <summary>The running node's OS process id (the cluster tests match it to the producer's holder row), or null.</summary>
+    public int? ProcessId => _process?.Id;
 }
