@@ -34,6 +34,12 @@ public static class InferenceRows
         {
             Console.WriteLine($"  inferences: PostgreSQL, {n} silo(s):");
             while (cluster.Count < n) await ScaleOutBenchmark.StartAsync(cluster, []);
+            if (o.WarmupInferences > 0)
+            {
+                // A silo that just joined has cold code paths (GraphQL, the grains it now hosts, libtorch): one unmeasured round first.
+                var warm = await MeasureAsync(cluster, postmaster, model, o with { Inferences = o.WarmupInferences }, batch++, attempt: 0);
+                Console.WriteLine($"    warm-up: {warm.Done}/{warm.Asked} settled in {warm.WallSeconds:F1} s");
+            }
             for (var attempt = 1; ; attempt++)
             {
                 var row = await MeasureAsync(cluster, postmaster, model, o, batch++, attempt);

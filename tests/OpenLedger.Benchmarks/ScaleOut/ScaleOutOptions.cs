@@ -12,6 +12,7 @@ public sealed record ScaleOutOptions(
     int Concurrency,
     int BlockIntervalMs,
     int Inferences,
+    int WarmupInferences,
     int Callers,
     int Examples,
     int TrainingSteps,
@@ -41,6 +42,7 @@ public sealed record ScaleOutOptions(
             Concurrency: a.GetInt("concurrency", 4),
             BlockIntervalMs: a.GetInt("block-interval-ms", 1000),
             Inferences: a.GetInt("inferences", quick ? 2 : 12),
+            WarmupInferences: a.GetInt("warmup-inferences", quick ? 0 : 4),
             Callers: a.GetInt("callers", 4),
             Examples: a.GetInt("examples", quick ? 40 : 60),
             TrainingSteps: a.GetInt("steps", quick ? 4 : 20),
@@ -57,6 +59,7 @@ public sealed record ScaleOutOptions(
         if (o.Concurrency < 1) throw new UsageException("--concurrency must be positive");
         if (o.BlockIntervalMs < 10 || o.InferenceBlockIntervalMs < 10) throw new UsageException("block intervals must be at least 10 ms");
         if (o.Inferences < 1) throw new UsageException("--inferences must be positive");
+        if (o.WarmupInferences < 0) throw new UsageException("--warmup-inferences must be 0 or more");
         if (o.Callers is < 1 or > 8) throw new UsageException("--callers must be 1..8 (dev accounts 2..9)");
         if (o.Examples < 8) throw new UsageException("--examples must be at least 8");
         if (o.TrainingSteps < 1) throw new UsageException("--steps must be positive");
