@@ -87,14 +87,14 @@ static int PrintUsage()
                                    latency, the silos' and PostgreSQL's CPU, the load average and the others' CPU share
             --silos N,N,...          silo counts, 1 first (default 1,2,3)
             --only transfers|inferences   one of the two tables
-            --txs N                  measured transfers per row (default 30000; quick 2000)
-            --accounts N             senders per row, each a run of consecutive nonces (default 3000; quick 200)
+            --txs N                  measured transfers per row (default 60000; quick 2000)
+            --accounts N             senders per row, each a run of consecutive nonces (default 6000; quick 200)
             --warmup N               transfers sent first on other accounts in each row: new silos start cold
                                      (default 3000; quick 0)
             --batch N                transactions per sendTransactions (default 500)
             --concurrency N          sendTransactions in flight, spread over the silos (default 4)
             --block-interval-ms N    the transfers chain's block interval (default 1000)
-            --inferences N           paid inferences per row (default 12; quick 2)
+            --inferences N           paid inferences per row (default 40; quick 2)
             --warmup-inferences N    an unmeasured round first in each row, for silos that just joined (default 4; quick 0)
             --callers N              accounts requesting them, spread over the silos (default 4)
             --examples N, --steps N  the model's datanet and training steps, made once (default 60, 20; quick 40, 4)

@@ -54,7 +54,8 @@ public static class ScaleOutBenchmark
             else Console.WriteLine($"  kept {root}");
         }
         Console.WriteLine();
-        Console.WriteLine("others' CPU: the share of the machine's CPU time over the row that neither the silos, PostgreSQL nor this driver used.");
+        Console.WriteLine("ratio: to the fastest 1-silo PostgreSQL row of this run. others' CPU: the share of the machine's CPU time over the row");
+        Console.WriteLine("that neither the silos, PostgreSQL nor this driver used (other work on a shared machine: a row above --max-others is redone).");
         Console.WriteLine($"benchmark total time {total.Elapsed.TotalSeconds:F0} s; load average now {MachineInfo.LoadAverage()}");
         return failed ? 1 : 0;
     }

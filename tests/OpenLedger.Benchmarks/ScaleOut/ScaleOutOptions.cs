@@ -35,13 +35,13 @@ public sealed record ScaleOutOptions(
         if (silos.Count == 0 || silos[0] != 1) throw new UsageException("--silos must include 1 (the ratios are to the 1-silo row)");
         var o = new ScaleOutOptions(
             SiloCounts: silos,
-            Transfers: a.GetInt("txs", quick ? 2_000 : 30_000),
-            Accounts: a.GetInt("accounts", quick ? 200 : 3_000),
+            Transfers: a.GetInt("txs", quick ? 2_000 : 60_000),
+            Accounts: a.GetInt("accounts", quick ? 200 : 6_000),
             WarmupTransfers: a.GetInt("warmup", quick ? 0 : 3_000),
             BatchSize: a.GetInt("batch", 500),
             Concurrency: a.GetInt("concurrency", 4),
             BlockIntervalMs: a.GetInt("block-interval-ms", 1000),
-            Inferences: a.GetInt("inferences", quick ? 2 : 12),
+            Inferences: a.GetInt("inferences", quick ? 2 : 40),
             WarmupInferences: a.GetInt("warmup-inferences", quick ? 0 : 4),
             Callers: a.GetInt("callers", 4),
             Examples: a.GetInt("examples", quick ? 40 : 60),
@@ -55,6 +55,9 @@ public sealed record ScaleOutOptions(
             KeepData: a.Has("keep"));
         if (o.Accounts < 2) throw new UsageException("--accounts must be at least 2");
         if (o.Transfers < 1) throw new UsageException("--txs must be positive");
+        // Batches spread over silos may reach the mempool out of order, and it keeps at most 16 transactions per sender
+        // behind a nonce gap (FutureQueueFull beyond): a sender's run must fit.
+        if ((o.Transfers + o.Accounts - 1) / o.Accounts > 16) throw new UsageException("--txs / --accounts must be at most 16 (the mempool's gapped transactions per sender)");
         if (o.BatchSize is < 1 or > 1_000) throw new UsageException("--batch must be 1..1000 (sendTransactions' limit)");
         if (o.Concurrency < 1) throw new UsageException("--concurrency must be positive");
         if (o.BlockIntervalMs < 10 || o.InferenceBlockIntervalMs < 10) throw new UsageException("block intervals must be at least 10 ms");
