@@ -3,9 +3,6 @@ using OpenLedger.Tests.Crash;
 
 namespace OpenLedger.Benchmarks.ScaleOut;
 
-/// <summary>The store a cluster runs on.</summary>
-public enum StoreKind { PostgreSql, Sqlite }
-
 /// <summary>Silos as real OS processes (`dotnet openledger.dll run`) on one store: with PostgreSQL every silo joins the
 /// same Orleans cluster (membership, grain storage and the ledger tables in one database), with SQLite it is the one
 /// node the embedded store allows. Silos are added one at a time, so a run measures 1, then 2, then 3 silos on the same
