@@ -1,6 +1,7 @@
 using OpenLedger.Benchmarks.Failover;
 using OpenLedger.Benchmarks.Ledger;
 using OpenLedger.Benchmarks.Marketplace;
+using OpenLedger.Benchmarks.ScaleOut;
 using OpenLedger.Silo.Configuration;
 
 // Benchmark programs: each prints a table with its reference (the machine's own ceiling) measured in the same run.
@@ -8,6 +9,7 @@ using OpenLedger.Silo.Configuration;
 //   dotnet run -c Release --project tests/OpenLedger.Benchmarks -- marketplace [--quick]
 //   dotnet run -c Release --project tests/OpenLedger.Benchmarks -- inference-cost [--versions 1,16,64]
 //   dotnet run -c Release --project tests/OpenLedger.Benchmarks -- failover [--kills 10]
+//   dotnet run -c Release --project tests/OpenLedger.Benchmarks -- scaleout [--quick]
 try
 {
     var a = new Args(args);
@@ -17,6 +19,7 @@ try
         "marketplace" => await MarketplaceBenchmark.RunAsync(MarketplaceOptions.From(a)),
         "inference-cost" => InferenceCostBenchmark.Run(a),
         "failover" => await FailoverBenchmark.RunAsync(a),
+        "scaleout" => await ScaleOutBenchmark.RunAsync(ScaleOutOptions.From(a)),
         "help" or "--help" or "-h" => PrintUsage(),
         _ => throw new UsageException($"unknown benchmark '{a.Verb}'"),
     };
@@ -90,6 +93,31 @@ static int PrintUsage()
             --block-timeout N        seconds to wait for the next block before a kill counts as failed (default 60)
             --idle                   no transactions: only empty blocks (what wakes the producer without traffic)
             --keep                   keep the silos' directories
+
+          scaleout                 real silo processes (`openledger run`) on a PostgreSQL server it starts (initdb in a
+                                   temp directory, as an unprivileged user when run as root), reached through GraphQL:
+                                   signed transfers/s with 1, 2, 3 silos on PostgreSQL and 1 on SQLite; paid
+                                   inferences/s (requested -> served -> settled) with 1, 2, 3 silos; each row with its
+                                   latency, the silos' and PostgreSQL's CPU, the load average and the others' CPU share
+            --silos N,N,...          silo counts, 1 first (default 1,2,3)
+            --only transfers|inferences   one of the two tables
+            --txs N                  measured transfers per row (default 60000; quick 2000)
+            --accounts N             senders per row, each a run of consecutive nonces (default 6000; quick 200)
+            --warmup N               transfers sent first on other accounts in each row: new silos start cold
+                                     (default 3000; quick 0)
+            --batch N                transactions per sendTransactions (default 500)
+            --concurrency N          sendTransactions in flight, spread over the silos (default 4)
+            --block-interval-ms N    the transfers chain's block interval (default 1000)
+            --inferences N           paid inferences per row (default 40; quick 2)
+            --warmup-inferences N    an unmeasured round first in each row, for silos that just joined (default 4; quick 0)
+            --callers N              accounts requesting them, spread over the silos (default 4)
+            --examples N, --steps N  the model's datanet and training steps, made once (default 60, 20; quick 40, 4)
+            --inference-block-interval-ms N   the inference chain's block interval (default 200)
+            --retries N              rows redone when other processes took more than --max-others of the machine
+                                     (default 1; quick 0)
+            --max-others X           that share, 0..1 (default 0.35)
+            --quick                  the small sizes above (a smoke run)
+            --keep                   keep the temporary directory (silo data, genesis files)
         """);
     return 0;
 }

@@ -45,7 +45,8 @@ public sealed class Workload
         };
     }
 
-    private static (byte[][] Raw, Hash32[] Hashes) Sign(PrivateKey[] senders, int transactions, Wei gasPrice)
+    /// <summary>Each sender a run of consecutive nonces from 0 (also the scale-out benchmark's slices of one genesis).</summary>
+    public static (byte[][] Raw, Hash32[] Hashes) Sign(PrivateKey[] senders, int transactions, Wei gasPrice)
     {
         var n = senders.Length;
         // Sender s owns the slice [start[s], start[s+1]) of the list: floor(T/N) transfers, one more for the first T mod N.
