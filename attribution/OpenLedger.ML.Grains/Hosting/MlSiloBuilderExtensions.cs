@@ -25,7 +25,7 @@ public static class MlSiloBuilderExtensions
     public static ISiloBuilder AddOpenLedgerMl(this ISiloBuilder silo, MlOptions options)
     {
         Directory.CreateDirectory(options.JobsDirectory);
-        silo.AddPlacementDirector<SiloPinnedPlacement, SiloPinnedPlacementDirector>();
+        silo.AddOpenLedgerMlPlacement();
         silo.Services.AddSingleton(options);
         silo.Services.AddSingleton<OpenLoraHost>();
         silo.Services.AddSingleton<AttributionHost>();
@@ -42,11 +42,15 @@ public static class MlSiloBuilderExtensions
         return silo;
     }
 
+    /// <summary>The placement of the per-silo OpenLoRA grains, on EVERY silo of the cluster whatever its roles: the silo
+    /// that places a call is the caller's, so a call from a core silo (or through its gateway) to a per-silo grain is
+    /// placed by that silo's director.</summary>
+    public static ISiloBuilder AddOpenLedgerMlPlacement(this ISiloBuilder silo) =>
+        silo.AddPlacementDirector<SiloPinnedPlacement, SiloPinnedPlacementDirector>();
+
     public static ISiloBuilder WithoutMl(this ISiloBuilder silo)
     {
-        // The silo that places a call is the caller's: a call from here (or through this silo's gateway) to a per-silo
-        // OpenLoRA grain is placed by this silo's director.
-        silo.AddPlacementDirector<SiloPinnedPlacement, SiloPinnedPlacementDirector>();
+        silo.AddOpenLedgerMlPlacement();
         silo.Services.PostConfigure<GrainTypeOptions>(o =>
         {
             foreach (var type in MlGrainClasses) o.Classes.Remove(type);

@@ -27,12 +27,14 @@ public static class GrainRoles
         typeof(IContentGrain), typeof(IMarketRelayGrain),
     ];
 
-    /// <summary>Model Factory (jobs and their scheduler), OpenLoRA and the inference serving worker, and attribution
-    /// (the worker and the settlement grain).</summary>
+    /// <summary>Model Factory (jobs and their scheduler), OpenLoRA and the inference serving worker, attribution
+    /// (the worker and the settlement grain) and OpenLoRA's per-silo administration.</summary>
     public static readonly IReadOnlyList<Type> Ml =
     [
         typeof(IModelFactoryGrain), typeof(ITrainingJobGrain), typeof(IOpenLoraGrain), typeof(IInferenceServingGrain),
         typeof(IAttributionWorkerGrain), typeof(IAttributionSettlementGrain),
+        // OpenLoRA administration: one grain pinned to each ML silo, and the one that lists them and fans out.
+        typeof(IMlSiloGrain), typeof(IMlSilosGrain),
     ];
 
     /// <summary>The role whose silos host the grains behind <paramref name="grainInterface"/>, or null if it is not one of

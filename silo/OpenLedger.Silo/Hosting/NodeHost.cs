@@ -57,6 +57,8 @@ public static class NodeHost
                 silo.AddOpenLedgerMl(new MlOptions(Path.Combine(settings.DataDirectory, "jobs"), settings.ResolveServingKey(genesis, rules),
                     settings.BaseModelDirectory, TrainingThreads: settings.TrainingThreads,
                     AttributionKey: settings.ResolveAttributionKey(genesis, rules)));
+            else
+                silo.AddOpenLedgerMlPlacement();
             // The grain classes of the roles this silo lacks leave its catalogue: Orleans places them on other silos.
             silo.HostOnlyRoles(settings.Roles);
             silo.LogRoles(settings.Roles);
