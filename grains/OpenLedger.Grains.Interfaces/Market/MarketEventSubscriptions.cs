@@ -82,7 +82,24 @@ public sealed partial class MarketEventSubscriptions(IClusterClient client, ILog
     }
 
     /// <summary>A silo left: subscribe every stream again, then read from the store what each missed.</summary>
-    private Task RecoverAllAsync() => ResubscribeAllAsync();
+    private async Task RecoverAllAsync()
+    {
+        Topic[] topics;
+        lock (_gate) topics = [.. _topics.Values];
+        await Task.WhenAll(topics.Select(t => t.RecoverAsync()));
+    }
+
+    /// <summary>After a silo's loss, each stream also reads the store every <see cref="CatchUpInterval"/> for this long:
+    /// a subscription made while the cluster was still settling may be accepted and yet not be served for a while (the
+    /// stream's pulling agent retrying a consumer that died with the silo), and the store does not wait for it.</summary>
+    public TimeSpan CatchUpWindow { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How often a stream reads the store while it catches up (after a loss, or while it cannot subscribe).</summary>
+    public TimeSpan CatchUpInterval { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>A stream that cannot subscribe for this long lets its listeners start anyway, and reads the store every
+    /// <see cref="CatchUpInterval"/> until its subscription is made: what the stream cannot bring, the store does.</summary>
+    public TimeSpan ReadyWithin { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Removes every listener and Orleans subscription.</summary>
     public async ValueTask DisposeAsync()
@@ -156,7 +173,7 @@ public sealed partial class MarketEventSubscriptions(IClusterClient client, ILog
         private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private StreamSubscriptionHandle<MarketEventMessage>? _handle;
         private (long Height, int Sequence) _last = (long.MinValue, int.MinValue); // guarded by _deliver
-        private bool _linked; // _last is a place on the chain the store can fill from (guarded by _deliver)
+        private volatile bool _linked; // _last is a place on the chain the store can fill from (guarded by _deliver)
 
         /// <summary>How long one subscribe or unsubscribe may take: a call to a silo that died unannounced waits for the
         /// membership to declare it dead; after this the topic tries again (a late success only repeats deliveries).</summary>
@@ -244,6 +261,7 @@ public sealed partial class MarketEventSubscriptions(IClusterClient client, ILog
 
         private async Task SubscribeUntilDoneAsync()
         {
+            var started = DateTime.UtcNow;
             while (!Closed && _handle is null)
             {
                 try
@@ -253,8 +271,58 @@ public sealed partial class MarketEventSubscriptions(IClusterClient client, ILog
                 catch (Exception e)
                 {
                     owner.LogSubscribeFailed(e, Id);
+                    if (owner._gaps is not null && DateTime.UtcNow - started >= owner.ReadyWithin)
+                    {
+                        // Listeners wait no longer: the store serves them until the stream can.
+                        if (!_linked) await StartFromHeadAsync();
+                        _ready.TrySetResult();
+                        CatchUpFor(owner.CatchUpWindow);
+                    }
                     await Task.Delay(owner.RetryDelay);
                 }
+            }
+        }
+
+        /// <summary>A silo left: subscribe again, read what was missed, and keep reading the store for a while.</summary>
+        public async Task RecoverAsync()
+        {
+            CatchUpFor(owner.CatchUpWindow);
+            await ResubscribeAsync(recover: true);
+        }
+
+        private long _catchUpUntil; // UTC ticks
+        private int _catchingUp;
+
+        /// <summary>Reads the store every <see cref="CatchUpInterval"/> for <paramref name="window"/> (one loop per
+        /// topic; a later call extends it). Only a stream the store answers for, with a known place to read from.</summary>
+        private void CatchUpFor(TimeSpan window)
+        {
+            if (owner._gaps is null || MarketStreamGaps.QueryOf(Id) is null) return;
+            var until = (DateTime.UtcNow + window).Ticks;
+            long seen;
+            do seen = Interlocked.Read(ref _catchUpUntil);
+            while (seen < until && Interlocked.CompareExchange(ref _catchUpUntil, until, seen) != seen);
+            if (Interlocked.Exchange(ref _catchingUp, 1) == 0) _ = CatchUpLoopAsync();
+        }
+
+        private async Task CatchUpLoopAsync()
+        {
+            while (true)
+            {
+                while (!Closed && DateTime.UtcNow.Ticks < Interlocked.Read(ref _catchUpUntil))
+                {
+                    await Task.Delay(owner.CatchUpInterval);
+                    if (Closed) break;
+                    try
+                    {
+                        if (!_linked) await StartFromHeadAsync();
+                        await DeliverInOrderAsync(null);
+                    }
+                    catch (Exception e) { owner.LogGapReadFailed(e, Id); }
+                }
+                Volatile.Write(ref _catchingUp, 0);
+                // A window extended between the loop's last check and the flag's reset is served by this loop still.
+                if (Closed || DateTime.UtcNow.Ticks >= Interlocked.Read(ref _catchUpUntil) || Interlocked.Exchange(ref _catchingUp, 1) != 0) return;
             }
         }
 
