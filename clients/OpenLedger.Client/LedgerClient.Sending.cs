@@ -86,8 +86,7 @@ public sealed partial class LedgerClient
             {
                 view = await GetTransactionAsync(signed.Hash, ct);
             }
-            catch (Exception e) when (e is NodeUnreachableException or TimeoutException or HttpRequestException
-                                          || (e is GraphQLRequestException g && g.Code.StartsWith("HTTP_", StringComparison.Ordinal)))
+            catch (Exception e) when (IsTransient(e))
             {
                 unknownSince = null; // a node that does not answer says nothing about the transaction
             }
@@ -103,7 +102,7 @@ public sealed partial class LedgerClient
                     unknownSince = null;
                     SendResult sent;
                     try { sent = await SubmitAsync(signed, ct); }
-                    catch (Exception e) when (e is NodeUnreachableException or TimeoutException or HttpRequestException) { sent = new SendResult(null, "NodeUnreachable", e.Message); }
+                    catch (Exception e) when (IsTransient(e)) { sent = new SendResult(null, "NodeUnavailable", e.Message); }
                     if (sent.ErrorCode == nameof(Core.Errors.ErrorCode.NonceTooLow))
                     {
                         // The nonce is used: by this transaction (committing now, or just committed) or by another one.
@@ -121,6 +120,17 @@ public sealed partial class LedgerClient
             pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, LongestPoll.Ticks));
         }
     }
+
+    /// <summary>Whether <paramref name="e"/> says the node could not answer now, rather than anything about the
+    /// transaction: it is unreachable or restarting, or the cluster behind it is losing a silo (Orleans refuses or times
+    /// out calls to grains that lived there until the silo is declared dead and they move).</summary>
+    public static bool IsTransient(Exception e) => e switch
+    {
+        NodeUnreachableException or TimeoutException or HttpRequestException => true,
+        GraphQLRequestException g => g.Code.StartsWith("HTTP_", StringComparison.Ordinal) || g.Code.StartsWith("ORLEANS", StringComparison.Ordinal)
+                                     || g.Code is "SILO_UNAVAILABLE" or "TIMEOUT" or "CLUSTER_UNAVAILABLE",
+        _ => false,
+    };
 
     /// <summary>After NonceTooLow on a resubmission, how long the transaction may take to show as committed (it may be
     /// in the block being sealed) before the wait says another transaction took its nonce.</summary>
