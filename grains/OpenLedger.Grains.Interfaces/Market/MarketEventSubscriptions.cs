@@ -191,7 +191,13 @@ public sealed partial class MarketEventSubscriptions(IClusterClient client, ILog
             await _life.WaitAsync();
             try
             {
-                await StartFromHeadAsync();
+                // The place to fill from must be known before listeners start: one found later (after a failed read)
+                // would lie past events that neither their history nor the stream gave them.
+                while (!Closed && !_linked && owner._gaps is not null && MarketStreamGaps.QueryOf(Id) is not null)
+                {
+                    await StartFromHeadAsync();
+                    if (!_linked) await Task.Delay(owner.RetryDelay);
+                }
                 await SubscribeUntilDoneAsync();
             }
             finally
@@ -274,7 +280,6 @@ public sealed partial class MarketEventSubscriptions(IClusterClient client, ILog
                     if (owner._gaps is not null && DateTime.UtcNow - started >= owner.ReadyWithin)
                     {
                         // Listeners wait no longer: the store serves them until the stream can.
-                        if (!_linked) await StartFromHeadAsync();
                         _ready.TrySetResult();
                         CatchUpFor(owner.CatchUpWindow);
                     }
@@ -315,7 +320,6 @@ public sealed partial class MarketEventSubscriptions(IClusterClient client, ILog
                     if (Closed) break;
                     try
                     {
-                        if (!_linked) await StartFromHeadAsync();
                         await DeliverInOrderAsync(null);
                     }
                     catch (Exception e) { owner.LogGapReadFailed(e, Id); }
