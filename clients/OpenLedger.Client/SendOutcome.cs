@@ -13,16 +13,26 @@ public sealed record SendOptions(Core.Money.Wei? GasPrice = null, ulong? Nonce =
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
 }
 
-/// <summary>What became of one signed transaction: refused at submission, pending, or committed with its receipt.</summary>
-public sealed record SendOutcome(SignedTransaction Signed, SendResult Submitted, TransactionInfo? View, bool Waited)
+/// <summary>What a wait that resubmits (<see cref="LedgerClient.WaitResubmittingAsync"/>) saw: the node's last view of
+/// the transaction, how many times its bytes were submitted again, whether another transaction of the sender took its
+/// nonce (it will never commit), and the last refusal of a resubmission, if any.</summary>
+public sealed record CommitWait(TransactionInfo View, int Resubmissions, bool Replaced, string? LastRefusal);
+
+/// <summary>What became of one signed transaction: refused at submission, pending, committed with its receipt, or
+/// replaced (lost by the node, and its nonce since used by another transaction of the sender's).</summary>
+public sealed record SendOutcome(SignedTransaction Signed, SendResult Submitted, TransactionInfo? View, bool Waited,
+    int Resubmissions = 0, bool Replaced = false)
 {
+    /// <summary>The code of a transaction whose nonce another transaction used after the node lost it.</summary>
+    public const string ReplacedCode = "TransactionReplaced";
+
     public Hash32 Hash => Signed.Hash;
     public bool Accepted => Submitted.Accepted;
     public bool Committed => View?.Status == TransactionStatus.Committed;
     public bool Succeeded => Committed && View!.Succeeded == true;
 
     /// <summary>The stable error code: the submission's, or the failed receipt's.</summary>
-    public string? Error => !Accepted ? Submitted.ErrorCode : Committed && !Succeeded ? View!.ErrorCode : null;
+    public string? Error => !Accepted ? Submitted.ErrorCode : Replaced ? ReplacedCode : Committed && !Succeeded ? View!.ErrorCode : null;
 
     /// <summary>0 when it succeeded (or was accepted and not waited for), else 1.</summary>
     public int ExitCode => Accepted && (Succeeded || !Waited) ? 0 : 1;
@@ -31,8 +41,10 @@ public sealed record SendOutcome(SignedTransaction Signed, SendResult Submitted,
     public string Describe() =>
         !Accepted ? $"rejected: {Submitted.ErrorCode}: {Submitted.Message}"
         : !Waited ? "submitted, not waited for"
+        : Replaced ? $"{ReplacedCode}: the node lost it and its nonce {Signed.Tx.Nonce} was used by another transaction; it will never commit"
         : !Committed ? $"not committed within the wait (status {View?.Status}); it may still commit: openledger tx {Hash}"
-        : $"committed in block {View!.BlockHeight}: {(Succeeded ? "success" : "failed " + View.ErrorCode)}";
+        : $"committed in block {View!.BlockHeight}: {(Succeeded ? "success" : "failed " + View.ErrorCode)}"
+          + (Resubmissions > 0 ? $" (resubmitted {Resubmissions}x after the node lost it)" : "");
 
     /// <summary>This outcome when the transaction committed and succeeded; otherwise throws
     /// <see cref="TransactionFailedException"/> saying what happened (for programs that treat anything else as an error).</summary>

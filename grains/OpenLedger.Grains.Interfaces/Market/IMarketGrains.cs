@@ -68,7 +68,10 @@ public interface IMarketRelayGrain : IGrainWithIntegerKey
 
     /// <summary>A committed block's events as the core made them: the relay turns them into stream messages itself, so
     /// the producer's turn does not (a block of settlements has a hundred thousand). Immutable: within a silo the list
-    /// is handed over, not copied.</summary>
+    /// is handed over, not copied. <paramref name="previousHeight"/> is the last block with events the producer sent
+    /// here (<see cref="MarketEventMessage.UnknownPrevious"/> after the producer's activation): the relay links each
+    /// stream's messages only across an unbroken run (<see cref="MarketEventMessage.PreviousHeight"/>).</summary>
     [Orleans.Concurrency.OneWay]
-    Task PublishBlockAsync(long height, long timestampMs, Orleans.Concurrency.Immutable<IReadOnlyList<Core.Market.MarketEvent>> events);
+    Task PublishBlockAsync(long height, long timestampMs, Orleans.Concurrency.Immutable<IReadOnlyList<Core.Market.MarketEvent>> events,
+        long previousHeight = MarketEventMessage.UnknownPrevious);
 }

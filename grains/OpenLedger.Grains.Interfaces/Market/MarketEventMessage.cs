@@ -22,6 +22,11 @@ namespace OpenLedger.Grains.Market;
 /// <param name="Detail">Free text: a reason, a version number...</param>
 /// <param name="TxHash">Hash of the causing transaction, or empty for block-level events.</param>
 /// <param name="TimestampMs">The block's timestamp, Unix milliseconds.</param>
+/// <param name="PreviousHeight">On a stream message only: the (height, sequence) of the event the relay routed to the same
+/// stream just before this one, so a subscriber whose last event is not that one knows it missed some and reads them from
+/// the store (<see cref="MarketStreamGaps"/>). <see cref="UnknownPrevious"/> (-1) when the relay does not know (it was
+/// reactivated, a block's call was lost, or the message was not made by the relay): the subscriber then checks the store.</param>
+/// <param name="PreviousSequence">See <paramref name="PreviousHeight"/>.</param>
 [GenerateSerializer, Immutable, Alias("openledger.MarketEventMessage")]
 public sealed record MarketEventMessage(
     [property: Id(0)] long Height,
@@ -37,7 +42,20 @@ public sealed record MarketEventMessage(
     [property: Id(10)] string? Inference,
     [property: Id(11)] string? Detail,
     [property: Id(12)] string TxHash,
-    [property: Id(13)] long TimestampMs);
+    [property: Id(13)] long TimestampMs,
+    [property: Id(14)] long PreviousHeight = MarketEventMessage.UnknownPrevious,
+    [property: Id(15)] int PreviousSequence = 0)
+{
+    /// <summary>The <see cref="PreviousHeight"/> of a message whose predecessor on its stream is not known.</summary>
+    public const long UnknownPrevious = -1;
+
+    /// <summary>The event's identity on every stream and in the store.</summary>
+    public (long Height, int Sequence) Key => (Height, Sequence);
+
+    /// <summary>The same event without its stream link: what listeners see, equal to the store's copy.</summary>
+    public MarketEventMessage WithoutLink() => PreviousHeight == UnknownPrevious && PreviousSequence == 0
+        ? this : this with { PreviousHeight = UnknownPrevious, PreviousSequence = 0 };
+}
 
 /// <summary>Event kinds carried in <see cref="MarketEventMessage.Kind"/>.</summary>
 public static class MarketEventKinds

@@ -36,6 +36,9 @@ public sealed class BlockProducerGrain(
     private LedgerState? _state;
     private BlockHeader _head = null!;
     private bool _producing;
+    /// <summary>The last block whose events went to the market relay (unknown after activation): the relay links a
+    /// stream's messages only across blocks it is told follow each other.</summary>
+    private long _relayedHeight = MarketEventMessage.UnknownPrevious;
     private IGrainTimer? _timer;
     // The producer epoch this activation claimed (see ILedgerStore.ClaimProducerEpochAsync); null without a producer key.
     private long? _epoch;
@@ -164,7 +167,8 @@ public sealed class BlockProducerGrain(
                 {
                     // One-way: streams never slow the producer. Subscribers dedupe by (height, sequence).
                     // The relay turns them into stream messages: that is off this turn too.
-                    _ = GrainFactory.GetGrain<IMarketRelayGrain>(0).PublishBlockAsync(_head.Height, _head.TimestampMs, executed.Events.AsImmutable());
+                    _ = GrainFactory.GetGrain<IMarketRelayGrain>(0).PublishBlockAsync(_head.Height, _head.TimestampMs, executed.Events.AsImmutable(), _relayedHeight);
+                    _relayedHeight = _head.Height;
                 }
                 if (executed.Excluded.Count > 0)
                     logger.LogDebug("Block {Height}: {Excluded} transactions excluded (first: {Error})", _head.Height, executed.Excluded.Count, executed.Excluded[0].Error);

@@ -11,7 +11,9 @@ namespace OpenLedger.Grains.Market;
 /// <see cref="Create"/>. With the memory provider a publish only enqueues into a queue grain: subscribers are called
 /// later by the pulling agent, so a slow or failing subscriber never reaches the publisher.
 /// Given an <see cref="MarketStreamAudience"/> (the relay does), it publishes only to streams someone listens to.</remarks>
-public sealed partial class MarketEventPublisher(IStreamProvider streams, ILogger<MarketEventPublisher>? logger = null, MarketStreamAudience? audience = null)
+/// Given <see cref="MarketStreamLinks"/> (the relay's), each message names its predecessor on its stream.
+public sealed partial class MarketEventPublisher(IStreamProvider streams, ILogger<MarketEventPublisher>? logger = null, MarketStreamAudience? audience = null,
+    MarketStreamLinks? links = null)
 {
     private readonly ILogger _logger = logger ?? NullLogger<MarketEventPublisher>.Instance;
 
@@ -88,16 +90,21 @@ public sealed partial class MarketEventPublisher(IStreamProvider streams, ILogge
             list.Add(e);
         }
 
-        if (audience is not null)
+        var listened = audience is null ? null : await Task.WhenAll(order.Select(audience.HasListenersAsync));
+        var kept = new List<StreamId>(order.Count);
+        var batches = new List<IReadOnlyList<MarketEventMessage>>(order.Count);
+        for (int i = 0; i < order.Count; i++)
         {
-            var listened = await Task.WhenAll(order.Select(audience.HasListenersAsync));
-            var kept = new List<StreamId>(order.Count);
-            for (int i = 0; i < order.Count; i++)
-                if (listened[i]) kept.Add(order[i]);
-            StreamsSkipped += order.Count - kept.Count;
-            order = kept;
+            var publish = listened is null || listened[i];
+            // Every routed stream's link moves on, listened to or not: a subscriber that was gone while its stream was
+            // skipped sees the skipped events' place in the next message's link, and reads them from the store.
+            IReadOnlyList<MarketEventMessage> batch = links is null ? byStream[order[i]] : links.Link(order[i], byStream[order[i]], publish);
+            if (!publish) continue;
+            kept.Add(order[i]);
+            batches.Add(batch);
         }
-        var results = await Task.WhenAll(order.Select(id => PublishStreamAsync(id, byStream[id])));
+        StreamsSkipped += order.Count - kept.Count;
+        var results = await Task.WhenAll(kept.Select((id, i) => PublishStreamAsync(id, batches[i])));
         return results.Count(ok => !ok);
     }
 
@@ -105,13 +112,15 @@ public sealed partial class MarketEventPublisher(IStreamProvider streams, ILogge
     /// events for one busy stream (thousands of contributions to one datanet) must go in several.</summary>
     public const int MaxBatch = 256;
 
-    private async Task<bool> PublishStreamAsync(StreamId id, List<MarketEventMessage> batch)
+    private async Task<bool> PublishStreamAsync(StreamId id, IReadOnlyList<MarketEventMessage> batch)
     {
         try
         {
             var stream = streams.GetStream<MarketEventMessage>(id);
-            for (int start = 0; start < batch.Count; start += MaxBatch)
-                await stream.OnNextBatchAsync(batch.GetRange(start, Math.Min(MaxBatch, batch.Count - start)));
+            if (batch.Count <= MaxBatch) await stream.OnNextBatchAsync(batch);
+            else
+                for (int start = 0; start < batch.Count; start += MaxBatch)
+                    await stream.OnNextBatchAsync(batch.Skip(start).Take(MaxBatch).ToList());
             return true;
         }
         catch (Exception e)

@@ -21,6 +21,9 @@ public static class GraphQLServiceCollectionExtensions
         services.TryAddSingleton(new BlockMerkleTrees());
         services.AddHostedService(sp => sp.GetRequiredService<BlockFeed>());
         // One Orleans subscription per "market" stream in this process, shared by every GraphQL subscription to it.
+        // They survive a silo's death: a gap in a stream is read from the store, and a silo's loss re-subscribes them.
+        services.TryAddSingleton<MarketStreamGaps>();
+        services.TryAddSingleton<SiloLossWatch>();
         services.TryAddSingleton<MarketEventSubscriptions>();
         // Content uploads are anonymous: each client's bytes a minute are budgeted (the host may register its own).
         services.TryAddSingleton(new UploadQuota());

@@ -5,6 +5,7 @@ using OpenLedger.Core.Crypto;
 using OpenLedger.Core.Errors;
 using OpenLedger.Core.ModelFactory;
 using OpenLedger.Grains;
+using OpenLedger.Grains.Market;
 using OpenLedger.Grains.Ledger;
 using OpenLedger.Grains.ModelFactory;
 using OpenLedger.Grains.Serving;
@@ -168,9 +169,11 @@ public static class MlFields
             .Description("A training job now, then each progress update (step, loss, evaluation, speed, time left) and status change; " +
                          "completes when the job succeeds, fails or is cancelled.")
             .Argument<NonNullGraphType<HashGraphType>>("id")
-            .ResolveStream(c => new TrainingJobFeed(
-                (c.RequestServices ?? throw new InvalidOperationException("no request services")).GetRequiredService<IClusterClient>(),
-                c.GetArgument<Hash32>("id")));
+            .ResolveStream(c =>
+            {
+                var services = c.RequestServices ?? throw new InvalidOperationException("no request services");
+                return new TrainingJobFeed(services.GetRequiredService<IClusterClient>(), c.GetArgument<Hash32>("id"), services.GetService<SiloLossWatch>());
+            });
     }
 
     private static void AdapterAction(ObjectGraphType mutation, string name, string description, Func<IOpenLoraGrain, Hash32, Task<AdapterActionResult>> act) =>

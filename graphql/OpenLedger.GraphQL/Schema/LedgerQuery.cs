@@ -79,6 +79,9 @@ public sealed class LedgerQuery : ObjectGraphType
             });
 
         Field<TransactionType>("transaction")
+            .Description("The transaction: COMMITTED (with its receipt, block and inclusion proof) or PENDING in the mempool. " +
+                         "Null when the node holds neither: never received, evicted, or lost with the mempool's silo; the sender " +
+                         "resubmits the same signed transaction (README \"Mempool\").")
             .Argument<NonNullGraphType<HashGraphType>>("hash")
             .ResolveAsync(async c =>
             {
