@@ -26,8 +26,8 @@ public static class BaseModelRecipe
     public const string ManifestFile = "base-model.json";
     public const string CorpusSource = "WordNet 3.0 (Debian wordnet-base, /usr/share/wordnet): glosses and examples of every synset";
 
-    /// <summary>Where the committed built-in model is copied beside the application.</summary>
-    public static string BuiltinDirectory => Path.Combine(AppContext.BaseDirectory, "BaseModel", "builtin");
+    /// <summary>Where the default built-in model is copied beside the application (<see cref="BaseModelCatalog"/>).</summary>
+    public static string BuiltinDirectory => BaseModelCatalog.DirectoryOf(BaseModelCatalog.DefaultName);
 
     internal static readonly JsonSerializerOptions Json = new() { WriteIndented = true, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
 

@@ -66,7 +66,9 @@ public static class Usage
             ML engine:
               ml train-base       train the built-in base model (WordNet 3.0 -> BPE tokenizer -> small GPT-2) into a
                                   directory: tokenizer.json, model.safetensors, base-model.json; prints the hashes
-                [--out DIR] [--steps N] [--threads N] [--every N (progress lines)] [--wordnet DIR]
+                [--out DIR] [--recipe wordnet-5m (default) | wordnet-1m (the first built-in model)] [--steps N]
+                [--threads N (1 reproduces the built-in models bit for bit)] [--every N (progress lines)] [--wordnet DIR]
+                [--dim N] [--layers N] [--heads N] [--vocab N] [--batch N (variants of the recipe's shape)]
                 [--checkpoint DIR (save every 100 steps and on Ctrl+C; the same command continues from it)]
               ml import-gpt2 --from DIR --out DIR   import a Hugging Face GPT-2 (config.json + model.safetensors) as a
                                   base model with GPT-2's tokenizer; a node uses it with --base-model DIR

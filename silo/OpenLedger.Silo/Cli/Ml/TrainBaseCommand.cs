@@ -13,19 +13,35 @@ public static class TrainBaseCommand
     public static int Execute(Args args)
     {
         var output = Path.GetFullPath(args.Get("out", "base-model"));
-        var defaults = BaseModelOptions.Default(output);
+        var recipe = args.Get("recipe", BaseModelOptions.DefaultRecipe);
+        if (!BaseModelOptions.Recipes.TryGetValue(recipe, out var make))
+            throw new UsageException($"--recipe must be one of {string.Join(", ", BaseModelOptions.Recipes.Keys)}: '{recipe}'");
+        var defaults = make(output);
         var steps = args.GetInt("steps", defaults.Training.Steps ?? 0);
         if (steps < 1) throw new UsageException("--steps must be at least 1");
         var threads = args.GetInt("threads", Environment.ProcessorCount);
         if (threads < 1) throw new UsageException("--threads must be at least 1");
         var every = Math.Max(1, args.GetInt("every", 25));
+        // Shape overrides: for trying a variant of a recipe (its output is then no built-in model; the manifest says
+        // what was run).
+        var model = defaults.Model with
+        {
+            ModelDim = args.GetInt("dim", defaults.Model.ModelDim, 8, 4096),
+            Layers = args.GetInt("layers", defaults.Model.Layers, 1, 64),
+            Heads = args.GetInt("heads", defaults.Model.Heads, 1, 64),
+        };
+        if (model.ModelDim % model.Heads != 0) throw new UsageException($"--dim {model.ModelDim} is not divisible by --heads {model.Heads}");
+        var vocab = args.GetInt("vocab", defaults.VocabSize, 260, 65536);
         var options = defaults with
         {
+            VocabSize = vocab,
+            Model = model with { VocabSize = vocab },
             WordNetDirectory = args.Get("wordnet", defaults.WordNetDirectory),
             Threads = threads,
             Training = defaults.Training with
             {
                 Steps = steps,
+                BatchSize = args.GetInt("batch", defaults.Training.BatchSize, 1, 4096),
                 EvalEvery = Math.Min(defaults.Training.EvalEvery, steps),
                 CheckpointDirectory = args.Get("checkpoint") is { } dir ? Path.GetFullPath(dir) : null,
                 CheckpointEvery = args.Has("checkpoint") ? 100 : 0,
@@ -37,7 +53,8 @@ public static class TrainBaseCommand
         Console.CancelKeyPress += onCancel;
         try
         {
-            Console.WriteLine($"training the base model into {output} ({steps} steps, {threads} threads)");
+            Console.WriteLine($"training the base model '{recipe}' into {output} ({steps} steps, d {model.ModelDim}, {model.Layers} layers, " +
+                              $"vocabulary {vocab}, {threads} threads)");
             var manifest = BaseModelRecipe.Train(options, p => Print(p, every), cancel.Token);
             Console.WriteLine($"held-out loss   {manifest.HeldOut.InitialLoss:F4} at step 0 -> {manifest.HeldOut.Loss:F4} " +
                               $"(perplexity {manifest.HeldOut.Perplexity:F2}, {manifest.HeldOut.Tokens} tokens)");
