@@ -35,7 +35,20 @@ public static class LexnameEvaluation
         public int? Threads { get; init; }
         public BagOfWordsLogisticRegression.Options Baseline { get; init; } = new();
         public int ProgressEvery { get; init; } = 50;
+        /// <summary>Only fine-tune and score the adapter (no majority class, logistic regression or base model): for
+        /// trying recipes, whose choice is made on <see cref="Report.Validation"/> alone.</summary>
+        public bool AdapterOnly { get; init; }
     }
+
+    /// <summary>The adapter's accuracy on Model Factory's own held-out split of the training sample (never the test
+    /// set): what recipe choices are made on. Both label scorings, and the test accuracy under each for the record.</summary>
+    public sealed record ValidationResult(
+        [property: JsonPropertyName("examples")] int Examples,
+        [property: JsonPropertyName("accuracySum")] double AccuracySum,
+        [property: JsonPropertyName("accuracyMean")] double AccuracyMean,
+        [property: JsonPropertyName("testAccuracySum")] double TestAccuracySum,
+        [property: JsonPropertyName("testAccuracyMean")] double TestAccuracyMean,
+        [property: JsonPropertyName("bestStep")] int? BestStep);
 
     /// <summary>LoRA rank 8 (alpha 16) on every projection, AdamW at 5e-3 with warmup and cosine decay, batch 32,
     /// three epochs. Chosen by a few short runs on 1,000 examples (not recorded; the README's "Quality evidence" reports the run with these defaults).</summary>
@@ -76,7 +89,8 @@ public static class LexnameEvaluation
         [property: JsonPropertyName("threads")] int Threads,
         [property: JsonPropertyName("machine")] string Machine,
         [property: JsonPropertyName("date")] string Date,
-        [property: JsonPropertyName("wallSeconds")] double WallSeconds);
+        [property: JsonPropertyName("wallSeconds")] double WallSeconds,
+        [property: JsonPropertyName("validation")] ValidationResult? Validation = null);
 
     public static readonly JsonSerializerOptions ReportJson = new()
     {
@@ -107,23 +121,29 @@ public static class LexnameEvaluation
         var trainExamples = fineTuneTrain.Select(e => e.Example).ToList();
         var results = new List<MethodResult>();
 
-        // Majority class of the examples every method trains on.
-        var majority = trainExamples.GroupBy(e => e.Output, StringComparer.Ordinal)
-            .OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).First().Key;
-        results.Add(Result("majority class", testExamples, _ => majority, trainExamples.Count, 0, $"always '{majority}'"));
-
-        // Bag-of-words logistic regression on the same training examples.
-        var baseline = BagOfWordsLogisticRegression.Train(trainExamples, settings.Baseline);
-        results.Add(Result("bag-of-words logistic regression", testExamples, e => baseline.Predict(e.Input), trainExamples.Count,
-            baseline.TrainTime.TotalSeconds, $"{baseline.VocabularySize} words, L2 {settings.Baseline.L2}, {settings.Baseline.Iterations} iterations"));
-        log.WriteLine($"logistic regression: {results[^1].TestAccuracy:P1} in {baseline.TrainTime.TotalSeconds:F1} s");
-
-        // The base model read as a classifier over the training sample's labels.
-        var classifier = new LabelClassifier(loaded.Tokenizer, dataset.Examples.Select(e => e.Example.Output));
+        var classifier = new LabelClassifier(loaded.Tokenizer, dataset.Examples.Select(e => e.Example.Output), settings.Spec.Scoring);
         var classify = Stopwatch.StartNew();
-        var basePredictions = classifier.Predict(loaded.Model, testExamples.Select(e => e.Input).ToList());
-        results.Add(Result("base model (no fine-tuning)", testExamples, basePredictions, 0, null, "labels scored by likelihood"));
-        log.WriteLine($"base model: {results[^1].TestAccuracy:P1} ({classify.Elapsed.TotalSeconds:F1} s to classify)");
+        var baselineVocabulary = 0;
+        if (!settings.AdapterOnly)
+        {
+            // Majority class of the examples every method trains on.
+            var majority = trainExamples.GroupBy(e => e.Output, StringComparer.Ordinal)
+                .OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).First().Key;
+            results.Add(Result("majority class", testExamples, _ => majority, trainExamples.Count, 0, $"always '{majority}'"));
+
+            // Bag-of-words logistic regression on the same training examples.
+            var baseline = BagOfWordsLogisticRegression.Train(trainExamples, settings.Baseline);
+            results.Add(Result("bag-of-words logistic regression", testExamples, e => baseline.Predict(e.Input), trainExamples.Count,
+                baseline.TrainTime.TotalSeconds, $"{baseline.VocabularySize} words, L2 {settings.Baseline.L2}, {settings.Baseline.Iterations} iterations"));
+            log.WriteLine($"logistic regression: {results[^1].TestAccuracy:P1} in {baseline.TrainTime.TotalSeconds:F1} s");
+            baselineVocabulary = baseline.VocabularySize;
+
+            // The base model read as a classifier over the training sample's labels.
+            classify.Restart();
+            var basePredictions = classifier.Predict(loaded.Model, testExamples.Select(e => e.Input).ToList());
+            results.Add(Result("base model (no fine-tuning)", testExamples, basePredictions, 0, null, "labels scored by likelihood"));
+            log.WriteLine($"base model: {results[^1].TestAccuracy:P1} ({classify.Elapsed.TotalSeconds:F1} s to classify)");
+        }
         cancellationToken.ThrowIfCancellationRequested();
 
         // Fine-tuning, as Model Factory runs it.
@@ -146,10 +166,20 @@ public static class LexnameEvaluation
         // model's speed (LabelClassifier scores 45 rows per text; unmerged LoRA layers make that ~3x slower).
         adapter.Merge();
         classify.Restart();
-        var adapterPredictions = classifier.Predict(loaded.Model, testExamples.Select(e => e.Input).ToList());
-        results.Add(Result("LoRA adapter (Model Factory)", testExamples, adapterPredictions, fineTuneTrain.Count,
-            fineTuned.Training.Elapsed.TotalSeconds, $"{fineTuned.Record.Training.Steps} steps, {adapter.ParameterCount:N0} trained parameters"));
-        log.WriteLine($"adapter: {results[^1].TestAccuracy:P1} ({classify.Elapsed.TotalSeconds:F1} s to classify)");
+        var adapterPredictions = classifier.PredictEach(loaded.Model, testExamples.Select(e => e.Input).ToList());
+        var validationExamples = fineTuneHeldOut.Select(e => e.Example).ToList();
+        var validationPredictions = classifier.PredictEach(loaded.Model, validationExamples.Select(e => e.Input).ToList());
+        var validation = new ValidationResult(validationExamples.Count,
+            Accuracy(validationExamples, validationPredictions[LabelScoring.Sum]), Accuracy(validationExamples, validationPredictions[LabelScoring.Mean]),
+            Accuracy(testExamples, adapterPredictions[LabelScoring.Sum]), Accuracy(testExamples, adapterPredictions[LabelScoring.Mean]),
+            fineTuned.Record.Training.BestStep);
+        results.Add(Result("LoRA adapter (Model Factory)", testExamples, adapterPredictions[settings.Spec.Scoring], fineTuneTrain.Count,
+            fineTuned.Training.Elapsed.TotalSeconds, $"{fineTuned.Record.Training.Steps} steps" +
+            (validation.BestStep is { } bestStep ? $" (best held-out loss at step {bestStep})" : "") +
+            $", {adapter.ParameterCount:N0} trained parameters, labels scored by {(settings.Spec.Scoring == LabelScoring.Mean ? "mean" : "summed")} log-probability"));
+        log.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"adapter: test {results[^1].TestAccuracy:P1} ({classify.Elapsed.TotalSeconds:F1} s to classify); validation ({validation.Examples}) " +
+            $"sum {validation.AccuracySum:P1}, mean {validation.AccuracyMean:P1}; test sum {validation.TestAccuracySum:P1}, mean {validation.TestAccuracyMean:P1}"));
         adapter.Remove(loaded.Model);
 
         return new Report(
@@ -159,8 +189,8 @@ public static class LexnameEvaluation
             task.HeldOutPerMille, task.HeldOutSynsets, task.Train.Count, fineTuneTrain.Count, fineTuneHeldOut.Count, task.Test.Count,
             classifier.Labels.Count, results, settings.Spec, fineTuned.Record.Training.Steps, fineTuned.Record.Training.FinalTrainLoss,
             fineTuned.RecordHash.ToString(), fineTuned.AdapterHash.ToString(), fineTuned.Record.Metrics,
-            settings.Baseline, baseline.VocabularySize, torch.get_num_threads(), Machine(),
-            DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), Math.Round(clock.Elapsed.TotalSeconds, 1));
+            settings.Baseline, baselineVocabulary, torch.get_num_threads(), Machine(),
+            DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), Math.Round(clock.Elapsed.TotalSeconds, 1), validation);
     }
 
     /// <summary>The training sample as a datanet version would hold it: each example's content in the text-label
@@ -193,6 +223,9 @@ public static class LexnameEvaluation
         }
         return string.Join(Environment.NewLine, lines) + Environment.NewLine;
     }
+
+    private static double Accuracy(IReadOnlyList<TaskExample> examples, IReadOnlyList<string> predictions) =>
+        examples.Count == 0 ? double.NaN : (double)examples.Where((e, i) => e.Output == predictions[i]).Count() / examples.Count;
 
     private static MethodResult Result(string method, IReadOnlyList<TaskExample> test, Func<TaskExample, string> predict, int trainExamples,
         double? trainSeconds, string note) =>

@@ -89,6 +89,9 @@ public static class FineTuneRun
             WeightDecay = 0,
             WarmupSteps = Math.Min(100, totalSteps / 10),
             Seed = spec.Seed,
+            Schedule = spec.LearningRateSchedule,
+            LabelSmoothing = spec.LabelSmoothing ?? 0,
+            EarlyStoppingPatience = spec.EarlyStopping,
             EvalEvery = heldOutData is null ? 0 : Math.Max(1, totalSteps / 10),
             CheckpointDirectory = checkpointDirectory,
             CheckpointStore = checkpointStore,
@@ -102,7 +105,7 @@ public static class FineTuneRun
         var heldOutExamples = heldOut.Take(MaxAccuracyExamples).Select(e => e.Example).ToList();
         if (dataset.Task == TaskKind.TextLabel && heldOut.Count > 0)
         {
-            classifier = new LabelClassifier(tokenizer, dataset.Examples.Select(e => e.Example.Output));
+            classifier = new LabelClassifier(tokenizer, dataset.Examples.Select(e => e.Example.Output), spec.Scoring);
             baseAccuracy = classifier.Accuracy(model, heldOutExamples);
         }
 
@@ -137,8 +140,7 @@ public static class FineTuneRun
                 dataset.Skipped.Select(s => new TrainingRecord.SkippedInfo(s.Content.ToString(), s.Reason)).ToList()),
             spec,
             new TrainingRecord.RunInfo(result.Steps, options.WarmupSteps, result.TokensTrained, result.LastLoss,
-                $"AdamW(beta1 {options.Beta1}, beta2 {options.Beta2}, eps {options.Epsilon}, weight decay 0), warmup + cosine to {options.MinLearningRateRatio} x, clip {options.MaxGradientNorm}",
-                torch.get_num_threads()),
+                Optimizer(options), torch.get_num_threads(), result.EarlyStopping?.BestStep),
             new TrainingRecord.MetricsInfo(result.InitialEvalLoss, result.FinalEvalLoss, baseAccuracy, accuracy, classifier?.Labels.Count,
                 classifier is null ? null : heldOutExamples.Count),
             new TrainingRecord.AdapterInfo(adapterHash.ToString(), adapterBytes.Length, adapter.ParameterCount,
@@ -148,6 +150,22 @@ public static class FineTuneRun
             owner);
         var recordBytes = record.ToBytes();
         return new FineTuneResult(adapterBytes, adapterHash, record, recordBytes, Keccak256.Hash(recordBytes), result, attribution);
+    }
+
+    /// <summary>The record's description of the optimisation. A run with none of the later options reads exactly as
+    /// records always have (their bytes, and so their hashes, must not change).</summary>
+    private static string Optimizer(TrainerOptions options)
+    {
+        var schedule = options.Schedule switch
+        {
+            LearningRateSchedule.Linear => $"warmup + linear to {options.MinLearningRateRatio} x",
+            LearningRateSchedule.Constant => "warmup + constant",
+            _ => $"warmup + cosine to {options.MinLearningRateRatio} x",
+        };
+        var text = $"AdamW(beta1 {options.Beta1}, beta2 {options.Beta2}, eps {options.Epsilon}, weight decay 0), {schedule}, clip {options.MaxGradientNorm}";
+        if (options.LabelSmoothing > 0) text += $", label smoothing {options.LabelSmoothing}";
+        if (options.EarlyStoppingPatience is { } patience) text += $", early stopping after {patience} held-out evaluations without a lower loss (best weights kept)";
+        return text;
     }
 
     public static string TaskName(TaskKind task) => task switch

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using OpenLedger.ML.Lora;
+using OpenLedger.ML.Training;
 
 namespace OpenLedger.ML.FineTuning;
 
@@ -18,6 +19,32 @@ public sealed record FineTuneSpec
     [JsonPropertyName("steps")] public int? Steps { get; init; }
     [JsonPropertyName("batchSize")] public int BatchSize { get; init; } = 16;
     [JsonPropertyName("seed")] public long Seed { get; init; } = 1;
+
+    // Recipe options added with the second built-in base model. Each is left out of the JSON when unset, so a spec
+    // without them (every job before them) serializes, hashes and names its job exactly as before.
+
+    /// <summary>Learning rate after warmup: <c>cosine</c> (null: the default), <c>linear</c> or <c>constant</c>.</summary>
+    [JsonPropertyName("schedule"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Schedule { get; init; }
+    /// <summary>Label smoothing ε of the training loss, in [0, 0.5) (null: none).</summary>
+    [JsonPropertyName("labelSmoothing"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double? LabelSmoothing { get; init; }
+    /// <summary>Held-out evaluations (ten per run) in a row without a lower held-out loss before the run stops and keeps
+    /// the best evaluation's adapter (null: train every step, keep the last). Needs a held-out split.</summary>
+    [JsonPropertyName("earlyStopping"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? EarlyStopping { get; init; }
+    /// <summary>How a text-label model's labels are scored when it is read as a classifier (<see cref="LabelClassifier"/>):
+    /// <c>sum</c> of the label's token log-probabilities (null: the default) or their <c>mean</c> (length-normalised).</summary>
+    [JsonPropertyName("labelScoring"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? LabelScoring { get; init; }
+
+    public static readonly IReadOnlyList<string> Schedules = ["cosine", "linear", "constant"];
+    public static readonly IReadOnlyList<string> LabelScorings = ["sum", "mean"];
+
+    [JsonIgnore] public LearningRateSchedule LearningRateSchedule => Schedule switch
+    {
+        "linear" => LearningRateSchedule.Linear,
+        "constant" => LearningRateSchedule.Constant,
+        _ => LearningRateSchedule.Cosine,
+    };
+
+    [JsonIgnore] public LabelScoring Scoring => LabelScoring == "mean" ? FineTuning.LabelScoring.Mean : FineTuning.LabelScoring.Sum;
 
     public const int MaxRank = 64;
     public const int MaxSteps = 1_000_000;
@@ -44,6 +71,10 @@ public sealed record FineTuneSpec
         if (Steps is null && (!(Epochs > 0) || Epochs > 1000)) return $"epochs must be in (0, 1000]: {Epochs}";
         if (BatchSize is < 1 or > MaxBatchSize) return $"batchSize must be in [1, {MaxBatchSize}]: {BatchSize}";
         if (Seed < 0) return $"seed must not be negative: {Seed}";
+        if (Schedule is { } schedule && !Schedules.Contains(schedule)) return $"schedule must be one of {string.Join(", ", Schedules)}: '{schedule}'";
+        if (LabelSmoothing is { } e && !(e >= 0 && e < 0.5)) return $"labelSmoothing must be in [0, 0.5): {e}";
+        if (EarlyStopping is { } patience && patience is < 1 or > 10) return $"earlyStopping must be in [1, 10] evaluations: {patience}";
+        if (LabelScoring is { } scoring && !LabelScorings.Contains(scoring)) return $"labelScoring must be one of {string.Join(", ", LabelScorings)}: '{scoring}'";
         return null;
     }
 }

@@ -9,16 +9,18 @@ namespace OpenLedger.ML.FineTuning;
 /// <summary>Reads a text-label model as a classifier: for a text, every candidate label is scored by the model's
 /// log-probability of <c> {label}&lt;|endoftext|&gt;</c> after the text's prompt, and the best scoring label is the
 /// prediction. This is how accuracy is measured for base and fine-tuned models alike, so the two are compared on the
-/// same footing (greedy generation could produce a string that is no label at all).</summary>
+/// same footing (greedy generation could produce a string that is no label at all). A label's score is the sum of
+/// those log-probabilities or, length-normalised, their mean (<see cref="LabelScoring"/>).</summary>
 public sealed class LabelClassifier
 {
     private readonly ITextTokenizer _tokenizer;
     private readonly IReadOnlyList<string> _labels;
     private readonly int[][] _answers;
 
-    public LabelClassifier(ITextTokenizer tokenizer, IEnumerable<string> labels)
+    public LabelClassifier(ITextTokenizer tokenizer, IEnumerable<string> labels, LabelScoring scoring = LabelScoring.Sum)
     {
         _tokenizer = tokenizer;
+        Scoring = scoring;
         _labels = labels.Distinct(StringComparer.Ordinal).OrderBy(l => l, StringComparer.Ordinal).ToList();
         if (_labels.Count == 0) throw new ArgumentException("no labels to choose from");
         _answers = _labels.Select(l => TaskPrompt.Answer(TaskKind.TextLabel, tokenizer, l)).ToArray();
@@ -26,14 +28,22 @@ public sealed class LabelClassifier
 
     public IReadOnlyList<string> Labels => _labels;
 
+    /// <summary>How <see cref="Predict(Gpt2Model, IReadOnlyList{string}, int)"/> and <see cref="Accuracy"/> score labels.</summary>
+    public LabelScoring Scoring { get; }
+
     /// <summary>The predicted label of each text.</summary>
-    public IReadOnlyList<string> Predict(Gpt2Model model, IReadOnlyList<string> texts, int rowsPerBatch = 64)
+    public IReadOnlyList<string> Predict(Gpt2Model model, IReadOnlyList<string> texts, int rowsPerBatch = 64) =>
+        PredictEach(model, texts, rowsPerBatch)[Scoring];
+
+    /// <summary>The predicted label of each text under each scoring, from one pass over the model.</summary>
+    public IReadOnlyDictionary<LabelScoring, IReadOnlyList<string>> PredictEach(Gpt2Model model, IReadOnlyList<string> texts, int rowsPerBatch = 64)
     {
         model.eval();
         using var noGrad = torch.no_grad();
         var context = model.Config.ContextLength;
         var maxAnswer = _answers.Max(a => a.Length);
-        var predictions = new List<string>(texts.Count);
+        var sums = new List<string>(texts.Count);
+        var means = new List<string>(texts.Count);
         foreach (var text in texts)
         {
             var prompt = TaskPrompt.FitPrompt(TaskPrompt.Prompt(TaskKind.TextLabel, _tokenizer, text), maxAnswer, context + 1);
@@ -43,11 +53,17 @@ public sealed class LabelClassifier
                 var count = Math.Min(rowsPerBatch, _labels.Count - first);
                 Score(model, prompt, first, count, scores);
             }
-            var best = 0;
-            for (var i = 1; i < scores.Length; i++) if (scores[i] > scores[best]) best = i;
-            predictions.Add(_labels[best]);
+            sums.Add(_labels[Best(scores, i => scores[i])]);
+            means.Add(_labels[Best(scores, i => scores[i] / _answers[i].Length)]);
         }
-        return predictions;
+        return new Dictionary<LabelScoring, IReadOnlyList<string>> { [LabelScoring.Sum] = sums, [LabelScoring.Mean] = means };
+    }
+
+    private static int Best(double[] scores, Func<int, double> score)
+    {
+        var best = 0;
+        for (var i = 1; i < scores.Length; i++) if (score(i) > score(best)) best = i;
+        return best;
     }
 
     /// <summary>The share of <paramref name="examples"/> whose label is predicted.</summary>

@@ -73,7 +73,8 @@ public sealed record TrainingRecord(
         [property: JsonPropertyName("tokensTrained")] long TokensTrained,
         [property: JsonPropertyName("finalTrainLoss")] double FinalTrainLoss,
         [property: JsonPropertyName("optimizer")] string Optimizer,
-        [property: JsonPropertyName("threads")] int Threads);
+        [property: JsonPropertyName("threads")] int Threads,
+        [property: JsonPropertyName("bestStep"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? BestStep = null);
 
     /// <param name="BaseAccuracy">text-label only: held-out accuracy of the base model, labels scored by likelihood</param>
     /// <param name="Accuracy">text-label only: the same for the fine-tuned model</param>

@@ -168,13 +168,14 @@ public sealed class Gpt2Model : nn.Module<Tensor, Tensor>
     /// <paramref name="tokens"/>, counting only positions where <paramref name="mask"/> is true (or non-zero), so
     /// padding and prompt tokens do not train the model. Targets equal to <see cref="IgnoreIndex"/> are skipped
     /// too.</summary>
-    public Tensor Loss(Tensor tokens, Tensor targets, Tensor? mask = null)
+    /// <param name="labelSmoothing">ε of label smoothing (0: plain cross-entropy)</param>
+    public Tensor Loss(Tensor tokens, Tensor targets, Tensor? mask = null, double labelSmoothing = 0)
     {
         using var scope = torch.NewDisposeScope();
         var logits = forward(tokens);
         var counted = mask is null ? targets : targets.masked_fill(mask.to(ScalarType.Bool).logical_not(), IgnoreIndexScalar);
         var loss = nn.functional.cross_entropy(
-            logits.view(-1, Config.VocabSize), counted.reshape(-1), ignore_index: IgnoreIndex);
+            logits.view(-1, Config.VocabSize), counted.reshape(-1), ignore_index: IgnoreIndex, label_smoothing: labelSmoothing);
         return scope.MoveToOuter(loss);
     }
 

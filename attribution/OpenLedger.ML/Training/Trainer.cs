@@ -32,7 +32,8 @@ public sealed class Trainer
 
     public TrainerOptions Options { get; }
 
-    /// <summary>Trains to the configured number of steps. With a checkpoint store (or directory) that holds a checkpoint,
+    /// <summary>Trains to the configured number of steps (or until early stopping ends the run, with the best held-out
+    /// evaluation's weights). With a checkpoint store (or directory) that holds a checkpoint,
     /// continues from it. Cancellation is checked between steps: a cancelled run writes a checkpoint at the last finished step
     /// (when a directory is configured) and throws <see cref="OperationCanceledException"/>.</summary>
     public TrainingResult Train(TokenBatches train, TokenBatches? heldOut = null, Action<TrainingProgress>? progress = null,
@@ -48,6 +49,10 @@ public sealed class Trainer
         double lastLoss = double.NaN;
         double? initialEval = null;
         var checkpoints = Options.Checkpoints;
+        // Early stopping needs something to evaluate on; without held-out data the run trains every step.
+        var earlyStopping = heldOut != null && Options.EvalEvery > 0 && Options.EarlyStoppingPatience is > 0;
+        EarlyStoppingState? stopping = null;
+        List<Tensor>? best = null;
         if (checkpoints?.Load() is (TrainingCheckpoint state, byte[] tensorBytes))
         {
             var tensors = TrainingCheckpoint.Deserialize(state, tensorBytes, checkpoints.ToString() ?? "checkpoint");
@@ -58,6 +63,11 @@ public sealed class Trainer
                         $"the checkpoint in {checkpoints} is of another run (seed {state.Seed}, {state.TotalSteps} steps; " +
                         $"this run: seed {Options.Seed}, {totalSteps} steps)");
                 Restore(tensors, optimizer, state.Step);
+                if (earlyStopping && state.EarlyStopping is { } saved)
+                {
+                    stopping = saved;
+                    best = _parameters.Select(p => Tensor(tensors, TrainingCheckpoint.BestPrefix + p.Name, p.Parameter).detach().clone()).ToList();
+                }
             }
             finally
             {
@@ -78,7 +88,7 @@ public sealed class Trainer
         var trainClock = Stopwatch.StartNew();
 
         _model.train();
-        while (step < totalSteps)
+        while (step < totalSteps && stopping is not { Stopped: true })
         {
             if (cancellationToken.IsCancellationRequested)
             {
@@ -91,7 +101,7 @@ public sealed class Trainer
             using (var batch = train.Batch(step))
             {
                 optimizer.ZeroGrad();
-                var loss = _model.Loss(batch.Inputs, batch.Targets, batch.Mask);
+                var loss = _model.Loss(batch.Inputs, batch.Targets, batch.Mask, Options.LabelSmoothing);
                 loss.backward();
                 if (Options.MaxGradientNorm > 0) nn.utils.clip_grad_norm_(_parameters.Select(p => p.Parameter), Options.MaxGradientNorm);
                 optimizer.Update(learningRate);
@@ -106,17 +116,50 @@ public sealed class Trainer
             {
                 eval = lastEval = Evaluate(_model, heldOut, Options.EvalMaxRows).Loss;
                 _model.train();
+                if (earlyStopping) stopping = Judge(stopping, step, eval.Value, ref best);
             }
-            if (checkpoints != null && (step == totalSteps || (Options.CheckpointEvery > 0 && step % Options.CheckpointEvery == 0)))
-                SaveCheckpoint(checkpoints, step, totalSteps, tokens, lastLoss, initialEval, optimizer);
+            if (stopping is not null && (stopping.Stopped || step == totalSteps))
+            {
+                // The run ends here (patience ran out, or the last step) with the best evaluation's weights, and the
+                // checkpoint says so: a resumed attempt (a cancelled job's next run) goes straight to the end.
+                stopping = stopping with { Stopped = true };
+                RestoreBest(best!);
+                if (checkpoints != null) SaveCheckpoint(checkpoints, step, totalSteps, tokens, lastLoss, initialEval, optimizer, stopping, best);
+            }
+            else if (checkpoints != null && (step == totalSteps || (Options.CheckpointEvery > 0 && step % Options.CheckpointEvery == 0)))
+                SaveCheckpoint(checkpoints, step, totalSteps, tokens, lastLoss, initialEval, optimizer, stopping, best);
 
             var seconds = trainClock.Elapsed.TotalSeconds;
             var perStep = seconds / (step - resumedFrom);
             progress?.Invoke(new TrainingProgress(step, totalSteps, lastLoss, learningRate, eval,
                 seconds > 0 ? tokensThisRun / seconds : 0, clock.Elapsed, TimeSpan.FromSeconds(perStep * (totalSteps - step))));
         }
-        if (heldOut != null && Options.EvalEvery > 0 && lastEval == null) lastEval = Evaluate(_model, heldOut, Options.EvalMaxRows).Loss;
-        return new TrainingResult(step, resumedFrom, lastLoss, initialEval, lastEval, tokens, clock.Elapsed);
+        if (stopping is not null) lastEval = stopping.BestEvalLoss;
+        else if (heldOut != null && Options.EvalEvery > 0 && lastEval == null) lastEval = Evaluate(_model, heldOut, Options.EvalMaxRows).Loss;
+        if (best != null) foreach (var t in best) t.Dispose();
+        return new TrainingResult(step, resumedFrom, lastLoss, initialEval, lastEval, tokens, clock.Elapsed, stopping);
+    }
+
+    /// <summary>Early stopping's verdict after an evaluation: a lower held-out loss becomes the best (its weights kept
+    /// aside), otherwise one more evaluation without progress; <see cref="TrainerOptions.EarlyStoppingPatience"/> of
+    /// those in a row stop the run.</summary>
+    private EarlyStoppingState Judge(EarlyStoppingState? state, int step, double evalLoss, ref List<Tensor>? best)
+    {
+        if (state is null || evalLoss < state.BestEvalLoss)
+        {
+            using var noGrad = torch.no_grad();
+            if (best == null) best = _parameters.Select(p => p.Parameter.detach().clone()).ToList();
+            else for (var i = 0; i < best.Count; i++) best[i].copy_(_parameters[i].Parameter);
+            return new EarlyStoppingState(step, evalLoss, 0, false);
+        }
+        var since = state.EvalsSinceBest + 1;
+        return state with { EvalsSinceBest = since, Stopped = since >= Options.EarlyStoppingPatience };
+    }
+
+    private void RestoreBest(List<Tensor> best)
+    {
+        using var noGrad = torch.no_grad();
+        for (var i = 0; i < best.Count; i++) _parameters[i].Parameter.copy_(best[i]);
     }
 
     /// <summary>The model's mean next-token loss per counted token over <paramref name="data"/> (in stored order,
@@ -151,7 +194,7 @@ public sealed class Trainer
     }
 
     private void SaveCheckpoint(ITrainingCheckpointStore store, int step, int totalSteps, long tokens, double lastLoss, double? initialEval,
-        AdamWOptimizer optimizer)
+        AdamWOptimizer optimizer, EarlyStoppingState? stopping = null, List<Tensor>? best = null)
     {
         if (optimizer.Step != step)
             throw new InvalidOperationException($"AdamW's step counter {optimizer.Step} does not match the trainer's step {step}");
@@ -162,8 +205,10 @@ public sealed class Trainer
             tensors[name] = _parameters[i].Parameter;
             tensors[TrainingCheckpoint.ExpAvgPrefix + name] = optimizer.ExpAvg[i];
             tensors[TrainingCheckpoint.ExpAvgSqPrefix + name] = optimizer.ExpAvgSq[i];
+            if (stopping != null && best != null) tensors[TrainingCheckpoint.BestPrefix + name] = best[i];
         }
-        var (state, bytes) = TrainingCheckpoint.Serialize(new TrainingCheckpoint(step, totalSteps, step, Options.Seed, tokens, lastLoss, initialEval, ""), tensors);
+        var (state, bytes) = TrainingCheckpoint.Serialize(
+            new TrainingCheckpoint(step, totalSteps, step, Options.Seed, tokens, lastLoss, initialEval, "", stopping), tensors);
         store.Save(state, bytes);
     }
 
@@ -180,11 +225,15 @@ public sealed class Trainer
         optimizer.Step = step;
     }
 
-    private static void Copy(IReadOnlyDictionary<string, Tensor> tensors, string name, Tensor target)
+    private static void Copy(IReadOnlyDictionary<string, Tensor> tensors, string name, Tensor target) =>
+        target.copy_(Tensor(tensors, name, target));
+
+    /// <summary>The checkpoint's tensor <paramref name="name"/>, checked to have <paramref name="like"/>'s shape.</summary>
+    private static Tensor Tensor(IReadOnlyDictionary<string, Tensor> tensors, string name, Tensor like)
     {
         if (!tensors.TryGetValue(name, out var source)) throw new InvalidDataException($"the checkpoint has no tensor '{name}'");
-        if (!source.shape.SequenceEqual(target.shape))
-            throw new InvalidDataException($"{name}: checkpoint shape [{string.Join(", ", source.shape)}], expected [{string.Join(", ", target.shape)}]");
-        target.copy_(source);
+        if (!source.shape.SequenceEqual(like.shape))
+            throw new InvalidDataException($"{name}: checkpoint shape [{string.Join(", ", source.shape)}], expected [{string.Join(", ", like.shape)}]");
+        return source;
     }
 }

@@ -2,7 +2,8 @@ namespace OpenLedger.ML.Training;
 
 /// <summary>How a <see cref="Trainer"/> runs. Give <see cref="Steps"/> or <see cref="Epochs"/> (steps win when both
 /// are set). The learning rate warms up linearly over <see cref="WarmupSteps"/> to <see cref="LearningRate"/>, then
-/// decays on a cosine to <see cref="MinLearningRateRatio"/> × the peak at the last step.</summary>
+/// follows <see cref="Schedule"/> (by default a cosine to <see cref="MinLearningRateRatio"/> × the peak at the last
+/// step).</summary>
 public sealed record TrainerOptions
 {
     public int? Steps { get; init; }
@@ -29,6 +30,14 @@ public sealed record TrainerOptions
     /// <summary>Where checkpoints go instead of <see cref="CheckpointDirectory"/> (which it overrides when both are set).</summary>
     public ITrainingCheckpointStore? CheckpointStore { get; init; }
     public int CheckpointEvery { get; init; }
+    /// <summary>After warmup: cosine or linear decay to <see cref="MinLearningRateRatio"/> × the peak, or constant.</summary>
+    public LearningRateSchedule Schedule { get; init; } = LearningRateSchedule.Cosine;
+    /// <summary>Label smoothing ε of the training loss (Szegedy et al. 2016): the target distribution puts 1 - ε on the
+    /// true token and ε spread over the vocabulary. Held-out losses are always plain cross-entropy.</summary>
+    public double LabelSmoothing { get; init; }
+    /// <summary>Stop after this many held-out evaluations in a row without a lower held-out loss, and end with the
+    /// weights of the best one (null: train every step). Needs held-out data and <see cref="EvalEvery"/> &gt; 0.</summary>
+    public int? EarlyStoppingPatience { get; init; }
 
     /// <summary>The checkpoint store this run uses: <see cref="CheckpointStore"/>, else the directory's, else none.</summary>
     public ITrainingCheckpointStore? Checkpoints =>
@@ -46,9 +55,12 @@ public sealed record TrainerOptions
     public double LearningRateAt(int step, int totalSteps)
     {
         if (WarmupSteps > 0 && step < WarmupSteps) return LearningRate * (step + 1) / WarmupSteps;
+        if (Schedule == LearningRateSchedule.Constant) return LearningRate;
         var decaySteps = Math.Max(1, totalSteps - WarmupSteps - 1);
         var progress = Math.Clamp((double)(step - WarmupSteps) / decaySteps, 0, 1);
         var min = LearningRate * MinLearningRateRatio;
-        return min + (LearningRate - min) * 0.5 * (1 + Math.Cos(Math.PI * progress));
+        return Schedule == LearningRateSchedule.Linear
+            ? LearningRate - (LearningRate - min) * progress
+            : min + (LearningRate - min) * 0.5 * (1 + Math.Cos(Math.PI * progress));
     }
 }

@@ -20,12 +20,15 @@ public sealed record TrainingCheckpoint(
     [property: JsonPropertyName("tokensTrained")] long TokensTrained,
     [property: JsonPropertyName("lastLoss")] double LastLoss,
     [property: JsonPropertyName("initialEvalLoss")] double? InitialEvalLoss,
-    [property: JsonPropertyName("tensorsKeccak")] string TensorsKeccak)
+    [property: JsonPropertyName("tensorsKeccak")] string TensorsKeccak,
+    [property: JsonPropertyName("earlyStopping"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] EarlyStoppingState? EarlyStopping = null)
 {
     public const string TensorsFile = "checkpoint.safetensors";
     public const string StateFile = "checkpoint.json";
     public const string ExpAvgPrefix = "adamw.exp_avg.";
     public const string ExpAvgSqPrefix = "adamw.exp_avg_sq.";
+    /// <summary>The trained tensors at the best held-out evaluation so far (early stopping only).</summary>
+    public const string BestPrefix = "best.";
 
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
 

@@ -16,7 +16,10 @@ public static class EvalLexnameCommand
           [--train N (training synsets, default 12000)] [--test N (cap on test synsets, default all)]
           [--epochs X (default 3) | --steps N] [--rank N (8)] [--alpha X (16)] [--lr X (0.005)] [--batch N (32)]
           [--seed N (1)] [--threads N (all cores)] [--out FILE (JSON report)] [--base-model DIR] [--wordnet DIR]
-          [--every N (progress lines)]
+          [--every N (progress lines)] [--schedule cosine|linear|constant] [--label-smoothing X] [--early-stopping N
+          (evaluations without a lower held-out loss; keeps the best)] [--scoring sum|mean (label scores)]
+          [--targets attn.c_attn,... (LoRA target modules)] [--adapter-only (skip the baselines: for trying recipes,
+          chosen on the printed validation accuracy)]
         """;
 
     public static int Execute(Args args)
@@ -32,6 +35,13 @@ public static class EvalLexnameCommand
             Steps = args.Has("steps") ? args.GetInt("steps", 0) : null,
             BatchSize = args.GetInt("batch", LexnameEvaluation.DefaultSpec.BatchSize),
             Seed = args.GetInt("seed", (int)LexnameEvaluation.DefaultSpec.Seed),
+            Schedule = args.Get("schedule") ?? LexnameEvaluation.DefaultSpec.Schedule,
+            LabelSmoothing = args.Has("label-smoothing") ? GetDouble(args, "label-smoothing", 0) : LexnameEvaluation.DefaultSpec.LabelSmoothing,
+            EarlyStopping = args.Has("early-stopping") ? args.GetInt("early-stopping", 0) : LexnameEvaluation.DefaultSpec.EarlyStopping,
+            LabelScoring = args.Get("scoring") ?? LexnameEvaluation.DefaultSpec.LabelScoring,
+            TargetModules = args.Get("targets") is { } targets
+                ? targets.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                : LexnameEvaluation.DefaultSpec.TargetModules,
         };
         if (spec.Problem() is { } problem) throw new UsageException(problem);
         var threads = args.GetInt("threads", Environment.ProcessorCount);
@@ -49,6 +59,7 @@ public static class EvalLexnameCommand
             Spec = spec,
             Threads = threads,
             ProgressEvery = Math.Max(1, args.GetInt("every", defaults.ProgressEvery)),
+            AdapterOnly = args.Has("adapter-only"),
         };
         var output = args.Get("out") is { } o ? Path.GetFullPath(o) : null;
 
