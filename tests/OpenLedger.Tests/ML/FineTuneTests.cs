@@ -387,7 +387,48 @@ public sealed class FineTuneTests : IDisposable
         { new FineTuneSpec { BatchSize = 0 }, "batchSize" },
         { new FineTuneSpec { BatchSize = FineTuneSpec.MaxBatchSize + 1 }, "batchSize" },
         { new FineTuneSpec { Seed = -1 }, "seed" },
+        { new FineTuneSpec { Schedule = "step" }, "schedule" },
+        { new FineTuneSpec { Schedule = "" }, "schedule" },
+        { new FineTuneSpec { LabelSmoothing = -0.1 }, "labelSmoothing" },
+        { new FineTuneSpec { LabelSmoothing = 0.5 }, "labelSmoothing" },
+        { new FineTuneSpec { LabelSmoothing = double.NaN }, "labelSmoothing" },
+        { new FineTuneSpec { EarlyStopping = 0 }, "earlyStopping" },
+        { new FineTuneSpec { EarlyStopping = 11 }, "earlyStopping" },
+        { new FineTuneSpec { LabelScoring = "max" }, "labelScoring" },
     };
+
+    [Fact]
+    public void A_run_with_the_later_recipe_options_records_them_and_its_best_step()
+    {
+        var spec = Spec with { Steps = 20, Schedule = "linear", LabelSmoothing = 0.1, EarlyStopping = 1, LabelScoring = "mean" };
+        var run = Run(Dataset(), spec);
+
+        Assert.Equal(spec, run.Record.Spec);
+        Assert.Contains("warmup + linear to 0.1 x", run.Record.Training.Optimizer);
+        Assert.Contains("label smoothing 0.1", run.Record.Training.Optimizer);
+        Assert.Contains("early stopping after 1 held-out evaluations", run.Record.Training.Optimizer);
+        var best = Assert.IsType<int>(run.Record.Training.BestStep);
+        Assert.InRange(best, 1, run.Record.Training.Steps);
+        Assert.Equal(run.Training.EarlyStopping!.BestEvalLoss, run.Record.Metrics.HeldOutLossAfter);
+        Assert.NotNull(run.Record.Metrics.Accuracy);
+        // Same inputs, same bytes: the options keep a run reproducible.
+        Assert.Equal(run.RecordHash, Run(Dataset(), spec).RecordHash);
+        // A record without the options still reads as records always did.
+        Assert.DoesNotContain("bestStep", System.Text.Encoding.UTF8.GetString(Run(Dataset(), Spec).RecordBytes));
+    }
+
+    [Fact]
+    public void A_spec_without_the_later_recipe_options_serializes_as_before_and_with_them_names_them()
+    {
+        // The JSON (part of every training record and job id) of a spec written before the options existed.
+        Assert.Equal(
+            """{"rank":8,"alpha":16,"targetModules":["attn.c_attn","attn.c_proj","mlp.c_fc","mlp.c_proj"],"learningRate":0.003,"epochs":1,"steps":null,"batchSize":16,"seed":1}""",
+            System.Text.Json.JsonSerializer.Serialize(new FineTuneSpec()));
+        var json = System.Text.Json.JsonSerializer.Serialize(new FineTuneSpec { Schedule = "linear", LabelSmoothing = 0.1, EarlyStopping = 2, LabelScoring = "mean" });
+        Assert.EndsWith(""","seed":1,"schedule":"linear","labelSmoothing":0.1,"earlyStopping":2,"labelScoring":"mean"}""", json);
+        Assert.Equal(new FineTuneSpec { Schedule = "linear", LabelSmoothing = 0.1, EarlyStopping = 2, LabelScoring = "mean" },
+            System.Text.Json.JsonSerializer.Deserialize<FineTuneSpec>(json) with { TargetModules = LoraConfig.AllProjections });
+    }
 
     [Theory]
     [MemberData(nameof(BadSpecs))]

@@ -142,4 +142,105 @@ public sealed class TrainerTests : IDisposable
         Assert.Equal(0.1, options.LearningRateAt(10, 11), 12);
         Assert.Equal(3, new TrainerOptions { Epochs = 1.5 }.TotalSteps(batchesPerEpoch: 2));
     }
+
+    [Fact]
+    public void Linear_and_constant_schedules_follow_their_shape_after_the_same_warmup()
+    {
+        var linear = new TrainerOptions { Steps = 11, LearningRate = 1.0, WarmupSteps = 2, MinLearningRateRatio = 0.1, Schedule = LearningRateSchedule.Linear };
+        Assert.Equal(0.5, linear.LearningRateAt(0, 11), 12);
+        Assert.Equal(1.0, linear.LearningRateAt(2, 11), 12);
+        Assert.Equal(0.55, linear.LearningRateAt(6, 11), 12);
+        Assert.Equal(0.775, linear.LearningRateAt(4, 11), 12);
+        Assert.Equal(0.1, linear.LearningRateAt(10, 11), 12);
+        var constant = linear with { Schedule = LearningRateSchedule.Constant };
+        Assert.Equal(0.5, constant.LearningRateAt(0, 11), 12);
+        Assert.All(Enumerable.Range(1, 10), k => Assert.Equal(1.0, constant.LearningRateAt(k, 11), 12));
+    }
+
+    [Fact]
+    public void Label_smoothing_changes_the_training_loss_but_not_the_held_out_one()
+    {
+        using var model = new Gpt2Model(Tiny with { Dropout = 0 }, seed: 1);
+        using var batch = Data(3).Batch(0);
+        var plain = model.Loss(batch.Inputs, batch.Targets, batch.Mask).item<float>();
+        Assert.Equal(plain, model.Loss(batch.Inputs, batch.Targets, batch.Mask, labelSmoothing: 0).item<float>());
+        Assert.NotEqual(plain, model.Loss(batch.Inputs, batch.Targets, batch.Mask, labelSmoothing: 0.1).item<float>());
+
+        string Run(double smoothing)
+        {
+            using var m = new Gpt2Model(Tiny, seed: 1);
+            new Trainer(m, Options() with { LabelSmoothing = smoothing }).Train(Data(3));
+            return WeightsHash(m);
+        }
+        Assert.NotEqual(Run(0), Run(0.1));
+        Assert.Equal(Run(0.1), Run(0.1));
+    }
+
+    /// <summary>A learning rate high enough to overfit the tiny held-out set quickly: the held-out loss falls, then rises.</summary>
+    private static TrainerOptions Overfitting(string? checkpoints = null) => Options(checkpoints) with
+    {
+        Steps = 60, EvalEvery = 4, LearningRate = 5e-2, EarlyStoppingPatience = 2,
+    };
+
+    private static TokenBatches HeldOut() => TokenBatches.FromStream(Enumerable.Range(0, 200).Select(i => 1 + (i * 7) % 13).ToList(), Tiny.ContextLength, 8, 0, 0);
+
+    [Fact]
+    public void Early_stopping_ends_with_the_best_evaluations_weights()
+    {
+        using var model = new Gpt2Model(Tiny with { Dropout = 0 }, seed: 1);
+        var evals = new List<(int Step, double Loss)>();
+        var result = new Trainer(model, Overfitting()).Train(Data(3), HeldOut(), p => { if (p.EvalLoss is { } e && p.Step > 0) evals.Add((p.Step, e)); });
+
+        var stopping = Assert.IsType<EarlyStoppingState>(result.EarlyStopping);
+        Assert.True(stopping.Stopped);
+        var best = evals.MinBy(e => e.Loss);
+        Assert.Equal(best.Step, stopping.BestStep);
+        Assert.Equal(best.Loss, stopping.BestEvalLoss);
+        Assert.Equal(best.Loss, result.FinalEvalLoss);
+        // The model holds the best evaluation's weights: evaluating it again gives that loss.
+        Assert.Equal(best.Loss, Trainer.Evaluate(model, HeldOut()).Loss, 9);
+        if (result.Steps < 60)
+        {
+            // Stopped by patience: exactly two evaluations after the best, none better.
+            Assert.Equal(best.Step + 2 * 4, result.Steps);
+            Assert.All(evals.Where(e => e.Step > best.Step), e => Assert.True(e.Loss >= best.Loss));
+        }
+    }
+
+    [Fact]
+    public void Early_stopping_resumes_bit_for_bit_and_a_stopped_run_resumes_to_its_end()
+    {
+        using var uninterrupted = new Gpt2Model(Tiny, seed: 1);
+        var expected = new Trainer(uninterrupted, Overfitting()).Train(Data(3), HeldOut());
+
+        // Cancelled after the first evaluation (best weights in the checkpoint), then resumed in a fresh model.
+        using var cancel = new CancellationTokenSource();
+        using (var first = new Gpt2Model(Tiny, seed: 1))
+            Assert.ThrowsAny<OperationCanceledException>(() => new Trainer(first, Overfitting(_dir)).Train(Data(3), HeldOut(),
+                p => { if (p.Step == 6) cancel.Cancel(); }, cancel.Token));
+        using var resumed = new Gpt2Model(Tiny, seed: 42);
+        var result = new Trainer(resumed, Overfitting(_dir)).Train(Data(3), HeldOut());
+        Assert.Equal(6, result.ResumedFromStep);
+        Assert.Equal(expected.Steps, result.Steps);
+        Assert.Equal(expected.EarlyStopping, result.EarlyStopping);
+        Assert.Equal(WeightsHash(uninterrupted), WeightsHash(resumed));
+
+        // The checkpoint of the finished run says it stopped: another attempt trains nothing and ends the same.
+        var (state, tensors) = TrainingCheckpoint.Load(_dir);
+        foreach (var t in tensors.Values) t.Dispose();
+        Assert.True(state.EarlyStopping?.Stopped);
+        using var again = new Gpt2Model(Tiny, seed: 7);
+        var repeat = new Trainer(again, Overfitting(_dir)).Train(Data(3), HeldOut());
+        Assert.Equal(expected.Steps, repeat.ResumedFromStep);
+        Assert.Equal(WeightsHash(uninterrupted), WeightsHash(again));
+    }
+
+    [Fact]
+    public void Without_held_out_data_early_stopping_is_off_and_every_step_trains()
+    {
+        using var model = new Gpt2Model(Tiny, seed: 1);
+        var result = new Trainer(model, Overfitting()).Train(Data(3));
+        Assert.Equal(60, result.Steps);
+        Assert.Null(result.EarlyStopping);
+    }
 }
