@@ -20,7 +20,7 @@ public static class CliVerbs
         "run" => await RunCommand.ExecuteAsync(args),
         "gateway" => await OpenLedger.Gateway.GatewayCommand.ExecuteAsync(args),
         "verify" => await VerifyCommand.ExecuteAsync(args),
-        "ml" => MlVerbs.Execute(args),
+        "ml" => MlVerbs.Execute(args, output),
         // Before the client verbs: `attribution verify` recomputes with the ML engine, which only the node carries.
         "attribution" when args.Positional.FirstOrDefault() == "verify" => await AttributionVerifyCommand.ExecuteAsync(args, output),
         var verb when OpenLedger.Cli.ClientVerbs.Handles(verb) => await OpenLedger.Cli.ClientVerbs.ExecuteAsync(args, output),

@@ -54,8 +54,12 @@ public static class Usage
                                     the weights the attribution worker computes (or OPENLEDGER_ATTRIBUTION_KEY_FILE,
                                     OPENLEDGER_ATTRIBUTION_KEY, --attribution-key HEX; a dev chain uses the dev
                                     attribution operator); without one no inference is attributed or settled here
-                --base-model DIR    the base model Model Factory trains and OpenLoRA serves over (default: the
-                                    built-in one), e.g. an `ml import-gpt2` output
+                --base-model M      the base model Model Factory trains and OpenLoRA serves over (or
+                                    OPENLEDGER_BASE_MODEL): a shipped recipe (`ml base-models` lists them), a shipped
+                                    model's on-chain name builtin:0x<weights keccak>, or a directory, e.g. an
+                                    `ml import-gpt2` output. The data directory remembers it (served-base-model.json):
+                                    without the option a node keeps serving what its data directory served (a chain
+                                    begun before that file existed: wordnet-1m); a new data directory gets the default
                 --training-threads N   libtorch threads per training job (default: the cores; a job's record
                                     names its count, and the same count reproduces its adapter bit for bit)
               gateway             run only the GraphQL gateway, as an Orleans client of running silos
@@ -64,6 +68,8 @@ public static class Usage
                                   (reads the store directly: --data-dir or --postgres, and --genesis)
 
             ML engine:
+              ml base-models      list the base models shipped with this build: recipe, on-chain name, shape,
+                                  parameters, held-out perplexity, weights size, which one is the default
               ml train-base       train the built-in base model (WordNet 3.0 -> BPE tokenizer -> small GPT-2) into a
                                   directory: tokenizer.json, model.safetensors, base-model.json; prints the hashes
                 [--out DIR] [--recipe wordnet-5m (default) | wordnet-1m (the first built-in model)] [--steps N]
@@ -76,11 +82,12 @@ public static class Usage
                                   the base model never saw: majority class, bag-of-words logistic regression, the base
                                   model and a LoRA adapter fine-tuned by Model Factory's run
                 [--train N (12000)] [--test N] [--epochs X (3) | --steps N] [--rank N] [--alpha X] [--lr X]
-                [--batch N (32)] [--seed N] [--threads N] [--out FILE (JSON report)] [--base-model DIR]
+                [--batch N (32)] [--seed N] [--threads N] [--out FILE (JSON report)] [--base-model M (as for run)]
               attribution verify --inference 0x…   recompute a settled inference's attribution record (adapter,
                                   influence and span indexes, served texts, read through the node's GraphQL) and check
                                   it against the chain bit for bit; exit 0 only when exact
-                [--node URL] [--base-model DIR] [--content FILE,FILE (local artifacts: an index larger than the
+                [--node URL] [--base-model M (as for run; default: the built-in model the inference's model was
+                trained over)] [--content FILE,FILE (local artifacts: an index larger than the
                 node's GraphQL response limit)]
 
             """);

@@ -107,7 +107,7 @@ public sealed record NodeSettings(
             gateway.HttpPort,
             RolesOption.From(args),
             args.Has("serving-key-file") ? null : Opt("serving-key", "OPENLEDGER_SERVING_KEY"),
-            PathOpt("base-model", "OPENLEDGER_BASE_MODEL"),
+            Opt("base-model", "OPENLEDGER_BASE_MODEL") is { } baseModel ? BaseModelOption.Resolve(baseModel, "--base-model (or OPENLEDGER_BASE_MODEL)") : null,
             gateway.ClusterCertificateFile,
             gateway.AllowedHosts,
             gateway.AllowedOrigins,

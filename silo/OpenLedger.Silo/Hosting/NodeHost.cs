@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
@@ -25,6 +26,10 @@ public static class NodeHost
         var rules = genesis.ToRules();
         if (settings.Backend == StorageBackend.Sqlite) Directory.CreateDirectory(settings.DataDirectory);
         var (store, content) = await NodeDatabase.PrepareAsync(settings.Backend, settings.ConnectionString, rules, ct);
+        // The base model an ML silo serves: given, remembered by its data directory, or chosen for it (ServedBaseModel).
+        var baseModel = settings.Ml
+            ? ServedBaseModel.Choose(settings.BaseModelDirectory, settings.DataDirectory, chainBegun: (await store.GetHeadAsync(ct))?.Height > 0)
+            : null;
         var clusterCertificate = settings.LoadClusterCertificate(create: true);
         var node = new LedgerNode(rules, store, settings.ResolveProducerKey(genesis, rules),
             settings.Mempool, settings.ProduceEmptyBlocks, content);
@@ -53,10 +58,18 @@ public static class NodeHost
             // Every silo reads and writes the same store and carries the "market" streams; only a core silo starts the producer.
             silo.AddOpenLedger(node, settings.Backend, settings.ConnectionString, startProducer: settings.HostsLedger);
             // The ML role (Model Factory, OpenLoRA, serving, attribution): its services and start-up tasks on ML silos only.
-            if (settings.Ml)
+            if (baseModel is not null)
+            {
                 silo.AddOpenLedgerMl(new MlOptions(Path.Combine(settings.DataDirectory, "jobs"), settings.ResolveServingKey(genesis, rules),
-                    settings.BaseModelDirectory, TrainingThreads: settings.TrainingThreads,
+                    baseModel.Directory, TrainingThreads: settings.TrainingThreads,
                     AttributionKey: settings.ResolveAttributionKey(genesis, rules)));
+                // One line at start: which base this silo serves and why (an operator checks it after an upgrade).
+                silo.AddStartupTask((services, _) =>
+                {
+                    services.GetRequiredService<ILoggerFactory>().CreateLogger("OpenLedger.Silo.BaseModel").LogInformation("{BaseModel}", baseModel.Describe());
+                    return Task.CompletedTask;
+                });
+            }
             else
                 silo.AddOpenLedgerMlPlacement();
             // The grain classes of the roles this silo lacks leave its catalogue: Orleans places them on other silos.

@@ -32,7 +32,8 @@ public sealed class SiloCluster(StoreKind store, string root, string genesisPath
         var options = store == StoreKind.PostgreSql
             ? ["--postgres", postgres!, "--cluster-cert", Path.Combine(root, "cluster.pfx"), .. runOptions]
             : runOptions.ToList();
-        var silo = new NodeProcess(dataDirectory, genesisPath, options);
+        // baseModel null: an ML silo here serves what a user's would (the default), not the tests' small model.
+        var silo = new NodeProcess(dataDirectory, genesisPath, options, baseModel: null);
         _silos.Add(silo);
         await silo.StartAsync(StartTimeout);
         // Generous: one sendTransactions of 500 transfers waits for admission behind other batches on a loaded machine.

@@ -180,7 +180,7 @@ public sealed class AttributionLoopClusterTests(MlClusterFixture fx)
         var model = (await fx.Client.GetGrain<IMarketQueryGrain>(0).GetObjectAsync(t.Model))!.As<Model>();
         var version = model.Versions[0];
         var refs = InferenceAttributor.ArtifactsOf(t.RecordBytes, out var problem) ?? throw new InvalidOperationException(problem!.ToString());
-        using var attributor = InferenceAttributor.Open(OpenLedger.ML.BaseModel.BaseModelRecipe.BuiltinDirectory);
+        using var attributor = InferenceAttributor.Open(TestBaseModel.Directory);
         var outcome = attributor.Attribute(new AttributionInputs(id, model.Id, version.Number, version.Adapter, await fx.Content.GetAsync(version.Adapter),
             version.TrainingRecord, t.RecordBytes, await fx.Content.GetAsync(refs.InfluenceIndexHash), await fx.Content.GetAsync(refs.SpanIndexHash),
             TaskKind.TextLabel, await TextAsync(settled.Input), await TextAsync(settled.Output), fx.Chain.Rules.Market.MaxAttributions));

@@ -67,6 +67,9 @@ public sealed partial class MarketplaceCliTests
         await File.WriteAllBytesAsync(indexFile, (await source.ContentAsync(refs.InfluenceIndexHash, default))!);
         var local = await Run("attribution", "verify", "--inference", inference.ToString(), "--content", indexFile);
         Assert.True(local.ExitCode == 0, local.ToString());
+        // The base named by the on-chain name its training record gives (builtin:0x<weights keccak>): the same verdict.
+        var byName = await Run("attribution", "verify", "--inference", inference.ToString(), "--base-model", "builtin:" + refs.BaseModelWeightsKeccak);
+        Assert.True(byName.ExitCode == 0, byName.ToString());
 
         var unknown = await Run("attribution", "verify", "--inference", Keccak256.Hash("no such inference").ToString());
         Assert.Equal(1, unknown.ExitCode);

@@ -24,7 +24,7 @@ public sealed class ContentAdmissionClusterTests(LedgerClusterFixture fx)
     private PrivateKey Contributor => fx.Chain.Keys[37];
 
     private static readonly Lazy<BpeTokenizer> Tokenizer =
-        new(() => BpeTokenizer.Load(Path.Combine(BaseModelRecipe.BuiltinDirectory, BaseModelRecipe.TokenizerFile)));
+        new(() => BpeTokenizer.Load(Path.Combine(TestBaseModel.Directory, BaseModelRecipe.TokenizerFile)));
 
     private async Task<SignedTransaction> SignAsync(PrivateKey key, ITxBody body, int offset = 0)
     {

@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using OpenLedger.Silo.Configuration;
 using OpenLedger.Storage;
+using OpenLedger.Tests.Support;
 
 namespace OpenLedger.Tests.Crash;
 
@@ -15,6 +16,7 @@ public sealed class NodeProcess : IDisposable
     public const string ReadyLine = "openledger node ready";
 
     private readonly IReadOnlyList<string> _extraArguments;
+    private readonly string? _baseModel;
     private readonly ConcurrentQueue<string> _output = new();
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private Process? _process;
@@ -29,10 +31,13 @@ public sealed class NodeProcess : IDisposable
     public bool IsRunning => _process is { HasExited: false };
 
     /// <param name="extraArguments">More `run` options (after the data directory, genesis and ports).</param>
-    public NodeProcess(string dataDirectory, string genesisPath, IReadOnlyList<string>? extraArguments = null)
+    /// <param name="baseModel">The <c>--base-model</c> an ML silo serves: the small test model unless a test asks for
+    /// another; null gives none, so the node chooses as a user's would (its data directory's, else the default).</param>
+    public NodeProcess(string dataDirectory, string genesisPath, IReadOnlyList<string>? extraArguments = null, string? baseModel = TestBaseModel.Recipe)
     {
         DataDirectory = dataDirectory;
         _extraArguments = extraArguments ?? [];
+        _baseModel = baseModel;
         GenesisPath = genesisPath;
         (SiloPort, GatewayPort) = (FreePort(), FreePort());
         while (GatewayPort == SiloPort) GatewayPort = FreePort();
@@ -74,7 +79,8 @@ public sealed class NodeProcess : IDisposable
         foreach (var a in new[] { ExecutablePath, "run", "--data-dir", DataDirectory, "--genesis", GenesisPath,
                      "--silo-port", SiloPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
                      "--gateway-port", GatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                     "--http-port", HttpPort.ToString(System.Globalization.CultureInfo.InvariantCulture) }.Concat(_extraArguments))
+                     "--http-port", HttpPort.ToString(System.Globalization.CultureInfo.InvariantCulture) }
+                     .Concat(_baseModel is null ? [] : ["--base-model", _baseModel]).Concat(_extraArguments))
             psi.ArgumentList.Add(a);
         // The node reads OPENLEDGER_* from its environment (e.g. OPENLEDGER_POSTGRES): only the command line may configure it here.
         foreach (var key in psi.Environment.Keys.Where(k => k.StartsWith("OPENLEDGER_", StringComparison.OrdinalIgnoreCase)).ToList())

@@ -128,6 +128,8 @@ public sealed class LocalClusterScriptTests : IDisposable
         foreach (var a in argv) psi.ArgumentList.Add(a);
         foreach (var key in psi.Environment.Keys.Where(k => k.StartsWith("OPENLEDGER_", StringComparison.OrdinalIgnoreCase)).ToList())
             psi.Environment.Remove(key);
+        // The script's silos inherit it: the ML silo serves the small test model (TestBaseModel).
+        psi.Environment["OPENLEDGER_BASE_MODEL"] = OpenLedger.Tests.Support.TestBaseModel.Recipe;
         var process = new Process { StartInfo = psi };
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) _output.Enqueue($"[{argv[0]}] {e.Data}"); };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) _output.Enqueue($"[{argv[0]} err] {e.Data}"); };

@@ -6,7 +6,7 @@ using OpenLedger.ML.Training;
 
 namespace OpenLedger.Tests.ML;
 
-/// <summary>The base-model recipe end to end at tiny size, and the committed built-in model.</summary>
+/// <summary>The base-model recipe end to end at tiny size, and the committed built-in models.</summary>
 public sealed class BaseModelTests : IDisposable
 {
     private static readonly Lazy<WordNetCorpus> WordNet = new(() => WordNetCorpus.Load(WordNetCorpus.DefaultDirectory));
@@ -54,20 +54,35 @@ public sealed class BaseModelTests : IDisposable
     }
 
     [Fact]
-    public void The_committed_builtin_model_loads_with_its_recorded_hash_and_held_out_loss()
+    public void Every_shipped_builtin_model_loads_with_its_recorded_hash_and_held_out_loss()
     {
-        using var builtin = BaseModelRecipe.Load(BaseModelRecipe.BuiltinDirectory);   // checks both files' keccak
-        var manifest = builtin.Manifest;
-        Assert.Equal(manifest.Weights.Keccak,
-            Keccak256.Hash(File.ReadAllBytes(Path.Combine(BaseModelRecipe.BuiltinDirectory, BaseModelRecipe.WeightsFile))).ToString());
-        Assert.Equal(manifest.Tokenizer.VocabSize, builtin.Tokenizer.VocabSize);
-        Assert.True(manifest.HeldOut.Loss < manifest.HeldOut.InitialLoss - 2.0, $"{manifest.HeldOut.InitialLoss} -> {manifest.HeldOut.Loss}");
+        var shipped = BaseModelCatalog.Shipped();
+        Assert.Contains(shipped, s => s.Recipe == "wordnet-1m");
+        foreach (var (recipe, directory, _) in shipped)
+        {
+            using var builtin = BaseModelRecipe.Load(directory);   // checks both files' keccak
+            var manifest = builtin.Manifest;
+            Assert.Equal(manifest.Weights.Keccak, Keccak256.Hash(File.ReadAllBytes(Path.Combine(directory, BaseModelRecipe.WeightsFile))).ToString());
+            Assert.Equal(manifest.Tokenizer.VocabSize, builtin.Tokenizer.VocabSize);
+            Assert.True(manifest.HeldOut.Loss < manifest.HeldOut.InitialLoss - 2.0, $"{recipe}: {manifest.HeldOut.InitialLoss} -> {manifest.HeldOut.Loss}");
 
-        // A few held-out rows, rebuilt from WordNet by the manifest's split: the same loss as recorded (up to float
-        // reduction order: the run used another thread count), and near the loss over the whole held-out set.
-        var check = Trainer.Evaluate(builtin.Model, builtin.HeldOut(WordNet.Value), manifest.HeldOut.CheckRows);
-        Assert.Equal(manifest.HeldOut.CheckLoss, check.Loss, 3);
-        Assert.InRange(check.Loss, manifest.HeldOut.Loss - 0.5, manifest.HeldOut.Loss + 0.5);
+            // A few held-out rows, rebuilt from WordNet by the manifest's split: the same loss as recorded (up to float
+            // reduction order: the run used another thread count), and near the loss over the whole held-out set.
+            var check = Trainer.Evaluate(builtin.Model, builtin.HeldOut(WordNet.Value), manifest.HeldOut.CheckRows);
+            Assert.Equal(manifest.HeldOut.CheckLoss, check.Loss, 3);
+            Assert.InRange(check.Loss, manifest.HeldOut.Loss - 0.5, manifest.HeldOut.Loss + 0.5);
+        }
+    }
+
+    /// <summary>Models registered over the first built-in model name it by this hash (builtin:0x086e…), and their
+    /// attribution indexes were built over these weights: a build that changed them would orphan every such model.</summary>
+    [Fact]
+    public void The_first_builtin_model_keeps_its_hashes()
+    {
+        var manifest = BaseModelRecipe.ReadManifest(BaseModelCatalog.DirectoryOf("wordnet-1m"));
+        Assert.Equal("0x086eb160d50a37e8d3fe953ae29acfa96cf7e130bbe20b9fc592b083172bef8c", manifest.Weights.Keccak);
+        Assert.Equal("0x2fdd676432287fab638b78b5baaf56b6c242f0fe4b692eac29c361fe8f04d5dd", manifest.Tokenizer.Keccak);
+        Assert.Equal(1_063_680, manifest.Weights.Parameters);
     }
 
     [Fact]

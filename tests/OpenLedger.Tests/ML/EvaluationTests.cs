@@ -5,6 +5,7 @@ using OpenLedger.ML.Corpus;
 using OpenLedger.ML.Evaluation;
 using OpenLedger.ML.FineTuning;
 using OpenLedger.ML.Runtime;
+using OpenLedger.Tests.Support;
 
 namespace OpenLedger.Tests.ML;
 
@@ -16,7 +17,7 @@ public sealed class EvaluationTests
     private static readonly Lazy<WordNetCorpus> WordNet = new(() => WordNetCorpus.Load(WordNetCorpus.DefaultDirectory));
     private static readonly Lazy<BaseModelManifest> Builtin = new(() =>
     {
-        using var loaded = BaseModelRecipe.Load(BaseModelRecipe.BuiltinDirectory);
+        using var loaded = BaseModelRecipe.Load(TestBaseModel.Directory);
         return loaded.Manifest;
     });
 
@@ -136,6 +137,7 @@ public sealed class EvaluationTests
         var log = new StringWriter();
         var report = LexnameEvaluation.Run(new LexnameEvaluation.Settings
         {
+            BaseModelDirectory = TestBaseModel.Directory,
             TrainCount = 40,
             TestCap = 12,
             Spec = LexnameEvaluation.DefaultSpec with { Steps = 4, BatchSize = 8 },

@@ -7,6 +7,7 @@ using OpenLedger.ML.Runtime;
 using OpenLedger.ML.Serving;
 using OpenLedger.ML.Tokenizer;
 using OpenLedger.ML.Training;
+using OpenLedger.Tests.Support;
 
 namespace OpenLedger.Tests.ML;
 
@@ -31,7 +32,7 @@ public sealed class FineTuneTests : IDisposable
     }
 
     private static readonly Lazy<BpeTokenizer> Tokenizer =
-        new(() => BpeTokenizer.Load(Path.Combine(BaseModelRecipe.BuiltinDirectory, BaseModelRecipe.TokenizerFile)));
+        new(() => BpeTokenizer.Load(Path.Combine(TestBaseModel.Directory, BaseModelRecipe.TokenizerFile)));
 
     private static long[] Row(TorchSharp.torch.Tensor t, int row) => t[row].data<long>().ToArray();
     private static bool[] MaskRow(TorchSharp.torch.Tensor t, int row) => t[row].data<bool>().ToArray();
@@ -243,7 +244,7 @@ public sealed class FineTuneTests : IDisposable
 
     private static FineTuneResult Run(FineTuneDataset dataset, FineTuneSpec spec, string? checkpoints = null,
         Action<TrainingProgress>? progress = null, CancellationToken cancellationToken = default) =>
-        FineTuneRun.Run(BaseModelRecipe.BuiltinDirectory, dataset, spec, checkpoints, progress, cancellationToken);
+        FineTuneRun.Run(TestBaseModel.Directory, dataset, spec, checkpoints, progress, cancellationToken);
 
     [Fact]
     public void A_run_is_reproducible_bit_for_bit_and_its_record_describes_it()
@@ -292,7 +293,7 @@ public sealed class FineTuneTests : IDisposable
         Assert.True(record.Training.TokensTrained > 0);
         Assert.True(double.IsFinite(record.Training.FinalTrainLoss));
 
-        using var loaded = BaseModelRecipe.Load(BaseModelRecipe.BuiltinDirectory);
+        using var loaded = BaseModelRecipe.Load(TestBaseModel.Directory);
         Assert.Equal(FineTuneRun.BaseModelName(loaded.Manifest), record.BaseModel.Name);
         Assert.Equal(loaded.Manifest.Weights.Keccak, record.BaseModel.WeightsKeccak);
         Assert.Equal(loaded.Manifest.Tokenizer.Keccak, record.BaseModel.TokenizerKeccak);

@@ -12,6 +12,7 @@ using OpenLedger.ML.Serving;
 using OpenLedger.ML.Tokenizer;
 using TorchSharp;
 using static TorchSharp.torch;
+using OpenLedger.Tests.Support;
 
 namespace OpenLedger.Tests.ML;
 
@@ -85,12 +86,12 @@ public sealed class Gpt2ImportTests : IDisposable
     [Fact]
     public void The_builtin_manifest_still_names_the_bpe_tokenizer()
     {
-        var manifest = BaseModelRecipe.ReadManifest(BaseModelRecipe.BuiltinDirectory);
+        var manifest = BaseModelRecipe.ReadManifest(TestBaseModel.Directory);
         Assert.Null(manifest.Tokenizer.Kind);
         Assert.Equal(BpeTokenizer.KindName, manifest.Tokenizer.EffectiveKind);
         Assert.Null(manifest.Imported);
         Assert.StartsWith("builtin:0x", FineTuneRun.BaseModelName(manifest));
-        using var loaded = BaseModelRecipe.Load(BaseModelRecipe.BuiltinDirectory);
+        using var loaded = BaseModelRecipe.Load(TestBaseModel.Directory);
         var bpe = Assert.IsType<BpeTokenizer>(loaded.Tokenizer);
         Assert.Equal(bpe.SpecialTokenId(BpeTokenizer.EndOfText), loaded.Tokenizer.EndOfTextId);
         Assert.Equal(bpe.Encode("a dog"), loaded.Tokenizer.Encode("a dog"));

@@ -1,9 +1,9 @@
 using OpenLedger.Core.Crypto;
-using OpenLedger.ML.BaseModel;
 using OpenLedger.ML.FineTuning;
 using OpenLedger.ML.Model;
 using OpenLedger.ML.Runtime;
 using OpenLedger.ML.Serving;
+using OpenLedger.Tests.Support;
 
 namespace OpenLedger.Tests.ML;
 
@@ -35,7 +35,7 @@ public sealed class NativeLifetimeStressTests : IDisposable
     public async Task Training_and_serving_under_constant_collections_finish_with_the_quiet_runs_results()
     {
         var dataset = FineTuneTests.Dataset();
-        var quietTraining = FineTuneRun.Run(BaseModelRecipe.BuiltinDirectory, dataset, Spec, null, threads: 1);
+        var quietTraining = FineTuneRun.Run(TestBaseModel.Directory, dataset, Spec, null, threads: 1);
         var (adapters, requests) = ServingWorkload();
         var quietServing = await ServeAsync(adapters, requests);
 
@@ -56,7 +56,7 @@ public sealed class NativeLifetimeStressTests : IDisposable
         {
             for (var round = 0; round < Rounds; round++)
             {
-                var training = Task.Run(() => FineTuneRun.Run(BaseModelRecipe.BuiltinDirectory, dataset, Spec, null, threads: 1));
+                var training = Task.Run(() => FineTuneRun.Run(TestBaseModel.Directory, dataset, Spec, null, threads: 1));
                 var serving = ServeAsync(adapters, requests);
                 var (trained, served) = (await training, await serving);
                 Assert.True(quietTraining.AdapterHash == trained.AdapterHash,

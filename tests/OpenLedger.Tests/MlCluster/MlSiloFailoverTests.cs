@@ -6,7 +6,6 @@ using OpenLedger.Core.Crypto;
 using OpenLedger.Grains;
 using OpenLedger.Grains.Market;
 using OpenLedger.Grains.ModelFactory;
-using OpenLedger.ML.BaseModel;
 using OpenLedger.ML.FineTuning;
 using OpenLedger.ML.Grains.ModelFactory;
 using OpenLedger.Storage.Content;
@@ -78,7 +77,7 @@ public sealed class MlSiloFailoverTests(PostgresServerFixture pg, MlProcessClust
 
         // The uninterrupted run, in this process on one thread: the same adapter and record, bit for bit.
         var dataset = await DatasetLoader.LoadAsync(cluster.Client, new StoreContent(cluster.Content), datanet, 1);
-        var reference = FineTuneRun.Run(BaseModelRecipe.BuiltinDirectory, dataset!, TrainingJobIds.Spec(request), null, threads: 1);
+        var reference = FineTuneRun.Run(TestBaseModel.Directory, dataset!, TrainingJobIds.Spec(request), null, threads: 1);
         Assert.Equal(reference.AdapterHash, done.Adapter);
         Assert.Equal(reference.RecordHash, done.TrainingRecord);
         Assert.Equal(reference.Adapter, await cluster.Content.GetAsync(done.Adapter!.Value));

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using OpenLedger.Core.Crypto;
 using OpenLedger.Grains.ModelFactory;
-using OpenLedger.ML.BaseModel;
 using OpenLedger.ML.FineTuning;
 using OpenLedger.ML.Grains.ModelFactory;
 using OpenLedger.ML.Training;
@@ -42,12 +41,12 @@ public sealed class SharedCheckpointStoreTests(PostgresServerFixture pg, ITestOu
         var store = await StoreAsync(backend, "resume");
         var dataset = FineTuneTests.Dataset();
         var job = Keccak256.Hash("job"u8);
-        var uninterrupted = FineTuneRun.Run(BaseModelRecipe.BuiltinDirectory, dataset, Spec, null, threads: 1);
+        var uninterrupted = FineTuneRun.Run(TestBaseModel.Directory, dataset, Spec, null, threads: 1);
 
         // The first run (silo A) checkpoints every 4 steps and is stopped after step 6: its last checkpoint is at 6.
         var first = new JobCheckpoints(new NodeTrainingCheckpoints(store), job, await store.ClaimAsync(job, "silo-a"), Path.Combine(_dir, "no-legacy"));
         using (var stop = new CancellationTokenSource())
-            Assert.Throws<OperationCanceledException>(() => FineTuneRun.Run(BaseModelRecipe.BuiltinDirectory, dataset, Spec, null,
+            Assert.Throws<OperationCanceledException>(() => FineTuneRun.Run(TestBaseModel.Directory, dataset, Spec, null,
                 p => { if (p.Step >= 6) stop.Cancel(); }, stop.Token, checkpointEvery: 4, threads: 1, checkpointStore: first));
         Assert.Equal((1L, "silo-a", 6), ((await store.GetInfoAsync(job))!.Epoch, (await store.GetInfoAsync(job))!.Silo, (await store.GetInfoAsync(job))!.Step));
 
@@ -58,7 +57,7 @@ public sealed class SharedCheckpointStoreTests(PostgresServerFixture pg, ITestOu
         Assert.Throws<CheckpointFencedException>(() => first.Save(stale.State with { Step = 9 }, stale.Tensors));
         Assert.Equal(6, (await store.GetInfoAsync(job))!.Step);
 
-        var resumed = FineTuneRun.Run(BaseModelRecipe.BuiltinDirectory, dataset, Spec, null, checkpointEvery: 4, threads: 1, checkpointStore: second);
+        var resumed = FineTuneRun.Run(TestBaseModel.Directory, dataset, Spec, null, checkpointEvery: 4, threads: 1, checkpointStore: second);
         Assert.Equal(6, resumed.Training.ResumedFromStep);
         Assert.Equal(uninterrupted.AdapterHash, resumed.AdapterHash);
         Assert.Equal(uninterrupted.Adapter, resumed.Adapter);
@@ -94,7 +93,7 @@ public sealed class SharedCheckpointStoreTests(PostgresServerFixture pg, ITestOu
     public async Task Prints_what_one_checkpoint_costs_to_write_on_sqlite_and_postgres()
     {
         var capture = new CapturingStore();
-        FineTuneRun.Run(BaseModelRecipe.BuiltinDirectory, FineTuneTests.Dataset(), new FineTuneSpec { Steps = 1, BatchSize = 8 }, null,
+        FineTuneRun.Run(TestBaseModel.Directory, FineTuneTests.Dataset(), new FineTuneSpec { Steps = 1, BatchSize = 8 }, null,
             checkpointEvery: 1, threads: 1, checkpointStore: capture);
         var (state, tensors) = capture.Last!.Value;
         var json = TrainingCheckpoint.ToJson(state);

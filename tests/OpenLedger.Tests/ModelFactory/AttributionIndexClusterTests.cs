@@ -6,7 +6,6 @@ using OpenLedger.Grains.Market;
 using OpenLedger.Grains.ModelFactory;
 using OpenLedger.ML.Attribution;
 using OpenLedger.ML.Attribution.Spans;
-using OpenLedger.ML.BaseModel;
 using OpenLedger.ML.Corpus;
 using OpenLedger.ML.FineTuning;
 using OpenLedger.ML.Grains.ModelFactory;
@@ -87,7 +86,7 @@ public sealed class AttributionIndexClusterTests(MlClusterFixture fx, ITestOutpu
         // The same job run again (on one thread, as the fixture's silo runs it) gives the same indexes, bit for bit.
         var dataset = await DatasetLoader.LoadAsync(fx.Client, new NodeContent(fx.Node), datanet, 1);
         var clock = Stopwatch.StartNew();
-        var again = FineTuneRun.Run(BaseModelRecipe.BuiltinDirectory, dataset!, TrainingJobIds.Spec(request), checkpointDirectory: null, threads: 1);
+        var again = FineTuneRun.Run(TestBaseModel.Directory, dataset!, TrainingJobIds.Spec(request), checkpointDirectory: null, threads: 1);
         var total = clock.Elapsed;
         Assert.Equal(done.InfluenceIndex, again.Attribution.InfluenceIndexHash);
         Assert.Equal(done.SpanIndex, again.Attribution.SpanIndexHash);

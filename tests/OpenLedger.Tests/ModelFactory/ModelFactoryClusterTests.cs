@@ -89,10 +89,10 @@ public sealed class ModelFactoryClusterTests(MlClusterFixture fx)
         var dataset = (await DatasetLoader.LoadAsync(fx.Client, new NodeContent(fx.Node), datanet, 1))!;
         var spec = TrainingJobIds.Spec(request);
         var version = (await fx.Client.GetGrain<IDatanetGrain>(GrainKeys.Of(datanet)).GetVersionContentsAsync(1))!.Version;
-        var id = TrainingJobIds.JobId(version, FineTuneRun.BaseModelName(BaseModelRecipe.ReadManifest(BaseModelRecipe.BuiltinDirectory)), spec, null);
+        var id = TrainingJobIds.JobId(version, FineTuneRun.BaseModelName(BaseModelRecipe.ReadManifest(TestBaseModel.Directory)), spec, null);
         var legacy = Path.Combine(fx.JobsDirectory, id.ToString());
         using (var stop = new CancellationTokenSource())
-            Assert.Throws<OperationCanceledException>(() => FineTuneRun.Run(BaseModelRecipe.BuiltinDirectory, dataset, spec, legacy,
+            Assert.Throws<OperationCanceledException>(() => FineTuneRun.Run(TestBaseModel.Directory, dataset, spec, legacy,
                 p => { if (p.Step >= 60) stop.Cancel(); }, stop.Token, checkpointEvery: 1000, threads: 1));
         Assert.Equal(60, OpenLedger.ML.Training.TrainingCheckpoint.Load(legacy).State.Step);
 
@@ -201,7 +201,7 @@ public sealed class ModelFactoryClusterTests(MlClusterFixture fx)
     private async Task AssertSameAsUninterruptedAsync(Hash32 datanet, TrainingJobRequest request, TrainingJobView done)
     {
         var dataset = await DatasetLoader.LoadAsync(fx.Client, new NodeContent(fx.Node), datanet, 1);
-        var reference = FineTuneRun.Run(BaseModelRecipe.BuiltinDirectory, dataset!, TrainingJobIds.Spec(request), checkpointDirectory: null, threads: 1);
+        var reference = FineTuneRun.Run(TestBaseModel.Directory, dataset!, TrainingJobIds.Spec(request), checkpointDirectory: null, threads: 1);
         Assert.Equal(reference.AdapterHash, done.Adapter);
         Assert.Equal(reference.RecordHash, done.TrainingRecord);
         Assert.Equal(reference.Adapter, await fx.Content.GetAsync(done.Adapter!.Value));

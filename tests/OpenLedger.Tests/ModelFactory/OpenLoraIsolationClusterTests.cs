@@ -35,7 +35,7 @@ public sealed class OpenLoraIsolationClusterTests(MlClusterFixture fx)
 
         // A good adapter for the built-in base (d 128), and one whose first layer was made for a base of width 64.
         byte[] goodBytes;
-        using (var builtin = BaseModelRecipe.Load(BaseModelRecipe.BuiltinDirectory))
+        using (var builtin = BaseModelRecipe.Load(TestBaseModel.Directory))
             goodBytes = ServedAdapter.Serialize(LoraAdapter.Apply(builtin.Model, new LoraConfig(4, 8, ["attn.c_attn"]), seed: 5));
         var (badBytes, _) = ServingTestAdapter.Artifact([("h.0.attn.c_attn", [4, 64], [384, 4]), ("h.1.attn.c_attn", [4, 128], [384, 4])]);
         var good = (await fx.Content.PutAsync(goodBytes)).Hash;

@@ -37,6 +37,8 @@ public sealed class InProcessNode(IHost host, string dataDirectory) : IAsyncDisp
     /// /healthz answers: the one place the tests build, start and await a node.</summary>
     public static async Task<InProcessNode> StartAsync(NodeSettings settings)
     {
+        // The small test base model unless the settings name another (TestBaseModel).
+        settings = settings with { BaseModelDirectory = settings.BaseModelDirectory ?? TestBaseModel.Directory };
         var (host, ledger, _) = await NodeHost.BuildAsync(settings);
         var node = new InProcessNode(host, settings.DataDirectory) { Ledger = ledger };
         try

@@ -57,7 +57,7 @@ public sealed class MlClusterFixture : IAsyncLifetime
             // Failed inferences are retried after 2 s (a node waits a minute), so a test sees within seconds whether
             // an inference is retried. The ML silo also attributes and settles served inferences with the dev
             // attribution operator's key, looking again after 5 s at what it published and is not settled yet.
-            else silo.AddOpenLedgerMl(new MlOptions(JobsDirectory, Chain.ServingOperator, PollInterval: TimeSpan.FromMilliseconds(300), TrainingThreads: 1,
+            else silo.AddOpenLedgerMl(new MlOptions(JobsDirectory, Chain.ServingOperator, BaseModelDirectory: TestBaseModel.Directory, PollInterval: TimeSpan.FromMilliseconds(300), TrainingThreads: 1,
                 MaxActiveJobs: 3, RetryFailedAfter: TimeSpan.FromSeconds(2), AttributionKey: Chain.AttributionOperator, ResettleAfter: TimeSpan.FromSeconds(5)));
         });
         builder.ConfigureClient(client => client.AddOpenLedgerStreams());

@@ -2,6 +2,7 @@ using OpenLedger.Cli.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using OpenLedger.ML.Evaluation;
+using OpenLedger.Silo.Configuration;
 
 namespace OpenLedger.Silo.Cli.Ml;
 
@@ -15,7 +16,9 @@ public static class EvalLexnameCommand
         model and a LoRA adapter fine-tuned on the training sample (Model Factory's FineTuneRun).
           [--train N (training synsets, default 12000)] [--test N (cap on test synsets, default all)]
           [--epochs X (default 3) | --steps N] [--rank N (8)] [--alpha X (16)] [--lr X (0.005)] [--batch N (32)]
-          [--seed N (1)] [--threads N (all cores)] [--out FILE (JSON report)] [--base-model DIR] [--wordnet DIR]
+          [--seed N (1)] [--threads N (all cores)] [--out FILE (JSON report)] [--wordnet DIR]
+          [--base-model M (default: the built-in default; a recipe such as wordnet-1m, builtin:0x<weights keccak> or a
+          directory)]
           [--every N (progress lines)] [--schedule cosine|linear|constant] [--label-smoothing X] [--early-stopping N
           (evaluations without a lower held-out loss; keeps the best)] [--scoring sum|mean (label scores)]
           [--targets attn.c_attn,... (LoRA target modules)] [--adapter-only (skip the baselines: for trying recipes,
@@ -52,7 +55,7 @@ public static class EvalLexnameCommand
         if (test is < 1) throw new UsageException("--test must be at least 1");
         var settings = defaults with
         {
-            BaseModelDirectory = Path.GetFullPath(args.Get("base-model", defaults.BaseModelDirectory)),
+            BaseModelDirectory = BaseModelOption.Get(args, defaults.BaseModelDirectory),
             WordNetDirectory = args.Get("wordnet", defaults.WordNetDirectory),
             TrainCount = train,
             TestCap = test,

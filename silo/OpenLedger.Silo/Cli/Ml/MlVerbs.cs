@@ -5,12 +5,13 @@ namespace OpenLedger.Silo.Cli.Ml;
 /// <summary>`openledger ml ...`: the ML engine's verbs.</summary>
 public static class MlVerbs
 {
-    public static int Execute(Args args) => args.Positional.FirstOrDefault() switch
+    public static int Execute(Args args, TextWriter output) => args.Positional.FirstOrDefault() switch
     {
         "train-base" => TrainBaseCommand.Execute(args),
         "eval-lexname" => EvalLexnameCommand.Execute(args),
         "import-gpt2" => ImportGpt2Command.Execute(args),
-        null => throw new UsageException("ml needs a verb: train-base, eval-lexname, import-gpt2"),
+        "base-models" => BaseModelsCommand.Execute(output),
+        null => throw new UsageException("ml needs a verb: base-models, train-base, eval-lexname, import-gpt2"),
         var other => throw new UsageException($"unknown ml verb '{other}'"),
     };
 }

@@ -8,6 +8,7 @@ using OpenLedger.ML.FineTuning;
 using OpenLedger.ML.Lora;
 using OpenLedger.ML.Runtime;
 using TorchSharp;
+using OpenLedger.Tests.Support;
 
 namespace OpenLedger.Tests.ML.Attribution;
 
@@ -27,7 +28,7 @@ public sealed class AttributionArtifactsTests
     private static AttributionArtifacts Build(IReadOnlyList<DatasetExample> train, CancellationToken cancellationToken = default)
     {
         using var single = TorchDeterminism.SingleThreaded();
-        using var loaded = BaseModelRecipe.Load(BaseModelRecipe.BuiltinDirectory);
+        using var loaded = BaseModelRecipe.Load(TestBaseModel.Directory);
         var adapter = LoraAdapter.Apply(loaded.Model, new LoraConfig(4, 8, LoraConfig.AllProjections), 3);
         using (torch.no_grad())
         using (var generator = new torch.Generator(5, torch.CPU))
@@ -59,7 +60,7 @@ public sealed class AttributionArtifactsTests
         var spans = SpanIndex.Load(first.SpanIndex);
         Assert.Equal(train.Count, spans.DocumentCount);
         Assert.Equal(first.Tokens, spans.TokenCount);
-        using var loaded = BaseModelRecipe.Load(BaseModelRecipe.BuiltinDirectory);
+        using var loaded = BaseModelRecipe.Load(TestBaseModel.Directory);
         var expectedTokens = 0L;
         for (var i = 0; i < train.Count; i++)
         {
@@ -97,10 +98,10 @@ public sealed class AttributionArtifactsTests
         {
             // Cancelled at the last step's report: training is done (and checkpointed), the index build sees the token.
             using var cancel = new CancellationTokenSource();
-            Assert.ThrowsAny<OperationCanceledException>(() => FineTuneRun.Run(BaseModelRecipe.BuiltinDirectory, dataset, spec, checkpoints,
+            Assert.ThrowsAny<OperationCanceledException>(() => FineTuneRun.Run(TestBaseModel.Directory, dataset, spec, checkpoints,
                 p => { if (p.Step == p.TotalSteps) cancel.Cancel(); }, cancel.Token));
-            var resumed = FineTuneRun.Run(BaseModelRecipe.BuiltinDirectory, dataset, spec, checkpoints);
-            var uninterrupted = FineTuneRun.Run(BaseModelRecipe.BuiltinDirectory, dataset, spec, checkpointDirectory: null);
+            var resumed = FineTuneRun.Run(TestBaseModel.Directory, dataset, spec, checkpoints);
+            var uninterrupted = FineTuneRun.Run(TestBaseModel.Directory, dataset, spec, checkpointDirectory: null);
             Assert.Equal(uninterrupted.Attribution.InfluenceIndex, resumed.Attribution.InfluenceIndex);
             Assert.Equal(uninterrupted.Attribution.SpanIndex, resumed.Attribution.SpanIndex);
             Assert.Equal(uninterrupted.RecordBytes, resumed.RecordBytes);

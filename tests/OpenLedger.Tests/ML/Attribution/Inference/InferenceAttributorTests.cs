@@ -7,6 +7,7 @@ using OpenLedger.ML.Attribution.Spans;
 using OpenLedger.ML.BaseModel;
 using OpenLedger.ML.FineTuning;
 using TorchSharp;
+using OpenLedger.Tests.Support;
 
 namespace OpenLedger.Tests.ML.Attribution.Inference;
 
@@ -57,7 +58,7 @@ public sealed class InferenceAttributorTests(InferenceFixture fixture) : IClassF
 
         // The output the record scored is " noun.artifact" and end-of-text, the label as training saw it.
         var row = ServedRow.For(TaskKind.TextLabel, attributor.Tokenizer, inputs.Input, inputs.Output,
-            BaseModelRecipe.ReadManifest(BaseModelRecipe.BuiltinDirectory).Config.ContextLength, out _)!.Value;
+            BaseModelRecipe.ReadManifest(TestBaseModel.Directory).Config.ContextLength, out _)!.Value;
         Assert.Equal(row.Tokens.Length - row.FirstTarget, record.OutputTokens);
     }
 

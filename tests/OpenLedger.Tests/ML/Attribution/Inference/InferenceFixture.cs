@@ -1,9 +1,9 @@
 using OpenLedger.Core.Crypto;
 using OpenLedger.Core.Transactions;
 using OpenLedger.ML.Attribution.Inference;
-using OpenLedger.ML.BaseModel;
 using OpenLedger.ML.FineTuning;
 using OpenLedger.ML.Runtime;
+using OpenLedger.Tests.Support;
 
 namespace OpenLedger.Tests.ML.Attribution.Inference;
 
@@ -15,7 +15,7 @@ public sealed class InferenceFixture
     public InferenceFixture()
     {
         TorchRuntime.EnsureLoaded();
-        Run = FineTuneRun.Run(BaseModelRecipe.BuiltinDirectory, FineTuneTests.Dataset(),
+        Run = FineTuneRun.Run(TestBaseModel.Directory, FineTuneTests.Dataset(),
             new FineTuneSpec { Rank = 4, Alpha = 8, Steps = 6, BatchSize = 8, LearningRate = 5e-3, Seed = 11 }, checkpointDirectory: null, threads: 1);
     }
 
@@ -45,5 +45,5 @@ public sealed class InferenceFixture
         },
     };
 
-    public static InferenceAttributor NewAttributor() => InferenceAttributor.Open(BaseModelRecipe.BuiltinDirectory);
+    public static InferenceAttributor NewAttributor() => InferenceAttributor.Open(TestBaseModel.Directory);
 }

@@ -3,6 +3,7 @@ using OpenLedger.ML.Attribution.Inference;
 using OpenLedger.ML.BaseModel;
 using OpenLedger.ML.FineTuning;
 using OpenLedger.ML.Tokenizer;
+using OpenLedger.Tests.Support;
 
 namespace OpenLedger.Tests.ML.Attribution.Inference;
 
@@ -11,7 +12,7 @@ namespace OpenLedger.Tests.ML.Attribution.Inference;
 public sealed class ServedRowTests
 {
     private static readonly Lazy<BpeTokenizer> Tokenizer =
-        new(() => BpeTokenizer.Load(Path.Combine(BaseModelRecipe.BuiltinDirectory, BaseModelRecipe.TokenizerFile)));
+        new(() => BpeTokenizer.Load(Path.Combine(TestBaseModel.Directory, BaseModelRecipe.TokenizerFile)));
 
     private const int Context = 64;
 

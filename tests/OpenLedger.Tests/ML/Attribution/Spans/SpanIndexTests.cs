@@ -1,6 +1,7 @@
 using OpenLedger.ML.Attribution.Spans;
 using OpenLedger.ML.BaseModel;
 using OpenLedger.ML.Tokenizer;
+using OpenLedger.Tests.Support;
 
 namespace OpenLedger.Tests.ML.Attribution.Spans;
 
@@ -129,7 +130,7 @@ public class SpanIndexTests
     [Fact]
     public void Finds_a_contributors_phrase_in_a_model_output_through_the_builtin_tokenizer()
     {
-        var tokenizer = BpeTokenizer.Load(Path.Combine(BaseModelRecipe.BuiltinDirectory, BaseModelRecipe.TokenizerFile));
+        var tokenizer = BpeTokenizer.Load(Path.Combine(TestBaseModel.Directory, BaseModelRecipe.TokenizerFile));
         var corpus = TokenCorpus.Tokenize(
         [
             ("0xaa", "dog, domestic dog: a member of the genus Canis that has been domesticated by man since prehistoric times"),
