@@ -42,7 +42,7 @@ public sealed class TrainingJobType : ObjectGraphType<TrainingJobView>
             .Resolve(c => c.Source.Request.Schedule ?? "cosine");
         Field<FloatGraphType>("labelSmoothing").Description("Label smoothing of the training loss (null: none).").Resolve(c => c.Source.Request.LabelSmoothing);
         Field<IntGraphType>("earlyStopping").Description("Early stopping's patience in held-out evaluations (null: every step trained, the last weights kept; " +
-                                                         "set: the best evaluation's weights kept, its step in the training record's run.bestStep).")
+                                                         "set: the best evaluation's weights kept, its step in the training record's training.bestStep).")
             .Resolve(c => c.Source.Request.EarlyStopping);
         Field<NonNullGraphType<StringGraphType>>("labelScoring").Description("Text-label accuracy: labels scored by the sum (the default) or the mean of their token log-probabilities.")
             .Resolve(c => c.Source.Request.LabelScoring ?? "sum");
