@@ -90,6 +90,9 @@ public static class ClientUsage
           train               --datanet ID [--version N (default: latest)] [--rank 8] [--alpha 16]
                               [--targets attn.c_attn,attn.c_proj,mlp.c_fc,mlp.c_proj] [--lr 0.003]
                               [--epochs 1 | --steps N] [--batch-size 16] [--seed 1] [--no-wait]
+                              recipe (unset: the defaults): [--schedule cosine|linear|constant]
+                              [--label-smoothing E (0 to <0.5)] [--early-stopping N (1..10 held-out
+                              evaluations without a lower loss; keeps the best)] [--label-scoring sum|mean]
                               starts (or finds: the same training is the same job) a job and shows a progress
                               bar until it ends; prints the adapter and training record hashes
           train status        --id JOB            progress, or the outcome

@@ -35,13 +35,24 @@ public sealed partial class LedgerClient
     /// EIP-712 typed data for a wallet).</summary>
     public static TrainingAuthorization Authorization(TrainingRequest r, Address owner, ulong deadline) =>
         new(owner, r.Datanet, r.VersionNumber,
-            TrainingAuthorization.HyperparametersText(r.Rank, r.Alpha, r.TargetModules, r.LearningRate, r.Epochs, r.Steps, r.BatchSize, r.Seed), deadline);
+            TrainingAuthorization.HyperparametersText(r.Rank, r.Alpha, r.TargetModules, r.LearningRate, r.Epochs, r.Steps, r.BatchSize, r.Seed,
+                r.Schedule, r.LabelSmoothing, r.EarlyStopping, r.LabelScoring), deadline);
 
-    private static object Input(TrainingRequest r) => new
+    private static Dictionary<string, object?> Input(TrainingRequest r)
     {
-        datanet = r.Datanet.ToString(), versionNumber = (int)r.VersionNumber, rank = r.Rank, alpha = r.Alpha, targetModules = r.TargetModules,
-        learningRate = r.LearningRate, epochs = r.Epochs, steps = r.Steps, batchSize = r.BatchSize, seed = r.Seed,
-    };
+        var input = new Dictionary<string, object?>
+        {
+            ["datanet"] = r.Datanet.ToString(), ["versionNumber"] = (int)r.VersionNumber, ["rank"] = r.Rank, ["alpha"] = r.Alpha,
+            ["targetModules"] = r.TargetModules, ["learningRate"] = r.LearningRate, ["epochs"] = r.Epochs, ["steps"] = r.Steps,
+            ["batchSize"] = r.BatchSize, ["seed"] = r.Seed,
+        };
+        // The recipe options only when set: a request without them is the same document a node before them accepts.
+        if (r.Schedule is not null) input["schedule"] = r.Schedule;
+        if (r.LabelSmoothing is not null) input["labelSmoothing"] = r.LabelSmoothing;
+        if (r.EarlyStopping is not null) input["earlyStopping"] = r.EarlyStopping;
+        if (r.LabelScoring is not null) input["labelScoring"] = r.LabelScoring;
+        return input;
+    }
 
     /// <summary>Stops a job after its current step (JobNotFound when there is none). Operator only.</summary>
     public async Task<TrainingJobInfo> CancelTrainingJobAsync(Hash32 id, CancellationToken ct = default) =>

@@ -2,9 +2,11 @@ using OpenLedger.Core.Crypto;
 
 namespace OpenLedger.Client;
 
-/// <summary>What to fine-tune (Model Factory): a datanet version (0: the latest) and the LoRA hyperparameters.</summary>
+/// <summary>What to fine-tune (Model Factory): a datanet version (0: the latest), the LoRA hyperparameters and the
+/// recipe options (null: the node's default; see <c>TrainingJobInput</c>).</summary>
 public sealed record TrainingRequest(Hash32 Datanet, uint VersionNumber = 0, int Rank = 8, double Alpha = 16, string[]? TargetModules = null,
-    double LearningRate = 3e-3, double Epochs = 1, int? Steps = null, int BatchSize = 16, long Seed = 1);
+    double LearningRate = 3e-3, double Epochs = 1, int? Steps = null, int BatchSize = 16, long Seed = 1,
+    string? Schedule = null, double? LabelSmoothing = null, int? EarlyStopping = null, string? LabelScoring = null);
 
 public enum TrainingStatus { Queued, Running, Succeeded, Failed, Cancelled }
 

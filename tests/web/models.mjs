@@ -3,14 +3,15 @@
 // Setup outside the page, as any client (typedData -> ethers -> sendTransaction): a text-label datanet of 20 short
 // examples, approved and published as version 1. Then through the page: the datanet's "Train a model", a budget over
 // the node's cap refused before signing, a job started by the wallet's signature and watched (the loss chart gains
-// points while it trains), a second job cancelled by its owner from its page, the first registered as a model and its
+// points while it trains), a second job (its recipe from the "Advanced recipe" group, a bad value blocked before
+// signing) cancelled by its owner from its page, the first registered as a model and its
 // page (versions, datanet version, price), the models list, the signer's jobs, and bad input. Every page is checked
 // for console errors and by axe-core, screenshotted, and timed.
 //
 // stdin:  { "url": "http://127.0.0.1:PORT/", "walletKey": "0x..", "ownerKey": "0x..", "contributorKey": "0x..",
 //           "screenshots": "/abs/dir", "chromium": "/usr/bin/chromium" }
 // stdout: { checks: { name: true|string }, pages: [{ name, readyMs, violations }], consoleErrors: [...],
-//           datanet, trained: {...}, cancelled: {...}, model: {...}, lossPoints: [n1, n2], reopened: { points, label } }
+//           datanet, trained: {...}, cancelled: {...}, recipe: {...}, model: {...}, lossPoints: [n1, n2], reopened: { points, label } }
 // (GraphQL, the wallet, console watching and the per-page audit are kit.mjs's.)
 import { Wallet } from 'ethers';
 import { readStdinJson, results, gqlAt, committed as committedIn, launch, injectWallet, watchConsole, pages, sendAs as sendWith } from './kit.mjs';
@@ -131,9 +132,25 @@ try {
   await page.fill('#train-steps', '3000');
   await page.fill('#train-batch', '4');
   await page.fill('#train-seed', '7');
+  // Its recipe from the advanced group: a bad value blocks signing on the page; the options reach the job.
+  await page.click('[data-testid=train-advanced] summary');
+  const beforeRecipe = testWallet.signatures();
+  await page.fill('#train-smoothing', '0.7');
+  await page.waitForSelector('[data-testid=train-recipe-problem]');
+  check('a bad recipe option blocks signing', await page.getByRole('button', { name: 'Sign and start training' }).isDisabled()
+    && testWallet.signatures() === beforeRecipe, await text('[data-testid=train-recipe-problem]'));
+  await page.fill('#train-smoothing', '0.1');
+  await page.selectOption('#train-schedule', 'constant');
+  await page.fill('#train-early', '3');
+  await page.selectOption('#train-scoring', 'mean');
+  await audit('train-advanced', null);
   await page.getByRole('button', { name: 'Sign and start training' }).click();
   await page.waitForSelector('[data-ready=training]', { timeout: 20_000 });
   const cancelledId = page.url().split('#/training/')[1];
+  const recipe = (await gql('query($id: Hash!) { trainingJob(id: $id) { schedule labelSmoothing earlyStopping labelScoring } }', { id: cancelledId })).trainingJob;
+  out.recipe = recipe;
+  check('the advanced recipe reaches the job', JSON.stringify(recipe) === JSON.stringify({ schedule: 'constant', labelSmoothing: 0.1, earlyStopping: 3, labelScoring: 'mean' })
+    && (await text('[data-testid=job-recipe]')).includes('early stopping after 3'), JSON.stringify(recipe));
 
   // 5a. The same job opened in another tab while it trains (timed from scratch), through a WebSocket the test cuts
   // (routeWebSocket), as a dropped network would: the header says so, the link comes back, and the chart goes on.

@@ -10,6 +10,9 @@ namespace OpenLedger.ML.Grains.ModelFactory;
 /// <summary>How a request becomes the hyperparameters of a run and how a job is named.</summary>
 public static class TrainingJobIds
 {
+    /// <summary>The run a request asks for. A recipe option given as its default (schedule <c>cosine</c>, label smoothing
+    /// 0, label scoring <c>sum</c>) is the same training as leaving it out, so it resolves to unset: one training, one job
+    /// id and one record, as targets given as the default list name the same job as none.</summary>
     public static FineTuneSpec Spec(TrainingJobRequest request) => new()
     {
         Rank = request.Rank,
@@ -20,6 +23,10 @@ public static class TrainingJobIds
         Steps = request.Steps,
         BatchSize = request.BatchSize,
         Seed = request.Seed,
+        Schedule = request.Schedule == "cosine" ? null : request.Schedule,
+        LabelSmoothing = request.LabelSmoothing == 0 ? null : request.LabelSmoothing,
+        EarlyStopping = request.EarlyStopping,
+        LabelScoring = request.LabelScoring == "sum" ? null : request.LabelScoring,
     };
 
     /// <summary>keccak256 of the resolved datanet version, the base model and the hyperparameters, and of the owner

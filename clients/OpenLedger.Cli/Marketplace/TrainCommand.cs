@@ -7,7 +7,8 @@ namespace OpenLedger.Cli.Marketplace;
 
 /// <summary>
 /// `openledger train --datanet ID [--version N] [--rank R] [--alpha A] [--targets M,M] [--lr X] [--epochs E | --steps S]
-/// [--batch-size B] [--seed S] [--no-wait] [--key-file FILE | --dev N | ...]`: starts a Model Factory job (with a key:
+/// [--batch-size B] [--seed S] [--schedule cosine|linear|constant] [--label-smoothing E] [--early-stopping N]
+/// [--label-scoring sum|mean] [--no-wait] [--key-file FILE | --dev N | ...]`: starts a Model Factory job (with a key:
 /// signed by that account, which owns the job; without one: as the node's operator) and follows it with a progress bar until it
 /// finishes (Ctrl+C stops following, not the job); `train status|cancel --id JOB` (cancel: by the job's owner with the same
 /// key options, or the operator), `train list`, `train record --id JOB`.
@@ -39,7 +40,13 @@ public static class TrainCommand
             Options.Double(args, "epochs", 1),
             args.Has("steps") ? args.GetInt("steps", 0) : null,
             args.GetInt("batch-size", 16),
-            args.GetInt("seed", 1));
+            args.GetInt("seed", 1),
+            // The recipe options: unset unless given (a job without them is named and signed as before); their values
+            // are the node's rule too.
+            args.Value("schedule"),
+            args.Has("label-smoothing") ? Options.Double(args, "label-smoothing", 0) : null,
+            args.Has("early-stopping") ? args.GetInt("early-stopping", 0) : null,
+            args.Value("label-scoring"));
         // With a key: the account's own job, signed, no operator token (the node checks the account is funded).
         var signer = SignsAsAccount(args) ? Signer.From(args) : null;
         using var s = signer is null ? await MarketSession.ConnectAsync(args, output, asOperator: true) : await MarketSession.ConnectAsync(args, output, signer);

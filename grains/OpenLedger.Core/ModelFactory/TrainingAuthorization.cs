@@ -27,12 +27,21 @@ public sealed record TrainingAuthorization(Address Owner, Hash32 Datanet, uint V
 
     /// <summary>The text that names the hyperparameters in the signed message, one canonical form for signer and node:
     /// <c>rank=8 alpha=16 targets=default lr=0.003 epochs=1 steps=auto batch=16 seed=1</c> (numbers in shortest
-    /// round-trip form, targets comma-separated as given, <c>default</c> when none are given).</summary>
+    /// round-trip form, targets comma-separated as given, <c>default</c> when none are given). The recipe options
+    /// (<c>schedule=</c>, <c>label-smoothing=</c>, <c>early-stopping=</c>, <c>label-scoring=</c>) follow, each only when
+    /// set: a request without them reads exactly as before, so what wallets and clients signed before them still verifies.</summary>
     public static string HyperparametersText(int rank, double alpha, IReadOnlyList<string>? targets, double learningRate, double epochs, int? steps,
-        int batchSize, long seed) =>
-        string.Create(CultureInfo.InvariantCulture,
+        int batchSize, long seed, string? schedule = null, double? labelSmoothing = null, int? earlyStopping = null, string? labelScoring = null)
+    {
+        var text = string.Create(CultureInfo.InvariantCulture,
             $"rank={rank} alpha={alpha:R} targets={(targets is { Count: > 0 } t ? string.Join(',', t) : "default")} lr={learningRate:R} " +
             $"epochs={epochs:R} steps={(steps is { } s ? s.ToString(CultureInfo.InvariantCulture) : "auto")} batch={batchSize} seed={seed}");
+        if (schedule is not null) text += $" schedule={schedule}";
+        if (labelSmoothing is { } e) text += string.Create(CultureInfo.InvariantCulture, $" label-smoothing={e:R}");
+        if (earlyStopping is { } patience) text += string.Create(CultureInfo.InvariantCulture, $" early-stopping={patience}");
+        if (labelScoring is not null) text += $" label-scoring={labelScoring}";
+        return text;
+    }
 
     public Hash32 StructHash()
     {

@@ -5,7 +5,10 @@ namespace OpenLedger.Grains.ModelFactory;
 
 /// <summary>What to fine-tune: a datanet version (0: the latest at submission) and the LoRA hyperparameters. The job's
 /// id is a hash of the resolved version, the hyperparameters and the base model, so asking twice for the same training
-/// names the same job (its artifact would be the same bytes anyway).</summary>
+/// names the same job (its artifact would be the same bytes anyway). The recipe options (<see cref="Schedule"/>,
+/// <see cref="LabelSmoothing"/>, <see cref="EarlyStopping"/>, <see cref="LabelScoring"/>; Model Factory's
+/// <c>FineTuneSpec</c> says what each does) are null unless asked for, and a request without them names, signs and
+/// trains exactly as before they existed.</summary>
 [GenerateSerializer, Immutable, Alias("openledger.TrainingJobRequest")]
 public sealed record TrainingJobRequest(
     [property: Id(0)] Hash32 Datanet,
@@ -17,12 +20,17 @@ public sealed record TrainingJobRequest(
     [property: Id(6)] double Epochs = 1,
     [property: Id(7)] int? Steps = null,
     [property: Id(8)] int BatchSize = 16,
-    [property: Id(9)] long Seed = 1)
+    [property: Id(9)] long Seed = 1,
+    [property: Id(10)] string? Schedule = null,
+    [property: Id(11)] double? LabelSmoothing = null,
+    [property: Id(12)] int? EarlyStopping = null,
+    [property: Id(13)] string? LabelScoring = null)
 {
     /// <summary>What an owner signs to start this job: the request as sent (version 0 meaning the latest, targets as
     /// given) in <see cref="TrainingAuthorization"/>'s canonical text.</summary>
     public TrainingAuthorization Authorization(Address owner, ulong deadline) =>
-        new(owner, Datanet, VersionNumber, TrainingAuthorization.HyperparametersText(Rank, Alpha, TargetModules, LearningRate, Epochs, Steps, BatchSize, Seed), deadline);
+        new(owner, Datanet, VersionNumber, TrainingAuthorization.HyperparametersText(Rank, Alpha, TargetModules, LearningRate, Epochs, Steps, BatchSize, Seed,
+            Schedule, LabelSmoothing, EarlyStopping, LabelScoring), deadline);
 }
 
 /// <summary>A training request signed by the account that will own the job (<c>TrainingAuthorization</c>: the request's

@@ -37,6 +37,15 @@ public sealed class TrainingJobType : ObjectGraphType<TrainingJobView>
         Field<IntGraphType>("steps").Description("Requested steps (null: from epochs).").Resolve(c => c.Source.Request.Steps);
         Field<NonNullGraphType<IntGraphType>>("batchSize").Resolve(c => c.Source.Request.BatchSize);
         Field<NonNullGraphType<LongGraphType>>("seed").Resolve(c => c.Source.Request.Seed);
+        // The recipe options as the run uses them: a job that did not ask (every job before them) shows the defaults.
+        Field<NonNullGraphType<StringGraphType>>("schedule").Description("Learning rate after warmup: cosine (the default), linear or constant.")
+            .Resolve(c => c.Source.Request.Schedule ?? "cosine");
+        Field<FloatGraphType>("labelSmoothing").Description("Label smoothing of the training loss (null: none).").Resolve(c => c.Source.Request.LabelSmoothing);
+        Field<IntGraphType>("earlyStopping").Description("Early stopping's patience in held-out evaluations (null: every step trained, the last weights kept; " +
+                                                         "set: the best evaluation's weights kept, its step in the training record's training.bestStep).")
+            .Resolve(c => c.Source.Request.EarlyStopping);
+        Field<NonNullGraphType<StringGraphType>>("labelScoring").Description("Text-label accuracy: labels scored by the sum (the default) or the mean of their token log-probabilities.")
+            .Resolve(c => c.Source.Request.LabelScoring ?? "sum");
         Field<NonNullGraphType<IntGraphType>>("examples").Description("Usable examples in the version.").Resolve(c => c.Source.Examples);
         Field<NonNullGraphType<IntGraphType>>("step").Resolve(c => c.Source.Step);
         Field<NonNullGraphType<IntGraphType>>("totalSteps").Resolve(c => c.Source.TotalSteps);
@@ -86,6 +95,14 @@ public sealed class TrainingJobInputType : InputObjectGraphType<TrainingJobReque
         Field<IntGraphType>("steps").Description("Optimizer steps (overrides epochs).");
         Field<IntGraphType>("batchSize").Description("Default 16.");
         Field<LongGraphType>("seed").Description("Default 1.");
+        // Recipe options: omitted (or null) is the default, and a request without them names and signs its job as before.
+        // Checked by the node with the others: a bad value is InvalidField.
+        Field<StringGraphType>("schedule").Description("Learning rate after warmup: cosine (default), linear or constant.");
+        Field<FloatGraphType>("labelSmoothing").Description("Label smoothing ε of the training loss, in [0, 0.5) (default: none).");
+        Field<IntGraphType>("earlyStopping").Description("Stop after this many held-out evaluations (ten per run) without a lower held-out loss and keep " +
+                                                         "the best evaluation's adapter, 1 to 10 (default: train every step). Needs a held-out split (20 examples or more).");
+        Field<StringGraphType>("labelScoring").Description("How a text-label model's held-out accuracy scores labels: sum (default) or mean (length-normalised) " +
+                                                           "of their token log-probabilities.");
     }
 
     public override object ParseDictionary(IDictionary<string, object?> value)
@@ -98,6 +115,10 @@ public sealed class TrainingJobInputType : InputObjectGraphType<TrainingJobReque
             value.TryGetValue("targetModules", out var t) && t is IEnumerable<object?> list ? list.Select(x => (string)x!).ToArray() : null,
             Get("learningRate", 3e-3), Get("epochs", 1.0),
             value.TryGetValue("steps", out var s) && s is not null ? Convert.ToInt32(s, System.Globalization.CultureInfo.InvariantCulture) : null,
-            Get("batchSize", 16), Get("seed", 1L));
+            Get("batchSize", 16), Get("seed", 1L),
+            Get<string?>("schedule", null),
+            value.TryGetValue("labelSmoothing", out var e) && e is not null ? Convert.ToDouble(e, System.Globalization.CultureInfo.InvariantCulture) : null,
+            value.TryGetValue("earlyStopping", out var p) && p is not null ? Convert.ToInt32(p, System.Globalization.CultureInfo.InvariantCulture) : null,
+            Get<string?>("labelScoring", null));
     }
 }

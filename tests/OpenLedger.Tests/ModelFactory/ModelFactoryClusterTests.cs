@@ -10,6 +10,7 @@ using OpenLedger.ML.FineTuning;
 using OpenLedger.ML.Grains.ModelFactory;
 using OpenLedger.ML.Runtime;
 using OpenLedger.Tests.Support;
+using Xunit.Abstractions;
 
 namespace OpenLedger.Tests.ModelFactory;
 
@@ -18,7 +19,7 @@ namespace OpenLedger.Tests.ModelFactory;
 /// adapter and training record of an uninterrupted run, bit for bit: the fixture's jobs and the reference run both
 /// train on one libtorch thread.</summary>
 [Collection("ml-cluster")]
-public sealed class ModelFactoryClusterTests(MlClusterFixture fx)
+public sealed class ModelFactoryClusterTests(MlClusterFixture fx, ITestOutputHelper output)
 {
     private static readonly Lazy<IReadOnlyList<TaskExample>> Examples = new(() =>
     {
@@ -28,6 +29,45 @@ public sealed class ModelFactoryClusterTests(MlClusterFixture fx)
         return animals.Zip(plants).SelectMany(p => new[] { p.First, p.Second })
             .Select(s => new TaskExample($"{string.Join(", ", s.Words)}: {s.Definition}", s.Category)).ToList();
     });
+
+    // Enough examples (60) for a held-out split, which early stopping evaluates on.
+    private static readonly Lazy<IReadOnlyList<TaskExample>> MoreExamples = new(() =>
+    {
+        var corpus = WordNetCorpus.Load();
+        var animals = corpus.Synsets.Where(s => s.Category == "noun.animal").Skip(200).Take(30);
+        var plants = corpus.Synsets.Where(s => s.Category == "noun.plant").Skip(200).Take(30);
+        return animals.Zip(plants).SelectMany(p => new[] { p.First, p.Second })
+            .Select(s => new TaskExample($"{string.Join(", ", s.Words)}: {s.Definition}", s.Category)).ToList();
+    });
+
+    [Fact]
+    public async Task A_job_with_a_recipe_trains_with_it_keeps_its_best_evaluation_and_its_record_says_so()
+    {
+        var datanet = await fx.PublishedDatanetAsync(fx.Chain.Keys[4], "recipe", MoreExamples.Value);
+        // A constant, high learning rate and a patience of one evaluation: the held-out loss soon stops improving.
+        var request = new TrainingJobRequest(datanet, 0, Steps: 120, BatchSize: 4, LearningRate: 2e-2, Seed: 14,
+            Schedule: "constant", LabelSmoothing: 0.1, EarlyStopping: 1);
+        var job = (await fx.Client.GetGrain<IModelFactoryGrain>(0).SubmitAsync(request)).Job!;
+        Assert.Equal(("constant", 0.1, 1), (job.Request.Schedule, job.Request.LabelSmoothing!.Value, job.Request.EarlyStopping!.Value));
+        var done = await UntilAsync(fx.Client.GetGrain<ITrainingJobGrain>(GrainKeys.Of(job.Id)), j => j.IsFinished, TimeSpan.FromMinutes(3));
+        Assert.Equal(TrainingJobStatus.Succeeded, done.Status);
+
+        var record = TrainingRecord.Parse((await fx.Content.GetAsync(done.TrainingRecord!.Value))!);
+        Assert.Equal(((string?)"constant", (double?)0.1, (int?)1, (string?)null),
+            (record.Hyperparameters.Schedule, record.Hyperparameters.LabelSmoothing, record.Hyperparameters.EarlyStopping, record.Hyperparameters.LabelScoring));
+        Assert.True(record.Dataset.HeldOutExamples > 0, $"{record.Dataset.HeldOutExamples} held-out examples");
+        Assert.Contains("warmup + constant", record.Training.Optimizer);
+        Assert.Contains("label smoothing 0.1", record.Training.Optimizer);
+        Assert.Contains("early stopping after 1 held-out evaluations", record.Training.Optimizer);
+        // The run names the evaluation whose weights it kept: one of the ten (every 12 steps), at or before its last step.
+        var best = record.Training.BestStep ?? throw new Xunit.Sdk.XunitException($"no best step in {record.Training}");
+        Assert.True(best % 12 == 0 && best <= record.Training.Steps, $"best step {best} of {record.Training.Steps}");
+        output.WriteLine($"recipe job: {record.Training.Steps} of 120 steps, best evaluation at step {best}, held-out loss " +
+                         $"{record.Metrics.HeldOutLossBefore:F3} -> {record.Metrics.HeldOutLossAfter:F3}");
+
+        // The same training run directly (FineTuneRun, one thread) gives the same adapter and record: the options reached the run.
+        await AssertSameAsUninterruptedAsync(datanet, request, done);
+    }
 
     [Fact]
     public async Task Ml_grains_are_placed_only_on_silos_with_the_ml_role()
@@ -186,7 +226,11 @@ public sealed class ModelFactoryClusterTests(MlClusterFixture fx)
                 Epochs: numbers[random.Next(numbers.Length)],
                 Steps: random.Next(2) == 0 ? null : random.Next(-3, 2_000_000),
                 BatchSize: random.Next(-2, 2000),
-                Seed: random.Next(-3, 3));
+                Seed: random.Next(-3, 3),
+                Schedule: new[] { null, "linear", "warm", "" }[random.Next(4)],
+                LabelSmoothing: random.Next(2) == 0 ? null : numbers[random.Next(numbers.Length)],
+                EarlyStopping: random.Next(2) == 0 ? null : random.Next(-2, 13),
+                LabelScoring: new[] { null, "mean", "max" }[random.Next(3)]);
             var result = await factory.SubmitAsync(request);
             Assert.False(result.Ok, $"accepted {request}");
             Assert.Contains(result.ErrorCode, new[] { "InvalidField", "DatanetNotFound", "VersionNotFound" });

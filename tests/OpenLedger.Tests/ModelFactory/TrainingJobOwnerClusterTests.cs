@@ -128,6 +128,12 @@ public sealed class TrainingJobOwnerClusterTests(MlClusterFixture fx)
             ("TrainingSignatureInvalid", Sign(request, Owner, chainId: fx.Chain.Rules.ChainId + 1)), // for another chain
             ("TrainingSignatureInvalid", Sign(request, Owner) with { Request = request with { Seed = 24 } }), // over another request
             ("TrainingSignatureInvalid", Sign(request, Owner) with { Signature = new byte[10] }),
+            // The recipe options are part of what is signed: added, dropped or changed after signing, refused.
+            ("TrainingSignatureInvalid", Sign(request, Owner) with { Request = request with { EarlyStopping = 2 } }),
+            ("TrainingSignatureInvalid", Sign(request with { Schedule = "linear" }, Owner) with { Request = request }),
+            ("TrainingSignatureInvalid", Sign(request with { LabelSmoothing = 0.1 }, Owner) with { Request = request with { LabelSmoothing = 0.2 } }),
+            // Signed, but not a valid recipe: the spec's rule, as for any hyperparameter.
+            ("InvalidField", Sign(request with { LabelScoring = "max" }, Owner)),
             ("SignatureExpired", Sign(request, Owner, deadlineFromNow: -1)),
             ("DeadlineTooFar", Sign(request, Owner, deadlineFromNow: 2 * 3600)),
             ("AccountNotFunded", Sign(request, unfunded)),

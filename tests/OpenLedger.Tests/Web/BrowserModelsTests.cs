@@ -80,6 +80,13 @@ public sealed class BrowserModelsTests(ModelsBrowserRun run, ITestOutputHelper o
         Passed("the owner cancels a job from its page");
 
     [Fact]
+    public void The_advanced_recipe_refuses_a_bad_value_before_signing_and_its_options_reach_the_job()
+    {
+        Passed("a bad recipe option blocks signing", "the advanced recipe reaches the job");
+        Assert.Equal("constant", R["recipe"]!["schedule"]!.GetValue<string>());
+    }
+
+    [Fact]
     public void A_job_page_opened_mid_training_keeps_drawing_after_its_websocket_is_cut_and_comes_back() =>
         Passed("a job page opened mid-training goes on drawing after its socket is cut");
 

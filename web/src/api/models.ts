@@ -18,6 +18,7 @@ export const MODEL = `query Model($id: Hash!) { model(id: $id) {
   revenueSeries(bucketSeconds: 3600, buckets: 24) { revenue complete buckets { start requested settled revenue } } } }`;
 
 const JOB = `id status owner datanet versionNumber datanetVersion baseModel rank alpha learningRate epochs steps batchSize seed
+  schedule labelSmoothing earlyStopping labelScoring
   examples step totalSteps loss evalLoss initialEvalLoss tokensPerSecond etaSeconds adapter trainingRecord
   accuracy baseAccuracy errorCode message createdMs startedMs finishedMs sequence`;
 // The page's first read carries the job's stored loss curve; the subscription then adds each new step.

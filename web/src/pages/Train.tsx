@@ -21,9 +21,22 @@ interface Version { id: string; number: number; root: string; count: number }
 interface JobRow { id: string; status: string; owner: string | null; datanet: string; versionNumber: number; step: number; totalSteps: number;
   loss: number | null; evalLoss: number | null; createdMs: number }
 
-/** The node's defaults (TrainingJobInput's): what the CLI's `train` uses when an option is not given. */
-const DEFAULTS = { rank: '8', alpha: '16', learningRate: '0.003', epochs: '1', steps: '', batchSize: '16', seed: '1' };
+/** The node's defaults (TrainingJobInput's): what the CLI's `train` uses when an option is not given. The recipe
+ * options (schedule .. labelScoring) start empty: unset, the node's default, and left out of the request, so a job
+ * without them is named and signed as before they existed. */
+const DEFAULTS = { rank: '8', alpha: '16', learningRate: '0.003', epochs: '1', steps: '', batchSize: '16', seed: '1',
+  schedule: '', labelSmoothing: '', earlyStopping: '', labelScoring: '' };
 type Form = typeof DEFAULTS;
+
+/** What is wrong with the recipe options, checked before the wallet is asked to sign (the node checks the same bounds
+ * and refuses with InvalidField); null when they are fine. */
+export function recipeProblem(f: Form): string | null {
+  const e = f.labelSmoothing.trim();
+  if (e && !(Number(e) >= 0 && Number(e) < 0.5)) return 'Label smoothing must be a number from 0 up to (not including) 0.5.';
+  const p = f.earlyStopping.trim();
+  if (p && !(Number.isInteger(Number(p)) && Number(p) >= 1 && Number(p) <= 10)) return 'Early stopping must be a whole number of evaluations from 1 to 10.';
+  return null;
+}
 
 /** Steps x batch size, as the node's cost rule counts them: with epochs, ceil(epochs x ceil(examples / batch)) steps
  * over the version's approved count (an upper bound: excluded contributions are not trained on). */
@@ -42,7 +55,23 @@ function input(datanet: string, version: number, f: Form) {
   return {
     datanet, versionNumber: version, rank: Number(f.rank), alpha: Number(f.alpha), learningRate: Number(f.learningRate),
     ...(f.steps.trim() ? { steps: Number(f.steps) } : { epochs: Number(f.epochs) }), batchSize: Number(f.batchSize), seed: Number(f.seed),
+    ...(f.schedule ? { schedule: f.schedule } : {}),
+    ...(f.labelSmoothing.trim() ? { labelSmoothing: Number(f.labelSmoothing) } : {}),
+    ...(f.earlyStopping.trim() ? { earlyStopping: Number(f.earlyStopping) } : {}),
+    ...(f.labelScoring ? { labelScoring: f.labelScoring } : {}),
   };
+}
+
+function Choice({ id, label, value, onChange, options, hint }: { id: string; label: string; value: string; onChange: (v: string) => void;
+  options: [string, string][]; hint: string }) {
+  return (
+    <div class="field">
+      <label for={id}>{label}</label>
+      <select id={id} value={value} onChange={(e) => onChange((e.target as HTMLSelectElement).value)} aria-describedby={`${id}-hint`}>
+        {options.map(([v, text]) => <option key={v} value={v}>{text}</option>)}
+      </select>
+      <span id={`${id}-hint`} class="muted">{hint}</span>
+    </div>);
 }
 
 function Field({ id, label, value, onInput, hint, step }: { id: string; label: string; value: string; onInput: (v: string) => void; hint?: string; step?: string }) {
@@ -77,7 +106,8 @@ function StartForm({ initialDatanet }: { initialDatanet?: string }) {
   const overBudget = r && passes !== null && passes > r.maxExamplePassesPerJob;
   const held = balance.data?.account?.balance ?? (balance.data ? '0' : null);
   const unfunded = r && held !== null && BigInt(held) < BigInt(r.minimumBalance);
-  const blocked = !who || !version || passes === null || !!overBudget || !!unfunded || phase.step === 'signing';
+  const recipe = recipeProblem(form);
+  const blocked = !who || !version || passes === null || !!overBudget || !!unfunded || !!recipe || phase.step === 'signing';
 
   const start = async (e: Event) => {
     e.preventDefault();
@@ -128,6 +158,21 @@ function StartForm({ initialDatanet }: { initialDatanet?: string }) {
         <Field id="train-batch" label="Batch size" value={form.batchSize} onInput={set('batchSize')} />
         <Field id="train-seed" label="Seed" value={form.seed} onInput={set('seed')} />
       </fieldset>
+      <details class="advanced" data-testid="train-advanced">
+        <summary>Advanced recipe (empty: the node's defaults)</summary>
+        <fieldset class="hyper">
+          <legend>Recipe options</legend>
+          <Choice id="train-schedule" label="Learning-rate schedule" value={form.schedule} onChange={set('schedule')} hint="after warmup"
+            options={[['', 'default (cosine)'], ['cosine', 'cosine'], ['linear', 'linear'], ['constant', 'constant']]} />
+          <Field id="train-smoothing" label="Label smoothing" value={form.labelSmoothing} onInput={set('labelSmoothing')} step="any"
+            hint="0 to under 0.5; empty: none" />
+          <Field id="train-early" label="Early stopping" value={form.earlyStopping} onInput={set('earlyStopping')}
+            hint="held-out evaluations (of ten) without a lower loss, 1 to 10; keeps the best adapter; needs 20+ examples" />
+          <Choice id="train-scoring" label="Label scoring" value={form.labelScoring} onChange={set('labelScoring')} hint="text-label accuracy"
+            options={[['', 'default (sum)'], ['sum', 'sum of log-probabilities'], ['mean', 'mean (length-normalised)']]} />
+        </fieldset>
+        {recipe && <p class="warning" data-testid="train-recipe-problem">{recipe}</p>}
+      </details>
       <div class="cost" data-testid="train-cost" aria-live="polite">
         {rule.error ? <ErrorBox error={rule.error} title="The cost rule could not be read" /> : !r ? <Loading what="the cost rule" /> : <>
           <p>The node lets an account's job train at most <strong>{r.maxExamplePassesPerJob.toLocaleString('en-US')}</strong> example passes

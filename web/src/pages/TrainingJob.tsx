@@ -20,6 +20,7 @@ import { isHash, parseOpen, short } from '../ui/format';
 export interface Job {
   id: string; status: string; owner: string | null; datanet: string; versionNumber: number; datanetVersion: string; baseModel: string;
   rank: number; alpha: number; learningRate: number; epochs: number; steps: number | null; batchSize: number; seed: number;
+  schedule: string; labelSmoothing: number | null; earlyStopping: number | null; labelScoring: string;
   examples: number; step: number; totalSteps: number; loss: number | null; evalLoss: number | null; initialEvalLoss: number | null;
   tokensPerSecond: number; etaSeconds: number | null; adapter: string | null; trainingRecord: string | null;
   accuracy: number | null; baseAccuracy: number | null; errorCode: string | null; message: string | null;
@@ -188,6 +189,9 @@ export function TrainingJob({ id }: { id: string }) {
         <dt>Base model</dt><dd>{job.baseModel}</dd>
         <dt>Hyperparameters</dt><dd>rank {job.rank}, alpha {job.alpha}, learning rate {job.learningRate},
           {' '}{job.steps !== null ? `${job.steps} steps` : `${job.epochs} epochs`}, batch size {job.batchSize}, seed {job.seed}</dd>
+        <dt>Recipe</dt><dd data-testid="job-recipe">{job.schedule} schedule, {job.labelSmoothing !== null ? `label smoothing ${job.labelSmoothing}` : 'no label smoothing'},
+          {' '}{job.earlyStopping !== null ? `early stopping after ${job.earlyStopping} evaluations without progress (best adapter kept)` : 'every step trained'},
+          {' '}labels scored by {job.labelScoring === 'mean' ? 'mean' : 'sum'} log-probability</dd>
         {job.accuracy !== null && <><dt>Accuracy</dt><dd>{fmt(job.baseAccuracy)} (base) → {fmt(job.accuracy)}</dd></>}
         {job.adapter && <><dt>Adapter</dt><dd class="mono wrap" data-testid="job-adapter">{job.adapter}</dd></>}
         {job.trainingRecord && <><dt>Training record</dt><dd class="mono wrap">{job.trainingRecord}</dd></>}
