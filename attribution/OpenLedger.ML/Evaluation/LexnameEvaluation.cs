@@ -121,7 +121,7 @@ public static class LexnameEvaluation
         var trainExamples = fineTuneTrain.Select(e => e.Example).ToList();
         var results = new List<MethodResult>();
 
-        var classifier = new LabelClassifier(loaded.Tokenizer, dataset.Examples.Select(e => e.Example.Output), settings.Spec.Scoring);
+        var classifier = new LabelClassifier(loaded.Tokenizer, dataset.Examples.Select(e => e.Example.Output), settings.Spec.Scoring, sharedPrompt: true);
         var classify = Stopwatch.StartNew();
         var baselineVocabulary = 0;
         if (!settings.AdapterOnly)
@@ -163,7 +163,7 @@ public static class LexnameEvaluation
         try { adapter.Load(state); }
         finally { foreach (var tensor in state.Values) tensor.Dispose(); }
         // Folded into the base weights for classification: the same function (within float rounding) at the base
-        // model's speed (LabelClassifier scores 45 rows per text; unmerged LoRA layers make that ~3x slower).
+        // model's speed (LabelClassifier scores 45 label rows per text; unmerged LoRA layers make that ~3x slower).
         adapter.Merge();
         classify.Restart();
         var adapterPredictions = classifier.PredictEach(loaded.Model, testExamples.Select(e => e.Input).ToList());

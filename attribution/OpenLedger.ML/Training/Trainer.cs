@@ -92,7 +92,7 @@ public sealed class Trainer
         {
             if (cancellationToken.IsCancellationRequested)
             {
-                if (checkpoints != null) SaveCheckpoint(checkpoints, step, totalSteps, tokens, lastLoss, initialEval, optimizer);
+                if (checkpoints != null) SaveCheckpoint(checkpoints, step, totalSteps, tokens, lastLoss, initialEval, optimizer, stopping, best);
                 cancellationToken.ThrowIfCancellationRequested();
             }
             var learningRate = Options.LearningRateAt(step, totalSteps);

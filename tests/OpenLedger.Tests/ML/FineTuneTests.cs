@@ -404,7 +404,7 @@ public sealed class FineTuneTests : IDisposable
         var spec = Spec with { Steps = 20, Schedule = "linear", LabelSmoothing = 0.1, EarlyStopping = 1, LabelScoring = "mean" };
         var run = Run(Dataset(), spec);
 
-        Assert.Equal(spec, run.Record.Spec);
+        Assert.Equal(spec, run.Record.Hyperparameters);
         Assert.Contains("warmup + linear to 0.1 x", run.Record.Training.Optimizer);
         Assert.Contains("label smoothing 0.1", run.Record.Training.Optimizer);
         Assert.Contains("early stopping after 1 held-out evaluations", run.Record.Training.Optimizer);
@@ -428,7 +428,7 @@ public sealed class FineTuneTests : IDisposable
         var json = System.Text.Json.JsonSerializer.Serialize(new FineTuneSpec { Schedule = "linear", LabelSmoothing = 0.1, EarlyStopping = 2, LabelScoring = "mean" });
         Assert.EndsWith(""","seed":1,"schedule":"linear","labelSmoothing":0.1,"earlyStopping":2,"labelScoring":"mean"}""", json);
         Assert.Equal(new FineTuneSpec { Schedule = "linear", LabelSmoothing = 0.1, EarlyStopping = 2, LabelScoring = "mean" },
-            System.Text.Json.JsonSerializer.Deserialize<FineTuneSpec>(json) with { TargetModules = LoraConfig.AllProjections });
+            System.Text.Json.JsonSerializer.Deserialize<FineTuneSpec>(json)! with { TargetModules = LoraConfig.AllProjections });
     }
 
     [Theory]
