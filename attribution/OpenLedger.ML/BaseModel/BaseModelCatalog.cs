@@ -10,7 +10,7 @@ namespace OpenLedger.ML.BaseModel;
 public static class BaseModelCatalog
 {
     /// <summary>The recipe a node serves when not told otherwise.</summary>
-    public const string DefaultName = "wordnet-1m";
+    public const string DefaultName = BaseModelOptions.DefaultRecipe;
 
     /// <summary>The recipe every node served before there was a catalog (the only built-in model then): what a data
     /// directory from that time was serving.</summary>

@@ -78,6 +78,8 @@ public static class Usage
                 [--checkpoint DIR (save every 100 steps and on Ctrl+C; the same command continues from it)]
               ml import-gpt2 --from DIR --out DIR   import a Hugging Face GPT-2 (config.json + model.safetensors) as a
                                   base model with GPT-2's tokenizer; a node uses it with --base-model DIR
+              ml eval-base        every shipped base model (or --base-model M) on all its held-out synsets: loss and
+                                  perplexity per token, bits per byte (comparable across tokenizers) [--threads N]
               ml eval-lexname     quality evidence: WordNet gloss -> lexicographer category (45 classes) on the synsets
                                   the base model never saw: majority class, bag-of-words logistic regression, the base
                                   model and a LoRA adapter fine-tuned by Model Factory's run

@@ -83,6 +83,19 @@ public sealed class BaseModelCliTests
     }
 
     [Fact]
+    public async Task Ml_eval_base_scores_a_model_on_all_its_held_out_synsets_in_bits_per_byte()
+    {
+        var run = await CliNodeFixture.RunExactlyAsync(["ml", "eval-base", "--base-model", "wordnet-1m", "--threads", "1"]);
+
+        Assert.True(run.ExitCode == 0, run.Output + run.Error);
+        var line = Assert.Single(run.Output.Split('\n'), l => l.Contains(" wordnet-1m ", StringComparison.Ordinal));
+        // All 1,167 held-out synsets (113,276 bytes of text, 41,426 predicted tokens); on one thread the figures are exact.
+        Assert.Matches(@"^builtin:0x086eb160d5 wordnet-1m\s+1167\s+41426\s+113276\s+3\.7322\s+41\.77\s+1\.9692$", line.TrimEnd());
+        var bad = await CliNodeFixture.RunExactlyAsync(["ml", "eval-base", "--threads", "0"]);
+        Assert.Equal(2, bad.ExitCode);
+    }
+
+    [Fact]
     public async Task The_help_names_the_forms_and_the_listing()
     {
         var output = new StringWriter();

@@ -11,7 +11,8 @@ public static class MlVerbs
         "eval-lexname" => EvalLexnameCommand.Execute(args),
         "import-gpt2" => ImportGpt2Command.Execute(args),
         "base-models" => BaseModelsCommand.Execute(output),
-        null => throw new UsageException("ml needs a verb: base-models, train-base, eval-lexname, import-gpt2"),
+        "eval-base" => EvalBaseCommand.Execute(args, output),
+        null => throw new UsageException("ml needs a verb: base-models, eval-base, train-base, eval-lexname, import-gpt2"),
         var other => throw new UsageException($"unknown ml verb '{other}'"),
     };
 }
