@@ -15,12 +15,12 @@ public static class EvalLexnameCommand
         base model never saw. Reports test accuracy of the majority class, bag-of-words logistic regression, the base
         model and a LoRA adapter fine-tuned on the training sample (Model Factory's FineTuneRun).
           [--train N (training synsets, default 12000)] [--test N (cap on test synsets, default all)]
-          [--epochs X (default 3) | --steps N] [--rank N (8)] [--alpha X (16)] [--lr X (0.005)] [--batch N (32)]
+          [--steps N (default 900) | --epochs X] [--rank N (8)] [--alpha X (16)] [--lr X (0.005)] [--batch N (32)]
           [--seed N (1)] [--threads N (all cores)] [--out FILE (JSON report)] [--wordnet DIR]
           [--base-model M (default: the built-in default; a recipe such as wordnet-1m, builtin:0x<weights keccak> or a
           directory)]
           [--every N (progress lines)] [--schedule cosine|linear|constant] [--label-smoothing X] [--early-stopping N
-          (evaluations without a lower held-out loss; keeps the best)] [--scoring sum|mean (label scores)]
+          (evaluations without a lower held-out loss; keeps the best; default 2)] [--scoring sum|mean (label scores)]
           [--targets attn.c_attn,... (LoRA target modules)] [--adapter-only (skip the baselines: for trying recipes,
           chosen on the printed validation accuracy)]
         """;
@@ -35,7 +35,8 @@ public static class EvalLexnameCommand
             Alpha = GetDouble(args, "alpha", LexnameEvaluation.DefaultSpec.Alpha),
             LearningRate = GetDouble(args, "lr", LexnameEvaluation.DefaultSpec.LearningRate),
             Epochs = GetDouble(args, "epochs", LexnameEvaluation.DefaultSpec.Epochs),
-            Steps = args.Has("steps") ? args.GetInt("steps", 0) : null,
+            // --epochs replaces the default step budget; --steps wins over both.
+            Steps = args.Has("steps") ? args.GetInt("steps", 0) : args.Has("epochs") ? null : LexnameEvaluation.DefaultSpec.Steps,
             BatchSize = args.GetInt("batch", LexnameEvaluation.DefaultSpec.BatchSize),
             Seed = args.GetInt("seed", (int)LexnameEvaluation.DefaultSpec.Seed),
             Schedule = args.Get("schedule") ?? LexnameEvaluation.DefaultSpec.Schedule,
