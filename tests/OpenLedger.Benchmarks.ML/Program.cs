@@ -37,6 +37,8 @@ static int PrintUsage()
         OpenLedger ML benchmarks
 
         usage: dotnet run -c Release --project tests/OpenLedger.Benchmarks.ML -- <benchmark> [options]
+               tests/OpenLedger.Benchmarks.ML/base-models.sh OLD NEW   (serving, training, attribution-mislabel and
+               attribution-truth in short forms on two base models, back to back)
 
           attribution-speed        Proof of Attribution's gradient-influence engine on the built-in base (rank-8 adapter,
                                    briefly trained on WordNet lexname): index build per example against a training step,
