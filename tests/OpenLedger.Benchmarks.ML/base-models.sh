@@ -10,13 +10,14 @@
 #   SIZE=tiny   seconds-long settings, to check the script and the options (the figures mean nothing)
 #   OUT=DIR     where the logs go (default: a new temporary directory)
 #   NO_BUILD=1  run the Release build that is there
+#   ONLY=old|new  run one side only (e.g. the old model's deterministic attribution figures while the new one trains)
 #
 # The short forms (SIZE=short, the default) keep each run to a few minutes on one core for the 1 M model; the larger
 # model takes longer in proportion to its compute. Nothing here sets a priority: run it under `nice` on a shared machine.
 set -euo pipefail
 
 if [ $# -lt 2 ]; then
-  sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'
   exit 2
 fi
 old=$1 new=$2
@@ -45,6 +46,7 @@ options() {
   esac
 }
 for b in "${benchmarks[@]}"; do options "$b" >/dev/null; done
+case "${ONLY:-old new}" in old | new | "old new") ;; *) echo "ONLY is old or new, not '$ONLY'" >&2; exit 2 ;; esac
 
 if [ "${NO_BUILD:-}" != 1 ]; then
   dotnet build "$here" -c Release -v quiet -nologo 2>&1 | grep -E " error |rror\(s\)" | sort -u
@@ -56,7 +58,7 @@ echo "old: $old"
 echo "new: $new"
 echo "logs: $out"
 for b in "${benchmarks[@]}"; do
-  for which in old new; do
+  for which in ${ONLY:-old new}; do
     model=${!which}
     log="$out/$b-$which.txt"
     echo
