@@ -34,7 +34,7 @@ mkdir -p "$out"
 # and of the tiny check.
 options() {
   case "$size:$1" in
-    short:serving)  echo "serving --quick --repeats 2 --modes a --no-reference" ;;
+    short:serving)  echo "serving --quick --repeats 1 --modes a --no-reference" ;;
     short:training) echo "training --quick --examples 200 --repeats 2 --no-shipped" ;;
     short:mislabel) echo "attribution-mislabel --examples 1000 --test 100" ;;
     short:truth)    echo "attribution-truth --examples 200 --subsets 20 --queries 50 --cf-queries 10 --random-retrains 3 --remove 10 --test 100" ;;
