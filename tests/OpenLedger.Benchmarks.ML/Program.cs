@@ -37,6 +37,8 @@ static int PrintUsage()
         OpenLedger ML benchmarks
 
         usage: dotnet run -c Release --project tests/OpenLedger.Benchmarks.ML -- <benchmark> [options]
+               tests/OpenLedger.Benchmarks.ML/base-models.sh OLD NEW   (serving, training, attribution-mislabel and
+               attribution-truth in short forms on two base models, back to back)
 
           attribution-speed        Proof of Attribution's gradient-influence engine on the built-in base (rank-8 adapter,
                                    briefly trained on WordNet lexname): index build per example against a training step,
@@ -72,6 +74,8 @@ static int PrintUsage()
             --k N                    neighbours of the bag-of-words baseline (default 10)
             --k-in N, --k-out N      projection dimensions per side (default 4, 4)
             --seed N                 seed of the flips and the adapter (default 1)
+            --base-model DIR         the base model: a directory, a shipped recipe (wordnet-1m, wordnet-5m) or its
+                                     builtin:0x... name (default: the built-in default)
 
           attribution-truth        Proof of Attribution's truthfulness against retraining on WordNet lexname: the linear
                                    datamodeling score (Spearman across adapters retrained on random halves, per held-out
@@ -92,8 +96,10 @@ static int PrintUsage()
             --parts a,b              lds, counterfactual or both (default both)
             --k-in N, --k-out N      projection dimensions per side (default 4, 4)
             --seed N                 seed of the adapter, the subsets and the random removals (default 1)
+            --base-model DIR         the base model: a directory, a shipped recipe (wordnet-1m, wordnet-5m) or its
+                                     builtin:0x... name (default: the built-in default)
 
-          serving                  OpenLoRA: one built-in base model serving 1-1000 rank-8 adapters loaded just in
+          serving                  OpenLoRA: one base model serving 1-1000 rank-8 adapters loaded just in
                                    time from a SQLite content store; heterogeneous batches against merging per
                                    request and one adapter per batch, the KV-cached engine against today's, cold
                                    loads, memory per adapter
@@ -115,6 +121,8 @@ static int PrintUsage()
                                      per batch (default all; the ratios need a and b)
             --seed N                 seed of the adapters, prompts and popularity draws (default 7)
             --keep                   keep the temporary SQLite store
+            --base-model DIR         the base model: a directory, a shipped recipe (wordnet-1m, wordnet-5m) or its
+                                     builtin:0x... name (default: the built-in default)
 
           training                 Model Factory: FineTuneRun (progress callback, checkpoints every 50 steps, as the
                                    job grain runs it) against the same LoRA step in a bare TorchSharp loop over the
@@ -128,6 +136,8 @@ static int PrintUsage()
             --repeats N              alternated bare/job pairs (default 3)
             --no-shipped             skip the extra run of the job as shipped (held-out evaluation and accuracy)
             --seed N                 the job's seed (default 1)
+            --base-model DIR         the base model: a directory, a shipped recipe (wordnet-1m, wordnet-5m) or its
+                                     builtin:0x... name (default: the built-in default)
         """);
     return 0;
 }

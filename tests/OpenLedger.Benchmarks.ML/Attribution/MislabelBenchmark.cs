@@ -31,7 +31,8 @@ public static class MislabelBenchmark
         Console.WriteLine(MachineInfo.Describe(torch.get_num_threads()));
         void Progress(string what) => Console.Error.WriteLine($"  [{total.Elapsed.TotalMinutes:0.0} min] {what}");
 
-        using var loaded = BaseModelRecipe.Load(BaseModelRecipe.BuiltinDirectory);
+        using var loaded = BaseModelRecipe.Load(o.BaseModel);
+        Console.WriteLine(BaseModelChoice.Describe(o.BaseModel, loaded.Manifest));
         var corpus = WordNetCorpus.Load(WordNetCorpus.DefaultDirectory);
         var task = LexnameTask.Build(corpus, loaded.Manifest, o.Examples, o.Test);
         var labels = task.TrainLabels;

@@ -7,7 +7,7 @@ namespace OpenLedger.Benchmarks.ML.Attribution;
 /// example, so on the shared 2-core machine the whole run stays near 5 minutes; the full 10,791-example set is
 /// <c>--examples 10791</c> (about five times longer). One torch thread, as attribution-speed.</summary>
 public sealed record MislabelBenchmarkOptions(int Threads, int Examples, int FlipPercent, double Epochs, int Test, int HeldOutQueries, int Neighbours,
-    ProjectionSpec Projection, int Seed)
+    ProjectionSpec Projection, int Seed, string BaseModel)
 {
     public static MislabelBenchmarkOptions From(CommandLine line)
     {
@@ -21,7 +21,8 @@ public sealed record MislabelBenchmarkOptions(int Threads, int Examples, int Fli
             Neighbours: line.Int("k", 10, min: 1),
             Projection: new ProjectionSpec(line.Int("k-in", ProjectionSpec.Default.InputDims), line.Int("k-out", ProjectionSpec.Default.OutputDims),
                 ProjectionSpec.Default.Seed),
-            Seed: line.Int("seed", 1));
+            Seed: line.Int("seed", 1),
+            BaseModel: BaseModelChoice.Directory(line));
         line.ThrowOnUnread();
         if (options.FlipPercent >= 100) throw new UsageException("--flip-percent must be below 100");
         return options;

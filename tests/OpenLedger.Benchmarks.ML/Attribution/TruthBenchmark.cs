@@ -40,7 +40,8 @@ public static class TruthBenchmark
         Console.WriteLine(MachineInfo.Describe(torch.get_num_threads()));
         void Progress(string what) => Console.Error.WriteLine($"  [{total.Elapsed.TotalMinutes:0.0} min] {what}");
 
-        using var loaded = BaseModelRecipe.Load(BaseModelRecipe.BuiltinDirectory);
+        using var loaded = BaseModelRecipe.Load(o.BaseModel);
+        Console.WriteLine(BaseModelChoice.Describe(o.BaseModel, loaded.Manifest));
         var corpus = WordNetCorpus.Load(WordNetCorpus.DefaultDirectory);
         var task = LexnameTask.Build(corpus, loaded.Manifest, o.Examples, o.Test);
         var train = task.Train.Select(e => e.Example).ToList();
@@ -79,7 +80,7 @@ public static class TruthBenchmark
         var labelMatch = queries.Select(q => train.Select(e => string.Equals(e.Output, q.Output, StringComparison.Ordinal) ? 1.0 : 0).ToArray()).ToList();
 
         Console.WriteLine($"task: {train.Count:N0} WordNet lexname training examples ({labels.Count} labels); {queries.Count} held-out queries (test " +
-                          $"synsets, correct label); adapter: rank 8, alpha 16 on all 16 projections, AdamW {LexnameEvaluation.DefaultSpec.LearningRate}, " +
+                          $"synsets, correct label); adapter: rank 8, alpha 16 on all {adapter.Layers.Count} projections, AdamW {LexnameEvaluation.DefaultSpec.LearningRate}, " +
                           $"batch {o.BatchSize}, {o.Epochs:0.#} epochs, every retrain from seed {o.Seed}; index projection k_in " +
                           $"{o.Projection.InputDims}, k_out {o.Projection.OutputDims} ({index.Dimension} floats), per-layer preconditioner");
         Console.WriteLine($"full-set adapter: {fullSteps} steps in {trained.Elapsed.TotalSeconds:0.0} s, final loss {trained.LastLoss:0.000}; test " +

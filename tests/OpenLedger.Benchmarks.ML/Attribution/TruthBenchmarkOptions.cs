@@ -9,7 +9,7 @@ namespace OpenLedger.Benchmarks.ML.Attribution;
 /// runs one of the two (each trains the same full-set adapter first), so they can run side by side. One torch thread,
 /// as the other attribution benchmarks.</summary>
 public sealed record TruthBenchmarkOptions(int Threads, int Examples, double Epochs, int BatchSize, int Subsets, int Queries, int CounterfactualQueries,
-    int RandomRetrains, int Removed, int Test, bool RunLds, bool RunCounterfactual, ProjectionSpec Projection, int Seed)
+    int RandomRetrains, int Removed, int Test, bool RunLds, bool RunCounterfactual, ProjectionSpec Projection, int Seed, string BaseModel)
 {
     public static TruthBenchmarkOptions From(CommandLine line)
     {
@@ -31,7 +31,8 @@ public sealed record TruthBenchmarkOptions(int Threads, int Examples, double Epo
             RunCounterfactual: parts.Contains("counterfactual"),
             Projection: new ProjectionSpec(line.Int("k-in", ProjectionSpec.Default.InputDims), line.Int("k-out", ProjectionSpec.Default.OutputDims),
                 ProjectionSpec.Default.Seed),
-            Seed: line.Int("seed", 1));
+            Seed: line.Int("seed", 1),
+            BaseModel: BaseModelChoice.Directory(line));
         line.ThrowOnUnread();
         if (options.Test < options.Queries) throw new UsageException("--test must be at least --queries (the queries are test synsets)");
         if (options.CounterfactualQueries > options.Queries) throw new UsageException("--cf-queries must be at most --queries");

@@ -17,7 +17,8 @@ public sealed record ServingBenchmarkOptions(
     int Seed,
     bool Keep,
     IReadOnlyList<ServingMode> Modes,
-    bool Reference)
+    bool Reference,
+    string BaseModel)
 {
     /// <summary>Adapter counts of the throughput table (capped at <see cref="Adapters"/>).</summary>
     public IReadOnlyList<int> AdapterCounts => new[] { 1, 10, 100, 1000 }.Where(n => n <= Adapters).ToList();
@@ -44,7 +45,8 @@ public sealed record ServingBenchmarkOptions(
             Seed: line.Int("seed", 7),
             Keep: line.Flag("keep"),
             Modes: ParseModes(line.Text("modes", "a,b,c")),
-            Reference: !line.Flag("no-reference"));
+            Reference: !line.Flag("no-reference"),
+            BaseModel: BaseModelChoice.Directory(line));
         line.ThrowOnUnread();
         return options;
     }

@@ -40,7 +40,7 @@ public static class TrainingBenchmark
         Console.WriteLine();
         Console.WriteLine(MachineInfo.Describe(torch.get_num_threads()));
 
-        var baseDirectory = BaseModelRecipe.BuiltinDirectory;
+        var baseDirectory = options.BaseModel;
         BaseModelManifest manifest;
         ITextTokenizer tokenizer;
         using (var loaded = BaseModelRecipe.Load(baseDirectory))
@@ -50,9 +50,9 @@ public static class TrainingBenchmark
         }
         var config = manifest.Config;
         var spec = options.Spec;
-        Console.WriteLine($"base model: built-in ({config.ModelDim}d, {config.Layers} layers, vocab {config.VocabSize}, context {config.ContextLength}, " +
-                          $"{manifest.Weights.Parameters:N0} parameters); LoRA rank {spec.Rank}, alpha {spec.Alpha} on {string.Join(", ", spec.TargetModules)}; " +
-                          $"AdamW lr {spec.LearningRate}, batch {spec.BatchSize}, {spec.Steps} steps");
+        Console.WriteLine(BaseModelChoice.Describe(baseDirectory, manifest));
+        Console.WriteLine($"LoRA rank {spec.Rank}, alpha {spec.Alpha} on {string.Join(", ", spec.TargetModules)}; AdamW lr {spec.LearningRate}, " +
+                          $"batch {spec.BatchSize}, {spec.Steps} steps");
 
         var clock = Stopwatch.StartNew();
         var corpus = WordNetCorpus.Load(WordNetCorpus.DefaultDirectory);

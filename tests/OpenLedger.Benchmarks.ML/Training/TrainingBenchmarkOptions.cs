@@ -15,7 +15,8 @@ public sealed record TrainingBenchmarkOptions(
     int Rank,
     int Repeats,
     bool Shipped,
-    int Seed)
+    int Seed,
+    string BaseModel)
 {
     /// <summary>The job's spec: Model Factory's lexname settings (rank 8, alpha 2 × rank, every projection, AdamW at
     /// 5e-3) with a fixed step count.</summary>
@@ -37,7 +38,8 @@ public sealed record TrainingBenchmarkOptions(
             Rank: line.Int("rank", 8, min: 1),
             Repeats: line.Int("repeats", quick ? 2 : 3, min: 1),
             Shipped: !line.Flag("no-shipped"),
-            Seed: line.Int("seed", 1));
+            Seed: line.Int("seed", 1),
+            BaseModel: BaseModelChoice.Directory(line));
         line.ThrowOnUnread();
         if (options.Spec.Problem() is { } problem) throw new UsageException(problem);
         return options;
