@@ -26,7 +26,9 @@ public sealed class IdleChainExpiryTests(ITestOutputHelper output) : IDisposable
 {
     private const int BlockIntervalMs = 100;
     private const long InferenceTimeoutBlocks = 20;
-    private const long CurationTimeoutBlocks = 30;
+    // Well above the inference's: the contribution commits a few blocks before the inference is requested, and on a
+    // loaded CI machine that gap once passed 10 blocks (1 s), putting the contribution's deadline first (a flake).
+    private const long CurationTimeoutBlocks = 60;
     private static readonly TimeSpan CommitTimeout = TimeSpan.FromSeconds(20);
 
     private readonly TestChain _chain = new(accounts: 4, blockIntervalMs: BlockIntervalMs, market: m =>
